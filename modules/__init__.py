@@ -1,0 +1,1 @@
+"""Streaming ML feature pipelines on ECS Fargate, synthesized with CDK for Terraform."""

@@ -1,0 +1,82 @@
+"""ARN parsing for the references a config makes (pure functions)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PARTITION_DNS = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com"}
+_REGION = r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d"
+_ECR = re.compile(
+    rf"^arn:(?P<partition>aws|aws-cn|aws-us-gov):ecr:(?P<region>{_REGION}):(?P<account>\d{{12}}):"
+    r"repository/(?P<name>[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)$"
+)
+_SECRET = re.compile(
+    rf"^(?P<arn>arn:(?:aws|aws-cn|aws-us-gov):secretsmanager:{_REGION}:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+)"
+    r"(?::[^:]*:[^:]*:[^:]*)?$"
+)
+_PARAMETER = re.compile(rf"^arn:(?:aws|aws-cn|aws-us-gov):ssm:{_REGION}:\d{{12}}:parameter/[A-Za-z0-9/_.-]+$")
+_POLICY = re.compile(r"^arn:(?:aws|aws-cn|aws-us-gov):iam::(?:\d{12}|aws):policy/[\w+=,.@/-]+$")
+REGION = re.compile(rf"^{_REGION}$")
+
+ECR_ARN_FORMAT = "arn:aws:ecr:<region>:<12-digit account>:repository/<name>"
+SECRET_ARN_FORMAT = (
+    "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>"  # noqa: S105
+    "[:<json-key>:<stage>:<version>]) or an SSM parameter ARN "
+    "(arn:aws:ssm:<region>:<account>:parameter/<name>)"
+)
+POLICY_ARN_FORMAT = "arn:aws:iam::<account or aws>:policy/<name>"
+
+
+@dataclass(frozen=True)
+class RepositoryRef:
+    """An existing ECR repository, known only by its ARN (nothing is created)."""
+
+    arn: str
+    partition: str
+    region: str
+    account: str
+    name: str
+
+    @property
+    def uri(self) -> str:
+        """Registry URI without tag, e.g. 123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/repo."""
+        return f"{self.account}.dkr.ecr.{self.region}.{_PARTITION_DNS[self.partition]}/{self.name}"
+
+    def image(self, *, tag: str | None = None, digest: str | None = None) -> str:
+        """Image URI by digest when given (immutable), otherwise by tag."""
+        if digest:
+            return f"{self.uri}@{digest}"
+        if tag:
+            return f"{self.uri}:{tag}"
+        raise ValueError("an image needs a tag or a digest")
+
+
+def parse_repository_arn(arn: str) -> RepositoryRef:
+    """Parse an ECR repository ARN; ValueError naming the expected form otherwise."""
+    match = _ECR.match(arn)
+    if not match:
+        raise ValueError(f"not an ECR repository ARN; expected {ECR_ARN_FORMAT}")
+    return RepositoryRef(arn=arn, **match.groupdict())
+
+
+def secret_resource_arn(value_from: str) -> str:
+    """The IAM resource ARN that grants read access to a `valueFrom` reference."""
+    match = _SECRET.match(value_from)
+    if match:
+        return match.group("arn")
+    if _PARAMETER.match(value_from):
+        return value_from
+    raise ValueError(f"not a secret reference; expected {SECRET_ARN_FORMAT}")
+
+
+def secret_service(value_from: str) -> str:
+    """'secretsmanager' or 'ssm', the service a valid secret reference points at."""
+    return value_from.split(":")[2]
+
+
+def check_policy_arn(arn: str) -> str:
+    """Return `arn` when it is an IAM managed policy ARN; ValueError otherwise."""
+    if not _POLICY.match(arn):
+        raise ValueError(f"not an IAM managed policy ARN; expected {POLICY_ARN_FORMAT}")
+    return arn

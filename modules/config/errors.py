@@ -1,0 +1,109 @@
+"""Config problems: one line each, naming the dotted path, the bad value and what is valid."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a config."""
+
+    path: str
+    message: str
+    value: Any = _MISSING
+
+    def __str__(self) -> str:
+        shown = "" if self.value is _MISSING else f" (got {_show(self.value)})"
+        return f"{self.path or '<top level>'}: {self.message}{shown}"
+
+
+class ConfigError(Exception):
+    """A config that cannot be synthesized; `problems` lists every reason."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def join_path(parts: Iterable[Any]) -> str:
+    """('pipelines', 'news-encoder', 'cpu') -> 'pipelines.news-encoder.cpu'; list items as [i]."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _peel(annotation: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] down to the type underneath."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The model class that owns the last key of `loc` (to list its valid keys)."""
+    current: Any = model
+    for part in loc[:-1]:
+        current = _peel(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            if field is None:
+                return None
+            current = field.annotation
+        elif typing.get_origin(current) in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            return None
+    current = _peel(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def from_validation_error(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    """Translate pydantic's errors into Problems with the config's own vocabulary."""
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = list(item["loc"])
+        kind = item["type"]
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+        path = join_path(loc)
+        message = item["msg"].removeprefix("Value error, ")
+        if kind == "extra_forbidden":
+            owner = _model_at(model, loc)
+            valid = sorted(owner.model_fields) if owner else []
+            guess = difflib.get_close_matches(str(loc[-1]), valid, n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            problems.append(Problem(path, f"unknown key{hint} Valid keys: {', '.join(valid)}"))
+            continue
+        if kind == "missing":
+            problems.append(Problem(path, "required key is missing"))
+            continue
+        if kind == "string_pattern_mismatch":
+            message = f"does not match {item['ctx']['pattern']}"
+        problems.append(Problem(path, message, item.get("input", _MISSING)))
+    return problems

@@ -1,0 +1,166 @@
+"""The pipelines.yaml schema: typed, validated pydantic models (no cdktf import).
+
+Every key is documented where it is declared; `README.md` has the same reference.
+Values a variant leaves unset (`None`) are inherited from its pipeline, then from the
+defaults in `modules.config.resolve`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from . import arns, names
+
+# Values CloudWatch Logs accepts for retention_in_days.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+
+def _name(value: str) -> str:
+    return names.check_name(value)
+
+
+def _env_name(value: str) -> str:
+    if not names.ENV_VAR.match(value):
+        raise ValueError(f"invalid variable name; use {names.ENV_VAR_RULE}")
+    return value
+
+
+def _repository(value: str) -> str:
+    arns.parse_repository_arn(value)
+    return value
+
+
+def _secret(value: str) -> str:
+    arns.secret_resource_arn(value)
+    return value
+
+
+def _region(value: str) -> str:
+    if not arns.REGION.match(value):
+        raise ValueError("not an AWS region name such as ap-northeast-1 or us-east-1")
+    return value
+
+
+def _retention(value: int) -> int:
+    if value not in LOG_RETENTION_DAYS:
+        raise ValueError(f"CloudWatch accepts {', '.join(map(str, LOG_RETENTION_DAYS))}")
+    return value
+
+
+def _cidr(value: str) -> str:
+    try:
+        ipaddress.IPv4Network(value)
+    except ValueError as err:
+        raise ValueError(f"not an IPv4 CIDR block such as 10.0.0.0/16 ({err})") from None
+    return value
+
+
+Name = Annotated[str, AfterValidator(_name)]
+EnvName = Annotated[str, AfterValidator(_env_name)]
+Region = Annotated[str, AfterValidator(_region)]
+RepositoryArn = Annotated[str, AfterValidator(_repository)]
+SecretArn = Annotated[str, AfterValidator(_secret)]
+PolicyArn = Annotated[str, AfterValidator(arns.check_policy_arn)]
+Cidr = Annotated[str, AfterValidator(_cidr)]
+Retention = Annotated[int, AfterValidator(_retention)]
+TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+TagValue = Annotated[str, StringConstraints(max_length=256)]
+EnvValue = Annotated[str, StringConstraints(max_length=32768)]
+ImageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+ImageDigest = Annotated[str, StringConstraints(pattern=r"^sha256:[a-f0-9]{64}$")]
+Tags = Annotated[dict[TagKey, TagValue], Field(max_length=40)]
+Count = Annotated[int, Field(ge=0, le=1000)]
+Weight = Annotated[int, Field(ge=0, le=1000)]
+Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class ClusterConfig(_Strict):
+    """The one ECS cluster every variant runs in."""
+
+    name: Name = "streaming-feature-pipelines"
+    container_insights: Literal["enabled", "enhanced"] = "enabled"
+
+
+class EgressRule(_Strict):
+    """One outbound rule of each variant's security group."""
+
+    port: Annotated[int, Field(ge=1, le=65535)]
+    protocol: Literal["tcp", "udp"] = "tcp"
+    cidr_blocks: Annotated[list[Cidr], Field(min_length=1)] = ["0.0.0.0/0"]
+    description: Annotated[str, StringConstraints(max_length=255)] = "outbound"
+
+
+class NetworkConfig(_Strict):
+    """Where tasks run: private subnets of an existing VPC (tasks never get a public IP)."""
+
+    vpc_id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")]
+    subnet_ids: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")]],
+        Field(min_length=1, max_length=16),
+    ]
+    egress: Annotated[list[EgressRule], Field(max_length=50)] = [
+        EgressRule(port=443, description="HTTPS: ECR, CloudWatch Logs, AWS APIs")
+    ]
+
+
+class ContainerSettings(_Strict):
+    """Settings a pipeline sets for all its variants and a variant may override.
+
+    `None` means "not set here": a variant inherits its pipeline's value, a pipeline the
+    documented default. `environment` and `secrets` merge key by key.
+    """
+
+    repository_arn: RepositoryArn | None = None
+    image_tag: ImageTag | None = None
+    image_digest: ImageDigest | None = None
+    entry_point: Annotated[list[Arg], Field(max_length=64)] | None = None
+    command: Annotated[list[Arg], Field(max_length=256)] | None = None
+    environment: Annotated[dict[EnvName, EnvValue], Field(max_length=200)] | None = None
+    secrets: Annotated[dict[EnvName, SecretArn], Field(max_length=100)] | None = None
+    cpu: float | None = None
+    memory: float | None = None
+    architecture: Literal["x86_64", "arm64"] | None = None
+    ephemeral_storage: Annotated[int, Field(ge=21, le=200)] | None = None
+    user: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)?$")] | None = None
+    stop_timeout: Annotated[int, Field(ge=2, le=120)] | None = None
+    desired_count: Count | None = None
+    fargate_weight: Weight | None = None
+    fargate_spot_weight: Weight | None = None
+    log_retention_days: Retention | None = None
+    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] | None = None
+    tags: Tags | None = None
+
+
+class VariantConfig(ContainerSettings):
+    """One variant (e.g. control, treatment): its own ECS service and task definition."""
+
+
+class PipelineConfig(ContainerSettings):
+    """One streaming pipeline and its variants, keyed by variant name."""
+
+    variants: Annotated[dict[Name, VariantConfig], Field(min_length=1)]
+
+
+class Config(_Strict):
+    """The whole pipelines.yaml."""
+
+    region: Region
+    project: Name = "feature-pipelines"
+    cluster: ClusterConfig = ClusterConfig()
+    network: NetworkConfig
+    tags: Tags = {}
+    pipelines: Annotated[dict[Name, PipelineConfig], Field(min_length=1)]
+
+
+INHERITED = tuple(ContainerSettings.model_fields)
+MERGED = ("environment", "secrets", "tags")

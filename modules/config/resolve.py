@@ -1,0 +1,255 @@
+"""Resolve a validated Config into one flat, fully merged spec per variant.
+
+A variant inherits every setting of its pipeline and may override any of them;
+`environment`, `secrets` and `tags` merge key by key. Cross-field rules (Fargate sizes,
+image reference, capacity weights) are checked here, after merging, and reported at the
+path where the offending value was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from . import fargate
+from .arns import RepositoryRef, parse_repository_arn
+from .errors import Problem
+from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
+from .names import VariantNames
+
+#: What a setting is when neither the variant nor its pipeline sets it.
+DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {
+        "repository_arn": None,  # required
+        "image_tag": None,  # image_tag or image_digest is required
+        "image_digest": None,
+        "entry_point": None,  # the image's ENTRYPOINT
+        "command": None,  # the image's CMD
+        "environment": {},
+        "secrets": {},
+        "cpu": 1.0,
+        "memory": 2.0,
+        "architecture": "x86_64",
+        "ephemeral_storage": None,  # Fargate's 20 GiB
+        "user": None,  # the image's USER
+        "stop_timeout": None,  # ECS's 30 s
+        "desired_count": 1,
+        "fargate_weight": 1,
+        "fargate_spot_weight": 0,
+        "log_retention_days": 365,
+        "task_role_policy_arns": [],
+        "tags": {},
+    }
+)
+assert set(DEFAULTS) == set(INHERITED), "every inherited setting needs a documented default"
+
+
+@dataclass(frozen=True)
+class VariantSpec:
+    """Everything one variant synthesizes from, merged and checked."""
+
+    pipeline: str
+    variant: str
+    path: str
+    names: VariantNames
+    repository: RepositoryRef
+    image: str
+    entry_point: tuple[str, ...] | None
+    command: tuple[str, ...] | None
+    environment: Mapping[str, str]
+    secrets: Mapping[str, str]
+    cpu: float
+    memory: float
+    architecture: str
+    ephemeral_storage: int | None
+    user: str | None
+    stop_timeout: int | None
+    desired_count: int
+    fargate_weight: int
+    fargate_spot_weight: int
+    log_retention_days: int
+    task_role_policy_arns: tuple[str, ...]
+    tags: Mapping[str, str]
+
+    @property
+    def address(self) -> str:
+        """The Terraform name stem of this variant's resources, e.g. news-encoder_control."""
+        return f"{self.pipeline}_{self.variant}"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A resolved config: what one stack synthesizes."""
+
+    stack: str
+    region: str
+    cluster_name: str
+    container_insights: str
+    vpc_id: str
+    subnet_ids: tuple[str, ...]
+    egress: tuple[EgressRule, ...]
+    tags: Mapping[str, str]
+    variants: tuple[VariantSpec, ...] = field(default=())
+
+    def pipelines(self) -> dict[str, list[VariantSpec]]:
+        """Variants grouped by pipeline, in config order."""
+        grouped: dict[str, list[VariantSpec]] = {}
+        for spec in self.variants:
+            grouped.setdefault(spec.pipeline, []).append(spec)
+        return grouped
+
+
+def _merge(pipeline: ContainerSettings, variant: ContainerSettings) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merged settings and, per key, which level set it ('variant', 'pipeline' or 'default')."""
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for key in INHERITED:
+        layers = [
+            ("default", DEFAULTS[key]),
+            ("pipeline", getattr(pipeline, key)),
+            ("variant", getattr(variant, key)),
+        ]
+        if key in MERGED:
+            values[key] = {k: v for _, layer in layers if layer for k, v in layer.items()}
+            origin[key] = next((lvl for lvl, layer in reversed(layers) if layer), "default")
+        else:
+            level, value = next((lvl, v) for lvl, v in reversed(layers) if v is not None or lvl == "default")
+            values[key], origin[key] = value, level
+    return values, origin
+
+
+def _image_problems(
+    pipeline: ContainerSettings, variant: ContainerSettings, paths: dict[str, str]
+) -> tuple[dict[str, str | None], list[Problem]]:
+    """The image reference (tag or digest), taken whole from the nearest level that sets one."""
+    for level, settings in (("variant", variant), ("pipeline", pipeline)):
+        tag, digest = settings.image_tag, settings.image_digest
+        if tag and digest:
+            return {}, [Problem(f"{paths[level]}.image_digest", "set image_tag or image_digest, not both", digest)]
+        if tag or digest:
+            return {"image_tag": tag, "image_digest": digest}, []
+    return {}, [
+        Problem(
+            f"{paths['variant']}.image_tag",
+            "no image: set image_tag or image_digest (sha256:...) on the variant or its pipeline",
+        )
+    ]
+
+
+def resolve_pipeline(
+    name: str, pipeline: PipelineConfig, *, cluster_name: str, tags: Mapping[str, str]
+) -> tuple[list[VariantSpec], list[Problem]]:
+    """Merge each variant of one pipeline and check the cross-field rules."""
+    problems: list[Problem] = []
+    specs: list[VariantSpec] = []
+    for variant_name, variant in pipeline.variants.items():
+        paths = {"pipeline": f"pipelines.{name}", "variant": f"pipelines.{name}.variants.{variant_name}"}
+        paths["default"] = paths["pipeline"]
+        values, origin = _merge(pipeline, variant)
+        image, found = _image_problems(pipeline, variant, paths)
+        if values["repository_arn"] is None:
+            found.append(
+                Problem(
+                    f"{paths['variant']}.repository_arn",
+                    "no ECR repository: set repository_arn on the pipeline or the variant",
+                )
+            )
+        size = fargate.size_problem(values["cpu"], values["memory"])
+        if size:
+            key, why = size
+            level = "variant" if "variant" in (origin["cpu"], origin["memory"]) else "pipeline"
+            found.append(Problem(f"{paths[level]}.{key}", why, values[key]))
+        if values["fargate_weight"] + values["fargate_spot_weight"] == 0:
+            level = "variant" if "variant" in (origin["fargate_weight"], origin["fargate_spot_weight"]) else "pipeline"
+            found.append(
+                Problem(
+                    f"{paths[level]}.fargate_spot_weight",
+                    "fargate_weight and fargate_spot_weight are both 0; set one of them above 0",
+                )
+            )
+        overlap = sorted(set(values["environment"]) & set(values["secrets"]))
+        if overlap:
+            found.append(
+                Problem(
+                    f"{paths[origin['secrets']]}.secrets",
+                    "names set both as environment and as secrets; keep each in one place",
+                    overlap,
+                )
+            )
+        all_tags = {**tags, **values["tags"], "pipeline": name, "variant": variant_name}
+        if len(all_tags) > 50:
+            found.append(
+                Problem(
+                    f"{paths[origin['tags']]}.tags",
+                    "over 50 tags on a resource (the AWS limit), counting global and pipeline/variant tags",
+                    len(all_tags),
+                )
+            )
+        problems += [problem for problem in found if problem not in problems]
+        if not found:
+            specs.append(_spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags))
+    return specs, problems
+
+
+def _spec(
+    pipeline: str,
+    variant: str,
+    path: str,
+    cluster_name: str,
+    values: dict[str, Any],
+    image: dict[str, str | None],
+    tags: dict[str, str],
+) -> VariantSpec:
+    repository = parse_repository_arn(values["repository_arn"])
+    return VariantSpec(
+        pipeline=pipeline,
+        variant=variant,
+        path=path,
+        names=VariantNames.of(cluster_name, pipeline, variant),
+        repository=repository,
+        image=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
+        entry_point=_tuple(values["entry_point"]),
+        command=_tuple(values["command"]),
+        environment=MappingProxyType(dict(values["environment"])),
+        secrets=MappingProxyType(dict(values["secrets"])),
+        cpu=float(values["cpu"]),
+        memory=float(values["memory"]),
+        architecture=values["architecture"],
+        ephemeral_storage=values["ephemeral_storage"],
+        user=values["user"],
+        stop_timeout=values["stop_timeout"],
+        desired_count=values["desired_count"],
+        fargate_weight=values["fargate_weight"],
+        fargate_spot_weight=values["fargate_spot_weight"],
+        log_retention_days=values["log_retention_days"],
+        task_role_policy_arns=tuple(values["task_role_policy_arns"]),
+        tags=MappingProxyType(tags),
+    )
+
+
+def resolve(config: Config) -> tuple[Deployment, list[Problem]]:
+    """Resolve every pipeline of a schema-valid config; problems of all pipelines together."""
+    problems: list[Problem] = []
+    specs: list[VariantSpec] = []
+    for name, pipeline in config.pipelines.items():
+        found_specs, found = resolve_pipeline(name, pipeline, cluster_name=config.cluster.name, tags=config.tags)
+        specs += found_specs
+        problems += found
+    deployment = Deployment(
+        stack=config.project,
+        region=config.region,
+        cluster_name=config.cluster.name,
+        container_insights=config.cluster.container_insights,
+        vpc_id=config.network.vpc_id,
+        subnet_ids=tuple(config.network.subnet_ids),
+        egress=tuple(config.network.egress),
+        tags=MappingProxyType(dict(config.tags)),
+        variants=tuple(specs),
+    )
+    return deployment, problems
+
+
+def _tuple(value: list[str] | None) -> tuple[str, ...] | None:
+    return None if value is None else tuple(value)

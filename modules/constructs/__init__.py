@@ -1,0 +1,1 @@
+"""CDK-style constructs: wiring only, `(scope, id, *, keyword-only typed props)`."""

@@ -1,0 +1,64 @@
+"""The shared ECS cluster all variants run in."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from constructs import Construct
+
+from .. import cdk
+
+
+class PipelineCluster(Construct):
+    """An ECS cluster for Fargate tasks, shared by every pipeline variant.
+
+    Synthesizes `aws_ecs_cluster.<id>` and `aws_ecs_cluster_capacity_providers.<id>`
+    (the construct id is the Terraform name). Behaviour:
+
+    - Container Insights: on (`container_insights="enabled"`; `"enhanced"` for
+      per-task metrics).
+    - Capacity providers: FARGATE and FARGATE_SPOT are both attached; the cluster default
+      strategy is FARGATE only, so nothing runs on Spot unless a service asks for it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        container_insights: str = "enabled",
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        self.cluster = cdk.EcsCluster(
+            self,
+            "cluster",
+            name=name,
+            setting=[cdk.EcsClusterSetting(name="containerInsights", value=container_insights)],
+            tags=dict(tags) if tags else None,
+        )
+        self.cluster.override_logical_id(id)
+        providers = cdk.EcsClusterCapacityProviders(
+            self,
+            "capacity_providers",
+            cluster_name=self.cluster.name,
+            capacity_providers=["FARGATE", "FARGATE_SPOT"],
+            default_capacity_provider_strategy=[
+                cdk.EcsClusterCapacityProvidersDefaultCapacityProviderStrategy(
+                    capacity_provider="FARGATE", weight=1, base=0
+                )
+            ],
+        )
+        providers.override_logical_id(id)
+        self.capacity_providers = providers
+
+    @property
+    def arn(self) -> str:
+        """The cluster ARN (a Terraform reference)."""
+        return self.cluster.arn
+
+    @property
+    def name(self) -> str:
+        """The cluster name (a Terraform reference)."""
+        return self.cluster.name

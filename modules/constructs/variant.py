@@ -1,0 +1,171 @@
+"""One variant of a pipeline: its own log group, roles, security group, task and service."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+from constructs import Construct
+
+from .. import cdk, documents
+from ..config.fargate import cpu_units, memory_mib
+from ..config.model import EgressRule
+from ..config.resolve import VariantSpec
+
+_ARCHITECTURE = {"x86_64": "X86_64", "arm64": "ARM64"}
+
+
+def _json(document: object) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+class VariantService(Construct):
+    """Everything one variant runs on; nothing is shared with other variants but the cluster.
+
+    The construct id is the Terraform name stem: with id `news-encoder_control` the service
+    is `aws_ecs_service.news-encoder_control`, the roles `aws_iam_role.<id>_execution` and
+    `aws_iam_role.<id>_task`. Addresses depend on that id only.
+
+    Behaviour:
+
+    - Log group `/ecs/<cluster>/<pipeline>/<variant>`, retention from the spec.
+    - Execution role: pull from the one repository, write the one log group, read the
+      variant's own secrets (see `documents.execution_role_policy`). Task role: no
+      permissions unless `task_role_policy_arns` attaches managed policies.
+    - Security group: no ingress; egress only as configured (default HTTPS).
+    - Task definition: Fargate, awsvpc, the spec's CPU, memory, architecture and ephemeral
+      storage; one container with a read-only root filesystem and a writable /tmp volume.
+    - Service: capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
+      no public IP, circuit breaker with rollback, 100 % minimum healthy / 200 % maximum,
+      platform version LATEST, tags propagated from the task definition.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        spec: VariantSpec,
+        region: str,
+        cluster_arn: str,
+        vpc_id: str,
+        subnet_ids: Sequence[str],
+        egress: Sequence[EgressRule],
+    ) -> None:
+        super().__init__(scope, id)
+        tags = dict(spec.tags)
+        names = spec.names
+
+        self.log_group = cdk.CloudwatchLogGroup(
+            self, "log_group", name=names.log_group, retention_in_days=spec.log_retention_days, tags=tags
+        )
+        self.log_group.override_logical_id(id)
+
+        assume = _json(documents.assume_role_policy())
+        self.execution_role = cdk.IamRole(
+            self,
+            "execution_role",
+            name=names.execution_role,
+            description=f"ECS starts {spec.pipeline}/{spec.variant}: image pull, logs, secrets",
+            assume_role_policy=assume,
+            tags=tags,
+        )
+        self.execution_role.override_logical_id(f"{id}_execution")
+        execution_policy = cdk.IamRolePolicy(
+            self,
+            "execution_policy",
+            name="least-privilege",
+            role=self.execution_role.id,
+            policy=_json(documents.execution_role_policy(spec, self.log_group.arn)),
+        )
+        execution_policy.override_logical_id(f"{id}_execution")
+
+        self.task_role = cdk.IamRole(
+            self,
+            "task_role",
+            name=names.task_role,
+            description=f"The {spec.pipeline}/{spec.variant} container's own AWS permissions",
+            assume_role_policy=assume,
+            tags=tags,
+        )
+        self.task_role.override_logical_id(f"{id}_task")
+        for policy_arn in spec.task_role_policy_arns:
+            suffix = hashlib.sha256(policy_arn.encode()).hexdigest()[:8]
+            attachment = cdk.IamRolePolicyAttachment(
+                self, f"task_policy_{suffix}", role=self.task_role.name, policy_arn=policy_arn
+            )
+            attachment.override_logical_id(f"{id}_task_{suffix}")
+
+        self.security_group = cdk.SecurityGroup(
+            self,
+            "security_group",
+            name=names.security_group,
+            description=f"{spec.pipeline}/{spec.variant} tasks: no ingress, egress as configured",
+            vpc_id=vpc_id,
+            egress=[
+                cdk.SecurityGroupEgress(
+                    description=rule.description,
+                    from_port=rule.port,
+                    to_port=rule.port,
+                    protocol=rule.protocol,
+                    cidr_blocks=list(rule.cidr_blocks),
+                )
+                for rule in egress
+            ],
+            tags=tags,
+        )
+        self.security_group.override_logical_id(id)
+
+        self.task_definition = cdk.EcsTaskDefinition(
+            self,
+            "task_definition",
+            family=names.family,
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",
+            cpu=str(cpu_units(spec.cpu)),
+            memory=str(memory_mib(spec.memory)),
+            runtime_platform=cdk.EcsTaskDefinitionRuntimePlatform(
+                operating_system_family="LINUX", cpu_architecture=_ARCHITECTURE[spec.architecture]
+            ),
+            ephemeral_storage=(
+                cdk.EcsTaskDefinitionEphemeralStorage(size_in_gib=spec.ephemeral_storage)
+                if spec.ephemeral_storage
+                else None
+            ),
+            execution_role_arn=self.execution_role.arn,
+            task_role_arn=self.task_role.arn,
+            volume=[cdk.EcsTaskDefinitionVolume(name=documents.TMP_VOLUME)],
+            container_definitions=_json(documents.container_definitions(spec, region)),
+            tags=tags,
+        )
+        self.task_definition.override_logical_id(id)
+
+        self.service = cdk.EcsService(
+            self,
+            "service",
+            name=names.service,
+            cluster=cluster_arn,
+            task_definition=self.task_definition.arn,
+            desired_count=spec.desired_count,
+            capacity_provider_strategy=[
+                cdk.EcsServiceCapacityProviderStrategy(capacity_provider=provider, weight=weight)
+                for provider, weight in (
+                    ("FARGATE", spec.fargate_weight),
+                    ("FARGATE_SPOT", spec.fargate_spot_weight),
+                )
+                if weight
+            ],
+            network_configuration=cdk.EcsServiceNetworkConfiguration(
+                subnets=list(subnet_ids), security_groups=[self.security_group.id], assign_public_ip=False
+            ),
+            deployment_circuit_breaker=cdk.EcsServiceDeploymentCircuitBreaker(enable=True, rollback=True),
+            deployment_minimum_healthy_percent=100,
+            deployment_maximum_percent=200,
+            platform_version="LATEST",
+            propagate_tags="TASK_DEFINITION",
+            enable_ecs_managed_tags=True,
+            enable_execute_command=False,
+            tags=tags,
+        )
+        self.service.override_logical_id(id)

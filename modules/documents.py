@@ -1,0 +1,103 @@
+"""Pure builders of the JSON documents a variant needs: IAM policies and its container.
+
+Kept free of cdktf so that the policy checks and the tests read exactly what is deployed.
+Values may contain Terraform references (`${...}`), which Terraform resolves at plan time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config.arns import secret_resource_arn, secret_service
+from .config.resolve import VariantSpec
+
+Document = dict[str, Any]
+
+ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+TMP_VOLUME = "tmp"
+
+
+def assume_role_policy(service: str = "ecs-tasks.amazonaws.com") -> Document:
+    """Trust policy letting `service` assume the role."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+    }
+
+
+def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
+    """What ECS needs to start this variant's task, and nothing more.
+
+    Pull from the one repository (`ecr:GetAuthorizationToken` only accepts "*"), write to
+    the variant's own log group, read only the secrets this variant references.
+    """
+    statements: list[Document] = [
+        {"Sid": "EcrAuth", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {
+            "Sid": "EcrPull",
+            "Effect": "Allow",
+            "Action": list(ECR_PULL_ACTIONS),
+            "Resource": spec.repository.arn,
+        },
+        {
+            "Sid": "Logs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn}:log-stream:*",
+        },
+    ]
+    by_service: dict[str, list[str]] = {}
+    for value_from in spec.secrets.values():
+        arns = by_service.setdefault(secret_service(value_from), [])
+        if secret_resource_arn(value_from) not in arns:
+            arns.append(secret_resource_arn(value_from))
+    if "secretsmanager" in by_service:
+        statements.append(
+            {
+                "Sid": "Secrets",
+                "Effect": "Allow",
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": sorted(by_service["secretsmanager"]),
+            }
+        )
+    if "ssm" in by_service:
+        statements.append(
+            {
+                "Sid": "Parameters",
+                "Effect": "Allow",
+                "Action": "ssm:GetParameters",
+                "Resource": sorted(by_service["ssm"]),
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def container_definitions(spec: VariantSpec, region: str) -> list[Document]:
+    """The one container of the variant's task: image, entry point, env, secrets, awslogs."""
+    container: Document = {
+        "name": spec.names.container,
+        "image": spec.image,
+        "essential": True,
+        "readonlyRootFilesystem": True,
+        "privileged": False,
+        "mountPoints": [{"sourceVolume": TMP_VOLUME, "containerPath": "/tmp", "readOnly": False}],  # noqa: S108
+        "environment": [{"name": k, "value": v} for k, v in sorted(spec.environment.items())],
+        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(spec.secrets.items())],
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": spec.names.log_group,
+                "awslogs-region": region,
+                "awslogs-stream-prefix": spec.variant,
+            },
+        },
+    }
+    if spec.entry_point:
+        container["entryPoint"] = list(spec.entry_point)
+    if spec.command:
+        container["command"] = list(spec.command)
+    if spec.user:
+        container["user"] = spec.user
+    if spec.stop_timeout is not None:
+        container["stopTimeout"] = spec.stop_timeout
+    return [container]

@@ -1,0 +1,74 @@
+"""Synthesize a Deployment into a cdktf output directory, atomically."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config.resolve import Deployment
+
+
+@dataclass(frozen=True)
+class StackSummary:
+    """What one synthesized stack holds."""
+
+    name: str
+    path: Path
+    pipelines: int
+    variants: int
+    resources: int
+
+
+def count_resources(stack_json: dict) -> int:
+    """Number of resources (not data sources) in a synthesized cdk.tf.json."""
+    return sum(len(by_name) for by_name in stack_json.get("resource", {}).values())
+
+
+def synthesize(deployment: Deployment, outdir: Path) -> list[StackSummary]:
+    """Write `outdir` (cdktf layout: manifest.json, stacks/<name>/cdk.tf.json).
+
+    The app is synthesized into a temporary sibling directory and swapped into place only
+    when complete, so a failure leaves an earlier `outdir` exactly as it was.
+    """
+    from . import cdk
+    from .constructs.stack import PipelinesStack
+
+    outdir = outdir.resolve()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    try:
+        app = cdk.App(outdir=str(staging))
+        PipelinesStack(app, deployment.stack, deployment=deployment)
+        app.synth()
+        _swap(staging, outdir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    summaries = []
+    for spec_dir in sorted((outdir / "stacks").iterdir()):
+        stack_file = spec_dir / "cdk.tf.json"
+        data = json.loads(stack_file.read_text())
+        summaries.append(
+            StackSummary(
+                name=spec_dir.name,
+                path=stack_file,
+                pipelines=len(deployment.pipelines()),
+                variants=len(deployment.variants),
+                resources=count_resources(data),
+            )
+        )
+    return summaries
+
+
+def _swap(staging: Path, outdir: Path) -> None:
+    """Replace `outdir` by `staging`: two renames, the old tree removed last."""
+    if outdir.exists():
+        retired = staging.with_name(staging.name + ".old")
+        outdir.rename(retired)
+        staging.rename(outdir)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        staging.rename(outdir)

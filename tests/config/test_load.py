@@ -1,0 +1,197 @@
+"""Config validation and resolution: good inputs, and one clear line per bad input."""
+
+import pytest
+
+from modules.config import ConfigError, load_text
+from tests.helpers import default_data, load, to_yaml
+
+TREATMENT = "pipelines.news-encoder.variants.treatment"
+
+
+def problems(data) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load(data)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_default_config_resolves_with_inheritance_and_merges():
+    deployment = load(default_data())
+    control, treatment = deployment.variants
+    assert (control.cpu, control.memory) == (1, 2)
+    assert (treatment.cpu, treatment.memory) == (2, 8)
+    assert control.entry_point == treatment.entry_point == ("python", "-m", "news_encoder.stream")
+    assert dict(treatment.environment) == {"SOURCE_STREAM": "news-articles", "MODEL_VERSION": "v2"}
+    assert dict(control.environment) == {"SOURCE_STREAM": "news-articles"}
+    assert treatment.image.endswith("news-encoder:2026-11-20")
+    assert dict(control.tags) == {"team": "ml-platform", "pipeline": "news-encoder", "variant": "control"}
+
+
+def test_documented_defaults_apply_when_nothing_is_set():
+    data = default_data()
+    pipeline = data["pipelines"]["news-encoder"]
+    for key in ("cpu", "memory", "architecture", "user", "entry_point", "command"):
+        pipeline.pop(key)
+    spec = load(data).variants[0]
+    assert (spec.cpu, spec.memory, spec.architecture) == (1.0, 2.0, "x86_64")
+    assert (spec.desired_count, spec.fargate_weight, spec.fargate_spot_weight) == (1, 1, 0)
+    assert spec.log_retention_days == 365
+    assert spec.entry_point is None and spec.user is None
+
+
+def test_variant_digest_replaces_pipeline_tag():
+    data = default_data()
+    digest = "sha256:" + "0" * 64
+    data["pipelines"]["news-encoder"]["image_tag"] = "base"
+    data["pipelines"]["news-encoder"]["variants"]["treatment"] = {"image_digest": digest}
+    control, treatment = load(data).variants
+    assert treatment.image.endswith(f"@{digest}")
+    assert control.image.endswith(":2026-11-01")
+
+
+def test_secrets_merge_key_by_key():
+    data = default_data()
+    param = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/x"
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["secrets"] = {"EXTRA": param}
+    treatment = load(data).variants[1]
+    assert set(treatment.secrets) == {"FEATURE_STORE_TOKEN", "EXTRA"}
+
+
+def test_unknown_key_is_an_error_with_a_suggestion():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["desired_cont"] = 2
+    (line,) = problems(data)
+    assert line.startswith("pipelines.news-encoder.variants.control.desired_cont: unknown key")
+    assert "did you mean 'desired_count'?" in line
+
+
+def test_memory_that_does_not_fit_cpu_names_the_variant_path():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["memory"] = 3
+    (line,) = problems(data)
+    assert line == f"{TREATMENT}.memory: does not fit cpu 2: use 4-16 GiB in steps of 1 (got 3)"
+
+
+def test_pipeline_level_size_problem_is_reported_once_at_the_pipeline():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["cpu"] = 3
+    data["pipelines"]["news-encoder"]["variants"]["treatment"].pop("cpu")
+    data["pipelines"]["news-encoder"]["variants"]["treatment"].pop("memory")
+    assert problems(data) == [
+        "pipelines.news-encoder.cpu: not a Fargate task size; valid vCPU: 0.25, 0.5, 1, 2, 4, 8, 16 (got 3)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "fragment"),
+    [
+        (lambda d: d.pop("region"), "region", "required key is missing"),
+        (lambda d: d.update(region="tokyo"), "region", "not an AWS region name"),
+        (lambda d: d["network"].update(subnet_ids=[]), "network.subnet_ids", "at least 1 item"),
+        (lambda d: d["network"].update(vpc_id="vpc-xyz"), "network.vpc_id", "does not match"),
+        (
+            lambda d: d["pipelines"]["news-encoder"].update(repository_arn="arn:aws:s3:::b"),
+            "pipelines.news-encoder.repository_arn",
+            "not an ECR repository ARN",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"]["secrets"].update(TOKEN="plain-text"),
+            "pipelines.news-encoder.secrets.TOKEN",
+            "not a secret reference",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"]["environment"].update({"1X": "y"}),
+            "pipelines.news-encoder.environment.1X",
+            "invalid variable name",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"]["variants"].update({"Bad_Name": {"image_tag": "x"}}),
+            "pipelines.news-encoder.variants.Bad_Name",
+            "invalid name",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"]["variants"]["control"].update(desired_count=-1),
+            "pipelines.news-encoder.variants.control.desired_count",
+            "greater than or equal to 0",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"].update(architecture="sparc"),
+            "pipelines.news-encoder.architecture",
+            "'x86_64' or 'arm64'",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"].update(ephemeral_storage=20),
+            "pipelines.news-encoder.ephemeral_storage",
+            "greater than or equal to 21",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"].update(ephemeral_storage=201),
+            "pipelines.news-encoder.ephemeral_storage",
+            "less than or equal to 200",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"].update(log_retention_days=10),
+            "pipelines.news-encoder.log_retention_days",
+            "CloudWatch accepts 1, 3, 5",
+        ),
+        (lambda d: d.update(pipelines={}), "pipelines", "at least 1 item"),
+        (
+            lambda d: d["pipelines"]["news-encoder"].update(variants={}),
+            "pipelines.news-encoder.variants",
+            "at least 1 item",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"]["variants"]["control"].pop("image_tag"),
+            "pipelines.news-encoder.variants.control.image_tag",
+            "no image: set image_tag or image_digest",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"]["variants"]["control"].update(image_digest="sha256:" + "a" * 64),
+            "pipelines.news-encoder.variants.control.image_digest",
+            "not both",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"]["variants"]["control"].update(fargate_weight=0),
+            "pipelines.news-encoder.variants.control.fargate_spot_weight",
+            "both 0",
+        ),
+        (
+            lambda d: d["pipelines"]["news-encoder"]["environment"].update(FEATURE_STORE_TOKEN="x"),
+            "pipelines.news-encoder.secrets",
+            "both as environment and as secrets",
+        ),
+    ],
+)
+def test_each_bad_input_gives_one_line_with_its_path(mutate, path, fragment):
+    data = default_data()
+    mutate(data)
+    lines = problems(data)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{path}: "), lines
+    assert fragment in lines[0]
+
+
+def test_several_problems_are_all_reported():
+    data = default_data()
+    data["region"] = "nowhere"
+    data["pipelines"]["news-encoder"]["variants"]["control"]["desired_cont"] = 1
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["cpux"] = 1
+    assert len(problems(data)) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("region: [unclosed", "YAML syntax error at <config>:1"),
+        ("a: 1\na: 2\n", "duplicate key 'a'"),
+        ("- just\n- a list\n", "must be a YAML mapping"),
+        ("", "must be a YAML mapping"),
+    ],
+)
+def test_yaml_level_problems(text, fragment):
+    with pytest.raises(ConfigError) as caught:
+        load_text(text)
+    assert fragment in str(caught.value)
+
+
+def test_config_round_trips_through_yaml_text():
+    assert load_text(to_yaml(default_data())) == load(default_data())

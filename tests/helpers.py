@@ -1,0 +1,56 @@
+"""Shared test helpers: the default config as data, and cached synthesis."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from modules.config import Deployment, load_text
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "pipelines.yaml"
+DEFAULT_DATA: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text())
+
+
+def default_data() -> dict[str, Any]:
+    """A fresh, mutable copy of the default config."""
+    return copy.deepcopy(DEFAULT_DATA)
+
+
+def to_yaml(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def load(data: dict[str, Any]) -> Deployment:
+    return load_text(to_yaml(data))
+
+
+@functools.lru_cache(maxsize=64)
+def _synth_text(text: str) -> str:
+    from modules import cdk
+    from modules.constructs.stack import PipelinesStack
+
+    deployment = load_text(text)
+    app = cdk.Testing.app()
+    stack = PipelinesStack(app, deployment.stack, deployment=deployment)
+    return cdk.Testing.synth(stack)
+
+
+def synth(data: dict[str, Any]) -> dict[str, Any]:
+    """The synthesized stack JSON of a config (each distinct config synthesized once)."""
+    return json.loads(_synth_text(to_yaml(data)))
+
+
+def resources_of(stack: dict[str, Any], stem: str) -> dict[str, Any]:
+    """Every resource whose Terraform name is `stem` or starts with `stem_`, by address."""
+    found = {}
+    for rtype, by_name in stack.get("resource", {}).items():
+        for name, body in by_name.items():
+            if name == stem or name.startswith(f"{stem}_"):
+                found[f"{rtype}.{name}"] = body
+    return found
