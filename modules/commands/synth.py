@@ -1,0 +1,37 @@
+"""`synth`: validate the config and write Terraform JSON (also what bare `main.py` runs)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..config import load_file
+from .common import EXIT_OK, add_config_argument, default_outdir, plural, shown
+
+NAME = "synth"
+HELP = "validate the config and write Terraform JSON"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_config_argument(parser)
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output directory (default: $CDKTF_OUTDIR or ./cdktf.out)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..synth import synthesize
+
+    deployment = load_file(args.config)
+    for stack in synthesize(deployment, args.out or default_outdir()):
+        print(
+            f"stack {stack.name}: {plural(stack.pipelines, 'pipeline')}, "
+            f"{plural(stack.variants, 'variant')}, {plural(stack.resources, 'resource')} -> {shown(stack.path)}"
+        )
+    for pipeline, specs in deployment.pipelines().items():
+        for spec in specs:
+            print(
+                f"  {pipeline}/{spec.variant}: {spec.cpu:g} vCPU, {spec.memory:g} GiB, {spec.architecture}, "
+                f"{plural(spec.desired_count, 'task')}, {spec.image}"
+            )
+    return EXIT_OK
