@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from . import arns, names
+from .autoscaling import AutoscalingConfig, ImageOwner
 
 # Values CloudWatch Logs accepts for retention_in_days.
 LOG_RETENTION_DAYS = (
@@ -139,6 +140,8 @@ class ContainerSettings(_Strict):
     log_retention_days: Retention | None = None
     task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] | None = None
     tags: Tags | None = None
+    autoscaling: AutoscalingConfig | None = None
+    image_owner: ImageOwner | None = None
 
 
 class VariantConfig(ContainerSettings):

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import fargate
+from .autoscaling import AutoscalingConfig, autoscaling_problems
 from .arns import RepositoryRef, parse_repository_arn
 from .errors import Problem
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
@@ -41,6 +42,8 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "log_retention_days": 365,
         "task_role_policy_arns": [],
         "tags": {},
+        "autoscaling": None,  # off: the service keeps desired_count tasks
+        "image_owner": "terraform",  # the config pins the image
     }
 )
 assert set(DEFAULTS) == set(INHERITED), "every inherited setting needs a documented default"
@@ -72,6 +75,8 @@ class VariantSpec:
     log_retention_days: int
     task_role_policy_arns: tuple[str, ...]
     tags: Mapping[str, str]
+    autoscaling: AutoscalingConfig | None = None  # None: off (or enabled: false)
+    image_owner: str = "terraform"
 
     @property
     def address(self) -> str:
@@ -187,6 +192,9 @@ def resolve_pipeline(
                     len(all_tags),
                 )
             )
+        scaling = values["autoscaling"]
+        if scaling is not None and scaling.enabled:
+            found += autoscaling_problems(scaling, f"{paths[origin['autoscaling']]}.autoscaling")
         problems += [problem for problem in found if problem not in problems]
         if not found:
             specs.append(_spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags))
@@ -226,6 +234,8 @@ def _spec(
         log_retention_days=values["log_retention_days"],
         task_role_policy_arns=tuple(values["task_role_policy_arns"]),
         tags=MappingProxyType(tags),
+        autoscaling=values["autoscaling"] if values["autoscaling"] and values["autoscaling"].enabled else None,
+        image_owner=values["image_owner"],
     )
 
 

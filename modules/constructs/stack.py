@@ -6,6 +6,7 @@ from constructs import Construct
 
 from .. import cdk
 from ..config.resolve import Deployment
+from .autoscaling import VariantAutoscaling
 from .cluster import PipelineCluster
 from .variant import VariantService
 
@@ -46,6 +47,16 @@ class PipelinesStack(cdk.TerraformStack):
                 egress=deployment.egress,
             )
             self.variants[spec.address] = variant
+            if spec.autoscaling:
+                VariantAutoscaling(
+                    self,
+                    f"{spec.address}_autoscaling",
+                    spec=spec,
+                    scaling=spec.autoscaling,
+                    cluster_name=self.cluster.name,
+                    service_name=variant.service.name,
+                    tags=spec.tags,
+                )
             cdk.TerraformOutput(
                 self,
                 f"{spec.address}_service",

@@ -39,6 +39,12 @@ class VariantService(Construct):
     - Service: capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
       no public IP, circuit breaker with rollback, 100 % minimum healthy / 200 % maximum,
       platform version LATEST, tags propagated from the task definition.
+    - Old task definition revisions stay registered (`skip_destroy`), for rollbacks.
+    - With autoscaling the service starts at `min` tasks and ignores `desired_count` drift.
+    - `image_owner: ci`: the task definition tracks the family's latest revision and
+      ignores `container_definitions` after creation, and the service ignores
+      `task_definition`, so an apply never reverts what CI rolled out. Only lifecycle and
+      `track_latest` differ from `image_owner: terraform`: switching is an in-place change.
     """
 
     def __init__(
@@ -56,6 +62,11 @@ class VariantService(Construct):
         super().__init__(scope, id)
         tags = dict(spec.tags)
         names = spec.names
+        ci_owned = spec.image_owner == "ci"
+        ignored_by_service = [
+            *(["desired_count"] if spec.autoscaling else []),
+            *(["task_definition"] if ci_owned else []),
+        ]
 
         self.log_group = cdk.CloudwatchLogGroup(
             self, "log_group", name=names.log_group, retention_in_days=spec.log_retention_days, tags=tags
@@ -137,6 +148,9 @@ class VariantService(Construct):
             task_role_arn=self.task_role.arn,
             volume=[cdk.EcsTaskDefinitionVolume(name=documents.TMP_VOLUME)],
             container_definitions=_json(documents.container_definitions(spec, region)),
+            skip_destroy=True,
+            track_latest=ci_owned or None,
+            lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=["container_definitions"]) if ci_owned else None,
             tags=tags,
         )
         self.task_definition.override_logical_id(id)
@@ -147,7 +161,7 @@ class VariantService(Construct):
             name=names.service,
             cluster=cluster_arn,
             task_definition=self.task_definition.arn,
-            desired_count=spec.desired_count,
+            desired_count=spec.autoscaling.min if spec.autoscaling else spec.desired_count,
             capacity_provider_strategy=[
                 cdk.EcsServiceCapacityProviderStrategy(capacity_provider=provider, weight=weight)
                 for provider, weight in (
@@ -166,6 +180,7 @@ class VariantService(Construct):
             propagate_tags="TASK_DEFINITION",
             enable_ecs_managed_tags=True,
             enable_execute_command=False,
+            lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored_by_service) if ignored_by_service else None,
             tags=tags,
         )
         self.service.override_logical_id(id)

@@ -1,0 +1,200 @@
+"""One variant's Application Auto Scaling: its own scalable target, policies and schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from constructs import Construct
+
+from .. import cdk
+from ..config.autoscaling import AutoscalingConfig, Backlog
+from ..config.names import fit
+from ..config.resolve import VariantSpec
+
+#: AWS limit on scaling policy and scheduled action names.
+NAME_LIMIT = 256
+SQS_METRIC = ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName")
+KINESIS_METRIC = ("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName")
+# Running tasks of one service: published by Container Insights, which the cluster always enables.
+TASKS_METRIC = ("ECS/ContainerInsights", "RunningTaskCount")
+
+_Tracking = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration
+_Predefined = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification
+_Customized = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification
+_Dimension = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationDimensions
+_Query = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetrics
+_Stat = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStat
+_Metric = (
+    cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetric
+)
+_QueryDimension = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions
+_Step = cdk.AppautoscalingTarget | cdk.AppautoscalingPolicy | cdk.AppautoscalingScheduledAction
+
+
+class VariantAutoscaling(Construct):
+    """Application Auto Scaling of one variant's ECS service, shared with no other variant.
+
+    Addresses derive from the variant's address stem (`<pipeline>_<variant>`) only:
+    `aws_appautoscaling_target.<stem>`; target tracking policies
+    `aws_appautoscaling_policy.<stem>_cpu`, `_memory` and `_backlog`; scheduled actions
+    `aws_appautoscaling_scheduled_action.<stem>_<schedule name>`. AWS names are the same
+    strings (shortened with a hash past 256 characters).
+
+    Behaviour:
+
+    - Target: the service's desired count between `min` and `max`; no role is passed, so
+      Application Auto Scaling uses its service-linked role for ECS.
+    - Target tracking (each policy creates and owns its CloudWatch alarms): CPU and memory
+      on the predefined ECS service averages; backlog per source: `sqs` tracks visible
+      messages per running task (metric math: ApproximateNumberOfMessagesVisible /
+      RunningTaskCount), `kinesis` the stream's maximum GetRecords.IteratorAgeMilliseconds,
+      `cloudwatch` the given metric (statistic Average unless set), divided by the running
+      tasks when `per_task`. All use the block's scale-in and scale-out cooldowns.
+    - Scheduled actions set new min/max bounds at their schedule, in their time zone.
+    - Application Auto Scaling rejects concurrent updates to one target, so the policies
+      and scheduled actions are created one after another (each depends on the previous).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        spec: VariantSpec,
+        scaling: AutoscalingConfig,
+        cluster_name: str,
+        service_name: str,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        stem = spec.address
+        self._cluster_name = cluster_name
+        self._scaling = scaling
+        self._spec = spec
+        self.target = cdk.AppautoscalingTarget(
+            self,
+            "target",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=f"service/{cluster_name}/{service_name}",
+            min_capacity=scaling.min,
+            max_capacity=scaling.max,
+            tags=dict(tags) if tags else None,
+        )
+        self.target.override_logical_id(stem)
+        self.policies: dict[str, cdk.AppautoscalingPolicy] = {}
+        self.scheduled_actions: dict[str, cdk.AppautoscalingScheduledAction] = {}
+        previous: _Step = self.target
+        for suffix, tracking in self._trackings():
+            policy = cdk.AppautoscalingPolicy(
+                self,
+                suffix,
+                name=fit(f"{stem}_{suffix}", NAME_LIMIT),
+                policy_type="TargetTrackingScaling",
+                service_namespace=self.target.service_namespace,
+                scalable_dimension=self.target.scalable_dimension,
+                resource_id=self.target.resource_id,
+                target_tracking_scaling_policy_configuration=tracking,
+                depends_on=[previous],
+            )
+            policy.override_logical_id(f"{stem}_{suffix}")
+            self.policies[suffix] = previous = policy
+        for name, schedule in scaling.schedules.items():
+            action = cdk.AppautoscalingScheduledAction(
+                self,
+                f"schedule_{name}",
+                name=fit(f"{stem}_{name}", NAME_LIMIT),
+                service_namespace=self.target.service_namespace,
+                scalable_dimension=self.target.scalable_dimension,
+                resource_id=self.target.resource_id,
+                schedule=schedule.schedule,
+                timezone=schedule.timezone,
+                scalable_target_action=cdk.AppautoscalingScheduledActionScalableTargetAction(
+                    min_capacity=None if schedule.min is None else str(schedule.min),
+                    max_capacity=None if schedule.max is None else str(schedule.max),
+                ),
+                depends_on=[previous],
+            )
+            action.override_logical_id(f"{stem}_{name}")
+            self.scheduled_actions[name] = previous = action
+
+    def _trackings(self) -> list[tuple[str, _Tracking]]:
+        """(address suffix, target tracking configuration) of each configured signal."""
+        scaling = self._scaling
+        found: list[tuple[str, _Tracking]] = []
+        for suffix, target, metric in (
+            ("cpu", scaling.cpu_target, "ECSServiceAverageCPUUtilization"),
+            ("memory", scaling.memory_target, "ECSServiceAverageMemoryUtilization"),
+        ):
+            if target is not None:
+                predefined = _Predefined(predefined_metric_type=metric)
+                found.append((suffix, self._tracking(target, predefined_metric_specification=predefined)))
+        if scaling.backlog:
+            backlog = scaling.backlog
+            found.append(("backlog", self._tracking(backlog.target, customized_metric_specification=self._backlog())))
+        return found
+
+    def _tracking(self, target: float, **metric: object) -> _Tracking:
+        return _Tracking(
+            target_value=target,
+            scale_in_cooldown=self._scaling.scale_in_cooldown,
+            scale_out_cooldown=self._scaling.scale_out_cooldown,
+            **metric,
+        )
+
+    def _backlog(self) -> _Customized:
+        backlog: Backlog = self._scaling.backlog  # type: ignore[assignment]
+        if backlog.source == "kinesis":
+            namespace, metric_name, dimension = KINESIS_METRIC
+            return _Customized(
+                namespace=namespace,
+                metric_name=metric_name,
+                dimensions=[_Dimension(name=dimension, value=backlog.stream_name)],
+                statistic="Maximum",
+                unit="Milliseconds",
+            )
+        if backlog.source == "sqs":
+            namespace, metric_name, dimension = SQS_METRIC
+            return self._per_task(namespace, metric_name, {dimension: backlog.queue_name}, "Sum", "visible messages")
+        statistic = backlog.statistic or "Average"
+        dimensions = dict(backlog.dimensions or {})
+        if backlog.per_task:
+            return self._per_task(backlog.namespace, backlog.metric_name, dimensions, statistic, backlog.metric_name)
+        return _Customized(
+            namespace=backlog.namespace,
+            metric_name=backlog.metric_name,
+            dimensions=[_Dimension(name=k, value=v) for k, v in sorted(dimensions.items())] or None,
+            statistic=statistic,
+        )
+
+    def _per_task(
+        self, namespace: str, metric_name: str, dimensions: Mapping[str, str], statistic: str, label: str
+    ) -> _Customized:
+        """Metric math: the metric divided by this service's running tasks."""
+        tasks_namespace, tasks_metric = TASKS_METRIC
+        task_dimensions = {"ClusterName": self._cluster_name, "ServiceName": self._spec.names.service}
+        return _Customized(
+            metrics=[
+                _query("signal", label, namespace, metric_name, dimensions, statistic),
+                _query("tasks", "running tasks", tasks_namespace, tasks_metric, task_dimensions, "Average"),
+                _Query(id="per_task", label=f"{label} per running task", expression="signal / tasks", return_data=True),
+            ]
+        )
+
+
+def _query(
+    query_id: str, label: str, namespace: str, metric_name: str, dimensions: Mapping[str, str], stat: str
+) -> _Query:
+    return _Query(
+        id=query_id,
+        label=label,
+        return_data=False,
+        metric_stat=_Stat(
+            stat=stat,
+            metric=_Metric(
+                namespace=namespace,
+                metric_name=metric_name,
+                dimensions=[_QueryDimension(name=k, value=v) for k, v in sorted(dimensions.items())] or None,
+            ),
+        ),
+    )
