@@ -14,8 +14,8 @@ from types import MappingProxyType
 from typing import Any
 
 from . import fargate
-from .autoscaling import AutoscalingConfig, autoscaling_problems
 from .arns import RepositoryRef, parse_repository_arn
+from .autoscaling import AutoscalingConfig, autoscaling_problems
 from .errors import Problem
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
 from .names import VariantNames

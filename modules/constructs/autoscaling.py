@@ -27,7 +27,7 @@ _Stat = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomiz
 _Metric = (
     cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetric
 )
-_QueryDimension = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions
+_QueryDimension = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions  # noqa: E501
 _Step = cdk.AppautoscalingTarget | cdk.AppautoscalingPolicy | cdk.AppautoscalingScheduledAction
 
 
