@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..config import load_file
+from ..config import VariantSpec, load_file
 from .common import EXIT_OK, add_config_argument, default_outdir, plural, shown
 
 NAME = "synth"
@@ -32,6 +32,13 @@ def run(args: argparse.Namespace) -> int:
         for spec in specs:
             print(
                 f"  {pipeline}/{spec.variant}: {spec.cpu:g} vCPU, {spec.memory:g} GiB, {spec.architecture}, "
-                f"{plural(spec.desired_count, 'task')}, {spec.image}"
+                f"{_tasks(spec)}, {spec.image}{' (first image; CI rolls out the next)' * (spec.image_owner == 'ci')}"
             )
     return EXIT_OK
+
+
+def _tasks(spec: VariantSpec) -> str:
+    """'1 task', or '1-4 tasks (autoscaling)'."""
+    if spec.autoscaling:
+        return f"{spec.autoscaling.min}-{spec.autoscaling.max} tasks (autoscaling)"
+    return plural(spec.desired_count, "task")

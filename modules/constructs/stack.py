@@ -47,6 +47,13 @@ class PipelinesStack(cdk.TerraformStack):
                 egress=deployment.egress,
             )
             self.variants[spec.address] = variant
+            if spec.image_owner == "ci":
+                cdk.TerraformOutput(
+                    self,
+                    f"{spec.address}_task_family",
+                    value=variant.task_definition.family,
+                    description=f"task definition family CI registers {spec.pipeline}/{spec.variant} revisions in",
+                )
             if spec.autoscaling:
                 VariantAutoscaling(
                     self,

@@ -54,6 +54,8 @@ def test_ci_owner_tracks_the_latest_revision_and_the_service_ignores_the_task_de
     assert service["task_definition"] == f"${{aws_ecs_task_definition.{TREATMENT}.arn}}"
     control = stack["resource"]["aws_ecs_service"]["news-encoder_control"]
     assert "lifecycle" not in control
+    assert stack["output"][f"{TREATMENT}_task_family"]["value"] == f"${{aws_ecs_task_definition.{TREATMENT}.family}}"
+    assert "news-encoder_control_task_family" not in stack["output"]
 
 
 def test_ci_owner_with_autoscaling_ignores_both():
