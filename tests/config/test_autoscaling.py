@@ -3,7 +3,7 @@
 import pytest
 
 from modules.config import ConfigError
-from tests.helpers import default_data, load
+from tests.helpers import default_data, load, to_yaml
 
 PIPELINE = "pipelines.news-encoder"
 TREATMENT = f"{PIPELINE}.variants.treatment"
@@ -144,3 +144,23 @@ def test_unknown_image_owner():
 def test_unknown_key_in_the_block_suggests_the_right_one():
     (line,) = problems(with_scaling(treatment={"min": 1, "max": 2, "cpu_traget": 50}))
     assert line.startswith(f"{TREATMENT}.autoscaling.cpu_traget: unknown key; did you mean 'cpu_target'?")
+
+
+def test_validate_exits_2_with_one_line_per_autoscaling_problem(tmp_path):
+    from tests.test_cli import run
+
+    data = with_scaling(treatment={"min": 4, "max": 2, "schedules": {"night": {"schedule": "rate(2 hour)", "min": 0}}})
+    data["pipelines"]["news-encoder"]["variants"]["control"]["autoscaling"] = {
+        "min": 1,
+        "max": 2,
+        "backlog": {"source": "rabbitmq", "target": 5},
+    }
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(to_yaml(data))
+    result = run("validate", "--config", str(bad))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"error: {bad}: 2 problems; nothing was written"
+    assert lines[1].startswith(f"  {PIPELINE}.variants.control.autoscaling.backlog.source: unknown metric source")
+    assert lines[2].startswith(f"  {TREATMENT}.autoscaling.schedules.night.schedule: write rate(2 hours)")
