@@ -74,7 +74,10 @@ class Backlog(_Strict):
     stream_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")] | None = None
     namespace: Text | None = None
     metric_name: Text | None = None
-    dimensions: Annotated[dict[Text, Text], Field(max_length=30)] | None = None
+    dimensions: (
+        Annotated[dict[Text, Annotated[str, StringConstraints(min_length=1, max_length=1024)]], Field(max_length=30)]
+        | None
+    ) = None
     statistic: Annotated[str, AfterValidator(_statistic)] | None = None
     per_task: bool | None = None
 

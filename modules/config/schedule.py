@@ -113,8 +113,8 @@ def _item_problem(name: str, item: str) -> str | None:
     if name == "day-of-week" and re.fullmatch(r"L|\w{1,3}L|\w{1,3}#[1-5]", item):
         head = item.split("#")[0].removesuffix("L")
         return _value_problem(name, head) if head else None
-    base, _, step = item.partition("/")
-    if step and not (step.isdigit() and int(step) >= 1):
+    base, slash, step = item.partition("/")
+    if slash and not (step.isdigit() and int(step) >= 1):
         return f"step /{step} must be a positive whole number"
     if base == "*":
         return None

@@ -1,6 +1,8 @@
 """Schedule expressions of scheduled actions: the three forms AWS accepts, and clear fixes."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from modules.config.schedule import check_timezone, schedule_problem
 
@@ -37,6 +39,8 @@ def test_valid_expressions(expression):
         ("cron(0 1 * 13 ? *)", "use 1-12 or JAN-DEC"),
         ("cron(0 1 ? * MOO *)", "use 1-7 or SUN-SAT"),
         ("cron(0/0 1 * * ? *)", "step /0 must be a positive whole number"),
+        ("cron(*/ 1 * * ? *)", "step / must be a positive whole number"),
+        ("cron(0 1 1,,2 * ? *)", "'' is out of range"),
         ("cron(? 1 * * ? *)", "'?' is only for day-of-month or day-of-week"),
         ("rate(5 minute)", "write rate(5 minutes)"),
         ("rate(1 hours)", "write rate(1 hour)"),
@@ -59,3 +63,14 @@ def test_timezones_are_iana_names():
     for bad in ("JST+9", "Mars/Base", "../etc/passwd", ""):
         with pytest.raises(ValueError, match="IANA time zone"):
             check_timezone(bad)
+
+
+CRON_LIKE = st.lists(st.text(alphabet="0123456789*?/-,#LWMONJAN", max_size=6), max_size=8).map(
+    lambda fields: f"cron({' '.join(fields)})"
+)
+
+
+@given(st.one_of(CRON_LIKE, st.text(max_size=40)))
+def test_any_text_gets_a_verdict_never_an_exception(text):
+    problem = schedule_problem(text)
+    assert problem is None or problem.strip()
