@@ -15,7 +15,7 @@ from typing import Any
 
 from . import fargate
 from .arns import RepositoryRef, parse_repository_arn
-from .autoscaling import AutoscalingConfig, autoscaling_problems
+from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .errors import Problem
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
 from .names import VariantNames
@@ -76,7 +76,7 @@ class VariantSpec:
     task_role_policy_arns: tuple[str, ...]
     tags: Mapping[str, str]
     autoscaling: AutoscalingConfig | None = None  # None: off (or enabled: false)
-    image_owner: str = "terraform"
+    image_owner: ImageOwner = "terraform"
 
     @property
     def address(self) -> str:
@@ -192,9 +192,10 @@ def resolve_pipeline(
                     len(all_tags),
                 )
             )
-        scaling = values["autoscaling"]
-        if scaling is not None and scaling.enabled:
-            found += autoscaling_problems(scaling, f"{paths[origin['autoscaling']]}.autoscaling")
+        if values["autoscaling"] is not None and not values["autoscaling"].enabled:
+            values["autoscaling"] = None
+        if values["autoscaling"] is not None:
+            found += autoscaling_problems(values["autoscaling"], f"{paths[origin['autoscaling']]}.autoscaling")
         problems += [problem for problem in found if problem not in problems]
         if not found:
             specs.append(_spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags))
@@ -234,7 +235,7 @@ def _spec(
         log_retention_days=values["log_retention_days"],
         task_role_policy_arns=tuple(values["task_role_policy_arns"]),
         tags=MappingProxyType(tags),
-        autoscaling=values["autoscaling"] if values["autoscaling"] and values["autoscaling"].enabled else None,
+        autoscaling=values["autoscaling"],
         image_owner=values["image_owner"],
     )
 
