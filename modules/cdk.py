@@ -18,8 +18,13 @@ import types
 
 from cdktf import (
     App,
+    CloudBackend,
     Fn,
     LocalBackend,
+    NamedCloudWorkspace,
+    S3Backend,
+    S3BackendAssumeRoleConfig,
+    TaggedCloudWorkspaces,
     TerraformOutput,
     TerraformResourceLifecycle,
     TerraformStack,
@@ -82,7 +87,11 @@ from cdktf_cdktf_provider_aws.ecs_task_definition import (  # noqa: E402
 from cdktf_cdktf_provider_aws.iam_role import IamRole  # noqa: E402
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy  # noqa: E402
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment  # noqa: E402
-from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags  # noqa: E402
+from cdktf_cdktf_provider_aws.provider import (  # noqa: E402
+    AwsProvider,
+    AwsProviderAssumeRole,
+    AwsProviderDefaultTags,
+)
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupEgress  # noqa: E402
 
 __all__ = [
@@ -100,7 +109,9 @@ __all__ = [
     "AppautoscalingScheduledActionScalableTargetAction",
     "AppautoscalingTarget",
     "AwsProvider",
+    "AwsProviderAssumeRole",
     "AwsProviderDefaultTags",
+    "CloudBackend",
     "CloudwatchLogGroup",
     "EcsCluster",
     "EcsClusterCapacityProviders",
@@ -119,8 +130,12 @@ __all__ = [
     "IamRolePolicy",
     "IamRolePolicyAttachment",
     "LocalBackend",
+    "NamedCloudWorkspace",
+    "S3Backend",
+    "S3BackendAssumeRoleConfig",
     "SecurityGroup",
     "SecurityGroupEgress",
+    "TaggedCloudWorkspaces",
     "TerraformOutput",
     "TerraformResourceLifecycle",
     "TerraformStack",

@@ -1,10 +1,11 @@
-"""Synthesize a Deployment into a cdktf output directory, atomically."""
+"""Synthesize Deployments (one stack each) into a cdktf output directory, atomically."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +28,8 @@ def count_resources(stack_json: dict) -> int:
     return sum(len(by_name) for by_name in stack_json.get("resource", {}).values())
 
 
-def synthesize(deployment: Deployment, outdir: Path) -> list[StackSummary]:
-    """Write `outdir` (cdktf layout: manifest.json, stacks/<name>/cdk.tf.json).
+def synthesize(deployments: Sequence[Deployment], outdir: Path) -> list[StackSummary]:
+    """Write `outdir` (cdktf layout: manifest.json, stacks/<name>/cdk.tf.json per stack).
 
     The app is synthesized into a temporary sibling directory and swapped into place only
     when complete, so a failure leaves an earlier `outdir` exactly as it was.
@@ -41,19 +42,20 @@ def synthesize(deployment: Deployment, outdir: Path) -> list[StackSummary]:
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
     try:
         app = cdk.App(outdir=str(staging))
-        PipelinesStack(app, deployment.stack, deployment=deployment)
+        for deployment in deployments:
+            PipelinesStack(app, deployment.stack, deployment=deployment)
         app.synth()
         _swap(staging, outdir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     summaries = []
-    for spec_dir in sorted((outdir / "stacks").iterdir()):
-        stack_file = spec_dir / "cdk.tf.json"
+    for deployment in deployments:
+        stack_file = outdir / "stacks" / deployment.stack / "cdk.tf.json"
         data = json.loads(stack_file.read_text())
         summaries.append(
             StackSummary(
-                name=spec_dir.name,
+                name=deployment.stack,
                 path=stack_file,
                 pipelines=len(deployment.pipelines()),
                 variants=len(deployment.variants),

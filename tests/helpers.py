@@ -27,6 +27,12 @@ def to_yaml(data: dict[str, Any]) -> str:
 
 
 def load(data: dict[str, Any]) -> Deployment:
+    """The one Deployment of a config without environments."""
+    (deployment,) = load_all(data)
+    return deployment
+
+
+def load_all(data: dict[str, Any]) -> list[Deployment]:
     return load_text(to_yaml(data))
 
 
@@ -35,15 +41,24 @@ def _synth_text(text: str) -> str:
     from modules import cdk
     from modules.constructs.stack import PipelinesStack
 
-    deployment = load_text(text)
-    app = cdk.Testing.app()
-    stack = PipelinesStack(app, deployment.stack, deployment=deployment)
-    return cdk.Testing.synth(stack)
+    stacks = {}
+    for deployment in load_text(text):
+        app = cdk.Testing.app()
+        stacks[deployment.stack] = json.loads(
+            cdk.Testing.synth(PipelinesStack(app, deployment.stack, deployment=deployment))
+        )
+    return json.dumps(stacks)
+
+
+def synth_all(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The synthesized JSON of every stack of a config, by stack name (each config synthesized once)."""
+    return json.loads(_synth_text(to_yaml(data)))
 
 
 def synth(data: dict[str, Any]) -> dict[str, Any]:
-    """The synthesized stack JSON of a config (each distinct config synthesized once)."""
-    return json.loads(_synth_text(to_yaml(data)))
+    """The synthesized JSON of the one stack of a config without environments."""
+    (stack,) = synth_all(data).values()
+    return stack
 
 
 def resources_of(stack: dict[str, Any], stem: str) -> dict[str, Any]:

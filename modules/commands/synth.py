@@ -22,16 +22,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..synth import synthesize
 
-    deployment = load_file(args.config)
-    for stack in synthesize(deployment, args.out or default_outdir()):
+    deployments = load_file(args.config)
+    summaries = synthesize(deployments, args.out or default_outdir())
+    for deployment, stack in zip(deployments, summaries, strict=True):
         print(
             f"stack {stack.name}: {plural(stack.pipelines, 'pipeline')}, "
             f"{plural(stack.variants, 'variant')}, {plural(stack.resources, 'resource')} -> {shown(stack.path)}"
         )
-    for pipeline, specs in deployment.pipelines().items():
-        for spec in specs:
+        for spec in deployment.variants:
             print(
-                f"  {pipeline}/{spec.variant}: {spec.cpu:g} vCPU, {spec.memory:g} GiB, {spec.architecture}, "
+                f"  {spec.pipeline}/{spec.variant}: {spec.cpu:g} vCPU, {spec.memory:g} GiB, {spec.architecture}, "
                 f"{_tasks(spec)}, {spec.image}{' (first image; CI rolls out the next)' * (spec.image_owner == 'ci')}"
             )
     return EXIT_OK

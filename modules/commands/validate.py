@@ -16,9 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    deployment = load_file(args.config)
-    print(
-        f"{args.config}: valid ({plural(len(deployment.pipelines()), 'pipeline')}, "
-        f"{plural(len(deployment.variants), 'variant')})"
-    )
+    deployments = load_file(args.config)
+    for deployment in deployments:
+        stack = f"stack {deployment.stack}: " if len(deployments) > 1 else ""
+        print(
+            f"{args.config}: {stack}valid ({plural(len(deployment.pipelines()), 'pipeline')}, "
+            f"{plural(len(deployment.variants), 'variant')})"
+        )
     return EXIT_OK

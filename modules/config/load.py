@@ -1,12 +1,15 @@
-"""Read pipelines.yaml text into a resolved Deployment, or raise ConfigError."""
+"""Read pipelines.yaml text into resolved Deployments (one per stack), or raise ConfigError."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import environments, names
 from .errors import ConfigError, Problem, from_validation_error
 from .model import Config, PipelineConfig, VariantConfig
 from .resolve import Deployment, resolve, resolve_pipeline
@@ -40,19 +43,82 @@ def parse_yaml(text: str, source: str) -> object:
         raise ConfigError([Problem("", f"YAML syntax error at {where}: {what}")]) from None
 
 
-def load_text(text: str, source: str = "<config>") -> Deployment:
-    """Validate and resolve config text; ConfigError lists every problem found."""
+def load_text(text: str, source: str = "<config>") -> list[Deployment]:
+    """Validate and resolve config text: one Deployment per stack; ConfigError lists every problem.
+
+    Without `environments:` that is one stack named after the project; with it, one stack
+    per environment, in config order.
+    """
     data = parse_yaml(text, source)
     if not isinstance(data, dict):
         raise ConfigError([Problem("", "the config must be a YAML mapping with region, network and pipelines", data)])
+    if not data.get("environments"):
+        deployment, problems = _resolve(data)
+        if deployment is None:
+            raise ConfigError(problems)
+        return [deployment]
+    return _load_environments(data)
+
+
+def _resolve(data: dict, environment: str | None = None) -> tuple[Deployment | None, list[Problem]]:
+    """The Deployment of schema-checked, resolved data, or the problems found."""
     try:
         config = Config.model_validate(data)
     except ValidationError as err:
-        raise ConfigError(from_validation_error(err, Config) + _pipeline_problems(data)) from None
-    deployment, problems = resolve(config)
-    if problems:
-        raise ConfigError(problems)
-    return deployment
+        return None, from_validation_error(err, Config) + _pipeline_problems(data)
+    deployment, problems = resolve(config, environment=environment)
+    return (None if problems else deployment), problems
+
+
+def _load_environments(data: dict) -> list[Deployment]:
+    """One Deployment per environment; a problem that not every environment has names those it is in."""
+    entries = data["environments"]
+    if not isinstance(entries, dict):
+        raise ConfigError([Problem("environments", "must be a mapping of environment name to overrides", entries)])
+    deployments: list[Deployment] = []
+    found: list[tuple[Problem, list[str]]] = []  # problems may hold unhashable values
+    resolved = 0  # environments whose entry was fine, so the merged config was checked
+    for name, entry in entries.items():
+        problems, merged = _expand(data, str(name), {} if entry is None else entry)
+        if merged is not None:
+            resolved += 1
+            deployment, problems = _resolve(merged, environment=str(name))
+            overrides = {k: v for k, v in entry.items() if k not in environments.OWN_KEYS} if entry else {}
+            problems = [environments.relocate(problem, str(name), overrides) or problem for problem in problems]
+            if deployment is not None:
+                deployments.append(deployment)
+        for problem in problems:
+            envs = next((envs for seen, envs in found if seen == problem), None)
+            if envs is None:
+                found.append((problem, [str(name)]))
+            elif envs[-1] != name:
+                envs.append(str(name))
+    if found:
+        raise ConfigError([_in_environments(problem, envs, resolved) for problem, envs in found])
+    return deployments
+
+
+def _expand(data: dict, name: str, entry: object) -> tuple[list[Problem], dict[str, Any] | None]:
+    """One environment's merged config data, or the problems of its entry."""
+    where = f"environments.{name}"
+    try:
+        names.check_name(name)
+    except ValueError as err:
+        return [Problem(where, str(err), name)], None
+    if not isinstance(entry, Mapping):
+        return [
+            Problem(where, "must be a mapping of overrides of top-level, pipeline or variant settings", entry)
+        ], None
+    merged, problems = environments.expand(data, name, entry, list(Config.model_fields))
+    return problems, merged
+
+
+def _in_environments(problem: Problem, envs: list[str], resolved: int) -> Problem:
+    """A problem of a shared value as is; one only some environments have, with their names."""
+    if problem.path.startswith("environments.") or len(envs) == resolved:
+        return problem
+    label = "environment" if len(envs) == 1 else "environments"
+    return Problem(problem.path, f"{problem.message} (in {label} {', '.join(envs)})", problem.value)
 
 
 def _pipeline_problems(data: dict) -> list[Problem]:
@@ -83,7 +149,7 @@ def _valid(model: type[BaseModel], raw: object) -> bool:
     return True
 
 
-def load_file(path: str | Path) -> Deployment:
+def load_file(path: str | Path) -> list[Deployment]:
     """Read and resolve a config file; a missing or unreadable file is a ConfigError too."""
     try:
         text = Path(path).read_text(encoding="utf-8")

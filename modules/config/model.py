@@ -8,12 +8,13 @@ defaults in `modules.config.resolve`.
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from . import arns, names
 from .autoscaling import AutoscalingConfig, ImageOwner
+from .backend import BackendConfig, RoleArn
 
 # Values CloudWatch Logs accepts for retention_in_days.
 LOG_RETENTION_DAYS = (
@@ -163,6 +164,12 @@ class Config(_Strict):
     network: NetworkConfig
     tags: Tags = {}
     pipelines: Annotated[dict[Name, PipelineConfig], Field(min_length=1)]
+    # Where each stack keeps its state (modules.config.backend).
+    backend: BackendConfig = BackendConfig()
+    # Role the AWS provider assumes; None: the caller's own credentials.
+    assume_role_arn: RoleArn | None = None
+    # One stack per environment: overrides deep-merged onto the rest (modules.config.environments).
+    environments: dict[Name, dict[str, Any] | None] | None = None
 
 
 INHERITED = tuple(ContainerSettings.model_fields)

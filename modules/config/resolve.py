@@ -16,6 +16,7 @@ from typing import Any
 from . import fargate
 from .arns import RepositoryRef, parse_repository_arn
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
+from .backend import BackendConfig, backend_problems
 from .errors import Problem
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
 from .names import VariantNames
@@ -86,9 +87,10 @@ class VariantSpec:
 
 @dataclass(frozen=True)
 class Deployment:
-    """A resolved config: what one stack synthesizes."""
+    """A resolved config: what one stack synthesizes (one per environment, else one)."""
 
     stack: str
+    project: str
     region: str
     cluster_name: str
     container_insights: str
@@ -97,6 +99,9 @@ class Deployment:
     egress: tuple[EgressRule, ...]
     tags: Mapping[str, str]
     variants: tuple[VariantSpec, ...] = field(default=())
+    environment: str | None = None
+    backend: BackendConfig = field(default_factory=BackendConfig)
+    assume_role_arn: str | None = None
 
     def pipelines(self) -> dict[str, list[VariantSpec]]:
         """Variants grouped by pipeline, in config order."""
@@ -240,16 +245,20 @@ def _spec(
     )
 
 
-def resolve(config: Config) -> tuple[Deployment, list[Problem]]:
-    """Resolve every pipeline of a schema-valid config; problems of all pipelines together."""
-    problems: list[Problem] = []
+def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployment, list[Problem]]:
+    """Resolve every pipeline of a schema-valid config; problems of all pipelines together.
+
+    The stack is named after the environment, or after the project when there is none.
+    """
+    problems: list[Problem] = backend_problems(config.backend)
     specs: list[VariantSpec] = []
     for name, pipeline in config.pipelines.items():
         found_specs, found = resolve_pipeline(name, pipeline, cluster_name=config.cluster.name, tags=config.tags)
         specs += found_specs
         problems += found
     deployment = Deployment(
-        stack=config.project,
+        stack=environment or config.project,
+        project=config.project,
         region=config.region,
         cluster_name=config.cluster.name,
         container_insights=config.cluster.container_insights,
@@ -258,6 +267,9 @@ def resolve(config: Config) -> tuple[Deployment, list[Problem]]:
         egress=tuple(config.network.egress),
         tags=MappingProxyType(dict(config.tags)),
         variants=tuple(specs),
+        environment=environment,
+        backend=config.backend,
+        assume_role_arn=config.assume_role_arn,
     )
     return deployment, problems
 

@@ -7,6 +7,7 @@ from constructs import Construct
 from .. import cdk
 from ..config.resolve import Deployment
 from .autoscaling import VariantAutoscaling
+from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
 from .variant import VariantService
 
@@ -16,19 +17,26 @@ MANAGED_BY = "streaming-feature-pipelines"
 class PipelinesStack(cdk.TerraformStack):
     """A Terraform stack holding every pipeline variant of one deployment.
 
-    The AWS provider carries the config's global `tags` plus `managed-by` as default tags;
-    each resource adds its own `pipeline` and `variant` tags. State: the local backend,
-    `terraform.<stack id>.tfstate` in the stack's output directory.
+    The AWS provider works in the deployment's region, through `assume_role_arn` when set,
+    and carries the config's global `tags` plus `managed-by` as default tags (an
+    environment's stack adds `project` and `environment`); each resource adds its own
+    `pipeline` and `variant` tags. State: the configured backend (`add_state_backend`).
+    The `terraform` block requires Terraform >= 1.10 and pins the provider (`pin_versions`).
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:
         super().__init__(scope, id)
-        cdk.AwsProvider(
+        provider = cdk.AwsProvider(
             self,
             "aws",
             region=deployment.region,
-            default_tags=[cdk.AwsProviderDefaultTags(tags={**deployment.tags, "managed-by": MANAGED_BY})],
+            assume_role=[cdk.AwsProviderAssumeRole(role_arn=deployment.assume_role_arn)]
+            if deployment.assume_role_arn
+            else None,
+            default_tags=[cdk.AwsProviderDefaultTags(tags=default_tags(deployment))],
         )
+        pin_versions(self, provider)
+        add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
         self.cluster = PipelineCluster(
             self, "cluster", name=deployment.cluster_name, container_insights=deployment.container_insights
         )
@@ -70,3 +78,9 @@ class PipelinesStack(cdk.TerraformStack):
                 value=variant.service.name,
                 description=f"ECS service of {spec.pipeline}/{spec.variant}",
             )
+
+
+def default_tags(deployment: Deployment) -> dict[str, str]:
+    """The provider's default tags: global tags, then project/environment (environments only), managed-by."""
+    scope = {"project": deployment.project, "environment": deployment.environment} if deployment.environment else {}
+    return {**deployment.tags, **scope, "managed-by": MANAGED_BY}

@@ -194,4 +194,4 @@ def test_yaml_level_problems(text, fragment):
 
 
 def test_config_round_trips_through_yaml_text():
-    assert load_text(to_yaml(default_data())) == load(default_data())
+    assert load_text(to_yaml(default_data())) == [load(default_data())]

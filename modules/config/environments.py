@@ -1,0 +1,150 @@
+"""`environments:` one stack per environment, each the top-level config with its overrides.
+
+An environment's entry is deep-merged onto the config (without `environments`): mappings
+merge key by key, every other value (lists included) is replaced whole. `omit` leaves
+pipelines or variants out of that environment. Overrides may only touch pipelines and
+variants the config defines. The merged data is then validated like any config, and a
+problem in a value the environment set is reported at `environments.<env>.<path>`.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .errors import Problem
+from .model import ClusterConfig
+
+#: Keys of an environment entry that are not overrides of top-level settings.
+OWN_KEYS = ("omit",)
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """`override` onto `base`: mappings merge recursively, anything else replaces."""
+    if not (isinstance(base, Mapping) and isinstance(override, Mapping)):
+        return copy.deepcopy(override)
+    merged = {key: copy.deepcopy(value) for key, value in base.items()}
+    for key, value in override.items():
+        merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+    return merged
+
+
+def expand(
+    data: Mapping[str, Any], name: str, entry: Mapping[str, Any], top_level_keys: Sequence[str]
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The config data of one environment, or the problems of its entry."""
+    where = f"environments.{name}"
+    base = {key: value for key, value in data.items() if key != "environments"}
+    overrides = {key: value for key, value in entry.items() if key not in OWN_KEYS}
+    problems = _unknown_keys(where, entry, [k for k in top_level_keys if k != "environments"])
+    problems += _unknown_pipelines(where, base.get("pipelines"), overrides.get("pipelines"))
+    if problems:
+        return None, problems
+    backend, base_type = overrides.get("backend"), _backend_type(base.get("backend"))
+    if isinstance(backend, Mapping) and backend.get("type", base_type) != base_type:
+        base.pop("backend", None)  # another backend type replaces the block whole
+    merged = deep_merge(base, overrides)
+    if not _sets(overrides, "cluster", "name"):
+        cluster = merged.setdefault("cluster", {})
+        if isinstance(cluster, dict):
+            cluster["name"] = f"{cluster.get('name', ClusterConfig.model_fields['name'].default)}-{name}"
+    problems = _omit(where, merged, entry.get("omit", []))
+    return (None if problems else merged), problems
+
+
+def _backend_type(backend: object) -> object:
+    return backend.get("type", "local") if isinstance(backend, Mapping) else "local"
+
+
+def _sets(mapping: Mapping[str, Any], *keys: str) -> bool:
+    for key in keys:
+        if not isinstance(mapping, Mapping) or key not in mapping:
+            return False
+        mapping = mapping[key]
+    return True
+
+
+def _unknown_keys(where: str, entry: Mapping[str, Any], top_level_keys: Sequence[str]) -> list[Problem]:
+    valid = sorted([*top_level_keys, *OWN_KEYS])
+    problems = []
+    for key in entry:
+        if key not in valid:
+            guess = difflib.get_close_matches(str(key), valid, n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            problems.append(Problem(f"{where}.{key}", f"unknown key{hint} Valid keys: {', '.join(valid)}"))
+    return problems
+
+
+def _unknown_pipelines(where: str, pipelines: object, overrides: object) -> list[Problem]:
+    """Overrides of pipelines or variants the config does not define."""
+    if not isinstance(pipelines, Mapping) or not isinstance(overrides, Mapping):
+        return []
+    problems = []
+    for name, override in overrides.items():
+        path = f"{where}.pipelines.{name}"
+        if name not in pipelines:
+            problems.append(Problem(path, f"no such pipeline; environments override only {_defined(pipelines)}"))
+            continue
+        variants = pipelines[name].get("variants") if isinstance(pipelines[name], Mapping) else None
+        if isinstance(override, Mapping) and isinstance(override.get("variants"), Mapping):
+            for variant in override["variants"]:
+                if not isinstance(variants, Mapping) or variant not in variants:
+                    problems.append(
+                        Problem(
+                            f"{path}.variants.{variant}",
+                            f"no such variant of {name}; environments override only {_defined(variants or {})}",
+                        )
+                    )
+    return problems
+
+
+def _defined(names: Mapping[str, Any]) -> str:
+    return f"the ones defined in the config ({', '.join(map(str, names))})"
+
+
+def _omit(where: str, merged: dict[str, Any], omit: object) -> list[Problem]:
+    """Remove the `omit` entries (`pipeline` or `pipeline/variant`) from merged data, in place."""
+    path = f"{where}.omit"
+    if not isinstance(omit, list) or not all(isinstance(item, str) for item in omit):
+        return [Problem(path, "must be a list of 'pipeline' or 'pipeline/variant' names", omit)]
+    pipelines = merged.get("pipelines")
+    if not isinstance(pipelines, dict):
+        return []
+    problems = []
+    for index, item in enumerate(omit):
+        pipeline, _, variant = item.partition("/")
+        variants = pipelines.get(pipeline, {}).get("variants") if isinstance(pipelines.get(pipeline), dict) else None
+        if pipeline not in pipelines:
+            problems.append(Problem(f"{path}[{index}]", f"no such pipeline; use one of {_defined(pipelines)}", item))
+        elif not variant:
+            del pipelines[pipeline]
+        elif not isinstance(variants, dict) or variant not in variants:
+            problems.append(
+                Problem(f"{path}[{index}]", f"no such variant; use one of {_defined(variants or {})}", item)
+            )
+        else:
+            del variants[variant]
+            if not variants:
+                del pipelines[pipeline]
+    if not problems and not pipelines:
+        problems.append(Problem(path, "leaves no pipeline in this environment; omit fewer", omit))
+    return problems
+
+
+def relocate(problem: Problem, environment: str, overrides: Mapping[str, Any]) -> Problem | None:
+    """`problem` moved to `environments.<env>.<path>` when the environment set that value."""
+    if not problem.path:
+        return None
+    value: Any = overrides
+    for match in _PART.finditer(problem.path):
+        if not isinstance(value, Mapping):
+            break  # inside a list or value the environment set whole
+        key = match.group(1) or match.group(2)
+        if key not in value:
+            return None
+        value = value[key]
+    return Problem(f"environments.{environment}.{problem.path}", problem.message, problem.value)

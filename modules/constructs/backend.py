@@ -1,0 +1,61 @@
+"""A stack's state backend and its `terraform` block settings (wiring only)."""
+
+from __future__ import annotations
+
+from .. import cdk
+from ..config.backend import BackendConfig, render
+from ..versions import AWS_PROVIDER_SOURCE, REQUIRED_VERSION, provider_constraint
+
+
+def add_state_backend(stack: cdk.TerraformStack, *, backend: BackendConfig, project: str, region: str) -> None:
+    """Configure where `stack` keeps its state; templates are filled in with the stack's name.
+
+    Behaviour:
+
+    - `local`: nothing is added, so cdktf's default applies: `terraform.<stack>.tfstate` in
+      the directory synth ran in (outside `cdktf.out`, which every synth replaces).
+    - `s3`: `encrypt` (default on), `kms_key_id`, `dynamodb_table`, `workspace_key_prefix`
+      and `role_arn` (an `assume_role` block) as configured; `region` defaults to the
+      stack's region. `use_lockfile` (default on; Terraform >= 1.10) is not an S3Backend
+      option in cdktf 0.21, so it is written as an override of the backend block.
+    - `cloud`: organization, hostname (default app.terraform.io), and the workspace by
+      name or by tags.
+    """
+    name = stack.node.id
+    if backend.type == "s3":
+        s3 = cdk.S3Backend(
+            stack,
+            bucket=backend.bucket,
+            key=render(backend.key, stack=name, project=project),
+            region=backend.region or region,
+            encrypt=backend.encrypt,
+            kms_key_id=backend.kms_key_id,
+            dynamodb_table=backend.dynamodb_table,
+            workspace_key_prefix=backend.workspace_key_prefix,
+            assume_role=cdk.S3BackendAssumeRoleConfig(role_arn=backend.role_arn) if backend.role_arn else None,
+        )
+        s3.add_override("use_lockfile", backend.use_lockfile)
+    elif backend.type == "cloud":
+        workspaces = (
+            cdk.NamedCloudWorkspace(render(backend.workspace, stack=name, project=project))
+            if backend.workspace
+            else cdk.TaggedCloudWorkspaces(
+                tags=[render(tag, stack=name, project=project) for tag in backend.workspace_tags or ()]
+            )
+        )
+        cdk.CloudBackend(stack, organization=backend.organization, workspaces=workspaces, hostname=backend.hostname)
+
+
+def pin_versions(stack: cdk.TerraformStack, provider: cdk.AwsProvider) -> None:
+    """Write `required_version` and the AWS provider's fully qualified source and constraint.
+
+    cdktf writes the bare source `aws` and the exact version the bindings were generated
+    for; the constraint written instead accepts that version and later ones of the same
+    major version (`versions.provider_constraint`).
+    """
+    metadata = provider.terraform_generator_metadata
+    if metadata is None or metadata.provider_version is None:
+        raise RuntimeError("the AWS provider bindings carry no provider version")
+    stack.add_override("terraform.required_version", REQUIRED_VERSION)
+    stack.add_override("terraform.required_providers.aws.source", AWS_PROVIDER_SOURCE)
+    stack.add_override("terraform.required_providers.aws.version", provider_constraint(metadata.provider_version))

@@ -1,0 +1,105 @@
+"""Each backend's synthesized block, and the terraform block's version settings."""
+
+import json
+import re
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+from modules.versions import provider_constraint
+from tests.helpers import default_data, load, synth
+
+
+def terraform_block(**backend):
+    data = default_data()
+    if backend:
+        data["backend"] = backend
+    return synth(data)["terraform"]
+
+
+def test_s3_backend_with_defaults_and_native_lock_file():
+    block = terraform_block(type="s3", bucket="acme-state")
+    assert block["backend"] == {
+        "s3": {
+            "bucket": "acme-state",
+            "key": "feature-pipelines/feature-pipelines.tfstate",
+            "region": "ap-northeast-1",
+            "encrypt": True,
+            "use_lockfile": True,
+        }
+    }
+
+
+def test_s3_backend_with_every_option():
+    block = terraform_block(
+        type="s3",
+        bucket="acme-state",
+        key="states/{stack}/terraform.tfstate",
+        region="us-east-1",
+        encrypt=True,
+        kms_key_id="arn:aws:kms:us-east-1:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab",
+        use_lockfile=False,
+        dynamodb_table="terraform-locks",
+        workspace_key_prefix="workspaces",
+        role_arn="arn:aws:iam::123456789012:role/terraform-state",
+    )
+    assert block["backend"]["s3"] == {
+        "bucket": "acme-state",
+        "key": "states/feature-pipelines/terraform.tfstate",
+        "region": "us-east-1",
+        "encrypt": True,
+        "kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab",
+        "use_lockfile": False,
+        "dynamodb_table": "terraform-locks",
+        "workspace_key_prefix": "workspaces",
+        "assume_role": {"role_arn": "arn:aws:iam::123456789012:role/terraform-state"},
+    }
+
+
+def test_cloud_backend_by_workspace_name():
+    block = terraform_block(type="cloud", organization="acme", workspace="{project}-{stack}")
+    assert "backend" not in block
+    assert block["cloud"] == {"organization": "acme", "workspaces": {"name": "feature-pipelines-feature-pipelines"}}
+
+
+def test_cloud_backend_by_tags_on_terraform_enterprise():
+    block = terraform_block(
+        type="cloud", organization="acme", workspace_tags=["feature-pipelines", "{stack}"], hostname="tfe.example.com"
+    )
+    assert block["cloud"] == {
+        "organization": "acme",
+        "hostname": "tfe.example.com",
+        "workspaces": {"tags": ["feature-pipelines", "feature-pipelines"]},
+    }
+
+
+def test_local_backend_is_cdktfs_own_file_per_stack_outside_the_output_directory(tmp_path):
+    """cdktf writes the absolute path in the directory the app process started in."""
+    from modules.synth import synthesize
+
+    (summary,) = synthesize([load(default_data())], tmp_path / "out")
+    path = Path(json.loads(summary.path.read_text())["terraform"]["backend"]["local"]["path"])
+    assert path.is_absolute() and path.name == "terraform.feature-pipelines.tfstate"
+    assert tmp_path not in path.parents
+
+
+def test_terraform_block_requires_terraform_and_pins_the_provider_by_its_full_source():
+    block = terraform_block()
+    assert block["required_version"] == ">= 1.10"
+    assert block["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": "~> 6.25"}}
+
+
+def test_provider_constraint_matches_the_version_the_installed_bindings_were_generated_for():
+    """Read independently of cdktf: the binding package's own description names the provider version."""
+    description = metadata.metadata("cdktf-cdktf-provider-aws").get_payload()
+    (version,) = set(re.findall(r"bindings for hashicorp/aws provider version (\d+\.\d+\.\d+)", description))
+    major, minor, _ = version.split(".")
+    assert terraform_block()["required_providers"]["aws"]["version"] == f"~> {major}.{minor}"
+
+
+def test_provider_constraint():
+    assert provider_constraint("6.25.0") == "~> 6.25"
+    assert provider_constraint("10.0.3") == "~> 10.0"
+    with pytest.raises(ValueError, match="not a provider version"):
+        provider_constraint("6.25")
