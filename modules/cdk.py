@@ -25,10 +25,14 @@ from cdktf import (
     S3Backend,
     S3BackendAssumeRoleConfig,
     TaggedCloudWorkspaces,
+    TerraformLocal,
     TerraformOutput,
     TerraformResourceLifecycle,
     TerraformStack,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
     Testing,
+    Token,
 )
 
 PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
@@ -67,6 +71,7 @@ from cdktf_cdktf_provider_aws.appautoscaling_scheduled_action import (  # noqa: 
 )
 from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget  # noqa: E402
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup  # noqa: E402
+from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion  # noqa: E402
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting  # noqa: E402
 from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import (  # noqa: E402
     EcsClusterCapacityProviders,
@@ -113,6 +118,7 @@ __all__ = [
     "AwsProviderDefaultTags",
     "CloudBackend",
     "CloudwatchLogGroup",
+    "DataAwsRegion",
     "EcsCluster",
     "EcsClusterCapacityProviders",
     "EcsClusterCapacityProvidersDefaultCapacityProviderStrategy",
@@ -136,8 +142,12 @@ __all__ = [
     "SecurityGroup",
     "SecurityGroupEgress",
     "TaggedCloudWorkspaces",
+    "TerraformLocal",
     "TerraformOutput",
     "TerraformResourceLifecycle",
     "TerraformStack",
+    "TerraformVariable",
+    "TerraformVariableValidationConfig",
     "Testing",
+    "Token",
 ]

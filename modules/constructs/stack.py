@@ -37,24 +37,11 @@ class PipelinesStack(cdk.TerraformStack):
         )
         pin_versions(self, provider)
         add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
-        self.cluster = PipelineCluster(
-            self, "cluster", name=deployment.cluster_name, container_insights=deployment.container_insights
-        )
+        self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
         cdk.TerraformOutput(self, "cluster_name", value=self.cluster.name, description="ECS cluster name")
         cdk.TerraformOutput(self, "cluster_arn", value=self.cluster.arn, description="ECS cluster ARN")
-        self.variants: dict[str, VariantService] = {}
         for spec in deployment.variants:
-            variant = VariantService(
-                self,
-                spec.address,
-                spec=spec,
-                region=deployment.region,
-                cluster_arn=self.cluster.arn,
-                vpc_id=deployment.vpc_id,
-                subnet_ids=deployment.subnet_ids,
-                egress=deployment.egress,
-            )
-            self.variants[spec.address] = variant
+            variant = self.variants[spec.address]
             if spec.image_owner == "ci":
                 cdk.TerraformOutput(
                     self,
@@ -62,22 +49,48 @@ class PipelinesStack(cdk.TerraformStack):
                     value=variant.task_definition.family,
                     description=f"task definition family CI registers {spec.pipeline}/{spec.variant} revisions in",
                 )
-            if spec.autoscaling:
-                VariantAutoscaling(
-                    self,
-                    f"{spec.address}_autoscaling",
-                    spec=spec,
-                    scaling=spec.autoscaling,
-                    cluster_name=self.cluster.name,
-                    service_name=variant.service.name,
-                    tags=spec.tags,
-                )
             cdk.TerraformOutput(
                 self,
                 f"{spec.address}_service",
                 value=variant.service.name,
                 description=f"ECS service of {spec.pipeline}/{spec.variant}",
             )
+
+
+def add_workloads(
+    scope: Construct, deployment: Deployment, *, region: str
+) -> tuple[PipelineCluster, dict[str, VariantService]]:
+    """The shared cluster, then per variant its VariantService and, when set, VariantAutoscaling.
+
+    `region` is where the tasks log (a name, or a reference in an exported module).
+    """
+    cluster = PipelineCluster(
+        scope, "cluster", name=deployment.cluster_name, container_insights=deployment.container_insights
+    )
+    variants: dict[str, VariantService] = {}
+    for spec in deployment.variants:
+        variant = VariantService(
+            scope,
+            spec.address,
+            spec=spec,
+            region=region,
+            cluster_arn=cluster.arn,
+            vpc_id=deployment.vpc_id,
+            subnet_ids=deployment.subnet_ids,
+            egress=deployment.egress,
+        )
+        variants[spec.address] = variant
+        if spec.autoscaling:
+            VariantAutoscaling(
+                scope,
+                f"{spec.address}_autoscaling",
+                spec=spec,
+                scaling=spec.autoscaling,
+                cluster_name=cluster.name,
+                service_name=variant.service.name,
+                tags=spec.tags,
+            )
+    return cluster, variants
 
 
 def default_tags(deployment: Deployment) -> dict[str, str]:

@@ -1,0 +1,130 @@
+"""The interface of the exported Terraform module: its variables and outputs (pure, no cdktf).
+
+Names are stable: fixed ones (`vpc_id`, `subnet_ids`, `tags`, `cluster_name`, `cluster_arn`)
+and per variant `<pipeline>_<variant>_<what>`, like the resource addresses. Pipeline and
+variant names cannot contain `_`, so no two names collide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .config.resolve import Deployment, VariantSpec
+
+_IMAGE_REFERENCE = r"^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One module input: its type, description, default (the config's value) and a check."""
+
+    name: str
+    type: str
+    description: str
+    default: Any
+    condition: str
+    error_message: str
+
+
+@dataclass(frozen=True)
+class Output:
+    """One module output: `attribute` of the variant at `variant` (an address), or of the module."""
+
+    name: str
+    description: str
+    attribute: str
+    variant: str | None = None
+
+
+#: Per variant outputs: name suffix, what it is, and the attribute the construct exposes.
+VARIANT_OUTPUTS = (
+    ("service_name", "ECS service name", "service.name"),
+    ("service_arn", "ECS service ARN", "service.arn"),
+    ("task_definition_family", "task definition family", "task_definition.family"),
+    ("task_definition_arn", "task definition ARN (with revision)", "task_definition.arn"),
+    ("log_group_name", "CloudWatch log group name", "log_group.name"),
+    ("task_role_arn", "task role ARN (the container's own AWS permissions)", "task_role.arn"),
+    ("execution_role_arn", "execution role ARN (image pull, logs, secrets)", "execution_role.arn"),
+)
+
+
+def image_tag_variable(spec: VariantSpec) -> str:
+    return f"{spec.address}_image_tag"
+
+
+def desired_count_variable(spec: VariantSpec) -> str:
+    return f"{spec.address}_desired_count"
+
+
+def image_reference(spec: VariantSpec) -> str:
+    """The tag or digest the config pins: what follows the repository URI."""
+    return spec.image.removeprefix(spec.repository.uri)[1:]
+
+
+def variables(deployment: Deployment) -> tuple[Variable, ...]:
+    """Every input, in the order the module declares them."""
+    found = [
+        Variable(
+            "vpc_id",
+            "string",
+            "VPC of the variants' security groups (it must hold `subnet_ids`)",
+            deployment.vpc_id,
+            'can(regex("^vpc-[0-9a-f]{8}([0-9a-f]{9})?$", var.vpc_id))',
+            "vpc_id must look like vpc-0123456789abcdef0.",
+        ),
+        Variable(
+            "subnet_ids",
+            "list(string)",
+            "Subnets the tasks run in (private subnets: tasks never get a public IP)",
+            list(deployment.subnet_ids),
+            "length(var.subnet_ids) >= 1 && length(var.subnet_ids) <= 16",
+            "subnet_ids needs 1 to 16 subnet IDs.",
+        ),
+        Variable(
+            "tags",
+            "map(string)",
+            "Tags on every resource; each resource adds its own pipeline and variant tags",
+            dict(deployment.tags),
+            "length(var.tags) <= 40",
+            "tags holds at most 40 tags (AWS allows 50 per resource, including the module's own).",
+        ),
+    ]
+    for spec in deployment.variants:
+        found.append(
+            Variable(
+                image_tag_variable(spec),
+                "string",
+                f"Image tag, or sha256: digest, of {spec.pipeline}/{spec.variant} in {spec.repository.uri}",
+                image_reference(spec),
+                f'can(regex("{_IMAGE_REFERENCE}", var.{image_tag_variable(spec)}))',
+                "Use an image tag (letters, digits, '_', '.', '-', at most 128) or sha256:<64 hex digits>.",
+            )
+        )
+        if spec.autoscaling is None:
+            found.append(
+                Variable(
+                    desired_count_variable(spec),
+                    "number",
+                    f"Tasks the {spec.pipeline}/{spec.variant} service keeps running",
+                    spec.desired_count,
+                    f"var.{desired_count_variable(spec)} >= 0 && var.{desired_count_variable(spec)} <= 1000 && "
+                    f"floor(var.{desired_count_variable(spec)}) == var.{desired_count_variable(spec)}",
+                    "Use a whole number of tasks from 0 to 1000.",
+                )
+            )
+    return tuple(found)
+
+
+def outputs(deployment: Deployment) -> tuple[Output, ...]:
+    """Every output, in the order the module declares them."""
+    found = [
+        Output("cluster_name", "ECS cluster name", "cluster.name"),
+        Output("cluster_arn", "ECS cluster ARN", "cluster.arn"),
+    ]
+    for spec in deployment.variants:
+        for suffix, what, attribute in VARIANT_OUTPUTS:
+            found.append(
+                Output(f"{spec.address}_{suffix}", f"{what} of {spec.pipeline}/{spec.variant}", attribute, spec.address)
+            )
+    return tuple(found)

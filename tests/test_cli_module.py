@@ -1,0 +1,57 @@
+"""`python main.py module` as users run it: exit codes, messages, what is (not) written."""
+
+from tests.helpers import ROOT
+from tests.test_cli import run, tree_digest
+
+EXAMPLE = ROOT / "examples" / "environments.yaml"
+
+
+def test_module_writes_the_module_and_a_summary(tmp_path):
+    out = tmp_path / "feature-pipelines"
+    result = run("module", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"module -> {out}: 2 variants, versions.tf.json, variables.tf.json, ")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "README.md",
+        "main.tf.json",
+        "outputs.tf.json",
+        "variables.tf.json",
+        "versions.tf.json",
+    ]
+
+
+def test_environment_is_required_and_checked_when_the_config_has_environments(tmp_path):
+    out = tmp_path / "m"
+    missing = run("module", "--config", str(EXAMPLE), "--out", str(out))
+    assert missing.returncode == 2
+    assert "--environment: the config has environments: choose one with --environment (dev, stg, prd)" in (
+        missing.stderr
+    )
+    unknown = run("module", "--config", str(EXAMPLE), "--environment", "qa", "--out", str(out))
+    assert unknown.returncode == 2
+    assert "--environment: no such environment; use one of dev, stg, prd (got 'qa')" in unknown.stderr
+    needless = run("module", "--environment", "dev", "--out", str(out))
+    assert needless.returncode == 2
+    assert "the config has no environments" in needless.stderr
+    assert "Traceback" not in missing.stderr + unknown.stderr + needless.stderr
+    assert not out.exists()
+
+
+def test_a_directory_with_other_files_needs_force_and_keeps_them(tmp_path):
+    (tmp_path / "main.tf").write_text('module "x" { source = "./m" }\n')
+    before = tree_digest(tmp_path)
+    refused = run("module", "--out", str(tmp_path))
+    assert refused.returncode == 2
+    assert "add --force to write beside them (they are kept)" in refused.stderr
+    assert tree_digest(tmp_path) == before
+    forced = run("module", "--environment", "prd", "--config", str(EXAMPLE), "--out", str(tmp_path), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (tmp_path / "main.tf").read_text() == 'module "x" { source = "./m" }\n'
+    assert "streaming-feature-pipelines-prd" in (tmp_path / "main.tf.json").read_text()
+
+
+def test_help_lists_the_module_command_and_its_options():
+    result = run("module", "--help")
+    assert result.returncode == 0
+    for option in ("--config", "--environment", "--out", "--force"):
+        assert option in result.stdout

