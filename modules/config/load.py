@@ -91,7 +91,7 @@ def _load_environments(data: dict) -> list[Deployment]:
             envs = next((envs for seen, envs in found if seen == problem), None)
             if envs is None:
                 found.append((problem, [str(name)]))
-            elif envs[-1] != name:
+            elif envs[-1] != str(name):
                 envs.append(str(name))
     if found:
         raise ConfigError([_in_environments(problem, envs, resolved) for problem, envs in found])
