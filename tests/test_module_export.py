@@ -311,3 +311,13 @@ def test_out_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(ConfigError, match="is a file"):
         write(FILES_TEXT, tmp_path / "file", force=True)
+
+
+def test_terraform_loads_the_module_of_autoscaled_and_ci_owned_variants(tmp_path):
+    data = every_source()
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["image_owner"] = "ci"
+    module = export(load(data), tmp_path)
+    loaded = load_dir(tmp_path)
+    assert "aws_appautoscaling_target.news-encoder_canary" in loaded["ManagedResources"]
+    target = module["resource"]["aws_appautoscaling_target"]["news-encoder_canary"]
+    assert target["tags"] == '${merge(var.tags, {"pipeline" = "news-encoder", "variant" = "canary"})}'
