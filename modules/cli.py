@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import module, synth, validate
+from .commands import cost, module, synth, validate
 from .commands.common import DEFAULT_CONFIG, EXIT_BAD_INPUT, plural
 from .config import ConfigError
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run.
-COMMANDS = (synth, validate, module)
+COMMANDS = (synth, validate, module, cost)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..config import VariantSpec, load_file
+from ..cost.summary import monthly
 from .common import EXIT_OK, add_config_argument, default_outdir, plural, shown
 
 NAME = "synth"
@@ -29,11 +30,15 @@ def run(args: argparse.Namespace) -> int:
             f"stack {stack.name}: {plural(stack.pipelines, 'pipeline')}, "
             f"{plural(stack.variants, 'variant')}, {plural(stack.resources, 'resource')} -> {shown(stack.path)}"
         )
+        costs, total = monthly(deployment)
         for spec in deployment.variants:
+            cost = f", {costs[spec.address]}" if spec.address in costs else ""
             print(
                 f"  {spec.pipeline}/{spec.variant}: {spec.cpu:g} vCPU, {spec.memory:g} GiB, {spec.architecture}, "
                 f"{_tasks(spec)}, {spec.image}{' (first image; CI rolls out the next)' * (spec.image_owner == 'ci')}"
+                f"{cost}"
             )
+        print(f"  {total}")
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from . import arns, names
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
+from .pricing import PricingConfig
 
 # Values CloudWatch Logs accepts for retention_in_days.
 LOG_RETENTION_DAYS = (
@@ -170,6 +171,7 @@ class Config(_Strict):
     assume_role_arn: RoleArn | None = None
     # One stack per environment: overrides deep-merged onto the rest (modules.config.environments).
     environments: dict[Name, dict[str, Any] | None] | None = None
+    pricing: PricingConfig = PricingConfig()
 
 
 INHERITED = tuple(ContainerSettings.model_fields)

@@ -20,6 +20,7 @@ from .backend import BackendConfig, backend_problems
 from .errors import Problem
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
 from .names import VariantNames
+from .pricing import PricingConfig
 
 #: What a setting is when neither the variant nor its pipeline sets it.
 DEFAULTS: Mapping[str, Any] = MappingProxyType(
@@ -102,6 +103,7 @@ class Deployment:
     environment: str | None = None
     backend: BackendConfig = field(default_factory=BackendConfig)
     assume_role_arn: str | None = None
+    pricing: PricingConfig = field(default_factory=PricingConfig)
 
     def pipelines(self) -> dict[str, list[VariantSpec]]:
         """Variants grouped by pipeline, in config order."""
@@ -270,6 +272,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         environment=environment,
         backend=config.backend,
         assume_role_arn=config.assume_role_arn,
+        pricing=config.pricing,
     )
     return deployment, problems
 

@@ -1,0 +1,1 @@
+"""Fargate cost: built-in prices, the per-variant model, reports (pure Python, no cdktf)."""

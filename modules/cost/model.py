@@ -1,0 +1,142 @@
+"""The Fargate cost of each variant (pure; no cdktf).
+
+Per task-hour: vCPU x price per vCPU-hour + GiB x price per GB-hour + GiB of ephemeral storage
+above the free 20 x price per storage GB-hour. Per variant-hour: tasks x that, less the Spot
+share (FARGATE_SPOT weight / all weights) x the assumed Spot discount. Month = 730 h, year =
+8,760 h. A `Workload` is read either from a resolved config (`workload_of`) or from synthesized
+Terraform JSON (`modules.cost.synthesized`), so a review can price two outputs without configs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..config.errors import ConfigError, Problem
+from ..config.pricing import PricingConfig
+from ..config.resolve import Deployment, VariantSpec
+from .prices import FREE_STORAGE_GIB, HOURS_PER_MONTH, HOURS_PER_YEAR, Rates, rates_for
+
+
+@dataclass(frozen=True)
+class Tasks:
+    """How many tasks a variant runs: `low` all the time, up to `high` when it scales out."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What Fargate bills one variant for."""
+
+    stack: str
+    region: str
+    pipeline: str
+    variant: str
+    vcpu: Decimal
+    memory_gib: Decimal
+    architecture: str
+    storage_gib: int
+    tasks: Tasks
+    fargate_weight: int
+    spot_weight: int
+
+    @property
+    def spot_share(self) -> Decimal:
+        """The share of tasks ECS places on FARGATE_SPOT (capacity provider weights, no base)."""
+        total = self.fargate_weight + self.spot_weight
+        return Decimal(self.spot_weight) / total if total else Decimal(0)
+
+
+def tasks_of(spec: VariantSpec) -> Tasks:
+    """The tasks a variant runs: autoscaling's min and max (the service starts at min and
+    ignores desired_count), else its desired count. Scheduled actions are not modelled."""
+    if spec.autoscaling is not None and spec.autoscaling.min is not None and spec.autoscaling.max is not None:
+        return Tasks(spec.autoscaling.min, spec.autoscaling.max)
+    return Tasks(spec.desired_count, spec.desired_count)
+
+
+def workload_of(spec: VariantSpec, *, stack: str, region: str) -> Workload:
+    """The billed shape of one resolved variant."""
+    return Workload(
+        stack=stack,
+        region=region,
+        pipeline=spec.pipeline,
+        variant=spec.variant,
+        vcpu=Decimal(str(spec.cpu)),
+        memory_gib=Decimal(str(spec.memory)),
+        architecture=spec.architecture,
+        storage_gib=spec.ephemeral_storage or FREE_STORAGE_GIB,
+        tasks=tasks_of(spec),
+        fargate_weight=spec.fargate_weight,
+        spot_weight=spec.fargate_spot_weight,
+    )
+
+
+def task_hour_usd(vcpu: Decimal, memory_gib: Decimal, storage_gib: int, rates: Rates) -> Decimal:
+    """On-demand USD for one task running one hour."""
+    extra_storage = max(storage_gib - FREE_STORAGE_GIB, 0)
+    return vcpu * rates.vcpu_hour + memory_gib * rates.gb_hour + extra_storage * rates.storage_gb_hour
+
+
+@dataclass(frozen=True)
+class VariantCost:
+    """One variant's cost at its low task count (`usd_per_*`) and at its high one (`*_max`)."""
+
+    workload: Workload
+    rates: Rates
+    spot_discount: Decimal
+
+    @property
+    def usd_per_task_hour(self) -> Decimal:
+        """One task for one hour, on-demand."""
+        w = self.workload
+        return task_hour_usd(w.vcpu, w.memory_gib, w.storage_gib, self.rates)
+
+    def _per_hour(self, tasks: int) -> Decimal:
+        return tasks * self.usd_per_task_hour * (1 - self.workload.spot_share * self.spot_discount)
+
+    @property
+    def usd_per_hour(self) -> Decimal:
+        return self._per_hour(self.workload.tasks.low)
+
+    @property
+    def usd_per_hour_max(self) -> Decimal:
+        return self._per_hour(self.workload.tasks.high)
+
+    @property
+    def usd_per_month(self) -> Decimal:
+        return self.usd_per_hour * HOURS_PER_MONTH
+
+    @property
+    def usd_per_month_max(self) -> Decimal:
+        return self.usd_per_hour_max * HOURS_PER_MONTH
+
+    @property
+    def usd_per_year(self) -> Decimal:
+        return self.usd_per_hour * HOURS_PER_YEAR
+
+
+def price(workloads: Iterable[Workload], pricing: PricingConfig) -> tuple[list[VariantCost], list[Problem]]:
+    """Each workload's cost; a Problem (once) per region/architecture without prices."""
+    costs: list[VariantCost] = []
+    problems: list[Problem] = []
+    for workload in workloads:
+        rates = rates_for(workload.region, workload.architecture, pricing)
+        if isinstance(rates, Problem):
+            if rates not in problems:
+                problems.append(rates)
+            continue
+        costs.append(VariantCost(workload, rates, Decimal(str(pricing.spot_discount))))
+    return costs, problems
+
+
+def price_deployment(deployment: Deployment) -> list[VariantCost]:
+    """Every variant's cost with the config's own pricing; ConfigError when prices are missing."""
+    workloads = [workload_of(s, stack=deployment.stack, region=deployment.region) for s in deployment.variants]
+    costs, problems = price(workloads, deployment.pricing)
+    if problems:
+        raise ConfigError(problems)
+    return costs

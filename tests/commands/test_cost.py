@@ -1,0 +1,53 @@
+"""`python main.py cost` as users run it: formats, currencies, exit status 2 for bad input."""
+
+import json
+
+from tests.helpers import default_data, to_yaml
+from tests.test_cli import run
+
+
+def test_default_table():
+    result = run("cost")
+    assert result.returncode == 0, result.stderr
+    assert "news-encoder  treatment      1     2    8  x86_64     -    0.1454     106.11  1,273.35" in result.stdout
+    assert result.stdout.splitlines()[6].split() == ["total", "0.2070", "151.10", "1,813.14"]
+
+
+def test_json_in_jpy():
+    result = run("cost", "--format", "json", "--currency", "jpy", "--usd-rate", "149.2")
+    assert result.returncode == 0, result.stderr
+    treatment = json.loads(result.stdout)[1]
+    assert (treatment["usd_per_hour"], treatment["jpy_per_hour"], treatment["jpy_per_year"]) == (0.14536, 21.69, 189984)
+
+
+def test_markdown_uses_the_configs_currency(tmp_path):
+    data = default_data()
+    data["pricing"] = {"currency": "JPY", "usd_rates": {"JPY": 150}}
+    config = tmp_path / "jpy.yaml"
+    config.write_text(to_yaml(data))
+    result = run("cost", "--config", str(config), "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    assert "| JPY/hour | JPY/month | JPY/year |" in result.stdout
+    assert "Exchange rate: 150 JPY per USD" in result.stdout
+
+
+def test_bad_input_exits_2_with_the_fix(tmp_path):
+    missing = run("cost", "--currency", "JPY")
+    assert missing.returncode == 2
+    assert "--usd-rate: no JPY per USD rate: pass --usd-rate N" in missing.stderr
+    negative = run("cost", "--currency", "JPY", "--usd-rate", "-149.2")
+    assert negative.returncode == 2
+    assert "--usd-rate: not a plausible JPY per USD rate; use 50-500 (got -149.2)" in negative.stderr
+    unknown = run("cost", "--currency", "EUR")
+    assert unknown.returncode == 2
+    assert "argument --currency: invalid choice: 'EUR'" in unknown.stderr
+    data = default_data()
+    data["region"] = "eu-west-1"
+    config = tmp_path / "eu.yaml"
+    config.write_text(to_yaml(data))
+    no_prices = run("cost", "--config", str(config))
+    assert no_prices.returncode == 2
+    assert "pricing.regions.eu-west-1.x86_64: no Fargate prices for eu-west-1 x86_64" in no_prices.stderr
+    for result in (missing, negative, unknown, no_prices):
+        assert "Traceback" not in result.stderr
+        assert result.stdout == ""
