@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .commands import cost, module, synth, validate
-from .commands.common import DEFAULT_CONFIG, EXIT_BAD_INPUT, plural
+from .commands import cost, module, review, synth, validate
+from .commands.common import EXIT_BAD_INPUT, plural
 from .config import ConfigError
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run.
-COMMANDS = (synth, validate, module, cost)
+COMMANDS = (synth, validate, module, cost, review)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,4 +45,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command.run(args)
     except ConfigError as error:
-        return _report(error, getattr(args, "config", DEFAULT_CONFIG))
+        return _report(error, getattr(args, "config", None) or f"python main.py {args.command}")

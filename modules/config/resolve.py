@@ -9,7 +9,7 @@ path where the offending value was written.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -18,6 +18,7 @@ from .arns import RepositoryRef, parse_repository_arn
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .backend import BackendConfig, backend_problems
 from .errors import Problem
+from .fingerprint import fingerprint
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
 from .names import VariantNames
 from .pricing import PricingConfig
@@ -79,6 +80,10 @@ class VariantSpec:
     tags: Mapping[str, str]
     autoscaling: AutoscalingConfig | None = None  # None: off (or enabled: false)
     image_owner: ImageOwner = "terraform"
+    own_config: str = ""
+    """Fingerprint of the variant's own block as written (`config.fingerprint`)."""
+    pipeline_config: str = ""
+    """Fingerprint of its pipeline's settings as written (without the variants)."""
 
     @property
     def address(self) -> str:
@@ -205,7 +210,9 @@ def resolve_pipeline(
             found += autoscaling_problems(values["autoscaling"], f"{paths[origin['autoscaling']]}.autoscaling")
         problems += [problem for problem in found if problem not in problems]
         if not found:
-            specs.append(_spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags))
+            spec = _spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags)
+            own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
+            specs.append(replace(spec, own_config=own, pipeline_config=shared))
     return specs, problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from .. import cdk
+from ..config.fingerprint import METADATA_KEY, variant_metadata
 from ..config.resolve import Deployment
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
@@ -20,7 +21,8 @@ class PipelinesStack(cdk.TerraformStack):
     The AWS provider works in the deployment's region, through `assume_role_arn` when set,
     and carries the config's global `tags` plus `managed-by` as default tags (an
     environment's stack adds `project` and `environment`); each resource adds its own
-    `pipeline` and `variant` tags. State: the configured backend (`add_state_backend`).
+    `pipeline` and `variant` tags. Under `//.variants` (ignored by Terraform) the stack records
+    each variant's config fingerprints for `review`. State: the configured backend (`add_state_backend`).
     The `terraform` block requires Terraform >= 1.10 and pins the provider (`pin_versions`).
     """
 
@@ -42,6 +44,10 @@ class PipelinesStack(cdk.TerraformStack):
         cdk.TerraformOutput(self, "cluster_arn", value=self.cluster.arn, description="ECS cluster ARN")
         for spec in deployment.variants:
             variant = self.variants[spec.address]
+            self.add_override(
+                f"//.{METADATA_KEY}.{spec.address}",
+                variant_metadata(spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config),
+            )
             if spec.image_owner == "ci":
                 cdk.TerraformOutput(
                     self,

@@ -1,0 +1,28 @@
+// Post the plan review as one pull-request comment; later runs update that same comment.
+// Used by .github/workflows/terraform-plan.yml through actions/github-script.
+const fs = require("fs");
+
+const MARKER = "<!-- feature-pipelines-plan-review -->";
+const LIMIT = 65000; // GitHub refuses comments above 65,536 characters.
+
+module.exports = async ({ github, context, file }) => {
+  let text = fs.readFileSync(file, "utf8");
+  if (text.length > LIMIT) {
+    text = `${text.slice(0, LIMIT)}\n\n(cut: the full review is in the run's artifacts)\n`;
+  }
+  const body = `${MARKER}\n${text}`;
+  const { owner, repo } = context.repo;
+  const issue_number = context.issue.number;
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number,
+    per_page: 100,
+  });
+  const previous = comments.find((c) => c.user?.type === "Bot" && c.body?.startsWith(MARKER));
+  if (previous) {
+    await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
+  } else {
+    await github.rest.issues.createComment({ owner, repo, issue_number, body });
+  }
+};

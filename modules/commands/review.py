@@ -1,0 +1,64 @@
+"""`review`: compare two synthesized outputs (base branch and pull request) for reviewers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from ..config.errors import ConfigError, Problem
+from ..review import report
+from ..review.outputs import read_output
+from ..review.review import review
+from .common import EXIT_OK
+
+NAME = "review"
+HELP = "compare two synthesized outputs: dangers first, changes per variant, cost delta"
+EXIT_DANGER = 3
+FORMATS = {"markdown": report.markdown, "json": report.as_json}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base", type=Path, required=True, help="the base branch's synthesized output (cdktf.out)")
+    parser.add_argument("--head", type=Path, required=True, help="the pull request's synthesized output (cdktf.out)")
+    parser.add_argument("--format", choices=tuple(FORMATS), default="markdown", help="default: markdown")
+    parser.add_argument(
+        "--plan",
+        action="append",
+        default=[],
+        metavar="STACK=FILE",
+        help="`terraform show -json` of a stack's plan: use Terraform's actions for it (repeatable)",
+    )
+
+
+def _plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
+    plans: dict[str, dict[str, Any]] = {}
+    problems = []
+    for spec in specs:
+        stack, sep, file = spec.partition("=")
+        if not sep or not stack or not file:
+            problems.append(Problem("--plan", "use --plan STACK=FILE", spec))
+            continue
+        if stack not in stacks:
+            problems.append(Problem("--plan", f"no stack {stack!r} in --base or --head ({', '.join(sorted(stacks))})"))
+            continue
+        try:
+            data = json.loads(Path(file).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            problems.append(Problem("--plan", f"cannot read {file}: {err}"))
+            continue
+        if not isinstance(data, dict) or "format_version" not in data:
+            problems.append(Problem("--plan", f"{file} is not the output of `terraform show -json PLANFILE`"))
+            continue
+        plans[stack] = data
+    if problems:
+        raise ConfigError(problems)
+    return plans
+
+
+def run(args: argparse.Namespace) -> int:
+    base, head = read_output(args.base, "--base"), read_output(args.head, "--head")
+    result = review(base, head, _plans(args.plan, set(base) | set(head)))
+    print(FORMATS[args.format](result), end="")
+    return EXIT_DANGER if result.dangers else EXIT_OK

@@ -1,0 +1,1 @@
+"""Plan review: compare two synthesized outputs and report what reviewers fear (pure Python)."""

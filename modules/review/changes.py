@@ -1,0 +1,142 @@
+"""Resource changes between two versions of a stack: inferred from the JSON, or taken from
+Terraform's own plan (`terraform show -json`) when one is given (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diff import AFTER_APPLY, AttributeChange, diff_values, references
+from .forcenew import REVISIONED, forcing
+from .outputs import Stack
+from .owners import Owner, owner_of, variants_in
+
+CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
+
+#: `terraform show -json` actions -> ours; no-op and read are not changes.
+_PLAN_ACTIONS = {
+    ("create",): CREATE,
+    ("update",): UPDATE,
+    ("delete",): DELETE,
+    ("delete", "create"): REPLACE,
+    ("create", "delete"): REPLACE,
+}
+
+
+@dataclass
+class ResourceChange:
+    """One resource that Terraform will create, update, replace or delete."""
+
+    stack: str
+    address: str
+    owner: Owner
+    action: str
+    attributes: list[AttributeChange] = field(default_factory=list)
+    forces_replacement: list[str] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        return self.address.split(".", 1)[0]
+
+    @property
+    def new_revision(self) -> bool:
+        """A replacement that only registers a new revision (a task definition)."""
+        return self.action == REPLACE and self.type in REVISIONED
+
+
+def stack_variants(base: Stack | None, head: Stack | None) -> set[Owner]:
+    """Every variant either side knows of."""
+    found: set[Owner] = set()
+    for stack in (base, head):
+        if stack:
+            found |= variants_in(stack.resources, stack.variants.values())
+    return found
+
+
+def _classify(change: ResourceChange) -> None:
+    paths = list(dict.fromkeys(a.schema_path for a in change.attributes))
+    change.forces_replacement = forcing(change.type, paths)
+    change.action = REPLACE if change.forces_replacement else UPDATE
+
+
+def infer(base: Stack | None, head: Stack | None) -> list[ResourceChange]:
+    """What Terraform would do to go from `base` to `head`, from the two JSON documents.
+
+    A changed attribute that the provider marks force-new replaces the resource; a resource
+    that refers to a replaced one (`${type.name.attr}`) sees that attribute change too, and
+    may be replaced in turn (the cluster replaced -> every service replaced).
+    """
+    name = (head or base).name  # type: ignore[union-attr]
+    old = base.resources if base else {}
+    new = head.resources if head else {}
+    variants = stack_variants(base, head)
+    changes: dict[str, ResourceChange] = {}
+    for address in [*old, *(a for a in new if a not in old)]:
+        body = new.get(address) or old[address]
+        owner = owner_of(address, body, variants)
+        if address not in old:
+            changes[address] = ResourceChange(name, address, owner, CREATE)
+        elif address not in new:
+            changes[address] = ResourceChange(name, address, owner, DELETE)
+        elif old[address] != new[address]:
+            change = ResourceChange(name, address, owner, UPDATE, diff_values(old[address], new[address]))
+            _classify(change)
+            changes[address] = change
+    _propagate(changes, old, new, name, variants)
+    return list(changes.values())
+
+
+def _propagate(
+    changes: dict[str, ResourceChange],
+    old: dict[str, dict[str, Any]],
+    new: dict[str, dict[str, Any]],
+    stack: str,
+    variants: set[Owner],
+) -> None:
+    """Mark attributes that refer to replaced resources as changing, until nothing new is replaced."""
+    done: set[str] = set()
+    while True:
+        replaced = {a for a, c in changes.items() if c.action == REPLACE} - done
+        if not replaced:
+            return
+        done |= replaced
+        for address, body in new.items():
+            if address not in old:
+                continue
+            hits = {ref.path: ref.text for ref in references(body) if ref.address in replaced}
+            if not hits:
+                continue
+            change = changes.get(address) or ResourceChange(stack, address, owner_of(address, body, variants), UPDATE)
+            if change.action in (CREATE, DELETE):
+                continue
+            known = {a.schema_path for a in change.attributes}
+            change.attributes += [AttributeChange(p, text, AFTER_APPLY) for p, text in hits.items() if p not in known]
+            _classify(change)
+            changes[address] = change
+
+
+def from_plan(plan: dict[str, Any], base: Stack | None, head: Stack | None) -> list[ResourceChange]:
+    """Terraform's own planned actions for a stack; attribute details from the two JSON
+    documents where the resource is in both, else from the plan's before/after."""
+    name = (head or base).name  # type: ignore[union-attr]
+    inferred = {c.address: c for c in infer(base, head)}
+    variants = stack_variants(base, head)
+    changes = []
+    for item in plan.get("resource_changes", []):
+        details = item.get("change", {})
+        action = _PLAN_ACTIONS.get(tuple(details.get("actions", ())))
+        if action is None:
+            continue
+        address = item["address"]
+        body = details.get("after") or details.get("before") or {}
+        if action in (CREATE, DELETE):
+            attributes = []
+        elif address in inferred:
+            attributes = inferred[address].attributes
+        else:
+            attributes = diff_values(details.get("before") or {}, details.get("after") or {})
+        replace_paths = [".".join(str(p) for p in path) for path in details.get("replace_paths") or []]
+        changes.append(
+            ResourceChange(name, address, owner_of(address, body, variants), action, attributes, replace_paths)
+        )
+    return changes

@@ -1,0 +1,111 @@
+"""The Fargate cost of each variant of a synthesized stack, read from its JSON (pure).
+
+Task definitions give vCPU, memory, architecture and ephemeral storage; services give the
+desired count and capacity provider weights; an `aws_appautoscaling_target` of the variant, when
+there is one, gives min and max tasks; the provider block gives the region. Priced with the
+built-in prices and the default Spot assumption (`modules.cost`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..config.errors import Problem
+from ..config.pricing import PricingConfig
+from ..cost.model import Tasks, VariantCost, Workload, price
+from ..cost.prices import FREE_STORAGE_GIB
+from .diff import references
+from .outputs import Stack
+from .owners import Owner, owner_of, variants_in
+
+_ARCHITECTURES = {"X86_64": "x86_64", "ARM64": "arm64"}
+
+
+def _block(value: Any) -> dict[str, Any]:
+    """A nested block as cdktf writes it: a dict, or a list of one dict."""
+    if isinstance(value, list):
+        return value[0] if value and isinstance(value[0], dict) else {}
+    return value if isinstance(value, dict) else {}
+
+
+def _weights(service: dict[str, Any]) -> tuple[int, int]:
+    strategy = service.get("capacity_provider_strategy") or [{"capacity_provider": "FARGATE", "weight": 1}]
+    weights = {item.get("capacity_provider"): int(item.get("weight", 0)) for item in strategy}
+    return weights.get("FARGATE", 0), weights.get("FARGATE_SPOT", 0)
+
+
+def workloads(stack: Stack) -> list[Workload]:
+    """One Workload per ECS service whose task definition is in the stack."""
+    variants = variants_in(stack.resources, stack.variants.values())
+    scaling: dict[Owner, Tasks] = {}
+    for address, body in stack.resources.items():
+        if address.startswith("aws_appautoscaling_target."):
+            low, high = int(body.get("min_capacity", 0)), int(body.get("max_capacity", 0))
+            scaling[owner_of(address, body, variants)] = Tasks(low, high)
+    found = []
+    for address, service in stack.resources.items():
+        if not address.startswith("aws_ecs_service."):
+            continue
+        task_refs = [ref.address for ref in references(service) if ref.path == "task_definition"]
+        task = stack.resources.get(task_refs[0]) if task_refs else None
+        if not task or "cpu" not in task or "memory" not in task:
+            continue
+        owner = owner_of(address, service, variants)
+        count = int(service.get("desired_count", 0))
+        fargate, spot = _weights(service)
+        platform = _block(task.get("runtime_platform"))
+        storage = _block(task.get("ephemeral_storage")).get("size_in_gib", FREE_STORAGE_GIB)
+        found.append(
+            Workload(
+                stack=stack.name,
+                region=stack.region or "",
+                pipeline=owner.pipeline or "",
+                variant=owner.variant or address.split(".", 1)[1],
+                vcpu=Decimal(str(task["cpu"])) / 1024,
+                memory_gib=Decimal(str(task["memory"])) / 1024,
+                architecture=_ARCHITECTURES.get(platform.get("cpu_architecture", "X86_64"), "x86_64"),
+                storage_gib=int(storage),
+                tasks=scaling.get(owner, Tasks(count, count)),
+                fargate_weight=fargate,
+                spot_weight=spot,
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class CostDelta:
+    """Monthly USD of one variant before and after (None: not there, or no prices)."""
+
+    stack: str
+    pipeline: str
+    variant: str
+    base: Decimal | None
+    head: Decimal | None
+
+    @property
+    def delta(self) -> Decimal:
+        return (self.head or Decimal(0)) - (self.base or Decimal(0))
+
+
+def _monthly(stack: Stack | None) -> tuple[dict[tuple[str, str], VariantCost], list[Problem]]:
+    if stack is None:
+        return {}, []
+    costs, problems = price(workloads(stack), PricingConfig())
+    return {(c.workload.pipeline, c.workload.variant): c for c in costs}, problems
+
+
+def deltas(base: Stack | None, head: Stack | None) -> tuple[list[CostDelta], list[Problem]]:
+    """Per variant of either side, its monthly cost in base and head; problems for missing prices."""
+    name = (head or base).name  # type: ignore[union-attr]
+    before, base_problems = _monthly(base)
+    after, head_problems = _monthly(head)
+    rows = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(key), after.get(key)
+        rows.append(
+            CostDelta(name, key[0], key[1], old.usd_per_month if old else None, new.usd_per_month if new else None)
+        )
+    return rows, list(dict.fromkeys(base_problems + head_problems))

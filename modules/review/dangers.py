@@ -1,0 +1,179 @@
+"""What reviewers fear, found in a list of resource changes (pure).
+
+- `replace`: a resource is destroyed and created again (an ECS service: its tasks stop); a
+  variant renamed (removed while another appears in the same pipeline) counts too;
+- `data_loss`: a resource that holds data is destroyed or replaced;
+- `shared`: something every variant depends on changes (shared resources, the provider, the
+  state backend);
+- `isolation`: a variant's resources change although its own config block did not (by the
+  config fingerprints the stack records; not checked when an output lacks them);
+- `plan_fails`: a change the AWS provider rejects as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .changes import DELETE, REPLACE, UPDATE, ResourceChange
+from .diff import diff_values
+from .forcenew import HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_SOURCE
+from .outputs import Stack
+from .owners import Owner
+
+KINDS = ("replace", "data_loss", "shared", "isolation", "plan_fails")
+
+
+@dataclass(frozen=True)
+class Danger:
+    kind: str
+    address: str
+    stack: str
+    detail: str
+
+
+def _short(paths: list[str]) -> str:
+    return ", ".join(paths[:4]) + (f" and {len(paths) - 4} more" if len(paths) > 4 else "")
+
+
+def _replace(change: ResourceChange) -> Danger:
+    why = f"changes to {_short(change.forces_replacement)} force it" if change.forces_replacement else "as planned"
+    effect = (
+        "its tasks stop and start again (an outage)" if change.type == "aws_ecs_service" else "destroyed, then created"
+    )
+    return Danger("replace", change.address, change.stack, f"replaced ({why}): {effect}")
+
+
+def _renames(changes: list[ResourceChange]) -> list[Danger]:
+    """A variant that disappears while another appears in the same pipeline: its service is
+    destroyed, the new one created."""
+    gone: dict[tuple[str, str | None], list[ResourceChange]] = {}
+    added: dict[tuple[str, str | None], set[Owner]] = {}
+    for change in changes:
+        if change.owner.variant and change.type == "aws_ecs_service":
+            key = (change.stack, change.owner.pipeline)
+            if change.action == DELETE:
+                gone.setdefault(key, []).append(change)
+            elif change.action == "create":
+                added.setdefault(key, set()).add(change.owner)
+    dangers = []
+    for key, removed in gone.items():
+        for change in removed if key in added else []:
+            others = ", ".join(sorted(str(o) for o in added[key]))
+            dangers.append(
+                Danger(
+                    "replace",
+                    change.address,
+                    change.stack,
+                    f"{change.owner} is removed while {others} is added (a rename?): the service is destroyed "
+                    "and a new one created; its tasks stop (an outage) and its history goes with it",
+                )
+            )
+    return dangers
+
+
+def _shared(change: ResourceChange) -> Danger:
+    scope = f"every variant of {change.owner.pipeline}" if change.owner.pipeline else "every variant"
+    what = _short(list(dict.fromkeys(a.path for a in change.attributes))) or "the whole resource"
+    return Danger("shared", change.address, change.stack, f"{change.action} ({what}): {scope} depends on it")
+
+
+def _plan_fails(change: ResourceChange, head: Stack | None) -> Danger | None:
+    attribute = NEEDS_FORCE_NEW_DEPLOYMENT.get(change.type)
+    if change.action != UPDATE or not attribute or not head:
+        return None
+    if not any(a.schema_path.startswith(attribute) for a in change.attributes):
+        return None
+    if head.resources.get(change.address, {}).get("force_new_deployment") is True:
+        return None
+    return Danger(
+        "plan_fails",
+        change.address,
+        change.stack,
+        f"{attribute} changes without force_new_deployment = true: the AWS provider rejects the plan "
+        f"({PROVIDER_SOURCE} PR #43533; older providers replace the service instead)",
+    )
+
+
+def _isolation(changes: list[ResourceChange], base: Stack | None, head: Stack | None) -> list[Danger]:
+    if not (base and head and base.variants and head.variants):
+        return []
+    by_variant: dict[Owner, list[ResourceChange]] = {}
+    for change in changes:
+        if change.owner.variant and change.owner.stem in base.variants and change.owner.stem in head.variants:
+            by_variant.setdefault(change.owner, []).append(change)
+    dangers = []
+    for owner, touched in by_variant.items():
+        was, now = base.variants[owner.stem], head.variants[owner.stem]
+        if was.get("own_config") != now.get("own_config"):
+            continue
+        cause = (
+            f"pipeline {owner.pipeline}'s settings"
+            if was.get("pipeline_config") != now.get("pipeline_config")
+            else "top-level settings (network, cluster, tags), a shared resource or the generator itself"
+        )
+        first = next((c for c in touched if c.type == "aws_ecs_service"), touched[0])
+        others = [c.address for c in touched if c is not first]
+        also = f" (also {_short(others)})" if others else ""
+        dangers.append(
+            Danger(
+                "isolation",
+                first.address,
+                first.stack,
+                f"{owner} changes although its own config did not{also}; the change comes from {cause}",
+            )
+        )
+    return dangers
+
+
+def _settings(base: Stack | None, head: Stack | None) -> list[Danger]:
+    """The provider and the state backend: every resource of the stack depends on them."""
+    if not (base and head):
+        return []
+    dangers = []
+    provider = diff_values(base.provider, head.provider)
+    if provider:
+        changed = _short(list(dict.fromkeys(a.path for a in provider)))
+        dangers.append(
+            Danger("shared", "provider.aws", head.name, f"the AWS provider changes ({changed}): every resource sees it")
+        )
+    if _portable(base.backend) != _portable(head.backend):
+        dangers.append(
+            Danger(
+                "shared",
+                "terraform.backend",
+                head.name,
+                "the state backend changes: Terraform will not find the existing state unless it is migrated "
+                "(terraform init -migrate-state); otherwise it plans to create everything again",
+            )
+        )
+    return dangers
+
+
+def _portable(backend: dict) -> dict:
+    """A backend without the absolute local path (it differs between two checkouts)."""
+    local = backend.get("local")
+    if isinstance(local, dict) and "path" in local:
+        return {**backend, "local": {**local, "path": str(local["path"]).rsplit("/", 1)[-1]}}
+    return backend
+
+
+def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, *, inferred: bool) -> list[Danger]:
+    """Every danger in one stack's changes, in KINDS order."""
+    dangers = [_replace(c) for c in changes if c.action == REPLACE and not c.new_revision]
+    dangers += _renames(changes)
+    dangers += [
+        Danger(
+            "data_loss",
+            c.address,
+            c.stack,
+            f"{'destroyed' if c.action == DELETE else 'replaced'}: {HOLDS_DATA[c.type]}",
+        )
+        for c in changes
+        if c.type in HOLDS_DATA and c.action in (DELETE, REPLACE)
+    ]
+    dangers += [_shared(c) for c in changes if not c.owner.variant and c.action in (UPDATE, REPLACE, DELETE)]
+    dangers += _settings(base, head)
+    dangers += _isolation(changes, base, head)
+    if inferred:
+        dangers += [d for c in changes if (d := _plan_fails(c, head))]
+    return sorted(dangers, key=lambda d: KINDS.index(d.kind))

@@ -1,0 +1,71 @@
+"""Which attribute changes make Terraform replace a resource, and which resources hold data.
+
+The one place for these lists. Source: the resource schemas of hashicorp/terraform-provider-aws
+(`ForceNew: true`), files named per type below; the bindings here pin AWS provider 6.25.0.
+The aws_ecs_service list was read in internal/service/ecs/service.go (2026-11-28); the others
+come from the same provider's schemas and should be re-checked when the provider is upgraded.
+"""
+
+from __future__ import annotations
+
+PROVIDER_SOURCE = "hashicorp/terraform-provider-aws"
+
+#: type -> (attributes whose change forces replacement, schema file in PROVIDER_SOURCE).
+FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {
+    "aws_ecs_service": (
+        ("name", "cluster", "launch_type", "iam_role", "scheduling_strategy", "deployment_controller.type"),
+        "internal/service/ecs/service.go",
+    ),
+    "aws_ecs_cluster": (("name",), "internal/service/ecs/cluster.go"),
+    "aws_ecs_cluster_capacity_providers": (("cluster_name",), "internal/service/ecs/cluster_capacity_providers.go"),
+    "aws_cloudwatch_log_group": (("name", "name_prefix", "log_group_class"), "internal/service/logs/group.go"),
+    "aws_security_group": (
+        ("name", "name_prefix", "description", "vpc_id"),
+        "internal/service/ec2/vpc_security_group.go",
+    ),
+    "aws_iam_role": (("name", "name_prefix", "path"), "internal/service/iam/role.go"),
+    "aws_iam_role_policy": (("name", "name_prefix", "role"), "internal/service/iam/role_policy.go"),
+    "aws_iam_role_policy_attachment": (("role", "policy_arn"), "internal/service/iam/role_policy_attachment.go"),
+    "aws_appautoscaling_target": (
+        ("resource_id", "scalable_dimension", "service_namespace"),
+        "internal/service/appautoscaling/target.go",
+    ),
+    "aws_appautoscaling_policy": (
+        ("name", "resource_id", "scalable_dimension", "service_namespace"),
+        "internal/service/appautoscaling/policy.go",
+    ),
+}
+
+#: Types where every change but these attributes registers a new revision instead of
+#: updating in place: a routine replacement, not an outage (the service rolls to it).
+REVISIONED: dict[str, tuple[str, ...]] = {"aws_ecs_task_definition": ("tags", "skip_destroy", "track_latest")}
+
+#: aws_ecs_service: since provider PR #43533 (July 2025) a capacity_provider_strategy change is
+#: in place but needs `force_new_deployment = true`; without it the provider rejects the plan
+#: (before that PR it replaced the service).
+NEEDS_FORCE_NEW_DEPLOYMENT: dict[str, str] = {"aws_ecs_service": "capacity_provider_strategy"}
+
+#: Types that hold data, and what destroying one loses.
+HOLDS_DATA: dict[str, str] = {
+    "aws_cloudwatch_log_group": "its log events are deleted",
+    "aws_s3_bucket": "its objects are deleted",
+    "aws_dynamodb_table": "its items are deleted",
+    "aws_kinesis_stream": "its unread records are lost",
+    "aws_sqs_queue": "its messages are lost",
+    "aws_ecr_repository": "its images are deleted",
+    "aws_efs_file_system": "its files are deleted",
+}
+
+
+def _matches(path: str, attribute: str) -> bool:
+    """`deployment_controller.type` matches a change at that path, below it, or of its block."""
+    return path == attribute or path.startswith(f"{attribute}.") or attribute.startswith(f"{path}.")
+
+
+def forcing(resource_type: str, paths: list[str]) -> list[str]:
+    """The changed attribute paths (list indices removed) that force replacement of the resource."""
+    if resource_type in REVISIONED:
+        kept = REVISIONED[resource_type]
+        return [p for p in paths if not any(_matches(p, k) for k in kept)]
+    attributes = FORCE_NEW.get(resource_type, ((), ""))[0]
+    return [p for p in paths if any(_matches(p, a) for a in attributes)]

@@ -1,0 +1,79 @@
+"""Read a synthesized output directory (cdktf layout: stacks/<stack>/cdk.tf.json)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config.errors import ConfigError, Problem
+from ..config.fingerprint import METADATA_KEY
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One synthesized stack, as the review needs it."""
+
+    name: str
+    resources: dict[str, dict[str, Any]]
+    """Resource body by address (`type.name`)."""
+    provider: dict[str, Any]
+    backend: dict[str, Any]
+    variants: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per variant address stem, what the stack recorded (config fingerprints); may be empty."""
+
+    @property
+    def region(self) -> str | None:
+        aws = self.provider.get("aws")
+        first = aws[0] if isinstance(aws, list) and aws else aws
+        return first.get("region") if isinstance(first, dict) else None
+
+
+def parse_stack(name: str, data: dict[str, Any]) -> Stack:
+    """A Stack from the JSON of one cdk.tf.json."""
+    resources = {
+        f"{rtype}.{rname}": body
+        for rtype, by_name in data.get("resource", {}).items()
+        for rname, body in by_name.items()
+    }
+    backend = data.get("terraform", {}).get("backend", {})
+    return Stack(
+        name=name,
+        resources=resources,
+        provider=data.get("provider", {}),
+        backend=backend,
+        variants=data.get("//", {}).get(METADATA_KEY, {}),
+    )
+
+
+def read_output(directory: Path, option: str) -> dict[str, Stack]:
+    """Every stack of a synth output by name; ConfigError naming `option` when it is not one."""
+    stacks_dir = directory / "stacks"
+    files = sorted(stacks_dir.glob("*/cdk.tf.json")) if stacks_dir.is_dir() else []
+    if not files:
+        raise ConfigError(
+            [
+                Problem(
+                    option,
+                    "not a synthesized output: expected stacks/<stack>/cdk.tf.json inside "
+                    "(run `python main.py synth --out DIR` first)",
+                    str(directory),
+                )
+            ]
+        )
+    stacks: dict[str, Stack] = {}
+    problems = []
+    for file in files:
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            problems.append(Problem(option, f"cannot read {file}: {err}"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(option, f"{file} is not a Terraform JSON object"))
+            continue
+        stacks[file.parent.name] = parse_stack(file.parent.name, data)
+    if problems:
+        raise ConfigError(problems)
+    return stacks

@@ -1,0 +1,55 @@
+"""Which variant a synthesized resource belongs to: its tags, else its address (pure).
+
+Addresses are `<type>.<pipeline>_<variant>[_suffix]` and resources carry `pipeline`/`variant`
+tags; resources that have neither (the cluster, its capacity providers) are shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, order=True)
+class Owner:
+    """A variant (`variant` set), a whole pipeline (only `pipeline`) or everything (neither)."""
+
+    pipeline: str | None = None
+    variant: str | None = None
+
+    @property
+    def stem(self) -> str:
+        return f"{self.pipeline}_{self.variant}"
+
+    def __str__(self) -> str:
+        if self.variant:
+            return f"{self.pipeline}/{self.variant}"
+        return f"{self.pipeline} (all variants)" if self.pipeline else "shared"
+
+
+SHARED = Owner()
+
+
+def variants_in(resources: dict[str, dict[str, Any]], recorded: Iterable[dict[str, str]]) -> set[Owner]:
+    """Every variant named by a resource's tags or by the stack's recorded metadata."""
+    found = {Owner(m["pipeline"], m["variant"]) for m in recorded if "pipeline" in m and "variant" in m}
+    for body in resources.values():
+        tags = body.get("tags") or {}
+        if isinstance(tags, dict) and "pipeline" in tags and "variant" in tags:
+            found.add(Owner(tags["pipeline"], tags["variant"]))
+    return found
+
+
+def owner_of(address: str, body: dict[str, Any], variants: set[Owner]) -> Owner:
+    """The variant a resource belongs to (tags first, then the longest matching address stem)."""
+    tags = body.get("tags") or {}
+    if isinstance(tags, dict) and "pipeline" in tags and "variant" in tags:
+        return Owner(tags["pipeline"], tags["variant"])
+    name = address.split(".", 1)[1]
+    for candidate in sorted(variants, key=lambda o: -len(o.stem)):
+        if name == candidate.stem or name.startswith(f"{candidate.stem}_"):
+            return candidate
+    if isinstance(tags, dict) and "pipeline" in tags:
+        return Owner(tags["pipeline"])
+    return SHARED

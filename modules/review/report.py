@@ -1,0 +1,168 @@
+"""The review as people read it (Markdown: summary line, dangers, a table per variant, cost)
+and as tools read it (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from .changes import REPLACE, ResourceChange
+from .diff import AFTER_APPLY
+from .owners import Owner
+from .review import Review
+
+_CELL_LIMIT = 100
+
+
+def _money(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _signed(value: Decimal) -> str:
+    return f"{'+' if value >= 0 else '-'}{abs(value):,.2f}"
+
+
+def _variants(changes: list[ResourceChange]) -> list[tuple[str, Owner]]:
+    return list(dict.fromkeys((c.stack, c.owner) for c in changes))
+
+
+def summary(result: Review) -> str:
+    """One line: dangers, what changes where, the cost delta."""
+    counts = Counter(d.kind for d in result.dangers)
+    if result.dangers:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in counts.items())
+        head = f"**{len(result.dangers)} danger{'s' * (len(result.dangers) != 1)}** ({kinds})"
+    else:
+        head = "**No dangers**"
+    touched: dict[str, list[str]] = {}
+    for stack, owner in _variants(result.changes):
+        touched.setdefault(stack, []).append(str(owner))
+    where = "; ".join(f"{stack}: {', '.join(owners)}" for stack, owners in touched.items())
+    what = (
+        f"{len(result.changes)} resource{'s' * (len(result.changes) != 1)} change in {where}"
+        if result.changes
+        else "no resource changes"
+    )
+    delta = result.total_head - result.total_base
+    return (
+        f"{head}: {what}; cost {_signed(delta)} USD/month ({_money(result.total_base)} -> {_money(result.total_head)})."
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if value == AFTER_APPLY:
+        return value
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if len(text) > _CELL_LIMIT:
+        text = text[: _CELL_LIMIT - 3] + "..."
+    return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
+
+
+def _action(change: ResourceChange) -> str:
+    if change.new_revision:
+        return "replace (new revision)"
+    if change.action == REPLACE and change.forces_replacement:
+        return f"**replace** (forced by {', '.join(change.forces_replacement)})"
+    return change.action
+
+
+def _table(changes: list[ResourceChange]) -> list[str]:
+    lines = ["| resource | action | attribute | old | new |", "|---|---|---|---|---|"]
+    for change in changes:
+        first = f"`{change.address}`"
+        if not change.attributes:
+            lines.append(f"| {first} | {_action(change)} | | | |")
+        for i, attribute in enumerate(change.attributes):
+            resource, action = (first, _action(change)) if i == 0 else ("", "")
+            lines.append(
+                f"| {resource} | {action} | `{attribute.path}` | {_cell(attribute.old)} | {_cell(attribute.new)} |"
+            )
+    return lines
+
+
+def markdown(result: Review) -> str:
+    """Summary line first, dangers next, then a table per variant, then the cost."""
+    lines = ["## Plan review", "", summary(result), ""]
+    if result.dangers:
+        lines += ["### Dangers", "", "| kind | address | stack | detail |", "|---|---|---|---|"]
+        lines += [f"| {d.kind} | `{d.address}` | {d.stack} | {d.detail} |" for d in result.dangers]
+        lines.append("")
+    if result.stacks_added or result.stacks_removed:
+        lines += [f"New stack: {s}" for s in result.stacks_added] + [
+            f"Removed stack: {s}" for s in result.stacks_removed
+        ]
+        lines.append("")
+    for stack, owner in _variants(result.changes):
+        lines += [f"### {stack} / {owner}", ""]
+        lines += _table([c for c in result.changes if (c.stack, c.owner) == (stack, owner)])
+        lines.append("")
+    lines += [
+        "### Cost (USD per month, Fargate on-demand, built-in prices)",
+        "",
+        "| stack | pipeline | variant | base | head | delta |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {c.stack} | {c.pipeline} | {c.variant} | {_money(c.base)} | {_money(c.head)} | {_signed(c.delta)} |"
+        for c in result.costs
+    ]
+    total = result.total_head - result.total_base
+    lines.append(f"| **total** | | | {_money(result.total_base)} | {_money(result.total_head)} | {_signed(total)} |")
+    lines += ["", "Running all the time, 730 h a month (`python main.py cost` shows the prices and assumptions)."]
+    lines += [f"- {note}" for note in result.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(round(value, 2))
+
+
+def as_json(result: Review) -> str:
+    """An object with `summary`, `dangers`, `changes`, `cost`, `stacks` and `notes`."""
+    document = {
+        "summary": summary(result).replace("**", ""),
+        "dangers": [
+            {"kind": d.kind, "address": d.address, "stack": d.stack, "detail": d.detail} for d in result.dangers
+        ],
+        "changes": [
+            {
+                "stack": c.stack,
+                "pipeline": c.owner.pipeline,
+                "variant": c.owner.variant,
+                "address": c.address,
+                "type": c.type,
+                "action": c.action,
+                "new_revision": c.new_revision,
+                "forces_replacement": c.forces_replacement,
+                "attributes": [{"path": a.path, "old": a.old, "new": a.new} for a in c.attributes],
+            }
+            for c in result.changes
+        ],
+        "cost": {
+            "currency": "USD",
+            "period": "month",
+            "variants": [
+                {
+                    "stack": c.stack,
+                    "pipeline": c.pipeline,
+                    "variant": c.variant,
+                    "base": _number(c.base),
+                    "head": _number(c.head),
+                    "delta": _number(c.delta),
+                }
+                for c in result.costs
+            ],
+            "total": {
+                "base": _number(result.total_base),
+                "head": _number(result.total_head),
+                "delta": _number(result.total_head - result.total_base),
+            },
+        },
+        "stacks": {"added": result.stacks_added, "removed": result.stacks_removed},
+        "notes": result.notes,
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,58 @@
+"""A review of two synthesized outputs: changes, dangers and the cost delta, per stack (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import changes as changes_
+from . import cost, dangers
+from .changes import ResourceChange
+from .dangers import Danger
+from .outputs import Stack
+
+
+@dataclass
+class Review:
+    """Everything the report shows."""
+
+    changes: list[ResourceChange] = field(default_factory=list)
+    dangers: list[Danger] = field(default_factory=list)
+    costs: list[cost.CostDelta] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    stacks_added: list[str] = field(default_factory=list)
+    stacks_removed: list[str] = field(default_factory=list)
+
+    @property
+    def total_base(self) -> Decimal:
+        return sum((c.base or Decimal(0) for c in self.costs), Decimal(0))
+
+    @property
+    def total_head(self) -> Decimal:
+        return sum((c.head or Decimal(0) for c in self.costs), Decimal(0))
+
+
+def review(
+    base: Mapping[str, Stack], head: Mapping[str, Stack], plans: Mapping[str, dict[str, Any]] | None = None
+) -> Review:
+    """Compare every stack of `base` and `head`; a stack's plan, when given, decides its actions."""
+    plans = plans or {}
+    result = Review(stacks_added=[s for s in head if s not in base], stacks_removed=[s for s in base if s not in head])
+    for name in [*base, *(s for s in head if s not in base)]:
+        old, new = base.get(name), head.get(name)
+        if name in plans:
+            found = changes_.from_plan(plans[name], old, new)
+            result.notes.append(f"{name}: actions from Terraform's plan")
+        else:
+            found = changes_.infer(old, new)
+        result.changes += found
+        result.dangers += dangers.find(found, old, new, inferred=name not in plans)
+        if old and new and not (old.variants and new.variants):
+            result.notes.append(f"{name}: isolation not checked (an output has no variant fingerprints)")
+        rows, problems = cost.deltas(old, new)
+        result.costs += rows
+        result.notes += [f"{name}: cost incomplete: {p.path}: {p.message}" for p in problems]
+    result.dangers.sort(key=lambda d: dangers.KINDS.index(d.kind))
+    return result

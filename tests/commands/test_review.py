@@ -1,0 +1,58 @@
+"""`python main.py review` as CI runs it: Markdown and JSON, exit 0 / 3 / 2."""
+
+import json
+
+import pytest
+
+from tests.review.synthesized import bump_treatment, output, rename_treatment
+from tests.test_cli import run
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("outputs")
+    return output(root), output(root, bump_treatment), output(root, rename_treatment)
+
+
+def test_no_danger_exits_0_with_the_summary_first(outputs):
+    base, bump, _ = outputs
+    result = run("review", "--base", str(base), "--head", str(bump))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "## Plan review"
+    assert lines[2].startswith("**No dangers**: 2 resources change in feature-pipelines: news-encoder/treatment;")
+    assert "### Dangers" not in result.stdout
+    assert "### feature-pipelines / news-encoder/treatment" in result.stdout
+    assert "| **total** | | | 151.10 | 151.10 | +0.00 |" in result.stdout
+
+
+def test_dangers_exit_3_and_json_lists_them(outputs):
+    base, _, renamed = outputs
+    result = run("review", "--base", str(base), "--head", str(renamed), "--format", "json")
+    assert result.returncode == 3, result.stderr
+    document = json.loads(result.stdout)
+    assert [(d["kind"], d["address"], d["stack"]) for d in document["dangers"]] == [
+        ("replace", "aws_ecs_service.news-encoder_treatment", "feature-pipelines"),
+        ("data_loss", "aws_cloudwatch_log_group.news-encoder_treatment", "feature-pipelines"),
+    ]
+    assert all(d["detail"] for d in document["dangers"])
+    assert {c["action"] for c in document["changes"]} == {"create", "delete"}
+    assert document["cost"]["total"] == {"base": 151.1, "head": 151.1, "delta": 0.0}
+
+
+def test_bad_input_exits_2(outputs, tmp_path):
+    base, bump, _ = outputs
+    not_output = run("review", "--base", str(tmp_path), "--head", str(bump))
+    assert not_output.returncode == 2
+    assert "--base: not a synthesized output: expected stacks/<stack>/cdk.tf.json inside" in not_output.stderr
+    bad_plan = tmp_path / "plan.json"
+    bad_plan.write_text("{}")
+    for plan, message in [
+        ("feature-pipelines", "use --plan STACK=FILE"),
+        (f"prod={bad_plan}", "no stack 'prod' in --base or --head"),
+        (f"feature-pipelines={bad_plan}", f"{bad_plan} is not the output of `terraform show -json PLANFILE`"),
+    ]:
+        result = run("review", "--base", str(base), "--head", str(bump), "--plan", plan)
+        assert result.returncode == 2
+        assert f"--plan: {message}" in result.stderr
+        assert "Traceback" not in result.stderr and result.stdout == ""

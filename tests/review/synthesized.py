@@ -1,0 +1,50 @@
+"""Real synth outputs (cdktf layout, with the stack's `//` metadata) of configs, for reviews."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from modules.synth import synthesize
+from tests.helpers import default_data, load_all, to_yaml
+
+Mutation = Callable[[dict[str, Any]], object]
+
+
+def output(root: Path, *mutations: Mutation) -> Path:
+    """Synthesize the default config changed by `mutations` under `root` (once per config)."""
+    data = default_data()
+    for mutate in mutations:
+        mutate(data)
+    text = to_yaml(data)
+    outdir = root / hashlib.sha256(text.encode()).hexdigest()[:12]
+    if not outdir.exists():
+        synthesize(load_all(data), outdir)
+    return outdir
+
+
+def variant(data: dict[str, Any], name: str) -> dict[str, Any]:
+    return data["pipelines"]["news-encoder"]["variants"][name]
+
+
+def bump_treatment(data: dict[str, Any]) -> None:
+    variant(data, "treatment")["image_tag"] = "2026-12-01"
+
+
+def rename_treatment(data: dict[str, Any]) -> None:
+    variants = data["pipelines"]["news-encoder"]["variants"]
+    variants["canary"] = variants.pop("treatment")
+
+
+def enhanced_insights(data: dict[str, Any]) -> None:
+    data["cluster"]["container_insights"] = "enhanced"
+
+
+def pipeline_environment(data: dict[str, Any]) -> None:
+    data["pipelines"]["news-encoder"]["environment"]["FEATURE_FLAG"] = "on"
+
+
+def bigger_treatment(data: dict[str, Any]) -> None:
+    variant(data, "treatment").update(cpu=4, memory=16, desired_count=2)

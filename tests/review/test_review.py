@@ -1,0 +1,150 @@
+"""Reviews of real synth outputs of pairs of configs: changes, dangers, cost delta."""
+
+from decimal import Decimal
+
+import pytest
+
+from modules.review.outputs import read_output
+from modules.review.review import review
+from tests.review.synthesized import (
+    bigger_treatment,
+    bump_treatment,
+    enhanced_insights,
+    output,
+    pipeline_environment,
+    rename_treatment,
+)
+
+STACK = "feature-pipelines"
+TREATMENT = "news-encoder_treatment"
+CONTROL = "news-encoder_control"
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    return tmp_path_factory.mktemp("outputs")
+
+
+def compare(root, *mutations, base_mutations=()):
+    base = read_output(output(root, *base_mutations), "--base")
+    head = read_output(output(root, *mutations), "--head")
+    return review(base, head)
+
+
+def actions(result):
+    return {c.address: c.action for c in result.changes}
+
+
+def dangers(result):
+    return sorted((d.kind, d.address) for d in result.dangers)
+
+
+def test_identical_outputs_have_nothing_to_say(root):
+    result = compare(root)
+    assert (result.changes, result.dangers) == ([], [])
+    assert result.total_base == result.total_head == Decimal("0.06162") * 730 + Decimal("0.14536") * 730
+
+
+def test_image_bump_in_the_treatment_only(root):
+    result = compare(root, bump_treatment)
+    assert actions(result) == {
+        f"aws_ecs_task_definition.{TREATMENT}": "replace",
+        f"aws_ecs_service.{TREATMENT}": "update",
+    }
+    task, service = sorted(result.changes, key=lambda c: c.address, reverse=True)
+    assert task.new_revision
+    (image,) = task.attributes
+    assert image.path == "container_definitions[news-encoder].image"
+    assert (image.old.rsplit(":", 1)[1], image.new.rsplit(":", 1)[1]) == ("2026-11-20", "2026-12-01")
+    assert [a.path for a in service.attributes] == ["task_definition"]
+    assert {str(c.owner) for c in result.changes} == {"news-encoder/treatment"}
+    assert result.dangers == []
+
+
+def test_renamed_variant_is_a_replacement_with_data_loss(root):
+    result = compare(root, rename_treatment)
+    assert dangers(result) == [
+        ("data_loss", f"aws_cloudwatch_log_group.{TREATMENT}"),
+        ("replace", f"aws_ecs_service.{TREATMENT}"),
+    ]
+    assert "news-encoder/canary is added" in next(d.detail for d in result.dangers if d.kind == "replace")
+    assert actions(result)[f"aws_ecs_service.{TREATMENT}"] == "delete"
+    assert actions(result)["aws_ecs_service.news-encoder_canary"] == "create"
+    assert not any(c.owner.variant == "control" for c in result.changes)
+
+
+def test_cluster_setting_is_shared(root):
+    result = compare(root, enhanced_insights)
+    assert actions(result) == {"aws_ecs_cluster.cluster": "update"}
+    assert dangers(result) == [("shared", "aws_ecs_cluster.cluster")]
+    (danger,) = result.dangers
+    assert danger.detail == "update (setting[containerInsights]): every variant depends on it"
+    assert danger.stack == STACK
+
+
+def test_pipeline_change_leaks_into_the_control(root):
+    result = compare(root, bump_treatment, pipeline_environment, base_mutations=())
+    leaks = [d for d in result.dangers if d.kind == "isolation"]
+    assert [(d.address, d.stack) for d in leaks] == [(f"aws_ecs_service.{CONTROL}", STACK)]
+    assert "news-encoder/control changes although its own config did not" in leaks[0].detail
+    assert "pipeline news-encoder's settings" in leaks[0].detail
+    assert dangers(result) == [("isolation", f"aws_ecs_service.{CONTROL}")], "the treatment changed its own config"
+
+
+def test_cost_delta_per_variant_and_total(root):
+    result = compare(root, bigger_treatment)
+    by_variant = {c.variant: c for c in result.costs}
+    assert by_variant["control"].delta == 0
+    per_task = 4 * Decimal("0.05056") + 16 * Decimal("0.00553")
+    assert by_variant["treatment"].base == Decimal("0.14536") * 730
+    assert by_variant["treatment"].head == 2 * per_task * 730
+    assert result.total_head - result.total_base == (2 * per_task - Decimal("0.14536")) * 730
+    assert actions(result)[f"aws_ecs_service.{TREATMENT}"] == "update", "desired_count changes in place"
+
+
+def test_stacks_are_reviewed_separately(root, tmp_path):
+    import shutil
+
+    base_dir = output(root)
+    head_dir = tmp_path / "head"
+    shutil.copytree(output(root, bump_treatment), head_dir)
+    shutil.copytree(base_dir / "stacks" / STACK, head_dir / "stacks" / "dev")
+    base = read_output(base_dir, "--base")
+    head = read_output(head_dir, "--head")
+    result = review(base, head)
+    assert result.stacks_added == ["dev"]
+    assert {c.stack for c in result.changes} == {STACK, "dev"}
+    assert {c.action for c in result.changes if c.stack == "dev"} == {"create"}
+    assert result.dangers == [], "creating a new stack endangers nothing"
+
+
+def test_terraform_plan_decides_the_actions(root):
+    base = read_output(output(root), "--base")
+    head = read_output(output(root, bump_treatment), "--head")
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": f"aws_ecs_task_definition.{TREATMENT}",
+                "change": {"actions": ["delete", "create"], "before": {}, "after": {}},
+            },
+            {
+                "address": f"aws_ecs_service.{TREATMENT}",
+                "change": {
+                    "actions": ["delete", "create"],
+                    "before": {"name": TREATMENT},
+                    "after": {"name": TREATMENT, "tags": {"pipeline": "news-encoder", "variant": "treatment"}},
+                    "replace_paths": [["capacity_provider_strategy"]],
+                },
+            },
+            {"address": f"aws_ecs_service.{CONTROL}", "change": {"actions": ["no-op"]}},
+        ],
+    }
+    result = review(base, head, {STACK: plan})
+    assert actions(result) == {
+        f"aws_ecs_task_definition.{TREATMENT}": "replace",
+        f"aws_ecs_service.{TREATMENT}": "replace",
+    }
+    assert dangers(result) == [("replace", f"aws_ecs_service.{TREATMENT}")]
+    assert "capacity_provider_strategy" in result.dangers[0].detail
+    assert f"{STACK}: actions from Terraform's plan" in result.notes
