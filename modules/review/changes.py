@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diff import AFTER_APPLY, AttributeChange, diff_values, references
-from .forcenew import REVISIONED, forcing
+from .forcenew import REVISIONED, forcing, is_meta
 from .outputs import Stack
 from .owners import Owner, owner_of, variants_in
 
 CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
+NO_OP = "no-op"
+"""Only meta-arguments (lifecycle, depends_on) changed: Terraform changes nothing in AWS."""
 
 #: `terraform show -json` actions -> ours; no-op and read are not changes.
 _PLAN_ACTIONS = {
@@ -56,7 +58,10 @@ def stack_variants(base: Stack | None, head: Stack | None) -> set[Owner]:
 def _classify(change: ResourceChange) -> None:
     paths = list(dict.fromkeys(a.schema_path for a in change.attributes))
     change.forces_replacement = forcing(change.type, paths)
-    change.action = REPLACE if change.forces_replacement else UPDATE
+    if change.forces_replacement:
+        change.action = REPLACE
+    else:
+        change.action = NO_OP if all(is_meta(p) for p in paths) else UPDATE
 
 
 def infer(base: Stack | None, head: Stack | None) -> list[ResourceChange]:

@@ -57,6 +57,16 @@ HOLDS_DATA: dict[str, str] = {
 }
 
 
+#: Terraform meta-arguments: changing them changes how Terraform treats the resource, never
+#: the resource itself, so they neither force replacement nor make an update on their own.
+META_ARGUMENTS = ("lifecycle", "depends_on", "provider", "count", "for_each")
+
+
+def is_meta(path: str) -> bool:
+    """True for a path inside a meta-argument (`lifecycle.ignore_changes`)."""
+    return path.split(".", 1)[0] in META_ARGUMENTS
+
+
 def _matches(path: str, attribute: str) -> bool:
     """`deployment_controller.type` matches a change at that path, below it, or of its block."""
     return path == attribute or path.startswith(f"{attribute}.") or attribute.startswith(f"{path}.")
@@ -64,6 +74,7 @@ def _matches(path: str, attribute: str) -> bool:
 
 def forcing(resource_type: str, paths: list[str]) -> list[str]:
     """The changed attribute paths (list indices removed) that force replacement of the resource."""
+    paths = [p for p in paths if not is_meta(p)]
     if resource_type in REVISIONED:
         kept = REVISIONED[resource_type]
         return [p for p in paths if not any(_matches(p, k) for k in kept)]

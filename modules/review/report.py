@@ -8,7 +8,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from .changes import REPLACE, ResourceChange
+from .changes import NO_OP, REPLACE, ResourceChange
 from .diff import AFTER_APPLY
 from .owners import Owner
 from .review import Review
@@ -65,6 +65,8 @@ def _cell(value: Any) -> str:
 def _action(change: ResourceChange) -> str:
     if change.new_revision:
         return "replace (new revision)"
+    if change.action == NO_OP:
+        return "no-op (Terraform settings only)"
     if change.action == REPLACE and change.forces_replacement:
         return f"**replace** (forced by {', '.join(change.forces_replacement)})"
     return change.action

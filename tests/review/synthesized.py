@@ -48,3 +48,11 @@ def pipeline_environment(data: dict[str, Any]) -> None:
 
 def bigger_treatment(data: dict[str, Any]) -> None:
     variant(data, "treatment").update(cpu=4, memory=16, desired_count=2)
+
+
+def scaled_treatment(data: dict[str, Any]) -> None:
+    variant(data, "treatment")["autoscaling"] = {"min": 2, "max": 6, "cpu_target": 70}
+
+
+def ci_owned_treatment(data: dict[str, Any]) -> None:
+    variant(data, "treatment")["image_owner"] = "ci"

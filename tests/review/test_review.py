@@ -9,10 +9,12 @@ from modules.review.review import review
 from tests.review.synthesized import (
     bigger_treatment,
     bump_treatment,
+    ci_owned_treatment,
     enhanced_insights,
     output,
     pipeline_environment,
     rename_treatment,
+    scaled_treatment,
 )
 
 STACK = "feature-pipelines"
@@ -148,3 +150,20 @@ def test_terraform_plan_decides_the_actions(root):
     assert dangers(result) == [("replace", f"aws_ecs_service.{TREATMENT}")]
     assert "capacity_provider_strategy" in result.dangers[0].detail
     assert f"{STACK}: actions from Terraform's plan" in result.notes
+
+
+def test_autoscaling_is_priced_at_its_minimum(root):
+    result = compare(root, scaled_treatment)
+    treatment = next(c for c in result.costs if c.variant == "treatment")
+    assert (treatment.base, treatment.head) == (Decimal("0.14536") * 730, 2 * Decimal("0.14536") * 730)
+    assert actions(result)[f"aws_appautoscaling_target.{TREATMENT}"] == "create"
+    assert result.dangers == []
+
+
+def test_image_owner_switch_is_in_place(root):
+    result = compare(root, scaled_treatment, ci_owned_treatment, base_mutations=(scaled_treatment,))
+    assert actions(result) == {
+        f"aws_ecs_service.{TREATMENT}": "no-op",
+        f"aws_ecs_task_definition.{TREATMENT}": "update",
+    }
+    assert result.dangers == []
