@@ -56,3 +56,13 @@ def test_bad_input_exits_2(outputs, tmp_path):
         assert result.returncode == 2
         assert f"--plan: {message}" in result.stderr
         assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_a_plan_file_decides_the_actions(outputs, tmp_path):
+    base, bump, _ = outputs
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": []}))
+    result = run("review", "--base", str(base), "--head", str(bump), "--plan", f"feature-pipelines={plan}")
+    assert result.returncode == 0, result.stderr
+    assert "**No dangers**: no resource changes;" in result.stdout
+    assert "- feature-pipelines: actions from Terraform's plan" in result.stdout
