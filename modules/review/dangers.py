@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .changes import DELETE, REPLACE, UPDATE, ResourceChange
+from .changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange
 from .diff import diff_values
 from .forcenew import HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_SOURCE
 from .outputs import Stack
@@ -25,6 +25,8 @@ KINDS = ("replace", "data_loss", "shared", "isolation", "plan_fails")
 
 @dataclass(frozen=True)
 class Danger:
+    """One thing a reviewer must look at: its kind (KINDS), where, and why."""
+
     kind: str
     address: str
     stack: str
@@ -53,7 +55,7 @@ def _renames(changes: list[ResourceChange]) -> list[Danger]:
             key = (change.stack, change.owner.pipeline)
             if change.action == DELETE:
                 gone.setdefault(key, []).append(change)
-            elif change.action == "create":
+            elif change.action == CREATE:
                 added.setdefault(key, set()).add(change.owner)
     dangers = []
     for key, removed in gone.items():
