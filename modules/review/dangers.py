@@ -73,6 +73,16 @@ def _renames(changes: list[ResourceChange]) -> list[Danger]:
     return dangers
 
 
+def _data_loss(change: ResourceChange, base: Stack | None) -> Danger | None:
+    """A data-holding resource destroyed or replaced, unless `skip_destroy` keeps it."""
+    if change.action not in (DELETE, REPLACE):
+        return None
+    if base is not None and base.resources.get(change.address, {}).get("skip_destroy") is True:
+        return None
+    verb = "destroyed" if change.action == DELETE else "replaced"
+    return Danger("data_loss", change.address, change.stack, f"{verb}: {HOLDS_DATA[change.type]}")
+
+
 def _shared(change: ResourceChange) -> Danger:
     scope = f"every variant of {change.owner.pipeline}" if change.owner.pipeline else "every variant"
     what = _short(list(dict.fromkeys(a.path for a in change.attributes))) or "the whole resource"
@@ -163,16 +173,7 @@ def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, 
     """Every danger in one stack's changes, in KINDS order."""
     dangers = [_replace(c) for c in changes if c.action == REPLACE and not c.new_revision]
     dangers += _renames(changes)
-    dangers += [
-        Danger(
-            "data_loss",
-            c.address,
-            c.stack,
-            f"{'destroyed' if c.action == DELETE else 'replaced'}: {HOLDS_DATA[c.type]}",
-        )
-        for c in changes
-        if c.type in HOLDS_DATA and c.action in (DELETE, REPLACE)
-    ]
+    dangers += [d for c in changes if c.type in HOLDS_DATA and (d := _data_loss(c, base))]
     dangers += [_shared(c) for c in changes if not c.owner.variant and c.action in (UPDATE, REPLACE, DELETE)]
     dangers += _settings(base, head)
     dangers += _isolation(changes, base, head)

@@ -2,8 +2,9 @@
 
 The one place for these lists. Source: the resource schemas of hashicorp/terraform-provider-aws
 (`ForceNew: true`), files named per type below; the bindings here pin AWS provider 6.25.0.
-The aws_ecs_service list was read in internal/service/ecs/service.go (2026-11-28); the others
-come from the same provider's schemas and should be re-checked when the provider is upgraded.
+Read in the provider source on 2026-11-28: aws_ecs_service, aws_cloudwatch_log_group and
+aws_security_group; the other entries follow the same provider's schemas but were not re-read
+here: re-check them when the provider is upgraded.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ REVISIONED: dict[str, tuple[str, ...]] = {"aws_ecs_task_definition": ("tags", "s
 #: (before that PR it replaced the service).
 NEEDS_FORCE_NEW_DEPLOYMENT: dict[str, str] = {"aws_ecs_service": "capacity_provider_strategy"}
 
-#: Types that hold data, and what destroying one loses.
+#: Types that hold data, and what destroying one loses. A log group with `skip_destroy = true`
+#: is only removed from the state, so destroying it loses nothing.
 HOLDS_DATA: dict[str, str] = {
     "aws_cloudwatch_log_group": "its log events are deleted",
     "aws_s3_bucket": "its objects are deleted",

@@ -1,0 +1,53 @@
+"""Danger rules on small hand-written stacks (no synth): data kept by skip_destroy, the
+provider and the backend, capacity provider changes the AWS provider rejects."""
+
+from modules.review.changes import infer
+from modules.review.dangers import find
+from modules.review.outputs import parse_stack
+
+TAGS = {"pipeline": "p", "variant": "v"}
+
+
+def stack(resources, provider=None, backend=None):
+    data = {
+        "provider": {"aws": [provider or {"region": "us-east-1"}]},
+        "terraform": {"backend": backend or {"local": {"path": "/checkout/a/terraform.s.tfstate"}}},
+        "resource": resources,
+    }
+    return parse_stack("s", data)
+
+
+def kinds(base, head):
+    return [(d.kind, d.address) for d in find(infer(base, head), base, head, inferred=True)]
+
+
+def test_a_log_group_kept_by_skip_destroy_loses_nothing():
+    group = {"name": "/ecs/c/p/v", "tags": TAGS}
+    assert kinds(stack({"aws_cloudwatch_log_group": {"p_v": group}}), stack({})) == [
+        ("data_loss", "aws_cloudwatch_log_group.p_v")
+    ]
+    kept = {**group, "skip_destroy": True}
+    assert kinds(stack({"aws_cloudwatch_log_group": {"p_v": kept}}), stack({})) == []
+
+
+def test_provider_and_backend_changes_are_shared():
+    base = stack({})
+    assert kinds(base, stack({}, backend={"local": {"path": "/checkout/b/terraform.s.tfstate"}})) == []
+    assert kinds(base, stack({}, provider={"region": "eu-west-1"})) == [("shared", "provider.aws")]
+    moved = stack({}, backend={"s3": {"bucket": "state", "key": "s.tfstate"}})
+    assert kinds(base, moved) == [("shared", "terraform.backend")]
+
+
+def test_capacity_provider_change_needs_force_new_deployment():
+    def service(weight, **extra):
+        strategy = [
+            {"capacity_provider": "FARGATE", "weight": 1},
+            {"capacity_provider": "FARGATE_SPOT", "weight": weight},
+        ]
+        return {
+            "aws_ecs_service": {"p_v": {"name": "p_v", "capacity_provider_strategy": strategy, "tags": TAGS, **extra}}
+        }
+
+    assert kinds(stack(service(1)), stack(service(2))) == [("plan_fails", "aws_ecs_service.p_v")]
+    forced = stack(service(2, force_new_deployment=True))
+    assert kinds(stack(service(1, force_new_deployment=True)), forced) == []
