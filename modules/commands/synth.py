@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..config import VariantSpec, load_file
-from ..cost.summary import monthly
+from ..cost.summary import monthly, overall
 from .common import EXIT_OK, add_config_argument, default_outdir, plural, shown
 
 NAME = "synth"
@@ -25,20 +25,22 @@ def run(args: argparse.Namespace) -> int:
 
     deployments = load_file(args.config)
     summaries = synthesize(deployments, args.out or default_outdir())
-    for deployment, stack in zip(deployments, summaries, strict=True):
+    stack_costs = [monthly(deployment) for deployment in deployments]
+    for deployment, stack, costs in zip(deployments, summaries, stack_costs, strict=True):
         print(
             f"stack {stack.name}: {plural(stack.pipelines, 'pipeline')}, "
             f"{plural(stack.variants, 'variant')}, {plural(stack.resources, 'resource')} -> {shown(stack.path)}"
         )
-        costs, total = monthly(deployment)
         for spec in deployment.variants:
-            cost = f", {costs[spec.address]}" if spec.address in costs else ""
+            cost = f", {costs.per_variant[spec.address]}" if spec.address in costs.per_variant else ""
             print(
                 f"  {spec.pipeline}/{spec.variant}: {spec.cpu:g} vCPU, {spec.memory:g} GiB, {spec.architecture}, "
                 f"{_tasks(spec)}, {spec.image}{' (first image; CI rolls out the next)' * (spec.image_owner == 'ci')}"
                 f"{cost}"
             )
-        print(f"  {total}")
+        print(f"  {costs.line}")
+    if len(deployments) > 1:
+        print(overall(deployments, stack_costs))
     return EXIT_OK
 
 

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.helpers import default_data, to_yaml
+from tests.helpers import ROOT, default_data, to_yaml
 from tests.test_cli import run
 
 
@@ -51,3 +51,13 @@ def test_bad_input_exits_2_with_the_fix(tmp_path):
     for result in (missing, negative, unknown, no_prices):
         assert "Traceback" not in result.stderr
         assert result.stdout == ""
+
+
+def test_one_table_for_all_environments():
+    result = run("cost", "--config", str(ROOT / "examples" / "environments.yaml"))
+    assert result.returncode == 0, result.stderr
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert lines[0].startswith("Fargate cost of dev (ap-northeast-1), stg (ap-northeast-1), prd (ap-northeast-1)")
+    assert "dev/news-encoder control 1 1 2 x86_64 50% at -70% 0.0401 29.24 350.86" in lines
+    assert "prd/news-encoder control 3 1 2 x86_64 - 0.1849 134.95 1,619.37" in lines
+    assert "total 0.3810 278.14 3,337.71" in lines
