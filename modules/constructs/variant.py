@@ -39,6 +39,9 @@ class VariantService(Construct):
     - Service: capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
       no public IP, circuit breaker with rollback, 100 % minimum healthy / 200 % maximum,
       platform version LATEST, tags propagated from the task definition.
+    - `force_new_deployment`: an update of the service rolls its tasks. The AWS provider
+      (6.x, since PR #43533 of July 2025) rejects a `capacity_provider_strategy` change without it, so
+      changing a Spot weight is an in-place update instead of a failed plan.
     - Old task definition revisions stay registered (`skip_destroy`), for rollbacks.
     - With autoscaling the service starts at `min` tasks and ignores `desired_count` drift.
     - `image_owner: ci`: the task definition tracks the family's latest revision and
@@ -180,6 +183,7 @@ class VariantService(Construct):
             propagate_tags="TASK_DEFINITION",
             enable_ecs_managed_tags=True,
             enable_execute_command=False,
+            force_new_deployment=True,
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored_by_service) if ignored_by_service else None,
             tags=tags,
         )

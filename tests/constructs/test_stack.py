@@ -62,6 +62,7 @@ def test_service_defaults(stack):
     assert service["platform_version"] == "LATEST"
     assert service["propagate_tags"] == "TASK_DEFINITION"
     assert service["enable_execute_command"] is False
+    assert service["force_new_deployment"] is True  # capacity strategy changes apply in place
     assert service["tags"] == {"pipeline": "news-encoder", "team": "ml-platform", "variant": "control"}
 
 

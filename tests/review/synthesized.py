@@ -56,3 +56,7 @@ def scaled_treatment(data: dict[str, Any]) -> None:
 
 def ci_owned_treatment(data: dict[str, Any]) -> None:
     variant(data, "treatment")["image_owner"] = "ci"
+
+
+def spot_treatment(data: dict[str, Any]) -> None:
+    variant(data, "treatment")["fargate_spot_weight"] = 3

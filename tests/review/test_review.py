@@ -15,6 +15,7 @@ from tests.review.synthesized import (
     pipeline_environment,
     rename_treatment,
     scaled_treatment,
+    spot_treatment,
 )
 
 STACK = "feature-pipelines"
@@ -166,4 +167,10 @@ def test_image_owner_switch_is_in_place(root):
         f"aws_ecs_service.{TREATMENT}": "no-op",
         f"aws_ecs_task_definition.{TREATMENT}": "update",
     }
+    assert result.dangers == []
+
+
+def test_spot_weight_change_is_an_in_place_update_the_provider_accepts(root):
+    result = compare(root, spot_treatment)
+    assert actions(result) == {f"aws_ecs_service.{TREATMENT}": "update"}
     assert result.dangers == []
