@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +28,15 @@ def count_resources(stack_json: dict) -> int:
     return sum(len(by_name) for by_name in stack_json.get("resource", {}).values())
 
 
-def synthesize(deployments: Sequence[Deployment], outdir: Path) -> list[StackSummary]:
+def synthesize(
+    deployments: Sequence[Deployment], outdir: Path, *, verify: Callable[[Path], object] | None = None
+) -> list[StackSummary]:
     """Write `outdir` (cdktf layout: manifest.json, stacks/<name>/cdk.tf.json per stack).
 
     The app is synthesized into a temporary sibling directory and swapped into place only
-    when complete, so a failure leaves an earlier `outdir` exactly as it was.
+    when complete, so a failure leaves an earlier `outdir` exactly as it was. `verify`, when
+    given, is called with that temporary directory before the swap; whatever it raises
+    leaves `outdir` untouched too (the policy checks refuse to write this way).
     """
     from . import cdk
     from .constructs.stack import PipelinesStack
@@ -45,6 +49,8 @@ def synthesize(deployments: Sequence[Deployment], outdir: Path) -> list[StackSum
         for deployment in deployments:
             PipelinesStack(app, deployment.stack, deployment=deployment)
         app.synth()
+        if verify is not None:
+            verify(staging)
         _swap(staging, outdir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

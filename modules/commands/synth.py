@@ -10,7 +10,7 @@ from ..cost.summary import monthly, overall
 from .common import EXIT_OK, add_config_argument, default_outdir, plural, shown
 
 NAME = "synth"
-HELP = "validate the config and write Terraform JSON"
+HELP = "validate the config, run the policy checks and write Terraform JSON"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,10 +21,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..policy.enforce import check_outdir, describe, enforce
     from ..synth import synthesize
 
     deployments = load_file(args.config)
-    summaries = synthesize(deployments, args.out or default_outdir())
+    reports = []
+    summaries = synthesize(
+        deployments,
+        args.out or default_outdir(),
+        verify=lambda staging: reports.append(enforce(check_outdir(staging, deployments))),
+    )
     stack_costs = [monthly(deployment) for deployment in deployments]
     for deployment, stack, costs in zip(deployments, summaries, stack_costs, strict=True):
         print(
@@ -41,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {costs.line}")
     if len(deployments) > 1:
         print(overall(deployments, stack_costs))
+    for report in reports:
+        for line in describe(report):
+            print(f"  {line}")
     return EXIT_OK
 
 

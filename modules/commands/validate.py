@@ -1,14 +1,16 @@
-"""`validate`: check the config only; writes nothing."""
+"""`validate`: check the config and run the policy checks; writes nothing."""
 
 from __future__ import annotations
 
 import argparse
+import tempfile
+from pathlib import Path
 
 from ..config import load_file
 from .common import EXIT_OK, add_config_argument, plural
 
 NAME = "validate"
-HELP = "validate the config only; writes nothing"
+HELP = "check the config and run the policy checks; writes nothing"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,11 +18,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The policy checks read the synthesized stacks, so this synthesizes into a throwaway directory."""
+    from ..policy.enforce import check_outdir, describe, enforce
+    from ..synth import synthesize
+
     deployments = load_file(args.config)
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="validate.") as scratch:
+        synthesize(
+            deployments,
+            Path(scratch) / "out",
+            verify=lambda staging: reports.append(check_outdir(staging, deployments)),
+        )
+    for report in reports:
+        enforce(report)
     for deployment in deployments:
         stack = f"stack {deployment.stack}: " if len(deployments) > 1 else ""
         print(
             f"{args.config}: {stack}valid ({plural(len(deployment.pipelines()), 'pipeline')}, "
-            f"{plural(len(deployment.variants), 'variant')})"
+            f"{plural(len(deployment.variants), 'variant')}), no policy findings"
         )
+    for report in reports:
+        for line in describe(report):
+            print(f"  {line}")
     return EXIT_OK

@@ -17,6 +17,9 @@ _SECRET = re.compile(
 )
 _PARAMETER = re.compile(rf"^arn:(?:aws|aws-cn|aws-us-gov):ssm:{_REGION}:\d{{12}}:parameter/[A-Za-z0-9/_.-]+$")
 _POLICY = re.compile(r"^arn:(?:aws|aws-cn|aws-us-gov):iam::(?:\d{12}|aws):policy/[\w+=,.@/-]+$")
+_KMS_KEY = re.compile(
+    rf"^arn:(?:aws|aws-cn|aws-us-gov):kms:(?P<region>{_REGION}):\d{{12}}:key/(?:mrk-)?[0-9a-f-]{{32,36}}$"
+)
 REGION = re.compile(rf"^{_REGION}$")
 
 ECR_ARN_FORMAT = "arn:aws:ecr:<region>:<12-digit account>:repository/<name>"
@@ -26,6 +29,7 @@ SECRET_ARN_FORMAT = (
     "(arn:aws:ssm:<region>:<account>:parameter/<name>)"
 )
 POLICY_ARN_FORMAT = "arn:aws:iam::<account or aws>:policy/<name>"
+KMS_KEY_ARN_FORMAT = "arn:aws:kms:<region>:<12-digit account>:key/<key id> (a key ARN; CloudWatch Logs takes no alias)"
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,15 @@ def check_policy_arn(arn: str) -> str:
     if not _POLICY.match(arn):
         raise ValueError(f"not an IAM managed policy ARN; expected {POLICY_ARN_FORMAT}")
     return arn
+
+
+def check_kms_key_arn(arn: str) -> str:
+    """Return `arn` when it is a KMS key ARN; ValueError otherwise."""
+    if not _KMS_KEY.match(arn):
+        raise ValueError(f"not a KMS key ARN; expected {KMS_KEY_ARN_FORMAT}")
+    return arn
+
+
+def region_of(arn: str) -> str:
+    """The region field of an ARN."""
+    return arn.split(":")[3]

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from ..policy.catalog import RULES
 from . import arns, names
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
@@ -56,6 +57,12 @@ def _retention(value: int) -> int:
     return value
 
 
+def _rule_id(value: str) -> str:
+    if value not in RULES:
+        raise ValueError(f"unknown rule; rules: {', '.join(RULES)}")
+    return value
+
+
 def _cidr(value: str) -> str:
     try:
         ipaddress.IPv4Network(value)
@@ -71,6 +78,9 @@ RepositoryArn = Annotated[str, AfterValidator(_repository)]
 SecretArn = Annotated[str, AfterValidator(_secret)]
 PolicyArn = Annotated[str, AfterValidator(arns.check_policy_arn)]
 Cidr = Annotated[str, AfterValidator(_cidr)]
+KmsKeyArn = Annotated[str, AfterValidator(arns.check_kms_key_arn)]
+RuleId = Annotated[str, AfterValidator(_rule_id)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500)]
 Retention = Annotated[int, AfterValidator(_retention)]
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 TagValue = Annotated[str, StringConstraints(max_length=256)]
@@ -84,7 +94,7 @@ Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ClusterConfig(_Strict):
@@ -140,10 +150,12 @@ class ContainerSettings(_Strict):
     fargate_weight: Weight | None = None
     fargate_spot_weight: Weight | None = None
     log_retention_days: Retention | None = None
+    log_kms_key_arn: KmsKeyArn | None = None
     task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] | None = None
     tags: Tags | None = None
     autoscaling: AutoscalingConfig | None = None
     image_owner: ImageOwner | None = None
+    waivers: Annotated[dict[RuleId, Reason], Field(max_length=len(RULES))] | None = None
 
 
 class VariantConfig(ContainerSettings):
@@ -175,4 +187,4 @@ class Config(_Strict):
 
 
 INHERITED = tuple(ContainerSettings.model_fields)
-MERGED = ("environment", "secrets", "tags")
+MERGED = ("environment", "secrets", "tags", "waivers")

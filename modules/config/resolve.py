@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import fargate
-from .arns import RepositoryRef, parse_repository_arn
+from .arns import RepositoryRef, parse_repository_arn, region_of
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .backend import BackendConfig, backend_problems
 from .errors import Problem
@@ -43,10 +43,12 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "fargate_weight": 1,
         "fargate_spot_weight": 0,
         "log_retention_days": 365,
+        "log_kms_key_arn": None,  # CloudWatch Logs' own encryption
         "task_role_policy_arns": [],
         "tags": {},
         "autoscaling": None,  # off: the service keeps desired_count tasks
         "image_owner": "terraform",  # the config pins the image
+        "waivers": {},  # every policy rule applies
     }
 )
 assert set(DEFAULTS) == set(INHERITED), "every inherited setting needs a documented default"
@@ -84,11 +86,24 @@ class VariantSpec:
     """Fingerprint of the variant's own block as written (`config.fingerprint`)."""
     pipeline_config: str = ""
     """Fingerprint of its pipeline's settings as written (without the variants)."""
+    log_kms_key_arn: str | None = None
+    waivers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def address(self) -> str:
         """The Terraform name stem of this variant's resources, e.g. news-encoder_control."""
         return f"{self.pipeline}_{self.variant}"
+
+    def source(self, key: str) -> str:
+        """The dotted config path that sets `key` ('user', 'environment.NAME'; '' for the variant).
+
+        Where a pipeline sets it, the pipeline's path; otherwise the variant's, which is also
+        where a default would be overridden.
+        """
+        if not key:
+            return self.path
+        return self.sources.get(key, f"{self.path}.{key}")
 
 
 @dataclass(frozen=True)
@@ -119,7 +134,10 @@ class Deployment:
 
 
 def _merge(pipeline: ContainerSettings, variant: ContainerSettings) -> tuple[dict[str, Any], dict[str, str]]:
-    """Merged settings and, per key, which level set it ('variant', 'pipeline' or 'default')."""
+    """Merged settings and, per key, which level set it ('variant', 'pipeline' or 'default').
+
+    For the merged maps the levels of single entries are included too ('environment.NAME').
+    """
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for key in INHERITED:
@@ -131,6 +149,7 @@ def _merge(pipeline: ContainerSettings, variant: ContainerSettings) -> tuple[dic
         if key in MERGED:
             values[key] = {k: v for _, layer in layers if layer for k, v in layer.items()}
             origin[key] = next((lvl for lvl, layer in reversed(layers) if layer), "default")
+            origin.update({f"{key}.{k}": lvl for lvl, layer in layers if layer for k in layer})
         else:
             level, value = next((lvl, v) for lvl, v in reversed(layers) if v is not None or lvl == "default")
             values[key], origin[key] = value, level
@@ -210,7 +229,8 @@ def resolve_pipeline(
             found += autoscaling_problems(values["autoscaling"], f"{paths[origin['autoscaling']]}.autoscaling")
         problems += [problem for problem in found if problem not in problems]
         if not found:
-            spec = _spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags)
+            sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
+            spec = _spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags, sources)
             own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
             specs.append(replace(spec, own_config=own, pipeline_config=shared))
     return specs, problems
@@ -224,6 +244,7 @@ def _spec(
     values: dict[str, Any],
     image: dict[str, str | None],
     tags: dict[str, str],
+    sources: dict[str, str],
 ) -> VariantSpec:
     repository = parse_repository_arn(values["repository_arn"])
     return VariantSpec(
@@ -251,6 +272,9 @@ def _spec(
         tags=MappingProxyType(tags),
         autoscaling=values["autoscaling"],
         image_owner=values["image_owner"],
+        log_kms_key_arn=values["log_kms_key_arn"],
+        waivers=MappingProxyType(dict(values["waivers"])),
+        sources=MappingProxyType(sources),
     )
 
 
@@ -265,6 +289,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         found_specs, found = resolve_pipeline(name, pipeline, cluster_name=config.cluster.name, tags=config.tags)
         specs += found_specs
         problems += found
+    problems += _kms_region_problems(specs, config.region)
     deployment = Deployment(
         stack=environment or config.project,
         project=config.project,
@@ -282,6 +307,18 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         pricing=config.pricing,
     )
     return deployment, problems
+
+
+def _kms_region_problems(specs: list[VariantSpec], region: str) -> list[Problem]:
+    """CloudWatch Logs only encrypts with a KMS key of the log group's own region."""
+    problems: list[Problem] = []
+    for spec in specs:
+        key = spec.log_kms_key_arn
+        if key and region_of(key) != region:
+            problem = Problem(spec.source("log_kms_key_arn"), f"the key must be in the stack's region {region}", key)
+            if problem not in problems:
+                problems.append(problem)
+    return problems
 
 
 def _tuple(value: list[str] | None) -> tuple[str, ...] | None:

@@ -29,7 +29,8 @@ class VariantService(Construct):
 
     Behaviour:
 
-    - Log group `/ecs/<cluster>/<pipeline>/<variant>`, retention from the spec.
+    - Log group `/ecs/<cluster>/<pipeline>/<variant>`, retention from the spec, encrypted
+      with the spec's KMS key when it names one (else CloudWatch Logs' own encryption).
     - Execution role: pull from the one repository, write the one log group, read the
       variant's own secrets (see `documents.execution_role_policy`). Task role: no
       permissions unless `task_role_policy_arns` attaches managed policies.
@@ -72,7 +73,12 @@ class VariantService(Construct):
         ]
 
         self.log_group = cdk.CloudwatchLogGroup(
-            self, "log_group", name=names.log_group, retention_in_days=spec.log_retention_days, tags=tags
+            self,
+            "log_group",
+            name=names.log_group,
+            retention_in_days=spec.log_retention_days,
+            kms_key_id=spec.log_kms_key_arn,
+            tags=tags,
         )
         self.log_group.override_logical_id(id)
 

@@ -1,0 +1,120 @@
+"""Run every rule over every variant of a synthesized stack and apply the config's waivers.
+
+A finding is bad input like any config problem: `enforce` raises ConfigError (exit 2, one line
+per finding naming the config path) unless the variant's `waivers` name the rule with a reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config.errors import ConfigError, Problem
+from ..config.resolve import Deployment, VariantSpec
+from .rules import CHECKS
+from .view import view_of
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule broken by one variant, at the config path that controls it."""
+
+    rule: str
+    variant: str
+    path: str
+    message: str
+
+    def problem(self) -> Problem:
+        stack, _, _ = self.variant.rpartition(":")
+        where = f" (in stack {stack})" if stack else ""
+        return Problem(
+            self.path,
+            f"[{self.rule}] {self.message}{where}; or waive it: waivers: {{{self.rule}: <reason>}}",
+        )
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A waiver of the config: which rule, for which variant, where it is written and why."""
+
+    rule: str
+    variant: str
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Findings left after waivers, the waivers that suppressed a finding, and unused ones."""
+
+    findings: tuple[Finding, ...]
+    applied: tuple[Waiver, ...]
+    unused: tuple[Waiver, ...]
+
+
+def check_variant(spec: VariantSpec, stack: Mapping[str, Any], label: str) -> list[Finding]:
+    """Every rule over one variant's synthesized resources, waivers not applied."""
+    view = view_of(stack, spec.address)
+    return [
+        Finding(rule, label, spec.source(violation.key), violation.message)
+        for rule, check in CHECKS.items()
+        for violation in check(view)
+    ]
+
+
+def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bool = False) -> Report:
+    """Check every variant of `deployment` in its synthesized `stack` and apply waivers.
+
+    With `qualify` (several stacks), variants are labelled with their stack: `prod:news-encoder/control`.
+    """
+    findings: list[Finding] = []
+    applied: list[Waiver] = []
+    unused: list[Waiver] = []
+    for spec in deployment.variants:
+        label = f"{deployment.stack}:" * qualify + f"{spec.pipeline}/{spec.variant}"
+        found = check_variant(spec, stack, label)
+        for rule, reason in spec.waivers.items():
+            waiver = Waiver(rule, label, spec.source(f"waivers.{rule}"), reason)
+            (applied if any(f.rule == rule for f in found) else unused).append(waiver)
+        findings += [finding for finding in found if finding.rule not in spec.waivers]
+    return Report(tuple(findings), tuple(applied), tuple(unused))
+
+
+def check_outdir(outdir: Path, deployments: Sequence[Deployment]) -> Report:
+    """`check_stack` on every stack a synth wrote into `outdir` (cdktf layout), in one report."""
+    reports = [
+        check_stack(
+            json.loads((outdir / "stacks" / deployment.stack / "cdk.tf.json").read_text()),
+            deployment,
+            qualify=len(deployments) > 1,
+        )
+        for deployment in deployments
+    ]
+    return Report(
+        findings=tuple(f for report in reports for f in report.findings),
+        applied=tuple(w for report in reports for w in report.applied),
+        unused=tuple(w for report in reports for w in report.unused),
+    )
+
+
+def enforce(report: Report) -> Report:
+    """`report` when nothing is left after waivers; ConfigError with one line per finding otherwise."""
+    if report.findings:
+        problems: list[Problem] = []
+        for finding in report.findings:
+            if finding.problem() not in problems:
+                problems.append(finding.problem())
+        raise ConfigError(problems)
+    return report
+
+
+def describe(report: Report) -> list[str]:
+    """Summary lines for the waivers in effect (applied and unused)."""
+    lines = [f"waived {w.rule} for {w.variant} ({w.path}): {w.reason}" for w in report.applied]
+    lines += [f"waiver {w.rule} for {w.variant} is unused, nothing to waive ({w.path})" for w in report.unused]
+    return lines
+
+

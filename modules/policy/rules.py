@@ -1,0 +1,151 @@
+"""One pure function per rule: VariantView -> the violations it finds.
+
+A violation names the config key responsible (`user`, `environment.DB_PASSWORD`; empty when
+no config key controls it) so that findings point at the line to change. Rule ids and titles:
+`catalog.RULES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from . import credentials
+from .catalog import RULES
+from .view import VariantView
+
+OPEN_CIDRS = ("0.0.0.0/0", "::/0")
+ROOT_USERS = ("root", "0")
+#: The one action that only accepts Resource "*".
+WILDCARD_ACTIONS = ("ecr:GetAuthorizationToken",)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule found: the config key responsible and why it is a problem."""
+
+    key: str
+    message: str
+
+
+Rule = Callable[[VariantView], Iterator[Violation]]
+
+
+def readonly_root(view: VariantView) -> Iterator[Violation]:
+    for container in view.containers:
+        if container.get("readonlyRootFilesystem") is not True:
+            yield Violation("", f"container {container.get('name')!r} has a writable root filesystem")
+
+
+def non_root_user(view: VariantView) -> Iterator[Violation]:
+    for container in view.containers:
+        user = container.get("user")
+        if not user:
+            yield Violation(
+                "user",
+                "not set: the container runs as the image's USER, which is root unless the image says "
+                "otherwise; set user to a non-root uid[:gid]",
+            )
+        elif str(user).split(":")[0] in ROOT_USERS:
+            yield Violation("user", f"the container runs as root ({user!r}); use a non-root uid[:gid]")
+
+
+def not_privileged(view: VariantView) -> Iterator[Violation]:
+    for container in view.containers:
+        if container.get("privileged") is True:
+            yield Violation("", f"container {container.get('name')!r} is privileged")
+
+
+def no_plain_secrets(view: VariantView) -> Iterator[Violation]:
+    for container in view.containers:
+        for variable in container.get("environment") or []:
+            name, value = variable.get("name", ""), str(variable.get("value", ""))
+            kind = credentials.credential_value(value)
+            if kind:
+                yield Violation(f"environment.{name}", f"the value looks like {kind}; move it to secrets")
+            elif credentials.credential_name(name) and value and not value.startswith("arn:"):
+                yield Violation(
+                    f"environment.{name}",
+                    "the name says it holds a credential, but it is a plain environment variable; "
+                    "move it to secrets (a Secrets Manager or SSM parameter ARN)",
+                )
+
+
+def awslogs(view: VariantView) -> Iterator[Violation]:
+    required = ("awslogs-group", "awslogs-region", "awslogs-stream-prefix")
+    for container in view.containers:
+        logging = container.get("logConfiguration") or {}
+        options = logging.get("options") or {}
+        missing = [option for option in required if not options.get(option)]
+        if logging.get("logDriver") != "awslogs":
+            yield Violation("", f"container {container.get('name')!r} does not use the awslogs log driver")
+        elif missing:
+            yield Violation("", f"awslogs options missing: {', '.join(missing)}")
+
+
+def distinct_roles(view: VariantView) -> Iterator[Violation]:
+    for task in view.task_definitions:
+        execution, role = task.get("execution_role_arn"), task.get("task_role_arn")
+        if not execution or not role:
+            yield Violation("", "the task definition needs both an execution role and a task role")
+        elif execution == role:
+            yield Violation("", "the execution role is also the task role; the container would get ECS's permissions")
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def no_wildcard_resource(view: VariantView) -> Iterator[Violation]:
+    for policy in view.policies:
+        for statement in _as_list(policy.get("Statement")):
+            if statement.get("Effect") != "Allow":
+                continue
+            if "NotResource" in statement or "NotAction" in statement:
+                yield Violation("", f"statement {statement.get('Sid', '')!r} uses NotResource/NotAction")
+                continue
+            actions = _as_list(statement.get("Action"))
+            if "*" in _as_list(statement.get("Resource")) and any(a not in WILDCARD_ACTIONS for a in actions):
+                listed = ", ".join(a for a in actions if a not in WILDCARD_ACTIONS)
+                yield Violation("", f"statement {statement.get('Sid', '')!r} allows {listed} on Resource '*'")
+
+
+def no_public_ip(view: VariantView) -> Iterator[Violation]:
+    for service in view.services:
+        if (service.get("network_configuration") or {}).get("assign_public_ip") is True:
+            yield Violation("", f"service {service.get('name')!r} assigns a public IP")
+
+
+def no_open_ingress(view: VariantView) -> Iterator[Violation]:
+    rules = [rule for group in view.security_groups for rule in group.get("ingress") or []]
+    rules += [rule for rule in view.ingress_rules if rule.get("type", "ingress") == "ingress"]
+    for rule in rules:
+        cidrs = [*_as_list(rule.get("cidr_blocks")), *_as_list(rule.get("ipv6_cidr_blocks"))]
+        cidrs += [rule[key] for key in ("cidr_ipv4", "cidr_ipv6") if rule.get(key)]
+        for cidr in cidrs:
+            if cidr in OPEN_CIDRS:
+                yield Violation("", f"ingress from {cidr} (port {rule.get('from_port')})")
+
+
+def log_retention(view: VariantView) -> Iterator[Violation]:
+    for group in view.log_groups:
+        if not group.get("retention_in_days"):
+            yield Violation("log_retention_days", f"log group {group.get('name')!r} keeps logs forever")
+
+
+#: Rule id -> rule, in catalog order.
+CHECKS: dict[str, Rule] = {
+    "ECS-READONLY-ROOT": readonly_root,
+    "ECS-NON-ROOT-USER": non_root_user,
+    "ECS-NOT-PRIVILEGED": not_privileged,
+    "ECS-NO-PLAIN-SECRETS": no_plain_secrets,
+    "ECS-AWSLOGS": awslogs,
+    "IAM-DISTINCT-ROLES": distinct_roles,
+    "IAM-NO-WILDCARD-RESOURCE": no_wildcard_resource,
+    "NET-NO-PUBLIC-IP": no_public_ip,
+    "NET-NO-OPEN-INGRESS": no_open_ingress,
+    "LOG-RETENTION": log_retention,
+}
+assert list(CHECKS) == list(RULES), "every catalogued rule has exactly one check"
