@@ -1,0 +1,140 @@
+"""Findings per variant with config paths, waivers, and what synth and validate do with them."""
+
+import pytest
+
+from modules.cli import main
+from modules.config import ConfigError
+from modules.policy.enforce import check_stack, describe, enforce
+from tests.helpers import default_data, load, synth, to_yaml
+
+PIPELINE = "pipelines.news-encoder"
+CONTROL = f"{PIPELINE}.variants.control"
+
+
+def report_of(data):
+    return check_stack(synth(data), load(data))
+
+
+def risky():
+    """Default config with a root user on control and a password in every variant's environment."""
+    data = default_data()
+    data["pipelines"]["news-encoder"]["environment"]["DB_PASSWORD"] = "hunter2-and-more"
+    data["pipelines"]["news-encoder"]["variants"]["control"]["user"] = "root"
+    return data
+
+
+def test_default_config_has_no_findings_and_no_waivers():
+    report = report_of(default_data())
+    assert report.findings == report.applied == report.unused == ()
+
+
+def test_findings_name_the_rule_the_variant_and_where_the_value_is_written():
+    findings = {(f.rule, f.variant, f.path) for f in report_of(risky()).findings}
+    assert findings == {
+        ("ECS-NON-ROOT-USER", "news-encoder/control", f"{CONTROL}.user"),
+        ("ECS-NO-PLAIN-SECRETS", "news-encoder/control", f"{PIPELINE}.environment.DB_PASSWORD"),
+        ("ECS-NO-PLAIN-SECRETS", "news-encoder/treatment", f"{PIPELINE}.environment.DB_PASSWORD"),
+    }
+
+
+def test_enforce_reports_a_pipeline_level_finding_once():
+    with pytest.raises(ConfigError) as caught:
+        enforce(report_of(risky()))
+    lines = [str(p) for p in caught.value.problems]
+    assert lines == [
+        f"{CONTROL}.user: [ECS-NON-ROOT-USER] the container runs as root ('root'); use a non-root uid[:gid]; "
+        "or waive it: waivers: {ECS-NON-ROOT-USER: <reason>}",
+        f"{PIPELINE}.environment.DB_PASSWORD: [ECS-NO-PLAIN-SECRETS] the name says it holds a credential, but it "
+        "is a plain environment variable; move it to secrets (a Secrets Manager or SSM parameter ARN); "
+        "or waive it: waivers: {ECS-NO-PLAIN-SECRETS: <reason>}",
+    ]
+
+
+def test_unset_user_is_reported_where_it_can_be_set():
+    data = default_data()
+    data["pipelines"]["news-encoder"].pop("user")
+    paths = {f.path for f in report_of(data).findings}
+    assert paths == {f"{CONTROL}.user", f"{PIPELINE}.variants.treatment.user"}
+
+
+def test_waivers_apply_per_variant_and_pipeline_waivers_to_all_variants():
+    data = risky()
+    pipeline = data["pipelines"]["news-encoder"]
+    pipeline["waivers"] = {"ECS-NO-PLAIN-SECRETS": "a throwaway password of the load-test database"}
+    pipeline["variants"]["control"]["waivers"] = {"ECS-NON-ROOT-USER": "the legacy image binds port 80 as root"}
+    pipeline["variants"]["treatment"]["waivers"] = {"NET-NO-PUBLIC-IP": "kept while migrating the network"}
+    report = enforce(report_of(data))
+    assert report.findings == ()
+    assert describe(report) == [
+        f"waived ECS-NO-PLAIN-SECRETS for news-encoder/control ({PIPELINE}.waivers.ECS-NO-PLAIN-SECRETS): "
+        "a throwaway password of the load-test database",
+        f"waived ECS-NON-ROOT-USER for news-encoder/control ({CONTROL}.waivers.ECS-NON-ROOT-USER): "
+        "the legacy image binds port 80 as root",
+        f"waived ECS-NO-PLAIN-SECRETS for news-encoder/treatment ({PIPELINE}.waivers.ECS-NO-PLAIN-SECRETS): "
+        "a throwaway password of the load-test database",
+        "waiver NET-NO-PUBLIC-IP for news-encoder/treatment is unused, nothing to waive "
+        f"({PIPELINE}.variants.treatment.waivers.NET-NO-PUBLIC-IP)",
+    ]
+
+
+def test_a_waiver_on_one_variant_leaves_the_other_variant_checked():
+    data = risky()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["waivers"] = {
+        "ECS-NO-PLAIN-SECRETS": "a throwaway password of the load-test database",
+        "ECS-NON-ROOT-USER": "the legacy image binds port 80 as root",
+    }
+    (finding,) = report_of(data).findings
+    assert (finding.rule, finding.variant) == ("ECS-NO-PLAIN-SECRETS", "news-encoder/treatment")
+
+
+@pytest.mark.parametrize(
+    ("waivers", "line"),
+    [
+        ({"NO-SUCH-RULE": "a reason long enough"}, f"{CONTROL}.waivers.NO-SUCH-RULE: unknown rule; rules: "),
+        ({"ECS-NON-ROOT-USER": ""}, f"{CONTROL}.waivers.ECS-NON-ROOT-USER: String should have at least 10"),
+        ({"ECS-NON-ROOT-USER": "   because  "}, f"{CONTROL}.waivers.ECS-NON-ROOT-USER: String should have at least"),
+        ({"ECS-NON-ROOT-USER": None}, f"{CONTROL}.waivers.ECS-NON-ROOT-USER: Input should be a valid string"),
+    ],
+)
+def test_bad_waivers_are_config_problems(waivers, line):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["waivers"] = waivers
+    with pytest.raises(ConfigError) as caught:
+        load(data)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(line)
+
+
+def write(tmp_path, data):
+    path = tmp_path / "pipelines.yaml"
+    path.write_text(to_yaml(data))
+    return path
+
+
+def test_synth_refuses_to_write_on_a_finding_and_validate_lists_it(tmp_path, capsys):
+    config, out = write(tmp_path, risky()), tmp_path / "out"
+    assert main(["synth", "--config", str(config), "--out", str(out)]) == 2
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.*")), "no staging directory left behind"
+    synth_err = capsys.readouterr().err
+    assert synth_err.startswith(f"error: {config}: 2 problems; nothing was written\n")
+    assert main(["validate", "--config", str(config)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == synth_err
+    assert captured.out == ""
+
+
+def test_synth_with_waivers_writes_and_prints_them(tmp_path, capsys):
+    data = risky()
+    data["pipelines"]["news-encoder"]["waivers"] = {
+        "ECS-NO-PLAIN-SECRETS": "a throwaway password of the load-test database",
+        "ECS-NON-ROOT-USER": "the legacy image binds port 80 as root",
+    }
+    config, out = write(tmp_path, data), tmp_path / "out"
+    assert main(["synth", "--config", str(config), "--out", str(out)]) == 0
+    stdout = capsys.readouterr().out
+    assert (out / "stacks" / "feature-pipelines" / "cdk.tf.json").is_file()
+    assert "  waived ECS-NON-ROOT-USER for news-encoder/control" in stdout
+    assert "unused, nothing to waive" in stdout  # treatment runs as 1000:1000
+    assert main(["validate", "--config", str(config)]) == 0
+    assert "  waived ECS-NO-PLAIN-SECRETS for news-encoder/treatment" in capsys.readouterr().out
