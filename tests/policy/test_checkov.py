@@ -1,0 +1,112 @@
+"""checkov, the scanner security teams run, over synthesized stacks: zero failed checks.
+
+One checkov run covers several stacks (it takes a few seconds); results are told apart by file.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from modules.cli import main
+from modules.policy import checkov
+from tests.helpers import default_data, synth
+
+KMS_KEY = "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
+
+def options_data():
+    """Every optional feature on: KMS-encrypted logs, arm64, Spot, SSM secret, task policy, a 2nd pipeline."""
+    data = default_data()
+    pipeline = data["pipelines"]["news-encoder"]
+    pipeline["log_kms_key_arn"] = KMS_KEY
+    pipeline["secrets"]["PARAM"] = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/news/param"
+    pipeline["variants"]["treatment"].update(architecture="arm64", fargate_spot_weight=3, ephemeral_storage=50)
+    pipeline["variants"]["control"]["task_role_policy_arns"] = ["arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess"]
+    data["pipelines"]["ranker"] = {
+        "repository_arn": "arn:aws:ecr:ap-northeast-1:123456789012:repository/ranker",
+        "image_digest": "sha256:" + "ab" * 32,
+        "user": "2000",
+        "log_kms_key_arn": KMS_KEY,
+        "log_retention_days": 731,
+        "variants": {"control": {}},
+    }
+    return data
+
+
+def broken_stack():
+    """The default stack with what checkov should catch: no retention, a public IP, open SSH."""
+    stack = synth(default_data())
+    resources = stack["resource"]
+    resources["aws_cloudwatch_log_group"]["news-encoder_control"].pop("retention_in_days")
+    resources["aws_ecs_service"]["news-encoder_control"]["network_configuration"]["assign_public_ip"] = True
+    resources["aws_security_group"]["news-encoder_control"]["ingress"] = [
+        {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"], "description": "ssh"}
+    ]
+    return stack
+
+
+def write(path: Path, stack) -> None:
+    path.mkdir(parents=True)
+    (path / "cdk.tf.json").write_text(json.dumps(stack, indent=2))
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scan")
+    assert main(["synth", "--out", str(root / "default")]) == 0
+    write(root / "options", synth(options_data()))
+    write(root / "broken", broken_stack())
+    versioned = synth(default_data())
+    versioned["terraform"]["required_version"] = ">= 1.5.0"
+    write(root / "versioned", versioned)
+    return root, checkov.scan(root, list(checkov.load_skips()))
+
+
+def of(checks, folder: str) -> set[str]:
+    return {c.check_id for c in checks if c.file.startswith(f"{folder}/")}
+
+
+def test_default_example_has_zero_failed_checks_and_needs_every_listed_skip(scanned):
+    _, result = scanned
+    assert result.parsing_errors == ()
+    assert of(result.failed, "default") == set()
+    assert len(of(result.passed, "default")) >= 20
+    # Each skip must be used by the default example: a skip that no longer fails is stale.
+    assert of(result.skipped, "default") == set(checkov.load_skips())
+
+
+def test_every_option_passes_and_a_kms_key_satisfies_the_kms_check(scanned):
+    _, result = scanned
+    assert of(result.failed, "options") == set()
+    assert of(result.skipped, "options") == set()
+    assert "CKV_AWS_158" in of(result.passed, "options")
+
+
+def test_checkov_catches_what_it_should(scanned):
+    _, result = scanned
+    assert {"CKV_AWS_66", "CKV_AWS_333", "CKV_AWS_24", "CKV_AWS_338"} <= of(result.failed, "broken")
+
+
+def test_required_version_does_not_hide_the_stack_from_checkov(scanned):
+    """checkov issue #7454: the prepared copy drops required_version, so the stack is really scanned."""
+    _, result = scanned
+    assert of(result.passed, "versioned") == of(result.passed, "default")
+
+
+def test_a_parsing_error_is_never_a_pass(scanned):
+    root, _ = scanned
+    raw = checkov.run_checkov(root / "versioned", [])
+    assert raw.parsing_errors and not raw.passed
+    assert not raw.ok
+
+
+def test_skips_file_lists_each_skip_with_a_reason(tmp_path):
+    assert all(len(reason.split()) >= 5 for reason in checkov.load_skips().values())
+    bad = tmp_path / "skips.yaml"
+    bad.write_text("CKV_AWS_158: ''\n")
+    with pytest.raises(ValueError, match="needs a written reason"):
+        checkov.load_skips(bad)
+    bad.write_text("not-an-id: because\n")
+    with pytest.raises(ValueError, match="not a checkov check id"):
+        checkov.load_skips(bad)
