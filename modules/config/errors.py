@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import types
 import typing
@@ -36,18 +37,25 @@ class ConfigError(Exception):
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
 def join_path(parts: Iterable[Any]) -> str:
-    """('pipelines', 'news-encoder', 'cpu') -> 'pipelines.news-encoder.cpu'; list items as [i]."""
+    """('pipelines', 'news-encoder', 'cpu') -> 'pipelines.news-encoder.cpu'; list items as [i].
+
+    A key that is empty or holds a dot, space, bracket or quote is shown quoted: variants[''].
+    """
     out = ""
     for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
+        elif not str(part) or any(c in str(part) for c in ". []'\""):
+            out += f"[{str(part)!r}]"
         else:
             out += f".{part}" if out else str(part)
     return out
@@ -105,5 +113,9 @@ def from_validation_error(error: ValidationError, model: type[BaseModel]) -> lis
             continue
         if kind == "string_pattern_mismatch":
             message = f"does not match {item['ctx']['pattern']}"
+        elif kind == "model_type":
+            message = "expected a mapping of settings"
+        elif kind == "string_type" and isinstance(item.get("input"), datetime.date):
+            message = "expected a string; YAML reads this unquoted value as a date, so quote it"
         problems.append(Problem(path, message, item.get("input", _MISSING)))
     return problems

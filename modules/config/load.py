@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import environments, names
-from .errors import ConfigError, Problem, from_validation_error
+from .errors import ConfigError, Problem, from_validation_error, join_path
 from .model import Config, PipelineConfig, VariantConfig
 from .resolve import Deployment, resolve, resolve_pipeline
 
@@ -32,15 +32,43 @@ def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+def _duplicates(node: yaml.Node, path: tuple = ()) -> list[Problem]:
+    """A problem for every key written twice in one mapping, at its dotted path."""
+    problems: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in lines:
+                problems.append(Problem(join_path([*path, key]), f"duplicate key, written at lines {lines[key]} and {line}; keep one"))
+            lines.setdefault(key, line)
+            problems += _duplicates(value_node, (*path, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            problems += _duplicates(item, (*path, index))
+    return problems
+
+
 def parse_yaml(text: str, source: str) -> object:
-    """YAML text -> Python data; a syntax error becomes a one-line Problem with its position."""
+    """YAML text -> Python data; a syntax error becomes a one-line Problem with its position.
+
+    Keys written twice are reported at their dotted paths, every one of them.
+    """
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.constructor.ConstructorError as err:
+        if str(err.problem).startswith("duplicate key"):
+            raise ConfigError(_duplicates(yaml.compose(text, Loader=yaml.SafeLoader))) from None
+        raise _syntax_error(err, source) from None
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        what = getattr(err, "problem", None) or str(err)
-        raise ConfigError([Problem("", f"YAML syntax error at {where}: {what}")]) from None
+        raise _syntax_error(err, source) from None
+
+
+def _syntax_error(err: yaml.YAMLError, source: str) -> ConfigError:
+    mark = getattr(err, "problem_mark", None)
+    where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+    what = getattr(err, "problem", None) or str(err)
+    return ConfigError([Problem("", f"YAML syntax error at {where}: {what}")])
 
 
 def load_text(text: str, source: str = "<config>") -> list[Deployment]:

@@ -182,7 +182,7 @@ def test_several_problems_are_all_reported():
     ("text", "fragment"),
     [
         ("region: [unclosed", "YAML syntax error at <config>:1"),
-        ("a: 1\na: 2\n", "duplicate key 'a'"),
+        ("a: 1\na: 2\n", "a: duplicate key, written at lines 1 and 2"),
         ("- just\n- a list\n", "must be a YAML mapping"),
         ("", "must be a YAML mapping"),
     ],
