@@ -1,0 +1,53 @@
+"""Property: every derived AWS name fits its limit and charset, is stable, and never collides."""
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from modules.config import names
+from tests.strategies import names as valid_names
+
+#: Characters each AWS name may hold (IAM roles: [\w+=,.@-]; log groups also '/').
+CHARSETS = {
+    "service": r"[A-Za-z0-9_-]+",
+    "family": r"[A-Za-z0-9_-]+",
+    "execution_role": r"[\w+=,.@-]+",
+    "task_role": r"[\w+=,.@-]+",
+    "security_group": r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+",
+    "log_group": r"[A-Za-z0-9_\-/.#]+",
+}
+LIMIT_OF = {
+    "service": "ecs_service",
+    "family": "task_family",
+    "execution_role": "iam_role",
+    "task_role": "iam_role",
+    "security_group": "security_group",
+    "log_group": "log_group",
+}
+
+
+@given(valid_names, valid_names, valid_names)
+def test_every_name_fits_its_limit_and_charset_and_is_stable(cluster, pipeline, variant):
+    derived = names.VariantNames.of(cluster, pipeline, variant)
+    assert derived == names.VariantNames.of(cluster, pipeline, variant)
+    for field, limit in LIMIT_OF.items():
+        value = getattr(derived, field)
+        assert len(value) <= names.LIMITS[limit], (field, value)
+        assert re.fullmatch(CHARSETS[field], value), (field, value)
+
+
+@given(valid_names, st.lists(st.tuples(valid_names, valid_names), min_size=2, max_size=2, unique=True))
+def test_two_variants_of_one_cluster_never_share_a_name(cluster, pairs):
+    first, second = (names.VariantNames.of(cluster, pipeline, variant) for pipeline, variant in pairs)
+    for field in LIMIT_OF:
+        assert getattr(first, field) != getattr(second, field), field
+    assert first.execution_role != first.task_role
+
+
+@given(st.text(min_size=1, max_size=600), st.integers(20, 512))
+def test_fit_is_stable_and_within_the_limit(name, limit):
+    fitted = names.fit(name, limit)
+    assert len(fitted) <= limit
+    assert fitted == names.fit(name, limit)
+    assert (fitted == name) == (len(name) <= limit)
