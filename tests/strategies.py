@@ -44,7 +44,9 @@ def variant_settings(draw: st.DrawFn) -> dict[str, Any]:
         "desired_count": draw(st.integers(0, 20)),
         "fargate_spot_weight": draw(st.integers(0, 5)),
         "architecture": draw(st.sampled_from(["x86_64", "arm64"])),
-        "environment": draw(st.dictionaries(st.from_regex(r"\A[A-Z][A-Z0-9_]{0,10}\Z"), st.text(max_size=10), max_size=3)),
+        "environment": draw(
+            st.dictionaries(st.from_regex(r"\A[A-Z][A-Z0-9_]{0,10}\Z"), st.text(max_size=10), max_size=3)
+        ),
         "log_retention_days": draw(st.sampled_from([30, 90, 365, 731])),
         "user": draw(st.sampled_from(["1000", "1000:1000", "app"])),
     }

@@ -24,7 +24,9 @@ NAME_LIMITS = {
     ("aws_ecs_cluster", "name"): names.LIMITS["ecs_cluster"],
 }
 
-SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SLOW = settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 def stems(data) -> list[str]:

@@ -40,7 +40,11 @@ def _duplicates(node: yaml.Node, path: tuple = ()) -> list[Problem]:
         for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 1
             if key in lines:
-                problems.append(Problem(join_path([*path, key]), f"duplicate key, written at lines {lines[key]} and {line}; keep one"))
+                problems.append(
+                    Problem(
+                        join_path([*path, key]), f"duplicate key, written at lines {lines[key]} and {line}; keep one"
+                    )
+                )
             lines.setdefault(key, line)
             problems += _duplicates(value_node, (*path, key))
     elif isinstance(node, yaml.SequenceNode):

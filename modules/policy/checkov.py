@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,9 +96,7 @@ def run_checkov(directory: Path, skips: Sequence[str], checkov: Path = CHECKOV) 
     for report in reports:
         found = report.get("results", {})
         for kind, checks in results.items():
-            checks += [
-                Check(c["check_id"], c["resource"], c["file_path"].lstrip("/")) for c in found.get(kind, [])
-            ]
+            checks += [Check(c["check_id"], c["resource"], c["file_path"].lstrip("/")) for c in found.get(kind, [])]
         errors += found.get("parsing_errors", [])
     failed = results["failed_checks"]
     return ScanResult(

@@ -7,6 +7,7 @@ blocks synth, so every pattern here is specific.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 #: A name containing one of these words names a credential.
@@ -51,7 +52,7 @@ def credential_name(name: str) -> bool:
     words = name_words(name)
     if not words or words[-1] in _REFERENCE_WORDS:
         return False
-    return bool(_WORDS.intersection(words)) or any(pair in _PAIRS for pair in zip(words, words[1:], strict=False))
+    return bool(_WORDS.intersection(words)) or any(pair in _PAIRS for pair in itertools.pairwise(words))
 
 
 def credential_value(value: str) -> str | None:

@@ -116,5 +116,3 @@ def describe(report: Report) -> list[str]:
     lines = [f"waived {w.rule} for {w.variant} ({w.path}): {w.reason}" for w in report.applied]
     lines += [f"waiver {w.rule} for {w.variant} is unused, nothing to waive ({w.path})" for w in report.unused]
     return lines
-
-
