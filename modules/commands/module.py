@@ -44,13 +44,18 @@ def _refuse(message: str, *value: str) -> Deployment:
 
 def run(args: argparse.Namespace) -> int:
     from ..module_export import check_destination, module_json, render, write
+    from ..policy.enforce import check_stack, describe, enforce
 
     deployment = select(load_file(args.config), args.environment)
     check_destination(args.out, force=args.force)
-    files = render(module_json(deployment), deployment, source=args.config.name)
+    module = module_json(deployment)
+    report = enforce(check_stack(module, deployment))  # the same security rules as synth
+    files = render(module, deployment, source=args.config.name)
     written = write(files, args.out, force=args.force)
     print(
         f"module -> {shown(args.out)}: {plural(len(deployment.variants), 'variant')}, "
         f"{', '.join(path.name for path in written)}"
     )
+    for line in describe(report):
+        print(f"  {line}")
     return EXIT_OK

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         stack = f"stack {deployment.stack}: " if len(deployments) > 1 else ""
         print(
             f"{args.config}: {stack}valid ({plural(len(deployment.pipelines()), 'pipeline')}, "
-            f"{plural(len(deployment.variants), 'variant')}), no policy findings"
+            f"{plural(len(deployment.variants), 'variant')})"
         )
     for report in reports:
         for line in describe(report):

@@ -55,6 +55,7 @@ def write(path: Path, stack) -> None:
 def scanned(tmp_path_factory):
     root = tmp_path_factory.mktemp("scan")
     assert main(["synth", "--out", str(root / "default")]) == 0
+    assert main(["module", "--out", str(root / "module")]) == 0
     write(root / "options", synth(options_data()))
     write(root / "broken", broken_stack())
     versioned = synth(default_data())
@@ -74,6 +75,14 @@ def test_default_example_has_zero_failed_checks_and_needs_every_listed_skip(scan
     assert len(of(result.passed, "default")) >= 20
     # Each skip must be used by the default example: a skip that no longer fails is stale.
     assert of(result.skipped, "default") == set(checkov.load_skips())
+
+
+def test_the_exported_module_has_zero_failed_checks(scanned):
+    _, result = scanned
+    assert result.parsing_errors == ()
+    assert of(result.failed, "module") == set()
+    assert len(of(result.passed, "module")) >= 20
+    assert of(result.skipped, "module") == set(checkov.load_skips())
 
 
 def test_every_option_passes_and_a_kms_key_satisfies_the_kms_check(scanned):

@@ -1,11 +1,12 @@
 """Findings per variant with config paths, waivers, and what synth and validate do with them."""
 
 import pytest
+import yaml
 
 from modules.cli import main
 from modules.config import ConfigError
 from modules.policy.enforce import check_stack, describe, enforce
-from tests.helpers import default_data, load, synth, to_yaml
+from tests.helpers import ROOT, default_data, load, synth, to_yaml
 
 PIPELINE = "pipelines.news-encoder"
 CONTROL = f"{PIPELINE}.variants.control"
@@ -138,3 +139,25 @@ def test_synth_with_waivers_writes_and_prints_them(tmp_path, capsys):
     assert "unused, nothing to waive" in stdout  # treatment runs as 1000:1000
     assert main(["validate", "--config", str(config)]) == 0
     assert "  waived ECS-NO-PLAIN-SECRETS for news-encoder/treatment" in capsys.readouterr().out
+
+
+def test_module_export_refuses_on_a_finding_and_writes_nothing(tmp_path, capsys):
+    config, out = write(tmp_path, risky()), tmp_path / "module"
+    assert main(["module", "--config", str(config), "--out", str(out)]) == 2
+    assert not out.exists() or not any(out.iterdir())
+    assert "[ECS-NON-ROOT-USER]" in capsys.readouterr().err
+
+
+def test_with_environments_each_stack_is_checked_and_named(tmp_path, capsys):
+    data = yaml.safe_load((ROOT / "examples" / "environments.yaml").read_text())
+    data["environments"]["dev"]["pipelines"]["news-encoder"]["user"] = "root"
+    config = write(tmp_path, data)
+    assert main(["validate", "--config", str(config)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()[1:]
+    assert line.startswith(f"  {PIPELINE}.user: [ECS-NON-ROOT-USER] the container runs as root")
+    assert "(in stack dev)" in line
+    data["environments"]["dev"]["pipelines"]["news-encoder"]["waivers"] = {
+        "ECS-NON-ROOT-USER": "dev only: debugging tools in the image need root"
+    }
+    assert main(["validate", "--config", str(write(tmp_path, data))]) == 0
+    assert "  waived ECS-NON-ROOT-USER for dev:news-encoder/control" in capsys.readouterr().out
