@@ -16,6 +16,8 @@ from .view import VariantView
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 ROOT_USERS = ("root", "0")
+#: Values that point at a credential rather than hold one: an ARN, a file path.
+REFERENCE_PREFIXES = ("arn:", "/")
 #: The one action that only accepts Resource "*".
 WILDCARD_ACTIONS = ("ecr:GetAuthorizationToken",)
 
@@ -63,7 +65,7 @@ def no_plain_secrets(view: VariantView) -> Iterator[Violation]:
             kind = credentials.credential_value(value)
             if kind:
                 yield Violation(f"environment.{name}", f"the value looks like {kind}; move it to secrets")
-            elif credentials.credential_name(name) and value and not value.startswith("arn:"):
+            elif credentials.credential_name(name) and value and not value.startswith(REFERENCE_PREFIXES):
                 yield Violation(
                     f"environment.{name}",
                     "the name says it holds a credential, but it is a plain environment variable; "

@@ -10,7 +10,7 @@ import pytest
 
 from modules.cli import main
 from modules.policy import checkov
-from tests.helpers import default_data, synth
+from tests.helpers import ROOT, default_data, synth
 
 KMS_KEY = "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
@@ -56,6 +56,7 @@ def scanned(tmp_path_factory):
     root = tmp_path_factory.mktemp("scan")
     assert main(["synth", "--out", str(root / "default")]) == 0
     assert main(["module", "--out", str(root / "module")]) == 0
+    assert main(["synth", "--config", str(ROOT / "examples" / "environments.yaml"), "--out", str(root / "envs")]) == 0
     write(root / "options", synth(options_data()))
     write(root / "broken", broken_stack())
     versioned = synth(default_data())
@@ -83,6 +84,13 @@ def test_the_exported_module_has_zero_failed_checks(scanned):
     assert of(result.failed, "module") == set()
     assert len(of(result.passed, "module")) >= 20
     assert of(result.skipped, "module") == set(checkov.load_skips())
+
+
+def test_every_stack_of_every_environment_has_zero_failed_checks(scanned):
+    _, result = scanned
+    stacks = {c.file.split("/")[2] for c in result.passed if c.file.startswith("envs/")}
+    assert stacks == {"dev", "stg", "prd"}
+    assert of(result.failed, "envs") == set()
 
 
 def test_every_option_passes_and_a_kms_key_satisfies_the_kms_check(scanned):

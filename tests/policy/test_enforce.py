@@ -125,6 +125,16 @@ def test_synth_refuses_to_write_on_a_finding_and_validate_lists_it(tmp_path, cap
     assert captured.out == ""
 
 
+def test_a_finding_leaves_the_last_good_output_byte_identical(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["synth", "--config", str(write(tmp_path, default_data())), "--out", str(out)]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert main(["synth", "--config", str(write(tmp_path, risky())), "--out", str(out)]) == 2
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "pipelines.yaml"], "no staging left behind"
+    capsys.readouterr()
+
+
 def test_synth_with_waivers_writes_and_prints_them(tmp_path, capsys):
     data = risky()
     data["pipelines"]["news-encoder"]["waivers"] = {

@@ -155,13 +155,14 @@ def test_egress_to_anywhere_and_scoped_wildcards_are_fine():
     assert found(rules.no_wildcard_resource, view) == []
 
 
-def test_credential_names_referencing_a_secret_by_arn_are_fine():
+def test_credential_names_referencing_a_secret_by_arn_or_path_are_fine():
     view = VariantView(
         containers=(
             {
                 "environment": [
                     {"name": "DB_PASSWORD", "value": "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db"},
                     {"name": "EMPTY_TOKEN", "value": ""},
+                    {"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/var/run/secrets/gcp.json"},
                 ]
             },
         )
