@@ -20,16 +20,19 @@ from .view import view_of
 
 @dataclass(frozen=True)
 class Finding:
-    """One rule broken by one variant, at the config path that controls it."""
+    """One rule broken by one variant, at the config path that controls it.
+
+    `stack` is set only when the config has several stacks (environments).
+    """
 
     rule: str
     variant: str
     path: str
     message: str
+    stack: str = ""
 
     def problem(self) -> Problem:
-        stack, _, _ = self.variant.rpartition(":")
-        where = f" (in stack {stack})" if stack else ""
+        where = f" (in stack {self.stack})" if self.stack else ""
         return Problem(
             self.path,
             f"[{self.rule}] {self.message}{where}; or waive it: waivers: {{{self.rule}: <reason>}}",
@@ -55,11 +58,12 @@ class Report:
     unused: tuple[Waiver, ...]
 
 
-def check_variant(spec: VariantSpec, stack: Mapping[str, Any], label: str) -> list[Finding]:
+def check_variant(spec: VariantSpec, stack: Mapping[str, Any], *, stack_name: str = "") -> list[Finding]:
     """Every rule over one variant's synthesized resources, waivers not applied."""
     view = view_of(stack, spec.address)
+    label = f"{stack_name}:" * bool(stack_name) + f"{spec.pipeline}/{spec.variant}"
     return [
-        Finding(rule, label, spec.source(violation.key), violation.message)
+        Finding(rule, label, spec.source(violation.key), violation.message, stack_name)
         for rule, check in CHECKS.items()
         for violation in check(view)
     ]
@@ -68,14 +72,14 @@ def check_variant(spec: VariantSpec, stack: Mapping[str, Any], label: str) -> li
 def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bool = False) -> Report:
     """Check every variant of `deployment` in its synthesized `stack` and apply waivers.
 
-    With `qualify` (several stacks), variants are labelled with their stack: `prod:news-encoder/control`.
+    With `qualify` (several stacks), variants are labelled with their stack: `prd:news-encoder/control`.
     """
     findings: list[Finding] = []
     applied: list[Waiver] = []
     unused: list[Waiver] = []
     for spec in deployment.variants:
+        found = check_variant(spec, stack, stack_name=deployment.stack if qualify else "")
         label = f"{deployment.stack}:" * qualify + f"{spec.pipeline}/{spec.variant}"
-        found = check_variant(spec, stack, label)
         for rule, reason in spec.waivers.items():
             waiver = Waiver(rule, label, spec.source(f"waivers.{rule}"), reason)
             (applied if any(f.rule == rule for f in found) else unused).append(waiver)
