@@ -1,0 +1,306 @@
+"""Load only the provider submodules the seam imports, in Python and in the jsii kernel.
+
+A plain import of the prebuilt AWS provider is slow because of its size: the package's
+`__init__` imports all 2,212 Python submodules, and loading its jsii assembly
+(`_jsii/provider-aws@<version>.jsii.tgz`, 37 MB) makes the node kernel require all 2,212
+JavaScript submodules (about 4 s and 600 MiB in node alone). `only_imported_submodules()`
+wraps the seam's provider imports and avoids both:
+
+1. The provider package is registered without running its `__init__`, and its `_jsii`
+   module is held back while the submodules are imported (they only star-import it).
+2. When the block ends, the jsii namespaces of the imported submodules (read from their
+   classes' `__jsii_type__`) select a trimmed copy of the provider's tarball: the same
+   package.json, the same JavaScript files of those submodules, and the provider's own
+   `.jsii` holding only their types (and any provider type those reference). It is built
+   once per provider tarball and set of namespaces (a few seconds) and cached in
+   `$XDG_CACHE_HOME/feature-pipelines/jsii` (default `~/.cache/...`).
+3. The trimmed tarball is loaded into the kernel under the provider's name and version, then
+   the provider's real `_jsii` module is imported: the kernel answers its load from the
+   package already loaded. The typed Python classes (with their typeguard checks), the
+   kernel's struct validation and the JavaScript classes are the provider's own; only the
+   types of unused submodules are absent.
+
+Each step checks what it relies on and raises `ProviderAssemblyError` saying what changed, so
+a provider or jsii upgrade that breaks the mechanism fails loudly instead of silently falling
+back to the slow load. Importing another provider submodule after the block raises
+ImportError (its types are not in the kernel).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import io
+import json
+import os
+import re
+import sys
+import tarfile
+import tempfile
+import types
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+#: Bump when the trimmed tarball's content changes for the same inputs (invalidates caches).
+FORMAT = 1
+#: The npm tarball layout jsii uses: everything under `package/`.
+_ROOT = "package/"
+_SUBMODULE_EXPORT = re.compile(r'^exports\.(?P<namespace>[A-Za-z0-9_$]+) = require\("\./(?P<dir>[^"]+)"\);$', re.M)
+_INDEX_HEADER = '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n'
+
+
+class ProviderAssemblyError(RuntimeError):
+    """The fast provider load no longer applies: says what changed and where."""
+
+
+@dataclass(frozen=True)
+class Trimmed:
+    """A trimmed provider tarball and what the kernel must report after loading it."""
+
+    tarball: Path
+    name: str
+    version: str
+    namespaces: tuple[str, ...]
+    types: int
+
+
+def cache_dir() -> Path:
+    """Where trimmed tarballs are kept: `$XDG_CACHE_HOME/feature-pipelines/jsii`."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "feature-pipelines" / "jsii"
+
+
+def provider_tarball(package: str) -> Path:
+    """The provider's own jsii tarball: the one `*.jsii.tgz` in `<package>/_jsii/`."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ProviderAssemblyError(f"{package} is not installed: run `make setup`")
+    found = sorted(
+        path for location in spec.submodule_search_locations for path in (Path(location) / "_jsii").glob("*.jsii.tgz")
+    )
+    if len(found) != 1:
+        raise ProviderAssemblyError(
+            f"expected exactly one jsii tarball in {package}/_jsii/, found {[p.name for p in found]}: "
+            "the provider package layout changed"
+        )
+    return found[0]
+
+
+def namespace_of(fqn: str, assembly: str) -> str:
+    """`@cdktf/provider-aws.ecsService.EcsService` -> `ecsService`."""
+    prefix = assembly + "."
+    rest = fqn[len(prefix) :] if fqn.startswith(prefix) else ""
+    if "." not in rest:
+        raise ProviderAssemblyError(f"type {fqn} is not inside a submodule of {assembly}: the assembly layout changed")
+    return rest.split(".", 1)[0]
+
+
+def _referenced_fqns(node: object, assembly: str) -> Iterator[str]:
+    """Every `<assembly>.…` type name a type definition mentions (bases, interfaces, refs)."""
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _referenced_fqns(value, assembly)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _referenced_fqns(value, assembly)
+    elif isinstance(node, str) and node.startswith(assembly + "."):
+        yield node
+
+
+def namespace_closure(type_defs: dict[str, dict], assembly: str, namespaces: Iterable[str]) -> set[str]:
+    """`namespaces` plus every namespace whose types those reference, transitively."""
+    by_namespace: dict[str, list[dict]] = {}
+    for fqn, definition in type_defs.items():
+        by_namespace.setdefault(namespace_of(fqn, assembly), []).append(definition)
+    keep: set[str] = set()
+    pending = list(namespaces)
+    while pending:
+        namespace = pending.pop()
+        if namespace in keep:
+            continue
+        if namespace not in by_namespace:
+            raise ProviderAssemblyError(f"the provider assembly has no types in namespace {namespace!r}")
+        keep.add(namespace)
+        for definition in by_namespace[namespace]:
+            pending.extend(namespace_of(fqn, assembly) for fqn in _referenced_fqns(definition, assembly))
+    return keep
+
+
+def trimmed_index(index_js: str, namespaces: Iterable[str]) -> tuple[str, dict[str, str]]:
+    """The package's lib/index.js reduced to `namespaces`, and their directories under lib/."""
+    exports = {m["namespace"]: m["dir"] for m in _SUBMODULE_EXPORT.finditer(index_js)}
+    missing = sorted(set(namespaces) - exports.keys())
+    if missing:
+        raise ProviderAssemblyError(
+            f"lib/index.js no longer exports {missing} as `exports.<name> = require(\"./<dir>\");` "
+            "lines: the provider's JavaScript layout changed"
+        )
+    dirs = {namespace: exports[namespace] for namespace in sorted(namespaces)}
+    lines = [f'exports.{namespace} = require("./{folder}");' for namespace, folder in dirs.items()]
+    return _INDEX_HEADER + "\n".join(lines) + "\n", dirs
+
+
+def trim(source: Path, namespaces: Iterable[str], dest: Path) -> Trimmed:
+    """Write to `dest` the provider tarball `source` trimmed to `namespaces` (and their closure).
+
+    Deterministic: the same inputs give the same bytes (the kernel caches by content).
+    """
+    with tarfile.open(source, "r:gz") as archive:
+        members = archive.getmembers()
+        files = {member.name: member for member in members if member.isfile()}
+        for required in ("package.json", ".jsii", "lib/index.js"):
+            if _ROOT + required not in files:
+                raise ProviderAssemblyError(f"{source.name} has no {_ROOT}{required}: the tarball layout changed")
+
+        def read(name: str) -> bytes:
+            handle = archive.extractfile(files[_ROOT + name])
+            assert handle is not None
+            return handle.read()
+
+        package = json.loads(read("package.json"))
+        assembly = json.loads(read(".jsii"))
+        if assembly.get("schema") != "jsii/0.10.0" or "types" not in assembly:
+            raise ProviderAssemblyError(
+                f"{source.name}: .jsii is not a plain jsii/0.10.0 assembly (schema {assembly.get('schema')!r}); "
+                "the assembly format changed"
+            )
+        name, version = assembly["name"], assembly["version"]
+        if (package.get("name"), package.get("version")) != (name, version):
+            raise ProviderAssemblyError(f"{source.name}: package.json and .jsii disagree on name/version")
+        keep = namespace_closure(assembly["types"], name, namespaces)
+        index_js, dirs = trimmed_index(read("lib/index.js").decode(), keep)
+        kept_types = {fqn: d for fqn, d in assembly["types"].items() if namespace_of(fqn, name) in keep}
+        kept_submodules = {
+            key: value for key, value in assembly.get("submodules", {}).items() if key[len(name) + 1 :] in keep
+        }
+        replaced = {
+            _ROOT + ".jsii": json.dumps({**assembly, "types": kept_types, "submodules": kept_submodules}).encode(),
+            _ROOT + "lib/index.js": index_js.encode(),
+        }
+        wanted = tuple(f"{_ROOT}lib/{folder}/" for folder in dirs.values())
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with (
+            gzip.GzipFile(dest, "wb", mtime=0) as compressed,
+            tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as out,
+        ):
+            for member in members:
+                if member.name in replaced:
+                    data = replaced[member.name]
+                    member.size = len(data)
+                    out.addfile(member, io.BytesIO(data))
+                elif member.name == _ROOT + "package.json" or member.name.startswith(wanted):
+                    out.addfile(member, archive.extractfile(member) if member.isfile() else None)
+    return Trimmed(dest, name, version, tuple(sorted(keep)), len(kept_types))
+
+
+def cached_trim(source: Path, namespaces: Sequence[str]) -> Trimmed:
+    """`trim()` through the cache: built once per provider tarball (size, mtime) and namespaces."""
+    stat = source.stat()
+    key = hashlib.sha256(
+        json.dumps([FORMAT, source.name, stat.st_size, stat.st_mtime_ns, sorted(namespaces)]).encode()
+    ).hexdigest()[:20]
+    tarball = cache_dir() / f"{source.name.removesuffix('.jsii.tgz')}-{key}.jsii.tgz"
+    manifest = tarball.with_suffix(".json")
+    if tarball.exists() and manifest.exists():
+        return Trimmed(**{**json.loads(manifest.read_text()), "tarball": tarball})
+    tarball.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tarball.parent) as scratch:
+        built = trim(source, namespaces, Path(scratch) / tarball.name)
+        record = {k: v for k, v in asdict(built).items() if k != "tarball"}
+        (Path(scratch) / manifest.name).write_text(json.dumps(record))
+        os.replace(built.tarball, tarball)
+        os.replace(Path(scratch) / manifest.name, manifest)
+    return Trimmed(**{**record, "tarball": tarball})
+
+
+def _kernel_load(name: str, version: str, tarball: Path) -> int:
+    """Ask the jsii kernel to load a package tarball; the number of types it then knows."""
+    from jsii._kernel.types import LoadRequest
+    from jsii._runtime import kernel
+
+    return kernel.provider.load(LoadRequest(name=name, version=version, tarball=str(tarball))).types
+
+
+def jsii_namespaces(modules: Iterable[types.ModuleType], assembly_prefix: str = "") -> dict[str, str]:
+    """Jsii namespace of each module, from its classes' `__jsii_type__` (module name -> namespace)."""
+    found: dict[str, str] = {}
+    for module in modules:
+        fqns = {
+            value.__jsii_type__
+            for value in vars(module).values()
+            if isinstance(value, type) and isinstance(getattr(value, "__jsii_type__", None), str)
+        }
+        spaces = {fqn.split(".")[1] for fqn in fqns if fqn.startswith(assembly_prefix) and fqn.count(".") >= 2}
+        if len(spaces) != 1:
+            raise ProviderAssemblyError(
+                f"{module.__name__}: expected the classes of one jsii namespace, found {sorted(spaces)}: "
+                "the provider's Python layout changed"
+            )
+        found[module.__name__] = spaces.pop()
+    return found
+
+
+class _LateImportGuard(importlib.abc.MetaPathFinder):
+    """Refuses provider submodules imported after the kernel was given the trimmed assembly."""
+
+    def __init__(self, package: str) -> None:
+        self.package = package
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname.startswith(self.package + ".") and fullname not in sys.modules:
+            raise ImportError(
+                f"{fullname} is imported after modules/cdk.py loaded the provider's trimmed assembly, which "
+                f"lacks its types: import it inside the `with only_imported_submodules()` block in modules/cdk.py"
+            )
+        return None
+
+
+@contextmanager
+def only_imported_submodules(package: str) -> Iterator[None]:
+    """Import provider submodules inside this block; load only their types into the kernel."""
+    jsii_module = f"{package}._jsii"
+    if package in sys.modules or jsii_module in sys.modules:
+        raise ProviderAssemblyError(
+            f"{package} was imported before modules/cdk.py: every provider import must go through the seam"
+        )
+    source = provider_tarball(package)
+    spec = importlib.util.find_spec(package)
+    assert spec is not None
+    stub = types.ModuleType(package)
+    stub.__path__ = list(spec.submodule_search_locations or [])
+    stub.__spec__ = spec
+    stub.__file__ = spec.origin
+    held_back = types.ModuleType(jsii_module)
+    held_back.__all__ = ["__jsii_assembly__"]  # what the submodules star-import
+    held_back.__jsii_assembly__ = None
+    sys.modules[package] = stub
+    sys.modules[jsii_module] = held_back
+    try:
+        yield
+    finally:
+        del sys.modules[jsii_module]
+    imported = [m for name, m in sorted(sys.modules.items()) if name.startswith(package + ".") and m is not None]
+    if not imported:
+        raise ProviderAssemblyError(f"no {package} submodule was imported inside the block")
+    namespaces = jsii_namespaces(imported)
+    trimmed = cached_trim(source, sorted(set(namespaces.values())))
+    loaded = _kernel_load(trimmed.name, trimmed.version, trimmed.tarball)
+    real = importlib.import_module(jsii_module)  # the provider's own load: answered from the trimmed package
+    again = _kernel_load(trimmed.name, trimmed.version, source)
+    if not loaded == again == trimmed.types:
+        raise ProviderAssemblyError(
+            f"the jsii kernel reports {again} types for {trimmed.name} after loading the trimmed tarball "
+            f"({trimmed.types} types, loaded as {loaded}): it no longer reuses an already-loaded package of the "
+            "same name and version, so the fast path does not apply"
+        )
+    for module in imported:
+        module.__jsii_assembly__ = real.__jsii_assembly__
+    sys.meta_path.insert(0, _LateImportGuard(package))
