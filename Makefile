@@ -51,6 +51,10 @@ cdktf-synth: setup
 test: setup
 	$(PY) -m pytest
 
+# Our synth against the straightforward cdktf app, then the growth curve (a few minutes).
+bench: setup
+	$(PY) benchmarks/bench.py
+
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .

@@ -24,10 +24,16 @@ Each step checks what it relies on and raises `ProviderAssemblyError` saying wha
 a provider or jsii upgrade that breaks the mechanism fails loudly instead of silently falling
 back to the slow load. Importing another provider submodule after the block raises
 ImportError (its types are not in the kernel).
+
+The generated classes check every argument with typeguard against hints they recompute with
+`typing.get_type_hints(<stub>)` on every call (half the Python time of a large synth);
+`memoize_type_hints()` gives those modules a `typing` whose `get_type_hints` remembers each
+stub's hints. The same checks run, against the same hints.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import importlib
@@ -42,6 +48,7 @@ import sys
 import tarfile
 import tempfile
 import types
+import typing
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -68,6 +75,10 @@ class Trimmed:
     version: str
     namespaces: tuple[str, ...]
     types: int
+
+
+#: What `only_imported_submodules()` loaded, by provider package.
+LOADED: dict[str, Trimmed] = {}
 
 
 def cache_dir() -> Path:
@@ -138,7 +149,7 @@ def trimmed_index(index_js: str, namespaces: Iterable[str]) -> tuple[str, dict[s
     missing = sorted(set(namespaces) - exports.keys())
     if missing:
         raise ProviderAssemblyError(
-            f"lib/index.js no longer exports {missing} as `exports.<name> = require(\"./<dir>\");` "
+            f'lib/index.js no longer exports {missing} as `exports.<name> = require("./<dir>");` '
             "lines: the provider's JavaScript layout changed"
         )
     dirs = {namespace: exports[namespace] for namespace in sorted(namespaces)}
@@ -186,7 +197,8 @@ def trim(source: Path, namespaces: Iterable[str], dest: Path) -> Trimmed:
         wanted = tuple(f"{_ROOT}lib/{folder}/" for folder in dirs.values())
         dest.parent.mkdir(parents=True, exist_ok=True)
         with (
-            gzip.GzipFile(dest, "wb", mtime=0) as compressed,
+            dest.open("wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as compressed,
             tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as out,
         ):
             for member in members:
@@ -208,7 +220,7 @@ def cached_trim(source: Path, namespaces: Sequence[str]) -> Trimmed:
     tarball = cache_dir() / f"{source.name.removesuffix('.jsii.tgz')}-{key}.jsii.tgz"
     manifest = tarball.with_suffix(".json")
     if tarball.exists() and manifest.exists():
-        return Trimmed(**{**json.loads(manifest.read_text()), "tarball": tarball})
+        return _trimmed_record(tarball, json.loads(manifest.read_text()))
     tarball.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=tarball.parent) as scratch:
         built = trim(source, namespaces, Path(scratch) / tarball.name)
@@ -216,7 +228,11 @@ def cached_trim(source: Path, namespaces: Sequence[str]) -> Trimmed:
         (Path(scratch) / manifest.name).write_text(json.dumps(record))
         os.replace(built.tarball, tarball)
         os.replace(Path(scratch) / manifest.name, manifest)
-    return Trimmed(**{**record, "tarball": tarball})
+    return _trimmed_record(tarball, record)
+
+
+def _trimmed_record(tarball: Path, record: dict) -> Trimmed:
+    return Trimmed(tarball, record["name"], record["version"], tuple(record["namespaces"]), record["types"])
 
 
 def _kernel_load(name: str, version: str, tarball: Path) -> int:
@@ -244,6 +260,34 @@ def jsii_namespaces(modules: Iterable[types.ModuleType], assembly_prefix: str = 
             )
         found[module.__name__] = spaces.pop()
     return found
+
+
+@functools.cache
+def _hints_of(stub: object) -> dict[str, object]:
+    return typing.get_type_hints(stub)
+
+
+def _memo_get_type_hints(obj: object, *args: object, **kwargs: object) -> dict[str, object]:
+    """`typing.get_type_hints`, remembered per object when called with the object only."""
+    return typing.get_type_hints(obj, *args, **kwargs) if args or kwargs else _hints_of(obj)
+
+
+def memoize_type_hints(modules: Iterable[types.ModuleType]) -> None:
+    """Let each generated provider module's `typing.get_type_hints(stub)` reuse earlier results."""
+    memo_typing = types.ModuleType("typing", "typing, with get_type_hints remembered per stub")
+    memo_typing.__dict__.update({k: v for k, v in vars(typing).items() if not k.startswith("__")})
+    memo_typing.get_type_hints = _memo_get_type_hints
+    for module in modules:
+        namespace = _module_globals(module)
+        if namespace.get("typing") is not typing:
+            raise ProviderAssemblyError(f"{module.__name__} no longer imports `typing` as a module global")
+        namespace["typing"] = memo_typing
+
+
+def _module_globals(module: types.ModuleType) -> dict[str, object]:
+    """The globals the module's functions run with (publication hides them behind a proxy)."""
+    private = getattr(module, "_private", module)
+    return vars(private)
 
 
 class _LateImportGuard(importlib.abc.MetaPathFinder):
@@ -287,7 +331,11 @@ def only_imported_submodules(package: str) -> Iterator[None]:
         yield
     finally:
         del sys.modules[jsii_module]
-    imported = [m for name, m in sorted(sys.modules.items()) if name.startswith(package + ".") and m is not None]
+    imported = [  # direct submodules; publication also lists each one's `<name>._private`
+        module
+        for name, module in sorted(sys.modules.items())
+        if name.startswith(package + ".") and "." not in name[len(package) + 1 :] and module is not None
+    ]
     if not imported:
         raise ProviderAssemblyError(f"no {package} submodule was imported inside the block")
     namespaces = jsii_namespaces(imported)
@@ -303,4 +351,6 @@ def only_imported_submodules(package: str) -> Iterator[None]:
         )
     for module in imported:
         module.__jsii_assembly__ = real.__jsii_assembly__
+    memoize_type_hints(imported)
+    LOADED[package] = trimmed
     sys.meta_path.insert(0, _LateImportGuard(package))

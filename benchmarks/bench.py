@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""`make bench`: our synth against the straightforward cdktf app, then the growth curve.
+
+1. The default example (pipelines.yaml) synthesized by the straightforward app
+   (benchmarks/straightforward_app.py: plain provider imports) and by ours (`main.py`),
+   alternating, `--runs` times each after one unmeasured warm-up of each (which also fills
+   the jsii package cache and our trimmed-assembly cache). Prints medians of wall time and
+   peak memory (whole process tree: python + node), the ratios, and whether both outputs
+   are byte-identical.
+2. Growth: generated configs of 1, 10 and 50 pipelines x 4 variants, synthesized by ours,
+   each against the default example's median wall time.
+
+Not a test: machines are noisy; the ratios are what count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from configs import VARIANTS, write
+from measure import Run, measure
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "pipelines.yaml"
+GROWTH = (1, 10, 50)
+GOAL_WALL, GOAL_MEMORY, GOAL_GROWTH = 0.2, 0.5, 3.0
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    node_bin = ROOT / "node_modules" / ".bin"
+    if node_bin.is_dir():
+        env["PATH"] = f"{node_bin}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _ours(config: Path, out: Path) -> list[str]:
+    return [sys.executable, str(ROOT / "main.py"), "synth", "--config", str(config), "--out", str(out)]
+
+
+def _straightforward(config: Path, out: Path) -> list[str]:
+    app = ROOT / "benchmarks" / "straightforward_app.py"
+    return [sys.executable, str(app), "synth", "--config", str(config), "--out", str(out)]
+
+
+def _median(runs: Sequence[Run]) -> tuple[float, float]:
+    return statistics.median(r.seconds for r in runs), statistics.median(r.peak_mib for r in runs)
+
+
+def _identical(left: Path, right: Path) -> bool:
+    """Every file of two output trees present in both with the same bytes."""
+    left_files = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
+    right_files = sorted(p.relative_to(right) for p in right.rglob("*") if p.is_file())
+    return left_files == right_files and all(
+        filecmp.cmp(left / name, right / name, shallow=False) for name in left_files
+    )
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def _machine() -> str:
+    node = subprocess.run(["node", "--version"], capture_output=True, text=True, env=_environment()).stdout.strip()
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, load average {load}; "
+        f"Python {platform.python_version()}, node {node}"
+    )
+
+
+def compare(runs: int, scratch: Path) -> float:
+    """Part 1; returns our median wall time on the default example."""
+    env = _environment()
+    plain_out, ours_out = scratch / "plain", scratch / "ours"
+    warm_plain = measure(_straightforward(DEFAULT_CONFIG, plain_out), cwd=ROOT, env=env)
+    warm_ours = measure(_ours(DEFAULT_CONFIG, ours_out), cwd=ROOT, env=env)
+    print(f"warm-up (not counted): straightforward {warm_plain.seconds:.2f} s, ours {warm_ours.seconds:.2f} s")
+    plain: list[Run] = []
+    ours: list[Run] = []
+    for index in range(runs):
+        order = [(plain, _straightforward, plain_out), (ours, _ours, ours_out)]
+        for results, command, out in order if index % 2 == 0 else reversed(order):
+            results.append(measure(command(DEFAULT_CONFIG, out), cwd=ROOT, env=env))
+            print(".", end="", flush=True)
+    print()
+    (plain_wall, plain_mem), (ours_wall, ours_mem) = _median(plain), _median(ours)
+    wall_ratio, mem_ratio = ours_wall / plain_wall, ours_mem / plain_mem
+    print(f"default example ({DEFAULT_CONFIG.name}), {runs} runs each, alternating; medians:")
+    print(f"  {'':28}{'wall s':>9}{'peak MiB':>11}{'processes':>11}")
+    print(f"  {'straightforward (plain imports)':28}{plain_wall:9.2f}{plain_mem:11.0f}{plain[0].processes:11d}")
+    print(f"  {'ours (main.py)':28}{ours_wall:9.2f}{ours_mem:11.0f}{ours[0].processes:11d}")
+    print(f"  {'ratio ours / straightforward':28}{wall_ratio:9.3f}{mem_ratio:11.3f}")
+    print(
+        f"  goal wall <= {GOAL_WALL} x: {_met(wall_ratio <= GOAL_WALL)}; goal memory <= {GOAL_MEMORY} x: "
+        f"{_met(mem_ratio <= GOAL_MEMORY)}"
+    )
+    print(f"  synthesized outputs byte-identical: {'yes' if _identical(plain_out, ours_out) else 'NO'}")
+    return ours_wall
+
+
+def growth(runs: int, baseline: float, scratch: Path) -> None:
+    """Part 2: our synth of N pipelines x 4 variants against the default example."""
+    env = _environment()
+    configs = {count: write(count, scratch) for count in GROWTH}
+    results: dict[int, list[Run]] = {count: [] for count in GROWTH}
+    for count, config in configs.items():  # warm-up: the first run of a new config shape
+        measure(_ours(config, scratch / f"out-{count}"), cwd=ROOT, env=env)
+    for _ in range(runs):
+        for count, config in configs.items():
+            results[count].append(measure(_ours(config, scratch / f"out-{count}"), cwd=ROOT, env=env))
+            print(".", end="", flush=True)
+    print()
+    print(f"growth (ours), {runs} runs each, interleaved; medians; x default = / {baseline:.2f} s:")
+    print(f"  {'pipelines x variants':22}{'wall s':>9}{'peak MiB':>11}{'x default':>11}")
+    for count, runs_of in results.items():
+        wall, mem = _median(runs_of)
+        print(f"  {f'{count} x {len(VARIANTS)}':22}{wall:9.2f}{mem:11.0f}{wall / baseline:11.2f}")
+    wall_50 = _median(results[GROWTH[-1]])[0]
+    print(
+        f"  goal {GROWTH[-1]} x {len(VARIANTS)} <= {GOAL_GROWTH} x default: {_met(wall_50 <= GOAL_GROWTH * baseline)}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each app (default: %(default)s)")
+    parser.add_argument("--growth-runs", type=int, default=3, help="runs per growth size (default: %(default)s)")
+    args = parser.parse_args(argv)
+    print(_machine())
+    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        baseline = compare(args.runs, scratch)
+        growth(args.growth_runs, baseline, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""The fast provider load: trimmed assembly, loud failures, same output as plain imports."""
+
+from __future__ import annotations
+
+import filecmp
+import gzip
+import importlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from modules import provider_assembly
+from modules.provider_assembly import ProviderAssemblyError, cached_trim, trim
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSEMBLY = "@example/provider"
+
+
+def _type(namespace: str, name: str, *, base: str | None = None) -> dict:
+    definition = {"assembly": ASSEMBLY, "fqn": f"{ASSEMBLY}.{namespace}.{name}", "kind": "class", "name": name}
+    if base:
+        definition["base"] = base
+    return definition
+
+
+def _assembly(**changes: object) -> dict:
+    types = [
+        _type("alpha", "Alpha", base=f"{ASSEMBLY}.beta.Beta"),
+        _type("beta", "Beta", base="cdktf.TerraformResource"),
+        _type("gamma", "Gamma"),
+    ]
+    assembly = {
+        "schema": "jsii/0.10.0",
+        "name": ASSEMBLY,
+        "version": "1.2.3",
+        "types": {t["fqn"]: t for t in types},
+        "submodules": {f"{ASSEMBLY}.{ns}": {"symbolId": ns} for ns in ("alpha", "beta", "gamma")},
+    }
+    return {**assembly, **changes}
+
+
+INDEX_JS = (
+    '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n'
+    "exports.gamma = exports.beta = exports.alpha = void 0;\n"
+    'exports.alpha = require("./alpha");\nexports.beta = require("./beta");\nexports.gamma = require("./gamma");\n'
+)
+
+
+def _tarball(path: Path, files: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in files.items():
+            member = tarfile.TarInfo(f"package/{name}")
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+    return path
+
+
+def _provider(tmp_path: Path, **replace: bytes | None) -> Path:
+    files = {
+        "package.json": json.dumps({"name": ASSEMBLY, "version": "1.2.3", "main": "lib/index.js"}).encode(),
+        ".jsii": json.dumps(_assembly()).encode(),
+        "lib/index.js": INDEX_JS.encode(),
+        **{f"lib/{ns}/index.js": f"exports.{ns.title()} = class {{}};".encode() for ns in ("alpha", "beta", "gamma")},
+    }
+    for name, data in replace.items():
+        name = name.replace("__", "/").replace("dotjsii", ".jsii")
+        if data is None:
+            files.pop(name)
+        else:
+            files[name] = data
+    return _tarball(tmp_path / "provider@1.2.3.jsii.tgz", files)
+
+
+def _contents(tarball: Path) -> dict[str, bytes]:
+    with tarfile.open(tarball) as archive:
+        return {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
+
+
+def test_trim_keeps_the_imported_namespaces_and_the_ones_they_reference(tmp_path: Path) -> None:
+    trimmed = trim(_provider(tmp_path), ["alpha"], tmp_path / "out.tgz")
+    files = _contents(trimmed.tarball)
+    assembly = json.loads(files["package/.jsii"])
+    assert trimmed.namespaces == ("alpha", "beta")
+    assert sorted(assembly["types"]) == [f"{ASSEMBLY}.alpha.Alpha", f"{ASSEMBLY}.beta.Beta"]
+    assert trimmed.types == 2
+    assert sorted(assembly["submodules"]) == [f"{ASSEMBLY}.alpha", f"{ASSEMBLY}.beta"]
+    assert sorted(files) == ["package/.jsii", "package/lib/alpha/index.js", "package/lib/beta/index.js",
+                             "package/lib/index.js", "package/package.json"]  # fmt: skip
+    index = files["package/lib/index.js"].decode()
+    assert 'exports.alpha = require("./alpha");' in index
+    assert 'exports.beta = require("./beta");' in index
+    assert "gamma" not in index
+
+
+def test_trim_is_deterministic(tmp_path: Path) -> None:
+    source = _provider(tmp_path)
+    first = trim(source, ["gamma"], tmp_path / "a.tgz").tarball.read_bytes()
+    assert trim(source, ["gamma"], tmp_path / "b.tgz").tarball.read_bytes() == first
+    assert gzip.decompress(first)  # a plain gzip stream, as the kernel expects
+
+
+@pytest.mark.parametrize(
+    ("replace", "namespaces", "message"),
+    [
+        ({"dotjsii": None}, ["alpha"], "has no package/.jsii: the tarball layout changed"),
+        ({"dotjsii": json.dumps({"schema": "jsii/file-redirect"}).encode()}, ["alpha"], "assembly format changed"),
+        ({"lib__index.js": b'"use strict";\nmodule.exports = {};\n'}, ["alpha"], "JavaScript layout changed"),
+        ({}, ["delta"], "no types in namespace 'delta'"),
+        ({"package.json": b'{"name": "@example/provider", "version": "9"}'}, ["alpha"], "disagree on name/version"),
+    ],
+)
+def test_trim_fails_loudly_when_the_provider_layout_changes(
+    tmp_path: Path, replace: dict, namespaces: list[str], message: str
+) -> None:
+    with pytest.raises(ProviderAssemblyError, match=message):
+        trim(_provider(tmp_path, **replace), namespaces, tmp_path / "out.tgz")
+
+
+def test_cached_trim_builds_once_per_provider_and_namespaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = _provider(tmp_path)
+    first = cached_trim(source, ["alpha"])
+    assert first.tarball.is_relative_to(tmp_path / "cache" / "feature-pipelines" / "jsii")
+
+    def no_rebuild(*_: object) -> None:
+        raise AssertionError("rebuilt a cached tarball")
+
+    monkeypatch.setattr(provider_assembly, "trim", no_rebuild)
+    assert cached_trim(source, ["alpha"]) == first
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert cached_trim(source, ["gamma"]).tarball != first.tarball
+    os.utime(source, ns=(1, 1))  # a reinstalled or upgraded provider
+    assert cached_trim(source, ["alpha"]).tarball != first.tarball
+
+
+# The real provider, through the seam (imported once per test process).
+
+
+def _seam_provider_modules() -> list[str]:
+    from benchmarks.straightforward_app import SEAM, seam_imports
+
+    return sorted({m for m, _ in seam_imports(SEAM.read_text()) if m.startswith("cdktf_cdktf_provider_aws.")})
+
+
+def test_python_imports_only_the_seams_provider_submodules() -> None:
+    from modules import cdk
+
+    loaded = sorted(
+        name
+        for name in sys.modules
+        if name.startswith(f"{cdk.PROVIDER_PACKAGE}.")
+        and name.count(".") == 1
+        and name != f"{cdk.PROVIDER_PACKAGE}._jsii"
+    )
+    assert loaded == _seam_provider_modules()
+
+
+def test_the_kernel_holds_only_the_trimmed_assembly() -> None:
+    """Fails when the jsii kernel stops reusing the trimmed package for the provider's own load."""
+    from modules import cdk
+
+    trimmed = provider_assembly.LOADED[cdk.PROVIDER_PACKAGE]
+    source = provider_assembly.provider_tarball(cdk.PROVIDER_PACKAGE)
+    types = provider_assembly._kernel_load(trimmed.name, trimmed.version, source)
+    assert types == trimmed.types < 1000, f"the kernel knows {types} provider types: the full assembly was loaded"
+
+
+def test_typed_classes_still_check_their_arguments() -> None:
+    from modules import cdk
+
+    stack = cdk.TerraformStack(cdk.Testing.app(), "typecheck")
+    with pytest.raises(TypeError, match="desired_count"):
+        cdk.EcsService(stack, "service", name="x", desired_count="one")
+    with pytest.raises(TypeError, match="subnets"):
+        cdk.EcsServiceNetworkConfiguration(subnets=["subnet-1", 2])
+    with pytest.raises(TypeError, match="id_"):
+        cdk.IamRole(stack, 42, assume_role_policy="{}")
+
+
+def test_a_provider_submodule_imported_after_the_seam_is_refused() -> None:
+    from modules import cdk  # noqa: F401
+
+    with pytest.raises(ImportError, match=r"s3_bucket is imported after modules/cdk.py .* inside the `with"):
+        importlib.import_module("cdktf_cdktf_provider_aws.s3_bucket")
+
+
+def test_the_seam_refuses_a_provider_imported_before_it() -> None:
+    from modules import cdk
+
+    with (
+        pytest.raises(ProviderAssemblyError, match=r"imported before modules/cdk\.py"),
+        provider_assembly.only_imported_submodules(cdk.PROVIDER_PACKAGE),
+    ):
+        pass
+
+
+def test_output_is_byte_identical_to_the_straightforward_app(tmp_path: Path) -> None:
+    """The default example through plain provider imports (a separate process) and through ours."""
+    from modules.config import load_file
+    from modules.synth import synthesize
+
+    env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+    plain = tmp_path / "plain"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "straightforward_app.py"), "synth", "--out", str(plain)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    ours = tmp_path / "ours"
+    synthesize(load_file(ROOT / "pipelines.yaml"), ours)
+    compared = filecmp.dircmp(plain, ours)
+    stack = Path("stacks") / "feature-pipelines" / "cdk.tf.json"
+    assert (plain / stack).read_bytes() == (ours / stack).read_bytes()
+    assert (plain / "manifest.json").read_bytes() == (ours / "manifest.json").read_bytes()
+    assert not compared.left_only and not compared.right_only
