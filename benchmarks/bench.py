@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import json
 import os
 import platform
 import shutil
@@ -64,6 +65,12 @@ def _identical(left: Path, right: Path) -> bool:
     return left_files == right_files and all(
         filecmp.cmp(left / name, right / name, shallow=False) for name in left_files
     )
+
+
+def _resources(outdir: Path) -> int:
+    """Resources in every synthesized stack of an output directory."""
+    stacks = (json.loads(path.read_text()) for path in outdir.glob("stacks/*/cdk.tf.json"))
+    return sum(len(by_name) for stack in stacks for by_name in stack.get("resource", {}).values())
 
 
 def _met(ok: bool) -> str:
@@ -122,10 +129,11 @@ def growth(runs: int, baseline: float, scratch: Path) -> None:
             print(".", end="", flush=True)
     print()
     print(f"growth (ours), {runs} runs each, interleaved; medians; x default = / {baseline:.2f} s:")
-    print(f"  {'pipelines x variants':22}{'wall s':>9}{'peak MiB':>11}{'x default':>11}")
+    print(f"  {'pipelines x variants':22}{'resources':>10}{'wall s':>9}{'peak MiB':>11}{'x default':>11}")
     for count, runs_of in results.items():
         wall, mem = _median(runs_of)
-        print(f"  {f'{count} x {len(VARIANTS)}':22}{wall:9.2f}{mem:11.0f}{wall / baseline:11.2f}")
+        resources = _resources(scratch / f"out-{count}")
+        print(f"  {f'{count} x {len(VARIANTS)}':22}{resources:10d}{wall:9.2f}{mem:11.0f}{wall / baseline:11.2f}")
     wall_50 = _median(results[GROWTH[-1]])[0]
     print(
         f"  goal {GROWTH[-1]} x {len(VARIANTS)} <= {GOAL_GROWTH} x default: {_met(wall_50 <= GOAL_GROWTH * baseline)}"
