@@ -10,6 +10,7 @@ from .. import cdk
 from ..config.autoscaling import AutoscalingConfig, Backlog
 from ..config.names import fit
 from ..config.resolve import VariantSpec
+from .address import pin
 
 #: AWS limit on scaling policy and scheduled action names.
 NAME_LIMIT = 256
@@ -81,7 +82,7 @@ class VariantAutoscaling(Construct):
             max_capacity=scaling.max,
             tags=dict(tags) if tags else None,
         )
-        self.target.override_logical_id(stem)
+        target = pin(self.target, stem)
         self.policies: dict[str, cdk.AppautoscalingPolicy] = {}
         self.scheduled_actions: dict[str, cdk.AppautoscalingScheduledAction] = {}
         previous: _Step = self.target
@@ -91,22 +92,22 @@ class VariantAutoscaling(Construct):
                 suffix,
                 name=fit(f"{stem}_{suffix}", NAME_LIMIT),
                 policy_type="TargetTrackingScaling",
-                service_namespace=self.target.service_namespace,
-                scalable_dimension=self.target.scalable_dimension,
-                resource_id=self.target.resource_id,
+                service_namespace=target.ref("service_namespace"),
+                scalable_dimension=target.ref("scalable_dimension"),
+                resource_id=target.ref("resource_id"),
                 target_tracking_scaling_policy_configuration=tracking,
                 depends_on=[previous],
             )
-            policy.override_logical_id(f"{stem}_{suffix}")
+            pin(policy, f"{stem}_{suffix}")
             self.policies[suffix] = previous = policy
         for name, schedule in scaling.schedules.items():
             action = cdk.AppautoscalingScheduledAction(
                 self,
                 f"schedule_{name}",
                 name=fit(f"{stem}_{name}", NAME_LIMIT),
-                service_namespace=self.target.service_namespace,
-                scalable_dimension=self.target.scalable_dimension,
-                resource_id=self.target.resource_id,
+                service_namespace=target.ref("service_namespace"),
+                scalable_dimension=target.ref("scalable_dimension"),
+                resource_id=target.ref("resource_id"),
                 schedule=schedule.schedule,
                 timezone=schedule.timezone,
                 scalable_target_action=cdk.AppautoscalingScheduledActionScalableTargetAction(
@@ -115,7 +116,7 @@ class VariantAutoscaling(Construct):
                 ),
                 depends_on=[previous],
             )
-            action.override_logical_id(f"{stem}_{name}")
+            pin(action, f"{stem}_{name}")
             self.scheduled_actions[name] = previous = action
 
     def _trackings(self) -> list[tuple[str, _Tracking]]:

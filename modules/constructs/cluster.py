@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from constructs import Construct
 
 from .. import cdk
+from .address import pin
 
 
 class PipelineCluster(Construct):
@@ -38,11 +39,11 @@ class PipelineCluster(Construct):
             setting=[cdk.EcsClusterSetting(name="containerInsights", value=container_insights)],
             tags=dict(tags) if tags else None,
         )
-        self.cluster.override_logical_id(id)
+        self.address = pin(self.cluster, id)
         providers = cdk.EcsClusterCapacityProviders(
             self,
             "capacity_providers",
-            cluster_name=self.cluster.name,
+            cluster_name=self.name,
             capacity_providers=["FARGATE", "FARGATE_SPOT"],
             default_capacity_provider_strategy=[
                 cdk.EcsClusterCapacityProvidersDefaultCapacityProviderStrategy(
@@ -50,15 +51,15 @@ class PipelineCluster(Construct):
                 )
             ],
         )
-        providers.override_logical_id(id)
+        pin(providers, id)
         self.capacity_providers = providers
 
     @property
     def arn(self) -> str:
         """The cluster ARN (a Terraform reference)."""
-        return self.cluster.arn
+        return self.address.ref("arn")
 
     @property
     def name(self) -> str:
         """The cluster name (a Terraform reference)."""
-        return self.cluster.name
+        return self.address.ref("name")

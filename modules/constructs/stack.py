@@ -58,7 +58,7 @@ class PipelinesStack(cdk.TerraformStack):
             cdk.TerraformOutput(
                 self,
                 f"{spec.address}_service",
-                value=variant.service.name,
+                value=variant.service_address.ref("name"),
                 description=f"ECS service of {spec.pipeline}/{spec.variant}",
             )
 
@@ -93,7 +93,7 @@ def add_workloads(
                 spec=spec,
                 scaling=spec.autoscaling,
                 cluster_name=cluster.name,
-                service_name=variant.service.name,
+                service_name=variant.service_address.ref("name"),
                 tags=spec.tags,
             )
     return cluster, variants

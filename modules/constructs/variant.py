@@ -12,6 +12,7 @@ from .. import cdk, documents
 from ..config.fargate import cpu_units, memory_mib
 from ..config.model import EgressRule
 from ..config.resolve import VariantSpec
+from .address import pin
 
 _ARCHITECTURE = {"x86_64": "X86_64", "arm64": "ARM64"}
 
@@ -80,7 +81,7 @@ class VariantService(Construct):
             kms_key_id=spec.log_kms_key_arn,
             tags=tags,
         )
-        self.log_group.override_logical_id(id)
+        log_group = pin(self.log_group, id)
 
         assume = _json(documents.assume_role_policy())
         self.execution_role = cdk.IamRole(
@@ -91,15 +92,15 @@ class VariantService(Construct):
             assume_role_policy=assume,
             tags=tags,
         )
-        self.execution_role.override_logical_id(f"{id}_execution")
+        execution_role = pin(self.execution_role, f"{id}_execution")
         execution_policy = cdk.IamRolePolicy(
             self,
             "execution_policy",
             name="least-privilege",
-            role=self.execution_role.id,
-            policy=_json(documents.execution_role_policy(spec, self.log_group.arn)),
+            role=execution_role.ref("id"),
+            policy=_json(documents.execution_role_policy(spec, log_group.ref("arn"))),
         )
-        execution_policy.override_logical_id(f"{id}_execution")
+        pin(execution_policy, f"{id}_execution")
 
         self.task_role = cdk.IamRole(
             self,
@@ -109,13 +110,13 @@ class VariantService(Construct):
             assume_role_policy=assume,
             tags=tags,
         )
-        self.task_role.override_logical_id(f"{id}_task")
+        task_role = pin(self.task_role, f"{id}_task")
         for policy_arn in spec.task_role_policy_arns:
             suffix = hashlib.sha256(policy_arn.encode()).hexdigest()[:8]
             attachment = cdk.IamRolePolicyAttachment(
-                self, f"task_policy_{suffix}", role=self.task_role.name, policy_arn=policy_arn
+                self, f"task_policy_{suffix}", role=task_role.ref("name"), policy_arn=policy_arn
             )
-            attachment.override_logical_id(f"{id}_task_{suffix}")
+            pin(attachment, f"{id}_task_{suffix}")
 
         self.security_group = cdk.SecurityGroup(
             self,
@@ -135,7 +136,7 @@ class VariantService(Construct):
             ],
             tags=tags,
         )
-        self.security_group.override_logical_id(id)
+        security_group = pin(self.security_group, id)
 
         self.task_definition = cdk.EcsTaskDefinition(
             self,
@@ -153,8 +154,8 @@ class VariantService(Construct):
                 if spec.ephemeral_storage
                 else None
             ),
-            execution_role_arn=self.execution_role.arn,
-            task_role_arn=self.task_role.arn,
+            execution_role_arn=execution_role.ref("arn"),
+            task_role_arn=task_role.ref("arn"),
             volume=[cdk.EcsTaskDefinitionVolume(name=documents.TMP_VOLUME)],
             container_definitions=_json(documents.container_definitions(spec, region)),
             skip_destroy=True,
@@ -162,14 +163,14 @@ class VariantService(Construct):
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=["container_definitions"]) if ci_owned else None,
             tags=tags,
         )
-        self.task_definition.override_logical_id(id)
+        task_definition = pin(self.task_definition, id)
 
         self.service = cdk.EcsService(
             self,
             "service",
             name=names.service,
             cluster=cluster_arn,
-            task_definition=self.task_definition.arn,
+            task_definition=task_definition.ref("arn"),
             desired_count=spec.autoscaling.min if spec.autoscaling else spec.desired_count,
             capacity_provider_strategy=[
                 cdk.EcsServiceCapacityProviderStrategy(capacity_provider=provider, weight=weight)
@@ -180,7 +181,7 @@ class VariantService(Construct):
                 if weight
             ],
             network_configuration=cdk.EcsServiceNetworkConfiguration(
-                subnets=list(subnet_ids), security_groups=[self.security_group.id], assign_public_ip=False
+                subnets=list(subnet_ids), security_groups=[security_group.ref("id")], assign_public_ip=False
             ),
             deployment_circuit_breaker=cdk.EcsServiceDeploymentCircuitBreaker(enable=True, rollback=True),
             deployment_minimum_healthy_percent=100,
@@ -193,4 +194,4 @@ class VariantService(Construct):
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored_by_service) if ignored_by_service else None,
             tags=tags,
         )
-        self.service.override_logical_id(id)
+        self.service_address = pin(self.service, id)
