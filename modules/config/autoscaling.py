@@ -62,7 +62,9 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    # Strict like the rest of the schema (`min: "2"`, `cpu_target: true` are refused), and
+    # finite: Terraform JSON cannot carry `.inf`/`.nan`, so they are config errors here.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Backlog(_Strict):
