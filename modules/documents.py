@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config.arns import secret_resource_arn, secret_service
+from .config.arns import secret_resource_arn, secret_service, service_host
 from .config.resolve import VariantSpec
 
 Document = dict[str, Any]
@@ -29,7 +29,9 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
     """What ECS needs to start this variant's task, and nothing more.
 
     Pull from the one repository (`ecr:GetAuthorizationToken` only accepts "*"), write to
-    the variant's own log group, read only the secrets this variant references.
+    the variant's own log group, read only the secrets this variant references, and decrypt
+    with the variant's `secrets_kms_key_arns` only through Secrets Manager or SSM (the
+    `kms:ViaService` of each key's region), so the role cannot use the keys directly.
     """
     statements: list[Document] = [
         {"Sid": "EcrAuth", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
@@ -67,6 +69,21 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
                 "Effect": "Allow",
                 "Action": "ssm:GetParameters",
                 "Resource": sorted(by_service["ssm"]),
+            }
+        )
+    if spec.secrets_kms_key_arns:
+        keys = sorted(set(spec.secrets_kms_key_arns))
+        statements.append(
+            {
+                "Sid": "SecretsKms",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": keys,
+                "Condition": {
+                    "StringEquals": {
+                        "kms:ViaService": sorted({service_host(svc, key) for key in keys for svc in by_service})
+                    }
+                },
             }
         )
     return {"Version": "2012-10-17", "Statement": statements}

@@ -33,6 +33,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "command": None,  # the image's CMD
         "environment": {},
         "secrets": {},
+        "secrets_kms_key_arns": [],  # secrets encrypted with AWS managed keys: no kms:Decrypt needed
         "cpu": 1.0,
         "memory": 2.0,
         "architecture": "x86_64",
@@ -87,6 +88,8 @@ class VariantSpec:
     pipeline_config: str = ""
     """Fingerprint of its pipeline's settings as written (without the variants)."""
     log_kms_key_arn: str | None = None
+    secrets_kms_key_arns: tuple[str, ...] = ()
+    """Customer managed KMS keys the secrets are encrypted with (the execution role may decrypt)."""
     waivers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -205,6 +208,13 @@ def resolve_pipeline(
                     "fargate_weight and fargate_spot_weight are both 0; set one of them above 0",
                 )
             )
+        if values["secrets_kms_key_arns"] and not values["secrets"]:
+            found.append(
+                Problem(
+                    f"{paths[origin['secrets_kms_key_arns']]}.secrets_kms_key_arns",
+                    "no secrets to decrypt: the variant has no secrets; remove it (least privilege)",
+                )
+            )
         overlap = sorted(set(values["environment"]) & set(values["secrets"]))
         if overlap:
             found.append(
@@ -273,6 +283,7 @@ def _spec(
         autoscaling=values["autoscaling"],
         image_owner=values["image_owner"],
         log_kms_key_arn=values["log_kms_key_arn"],
+        secrets_kms_key_arns=tuple(values["secrets_kms_key_arns"]),
         waivers=MappingProxyType(dict(values["waivers"])),
         sources=MappingProxyType(sources),
     )
