@@ -178,7 +178,7 @@ def _image_problems(
 
 
 def resolve_pipeline(
-    name: str, pipeline: PipelineConfig, *, cluster_name: str, tags: Mapping[str, str]
+    name: str, pipeline: PipelineConfig, *, cluster_name: str, region: str, tags: Mapping[str, str]
 ) -> tuple[list[VariantSpec], list[Problem]]:
     """Merge each variant of one pipeline and check the cross-field rules."""
     problems: list[Problem] = []
@@ -240,7 +240,8 @@ def resolve_pipeline(
         problems += [problem for problem in found if problem not in problems]
         if not found:
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
-            spec = _spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags, sources)
+            names = VariantNames.of(cluster_name, name, variant_name, region)
+            spec = _spec(name, variant_name, paths["variant"], names, values, image, all_tags, sources)
             own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
             specs.append(replace(spec, own_config=own, pipeline_config=shared))
     return specs, problems
@@ -250,7 +251,7 @@ def _spec(
     pipeline: str,
     variant: str,
     path: str,
-    cluster_name: str,
+    names: VariantNames,
     values: dict[str, Any],
     image: dict[str, str | None],
     tags: dict[str, str],
@@ -261,7 +262,7 @@ def _spec(
         pipeline=pipeline,
         variant=variant,
         path=path,
-        names=VariantNames.of(cluster_name, pipeline, variant),
+        names=names,
         repository=repository,
         image=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
         entry_point=_tuple(values["entry_point"]),
@@ -297,7 +298,9 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
     problems: list[Problem] = backend_problems(config.backend)
     specs: list[VariantSpec] = []
     for name, pipeline in config.pipelines.items():
-        found_specs, found = resolve_pipeline(name, pipeline, cluster_name=config.cluster.name, tags=config.tags)
+        found_specs, found = resolve_pipeline(
+            name, pipeline, cluster_name=config.cluster.name, region=config.region, tags=config.tags
+        )
         specs += found_specs
         problems += found
     problems += _kms_region_problems(specs, config.region)

@@ -101,7 +101,7 @@ def test_arm64_and_ephemeral_storage():
 
 def test_roles_trust_ecs_tasks_and_the_policy_references_the_variant_log_group(stack):
     role = stack["resource"]["aws_iam_role"][f"{CONTROL}_execution"]
-    assert role["name"] == "streaming-feature-pipelines_news-encoder_control_exec"
+    assert role["name"] == "streaming-feature-pipelines_news-encoder_control_apne1_exec"
     trust = json.loads(role["assume_role_policy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
     policy = stack["resource"]["aws_iam_role_policy"][f"{CONTROL}_execution"]
