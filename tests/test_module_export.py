@@ -90,6 +90,7 @@ def test_every_output_has_a_description(exported):
         "log_group_name",
         "task_role_arn",
         "execution_role_arn",
+        "security_group_id",
     )
     assert set(outputs) == {"cluster_name", "cluster_arn"} | {
         f"news-encoder_{variant}_{suffix}" for variant in ("control", "treatment") for suffix in per_variant

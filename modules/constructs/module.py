@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from typing import Any
 
 from constructs import Construct
@@ -14,11 +13,10 @@ from ..module_interface import (
     Variable,
     desired_count_variable,
     image_tag_variable,
-    outputs,
     variables,
 )
 from .backend import pin_versions
-from .stack import add_workloads
+from .stack import add_workloads, declare_outputs
 
 
 class PipelinesModule(cdk.TerraformStack):
@@ -51,14 +49,7 @@ class PipelinesModule(cdk.TerraformStack):
         )
         region = cdk.DataAwsRegion(self, "current").region
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
-        for output in outputs(deployment):
-            root: Any = self if output.variant is None else self.variants[output.variant]
-            cdk.TerraformOutput(
-                self,
-                output.name,
-                value=functools.reduce(getattr, output.attribute.split("."), root),
-                description=output.description,
-            )
+        declare_outputs(self, deployment, self)
 
 
 def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:

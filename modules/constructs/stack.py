@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from constructs import Construct
 
 from .. import cdk
 from ..config.fingerprint import METADATA_KEY, variant_metadata
 from ..config.resolve import Deployment
+from ..module_interface import outputs
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
@@ -40,27 +44,27 @@ class PipelinesStack(cdk.TerraformStack):
         pin_versions(self, provider)
         add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
         self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
-        cdk.TerraformOutput(self, "cluster_name", value=self.cluster.name, description="ECS cluster name")
-        cdk.TerraformOutput(self, "cluster_arn", value=self.cluster.arn, description="ECS cluster ARN")
+        declare_outputs(self, deployment, self)
         for spec in deployment.variants:
-            variant = self.variants[spec.address]
             self.add_override(
                 f"//.{METADATA_KEY}.{spec.address}",
                 variant_metadata(spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config),
             )
-            if spec.image_owner == "ci":
-                cdk.TerraformOutput(
-                    self,
-                    f"{spec.address}_task_family",
-                    value=variant.task_definition.family,
-                    description=f"task definition family CI registers {spec.pipeline}/{spec.variant} revisions in",
-                )
-            cdk.TerraformOutput(
-                self,
-                f"{spec.address}_service",
-                value=variant.service.name,
-                description=f"ECS service of {spec.pipeline}/{spec.variant}",
-            )
+
+
+def declare_outputs(scope: Construct, deployment: Deployment, root: Any) -> None:
+    """The outputs of `module_interface.outputs`, read from `root`'s `cluster` and `variants`.
+
+    The stack and the exported module declare the same outputs under the same names.
+    """
+    for output in outputs(deployment):
+        owner = root if output.variant is None else root.variants[output.variant]
+        cdk.TerraformOutput(
+            scope,
+            output.name,
+            value=functools.reduce(getattr, output.attribute.split("."), owner),
+            description=output.description,
+        )
 
 
 def add_workloads(

@@ -135,13 +135,27 @@ def test_log_group_retention(stack):
     assert group["retention_in_days"] == 365
 
 
-def test_outputs(stack):
-    assert set(stack["output"]) == {
-        "cluster_arn",
-        "cluster_name",
-        "news-encoder_control_service",
-        "news-encoder_treatment_service",
+def test_outputs_are_the_exported_module_s_and_include_what_other_stacks_wire_to(stack):
+    """The same names as the module's outputs; the security group and roles are what a data store,
+    bucket or key policy in another stack needs to grant this variant access."""
+    per_variant = (
+        "service_name",
+        "service_arn",
+        "task_definition_family",
+        "task_definition_arn",
+        "log_group_name",
+        "task_role_arn",
+        "execution_role_arn",
+        "security_group_id",
+    )
+    assert set(stack["output"]) == {"cluster_arn", "cluster_name"} | {
+        f"news-encoder_{variant}_{suffix}" for variant in ("control", "treatment") for suffix in per_variant
     }
+    outputs = stack["output"]
+    assert outputs[f"{CONTROL}_security_group_id"]["value"] == f"${{aws_security_group.{CONTROL}.id}}"
+    assert outputs[f"{CONTROL}_task_role_arn"]["value"] == f"${{aws_iam_role.{CONTROL}_task.arn}}"
+    assert outputs[f"{CONTROL}_service_name"]["value"] == f"${{aws_ecs_service.{CONTROL}.name}}"
+    assert all(body["description"] for body in outputs.values())
 
 
 def test_cdktf_property_matcher_agrees():
