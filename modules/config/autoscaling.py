@@ -128,6 +128,22 @@ def autoscaling_problems(block: AutoscalingConfig, path: str) -> list[Problem]:
             problems.append(Problem(where, "set min, max or both: the bounds this schedule applies"))
         elif action.min is not None and action.max is not None and action.min > action.max:
             problems.append(Problem(f"{where}.min", f"min is above max {action.max}: set min <= max", action.min))
+        elif action.max is None and block.max is not None and action.min is not None and action.min > block.max:
+            problems.append(
+                Problem(
+                    f"{where}.min",
+                    f"above the block's max {block.max}, which this schedule leaves as is; set max here too",
+                    action.min,
+                )
+            )
+        elif action.min is None and block.min is not None and action.max is not None and action.max < block.min:
+            problems.append(
+                Problem(
+                    f"{where}.max",
+                    f"below the block's min {block.min}, which this schedule leaves as is; set min here too",
+                    action.max,
+                )
+            )
     return problems
 
 

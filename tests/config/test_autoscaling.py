@@ -123,6 +123,16 @@ def test_image_owner_is_inherited_and_overridable():
             {"min": 1, "max": 2, "schedules": {"night": {"schedule": "rate(1 day)", "min": 3, "max": 1}}},
             f"{TREATMENT}.autoscaling.schedules.night.min: min is above max 1: set min <= max (got 3)",
         ),
+        (
+            {"min": 1, "max": 2, "schedules": {"peak": {"schedule": "rate(1 day)", "min": 5}}},
+            f"{TREATMENT}.autoscaling.schedules.peak.min: above the block's max 2, which this schedule leaves as is; "
+            "set max here too (got 5)",
+        ),
+        (
+            {"min": 2, "max": 4, "schedules": {"night": {"schedule": "rate(1 day)", "max": 0}}},
+            f"{TREATMENT}.autoscaling.schedules.night.max: below the block's min 2, which this schedule leaves as is; "
+            "set min here too (got 0)",
+        ),
     ],
 )
 def test_bad_autoscaling_is_one_line_with_the_path_and_the_fix(block, expected):
