@@ -15,6 +15,11 @@ Document = dict[str, Any]
 
 ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 TMP_VOLUME = "tmp"
+#: Per secret service: the statement id and the one action ECS needs to read its secrets.
+SECRET_READS = (
+    ("secretsmanager", "Secrets", "secretsmanager:GetSecretValue"),
+    ("ssm", "Parameters", "ssm:GetParameters"),
+)
 
 
 def assume_role_policy(service: str = "ecs-tasks.amazonaws.com") -> Document:
@@ -53,24 +58,11 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
         arns = by_service.setdefault(secret_service(value_from), [])
         if secret_resource_arn(value_from) not in arns:
             arns.append(secret_resource_arn(value_from))
-    if "secretsmanager" in by_service:
-        statements.append(
-            {
-                "Sid": "Secrets",
-                "Effect": "Allow",
-                "Action": "secretsmanager:GetSecretValue",
-                "Resource": sorted(by_service["secretsmanager"]),
-            }
-        )
-    if "ssm" in by_service:
-        statements.append(
-            {
-                "Sid": "Parameters",
-                "Effect": "Allow",
-                "Action": "ssm:GetParameters",
-                "Resource": sorted(by_service["ssm"]),
-            }
-        )
+    for service, sid, action in SECRET_READS:
+        if service in by_service:
+            statements.append(
+                {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": sorted(by_service[service])}
+            )
     if spec.secrets_kms_key_arns:
         keys = sorted(set(spec.secrets_kms_key_arns))
         statements.append(

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from modules import cdk
-from tests.helpers import default_data, resources_of, synth
+from tests.helpers import DEFAULT_OUTPUTS, default_data, resources_of, synth
 
 CONTROL = "news-encoder_control"
 
@@ -138,19 +138,7 @@ def test_log_group_retention(stack):
 def test_outputs_are_the_exported_module_s_and_include_what_other_stacks_wire_to(stack):
     """The same names as the module's outputs; the security group and roles are what a data store,
     bucket or key policy in another stack needs to grant this variant access."""
-    per_variant = (
-        "service_name",
-        "service_arn",
-        "task_definition_family",
-        "task_definition_arn",
-        "log_group_name",
-        "task_role_arn",
-        "execution_role_arn",
-        "security_group_id",
-    )
-    assert set(stack["output"]) == {"cluster_arn", "cluster_name"} | {
-        f"news-encoder_{variant}_{suffix}" for variant in ("control", "treatment") for suffix in per_variant
-    }
+    assert set(stack["output"]) == DEFAULT_OUTPUTS
     outputs = stack["output"]
     assert outputs[f"{CONTROL}_security_group_id"]["value"] == f"${{aws_security_group.{CONTROL}.id}}"
     assert outputs[f"{CONTROL}_task_role_arn"]["value"] == f"${{aws_iam_role.{CONTROL}_task.arn}}"
