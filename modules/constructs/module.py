@@ -31,8 +31,8 @@ class PipelinesModule(cdk.TerraformStack):
       `terraform` block requires `hashicorp/aws` (`pin_versions`); `module_json` drops its
       (empty) configuration, and there is no backend. Tasks log to the caller's region
       (`data.aws_region.current`).
-    - Outputs: cluster name and ARN, and per variant the service, task definition, log group
-      and role names/ARNs (`module_interface.outputs`).
+    - Outputs: cluster name and ARN, and per variant the service, task definition, log group,
+      role and security group names/ARNs/IDs (`module_interface.outputs`, as the stack's).
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:

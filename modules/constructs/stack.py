@@ -26,7 +26,9 @@ class PipelinesStack(cdk.TerraformStack):
     and carries the config's global `tags` plus `managed-by` as default tags (an
     environment's stack adds `project` and `environment`); each resource adds its own
     `pipeline` and `variant` tags. Under `//.variants` (ignored by Terraform) the stack records
-    each variant's config fingerprints for `review`. State: the configured backend (`add_state_backend`).
+    each variant's config fingerprints for `review`. Outputs: the exported module's
+    (`declare_outputs`): cluster name and ARN, per variant its service, task definition, log
+    group, roles and security group. State: the configured backend (`add_state_backend`).
     The `terraform` block requires Terraform >= 1.10 and pins the provider (`pin_versions`).
     """
 
