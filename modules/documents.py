@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config.arns import secret_resource_arn, secret_service
+from .config.arns import secret_resource_arn, secret_service, service_host
 from .config.resolve import VariantSpec
 
 Document = dict[str, Any]
 
 ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
 TMP_VOLUME = "tmp"
+#: Per secret service: the statement id and the one action ECS needs to read its secrets.
+SECRET_READS = (
+    ("secretsmanager", "Secrets", "secretsmanager:GetSecretValue"),
+    ("ssm", "Parameters", "ssm:GetParameters"),
+)
 
 
 def assume_role_policy(service: str = "ecs-tasks.amazonaws.com") -> Document:
@@ -29,7 +34,9 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
     """What ECS needs to start this variant's task, and nothing more.
 
     Pull from the one repository (`ecr:GetAuthorizationToken` only accepts "*"), write to
-    the variant's own log group, read only the secrets this variant references.
+    the variant's own log group, read only the secrets this variant references, and decrypt
+    with the variant's `secrets_kms_key_arns` only through Secrets Manager or SSM (the
+    `kms:ViaService` of each key's region), so the role cannot use the keys directly.
     """
     statements: list[Document] = [
         {"Sid": "EcrAuth", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
@@ -51,22 +58,24 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
         arns = by_service.setdefault(secret_service(value_from), [])
         if secret_resource_arn(value_from) not in arns:
             arns.append(secret_resource_arn(value_from))
-    if "secretsmanager" in by_service:
+    for service, sid, action in SECRET_READS:
+        if service in by_service:
+            statements.append(
+                {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": sorted(by_service[service])}
+            )
+    if spec.secrets_kms_key_arns:
+        keys = sorted(set(spec.secrets_kms_key_arns))
         statements.append(
             {
-                "Sid": "Secrets",
+                "Sid": "SecretsKms",
                 "Effect": "Allow",
-                "Action": "secretsmanager:GetSecretValue",
-                "Resource": sorted(by_service["secretsmanager"]),
-            }
-        )
-    if "ssm" in by_service:
-        statements.append(
-            {
-                "Sid": "Parameters",
-                "Effect": "Allow",
-                "Action": "ssm:GetParameters",
-                "Resource": sorted(by_service["ssm"]),
+                "Action": "kms:Decrypt",
+                "Resource": keys,
+                "Condition": {
+                    "StringEquals": {
+                        "kms:ViaService": sorted({service_host(svc, key) for key in keys for svc in by_service})
+                    }
+                },
             }
         )
     return {"Version": "2012-10-17", "Statement": statements}

@@ -46,6 +46,7 @@ VARIANT_OUTPUTS = (
     ("log_group_name", "CloudWatch log group name", "log_group.name"),
     ("task_role_arn", "task role ARN (the container's own AWS permissions)", "task_role.arn"),
     ("execution_role_arn", "execution role ARN (image pull, logs, secrets)", "execution_role.arn"),
+    ("security_group_id", "security group ID of the tasks (to allow in a data store's ingress)", "security_group.id"),
 )
 
 

@@ -9,7 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config.errors import ConfigError, Problem
 from .config.resolve import Deployment
+
+#: What every synthesized output holds (cdktf writes it), so what may be replaced.
+MANIFEST = "manifest.json"
 
 
 @dataclass(frozen=True)
@@ -37,11 +41,14 @@ def synthesize(
     when complete, so a failure leaves an earlier `outdir` exactly as it was. `verify`, when
     given, is called with that temporary directory before the swap; whatever it raises
     leaves `outdir` untouched too (the policy checks refuse to write this way).
+    An existing `outdir` is replaced only when it is empty or an earlier output
+    (`check_replaceable`).
     """
+    outdir = outdir.resolve()
+    check_replaceable(outdir)
     from . import cdk
     from .constructs.stack import PipelinesStack
 
-    outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
     try:
@@ -69,6 +76,27 @@ def synthesize(
             )
         )
     return summaries
+
+
+def check_replaceable(outdir: Path) -> None:
+    """ConfigError unless `outdir` is absent, an empty directory or an earlier synth output.
+
+    The swap replaces the whole directory, so `--out .` or `--out src` would otherwise
+    delete whatever the directory held.
+    """
+    if not outdir.exists() or (outdir.is_dir() and (not any(outdir.iterdir()) or (outdir / MANIFEST).is_file())):
+        return
+    what = "a directory with files but no " + MANIFEST if outdir.is_dir() else "not a directory"
+    raise ConfigError(
+        [
+            Problem(
+                "--out",
+                f"{what}, so not an earlier synth output; synth replaces the whole directory: "
+                "name a new or empty directory, or an earlier output",
+                str(outdir),
+            )
+        ]
+    )
 
 
 def _swap(staging: Path, outdir: Path) -> None:

@@ -15,6 +15,21 @@ from modules.config import Deployment, load_text
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "pipelines.yaml"
 DEFAULT_DATA: dict[str, Any] = yaml.safe_load(DEFAULT_CONFIG.read_text())
+#: The outputs of the default config's stack and of its exported module (the same names).
+DEFAULT_OUTPUTS = {"cluster_name", "cluster_arn"} | {
+    f"news-encoder_{variant}_{suffix}"
+    for variant in ("control", "treatment")
+    for suffix in (
+        "service_name",
+        "service_arn",
+        "task_definition_family",
+        "task_definition_arn",
+        "log_group_name",
+        "task_role_arn",
+        "execution_role_arn",
+        "security_group_id",
+    )
+}
 
 
 def default_data() -> dict[str, Any]:

@@ -34,6 +34,37 @@ _SIZES = [(cpu, memory) for cpu in fargate.valid_cpus() for memory in fargate.va
 
 
 @st.composite
+def autoscaling_blocks(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid `autoscaling` block: bounds, one or more signals, maybe a schedule."""
+    low = draw(st.integers(0, 5))
+    block: dict[str, Any] = {"min": low, "max": draw(st.integers(low, 20))}
+    signals = {
+        "cpu_target": draw(st.integers(1, 100)),
+        "memory_target": draw(st.integers(1, 100)),
+        "backlog": draw(
+            st.sampled_from(
+                [
+                    {"source": "sqs", "queue_name": "articles", "target": 100},
+                    {"source": "kinesis", "stream_name": "articles", "target": 60000},
+                    {
+                        "source": "cloudwatch",
+                        "namespace": "AWS/Kafka",
+                        "metric_name": "SumOffsetLag",
+                        "target": 1000,
+                        "dimensions": {"Consumer Group": "encoder"},
+                        "per_task": True,
+                    },
+                ]
+            )
+        ),
+        "schedules": {draw(names): {"schedule": "cron(0 22 * * ? *)", "timezone": "Asia/Tokyo", "min": 0, "max": 0}},
+    }
+    chosen = draw(st.sets(st.sampled_from(sorted(signals)), min_size=1))
+    block.update({key: signals[key] for key in chosen})
+    return block
+
+
+@st.composite
 def variant_settings(draw: st.DrawFn) -> dict[str, Any]:
     """One variant's own settings: an image tag and a random selection of overrides."""
     cpu, memory = draw(st.sampled_from(_SIZES))
@@ -49,6 +80,8 @@ def variant_settings(draw: st.DrawFn) -> dict[str, Any]:
         ),
         "log_retention_days": draw(st.sampled_from([30, 90, 365, 731])),
         "user": draw(st.sampled_from(["1000", "1000:1000", "app"])),
+        "autoscaling": draw(autoscaling_blocks()),
+        "image_owner": draw(st.sampled_from(["terraform", "ci"])),
     }
     chosen = draw(st.sets(st.sampled_from(sorted(optional))))
     if "cpu" in chosen or "memory" in chosen:

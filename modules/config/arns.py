@@ -15,6 +15,7 @@ _SECRET = re.compile(
     rf"^(?P<arn>arn:(?:aws|aws-cn|aws-us-gov):secretsmanager:{_REGION}:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+)"
     r"(?::[^:]*:[^:]*:[^:]*)?$"
 )
+_SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 _PARAMETER = re.compile(rf"^arn:(?:aws|aws-cn|aws-us-gov):ssm:{_REGION}:\d{{12}}:parameter/[A-Za-z0-9/_.-]+$")
 _POLICY = re.compile(r"^arn:(?:aws|aws-cn|aws-us-gov):iam::(?:\d{12}|aws):policy/[\w+=,.@/-]+$")
 _KMS_KEY = re.compile(
@@ -65,10 +66,16 @@ def parse_repository_arn(arn: str) -> RepositoryRef:
 
 
 def secret_resource_arn(value_from: str) -> str:
-    """The IAM resource ARN that grants read access to a `valueFrom` reference."""
+    """The IAM resource ARN that grants read access to a `valueFrom` reference.
+
+    A Secrets Manager ARN names the secret as `<name>-<6 random characters>`. ECS also takes a
+    partial ARN without that suffix, but IAM compares the full ARN, so a partial one gets the
+    `-??????` wildcard AWS documents for it (exactly six characters, nothing else).
+    """
     match = _SECRET.match(value_from)
     if match:
-        return match.group("arn")
+        arn = match.group("arn")
+        return arn if _SECRET_SUFFIX.search(arn) else f"{arn}-??????"
     if _PARAMETER.match(value_from):
         return value_from
     raise ValueError(f"not a secret reference; expected {SECRET_ARN_FORMAT}")
@@ -91,6 +98,12 @@ def check_kms_key_arn(arn: str) -> str:
     if not _KMS_KEY.match(arn):
         raise ValueError(f"not a KMS key ARN; expected {KMS_KEY_ARN_FORMAT}")
     return arn
+
+
+def service_host(service: str, arn: str) -> str:
+    """`<service>.<region>.<partition DNS suffix>` of the ARN's region, e.g. ssm.ap-northeast-1.amazonaws.com."""
+    partition = arn.split(":")[1]
+    return f"{service}.{region_of(arn)}.{_PARTITION_DNS.get(partition, 'amazonaws.com')}"
 
 
 def region_of(arn: str) -> str:

@@ -62,7 +62,9 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    # Strict like the rest of the schema (`min: "2"`, `cpu_target: true` are refused), and
+    # finite: Terraform JSON cannot carry `.inf`/`.nan`, so they are config errors here.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Backlog(_Strict):
@@ -126,6 +128,22 @@ def autoscaling_problems(block: AutoscalingConfig, path: str) -> list[Problem]:
             problems.append(Problem(where, "set min, max or both: the bounds this schedule applies"))
         elif action.min is not None and action.max is not None and action.min > action.max:
             problems.append(Problem(f"{where}.min", f"min is above max {action.max}: set min <= max", action.min))
+        elif action.max is None and block.max is not None and action.min is not None and action.min > block.max:
+            problems.append(
+                Problem(
+                    f"{where}.min",
+                    f"above the block's max {block.max}, which this schedule leaves as is; set max here too",
+                    action.min,
+                )
+            )
+        elif action.min is None and block.min is not None and action.max is not None and action.max < block.min:
+            problems.append(
+                Problem(
+                    f"{where}.max",
+                    f"below the block's min {block.min}, which this schedule leaves as is; set min here too",
+                    action.max,
+                )
+            )
     return problems
 
 

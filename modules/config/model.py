@@ -140,6 +140,7 @@ class ContainerSettings(_Strict):
     command: Annotated[list[Arg], Field(max_length=256)] | None = None
     environment: Annotated[dict[EnvName, EnvValue], Field(max_length=200)] | None = None
     secrets: Annotated[dict[EnvName, SecretArn], Field(max_length=100)] | None = None
+    secrets_kms_key_arns: Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10)] | None = None
     cpu: float | None = None
     memory: float | None = None
     architecture: Literal["x86_64", "arm64"] | None = None

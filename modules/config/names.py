@@ -22,6 +22,11 @@ LIMITS = {
     "log_group": 512,
 }
 _HASH_LEN = 8
+#: Region name parts -> their letter in the usual short region codes (ap-northeast-1 -> apne1).
+_DIRECTIONS = {
+    "north": "n", "south": "s", "east": "e", "west": "w", "central": "c",
+    "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
+}  # fmt: skip
 
 
 def check_name(name: str) -> str:
@@ -45,13 +50,21 @@ def fit(name: str, limit: int) -> str:
     return f"{name[: limit - _HASH_LEN - 1].rstrip('-_/')}-{digest}"
 
 
+def region_code(region: str) -> str:
+    """The short code of an AWS region: ap-northeast-1 -> apne1, us-gov-west-1 -> usgovw1."""
+    first, *middle, number = region.split("-")
+    return "".join([first, *(_DIRECTIONS.get(part, part) for part in middle), number])
+
+
 @dataclass(frozen=True)
 class VariantNames:
     """The AWS names of one variant's resources, each within its AWS limit.
 
     Pipeline and variant names cannot contain '_', so joining with '_' never makes two
-    variants collide; the cluster name prefixes the account-wide names (IAM roles, task
-    families, security groups) so two clusters in one account do not collide either.
+    variants collide; the cluster name prefixes the names unique per account and region
+    (task families, security groups) so two clusters do not collide either. IAM role names
+    are unique per account across all regions, so they also carry the region's short code
+    (`region_code`): the same config deployed to a second region gets its own roles.
     """
 
     service: str
@@ -63,13 +76,14 @@ class VariantNames:
     container: str
 
     @classmethod
-    def of(cls, cluster: str, pipeline: str, variant: str) -> VariantNames:
+    def of(cls, cluster: str, pipeline: str, variant: str, region: str) -> VariantNames:
         scoped = f"{cluster}_{pipeline}_{variant}"
+        regional = f"{scoped}_{region_code(region)}"
         return cls(
             service=fit(f"{pipeline}_{variant}", LIMITS["ecs_service"]),
             family=fit(scoped, LIMITS["task_family"]),
-            execution_role=fit(f"{scoped}_exec", LIMITS["iam_role"]),
-            task_role=fit(f"{scoped}_task", LIMITS["iam_role"]),
+            execution_role=fit(f"{regional}_exec", LIMITS["iam_role"]),
+            task_role=fit(f"{regional}_task", LIMITS["iam_role"]),
             security_group=fit(scoped, LIMITS["security_group"]),
             log_group=fit(f"/ecs/{cluster}/{pipeline}/{variant}", LIMITS["log_group"]),
             container=pipeline,

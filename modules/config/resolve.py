@@ -33,6 +33,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "command": None,  # the image's CMD
         "environment": {},
         "secrets": {},
+        "secrets_kms_key_arns": [],  # secrets encrypted with AWS managed keys: no kms:Decrypt needed
         "cpu": 1.0,
         "memory": 2.0,
         "architecture": "x86_64",
@@ -87,6 +88,8 @@ class VariantSpec:
     pipeline_config: str = ""
     """Fingerprint of its pipeline's settings as written (without the variants)."""
     log_kms_key_arn: str | None = None
+    secrets_kms_key_arns: tuple[str, ...] = ()
+    """Customer managed KMS keys the secrets are encrypted with (the execution role may decrypt)."""
     waivers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -175,7 +178,7 @@ def _image_problems(
 
 
 def resolve_pipeline(
-    name: str, pipeline: PipelineConfig, *, cluster_name: str, tags: Mapping[str, str]
+    name: str, pipeline: PipelineConfig, *, cluster_name: str, region: str, tags: Mapping[str, str]
 ) -> tuple[list[VariantSpec], list[Problem]]:
     """Merge each variant of one pipeline and check the cross-field rules."""
     problems: list[Problem] = []
@@ -205,6 +208,13 @@ def resolve_pipeline(
                     "fargate_weight and fargate_spot_weight are both 0; set one of them above 0",
                 )
             )
+        if values["secrets_kms_key_arns"] and not values["secrets"]:
+            found.append(
+                Problem(
+                    f"{paths[origin['secrets_kms_key_arns']]}.secrets_kms_key_arns",
+                    "no secrets to decrypt: the variant has no secrets; remove it (least privilege)",
+                )
+            )
         overlap = sorted(set(values["environment"]) & set(values["secrets"]))
         if overlap:
             found.append(
@@ -230,7 +240,8 @@ def resolve_pipeline(
         problems += [problem for problem in found if problem not in problems]
         if not found:
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
-            spec = _spec(name, variant_name, paths["variant"], cluster_name, values, image, all_tags, sources)
+            names = VariantNames.of(cluster_name, name, variant_name, region)
+            spec = _spec(name, variant_name, paths["variant"], names, values, image, all_tags, sources)
             own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
             specs.append(replace(spec, own_config=own, pipeline_config=shared))
     return specs, problems
@@ -240,7 +251,7 @@ def _spec(
     pipeline: str,
     variant: str,
     path: str,
-    cluster_name: str,
+    names: VariantNames,
     values: dict[str, Any],
     image: dict[str, str | None],
     tags: dict[str, str],
@@ -251,7 +262,7 @@ def _spec(
         pipeline=pipeline,
         variant=variant,
         path=path,
-        names=VariantNames.of(cluster_name, pipeline, variant),
+        names=names,
         repository=repository,
         image=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
         entry_point=_tuple(values["entry_point"]),
@@ -273,6 +284,7 @@ def _spec(
         autoscaling=values["autoscaling"],
         image_owner=values["image_owner"],
         log_kms_key_arn=values["log_kms_key_arn"],
+        secrets_kms_key_arns=tuple(values["secrets_kms_key_arns"]),
         waivers=MappingProxyType(dict(values["waivers"])),
         sources=MappingProxyType(sources),
     )
@@ -286,7 +298,9 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
     problems: list[Problem] = backend_problems(config.backend)
     specs: list[VariantSpec] = []
     for name, pipeline in config.pipelines.items():
-        found_specs, found = resolve_pipeline(name, pipeline, cluster_name=config.cluster.name, tags=config.tags)
+        found_specs, found = resolve_pipeline(
+            name, pipeline, cluster_name=config.cluster.name, region=config.region, tags=config.tags
+        )
         specs += found_specs
         problems += found
     problems += _kms_region_problems(specs, config.region)

@@ -39,7 +39,7 @@ class PipelineCluster(Construct):
             setting=[cdk.EcsClusterSetting(name="containerInsights", value=container_insights)],
             tags=dict(tags) if tags else None,
         )
-        self.address = pin(self.cluster, id)
+        self.addresses = {"cluster": pin(self.cluster, id)}
         providers = cdk.EcsClusterCapacityProviders(
             self,
             "capacity_providers",
@@ -57,9 +57,9 @@ class PipelineCluster(Construct):
     @property
     def arn(self) -> str:
         """The cluster ARN (a Terraform reference)."""
-        return self.address.ref("arn")
+        return self.addresses["cluster"].ref("arn")
 
     @property
     def name(self) -> str:
         """The cluster name (a Terraform reference)."""
-        return self.address.ref("name")
+        return self.addresses["cluster"].ref("name")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from typing import Any
 
 from constructs import Construct
@@ -14,11 +13,10 @@ from ..module_interface import (
     Variable,
     desired_count_variable,
     image_tag_variable,
-    outputs,
     variables,
 )
 from .backend import pin_versions
-from .stack import add_workloads
+from .stack import add_workloads, declare_outputs
 
 
 class PipelinesModule(cdk.TerraformStack):
@@ -33,8 +31,8 @@ class PipelinesModule(cdk.TerraformStack):
       `terraform` block requires `hashicorp/aws` (`pin_versions`); `module_json` drops its
       (empty) configuration, and there is no backend. Tasks log to the caller's region
       (`data.aws_region.current`).
-    - Outputs: cluster name and ARN, and per variant the service, task definition, log group
-      and role names/ARNs (`module_interface.outputs`).
+    - Outputs: cluster name and ARN, and per variant the service, task definition, log group,
+      role and security group names/ARNs/IDs (`module_interface.outputs`, as the stack's).
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:
@@ -51,14 +49,7 @@ class PipelinesModule(cdk.TerraformStack):
         )
         region = cdk.DataAwsRegion(self, "current").region
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
-        for output in outputs(deployment):
-            root: Any = self if output.variant is None else self.variants[output.variant]
-            cdk.TerraformOutput(
-                self,
-                output.name,
-                value=functools.reduce(getattr, output.attribute.split("."), root),
-                description=output.description,
-            )
+        declare_outputs(self, deployment, self)
 
 
 def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from constructs import Construct
 
 from .. import cdk
 from ..config.fingerprint import METADATA_KEY, variant_metadata
 from ..config.resolve import Deployment
+from ..module_interface import outputs
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
@@ -22,7 +25,9 @@ class PipelinesStack(cdk.TerraformStack):
     and carries the config's global `tags` plus `managed-by` as default tags (an
     environment's stack adds `project` and `environment`); each resource adds its own
     `pipeline` and `variant` tags. Under `//.variants` (ignored by Terraform) the stack records
-    each variant's config fingerprints for `review`. State: the configured backend (`add_state_backend`).
+    each variant's config fingerprints for `review`. Outputs: the exported module's
+    (`declare_outputs`): cluster name and ARN, per variant its service, task definition, log
+    group, roles and security group. State: the configured backend (`add_state_backend`).
     The `terraform` block requires Terraform >= 1.10 and pins the provider (`pin_versions`).
     """
 
@@ -40,27 +45,29 @@ class PipelinesStack(cdk.TerraformStack):
         pin_versions(self, provider)
         add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
         self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
-        cdk.TerraformOutput(self, "cluster_name", value=self.cluster.name, description="ECS cluster name")
-        cdk.TerraformOutput(self, "cluster_arn", value=self.cluster.arn, description="ECS cluster ARN")
+        declare_outputs(self, deployment, self)
         for spec in deployment.variants:
-            variant = self.variants[spec.address]
             self.add_override(
                 f"//.{METADATA_KEY}.{spec.address}",
                 variant_metadata(spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config),
             )
-            if spec.image_owner == "ci":
-                cdk.TerraformOutput(
-                    self,
-                    f"{spec.address}_task_family",
-                    value=variant.task_definition.family,
-                    description=f"task definition family CI registers {spec.pipeline}/{spec.variant} revisions in",
-                )
-            cdk.TerraformOutput(
-                self,
-                f"{spec.address}_service",
-                value=variant.service_address.ref("name"),
-                description=f"ECS service of {spec.pipeline}/{spec.variant}",
-            )
+
+
+def declare_outputs(scope: Construct, deployment: Deployment, root: Any) -> None:
+    """The outputs of `module_interface.outputs`, read from `root`'s `cluster` and `variants`.
+
+    The stack and the exported module declare the same outputs under the same names. Each
+    value references a pinned address (`<resource>.<attribute>` of the owning construct).
+    """
+    for output in outputs(deployment):
+        owner = root.cluster if output.variant is None else root.variants[output.variant]
+        resource, attribute = output.attribute.split(".")
+        cdk.TerraformOutput(
+            scope,
+            output.name,
+            value=owner.addresses[resource].ref(attribute),
+            description=output.description,
+        )
 
 
 def add_workloads(
@@ -93,7 +100,7 @@ def add_workloads(
                 spec=spec,
                 scaling=spec.autoscaling,
                 cluster_name=cluster.name,
-                service_name=variant.service_address.ref("name"),
+                service_name=variant.addresses["service"].ref("name"),
                 tags=spec.tags,
             )
     return cluster, variants

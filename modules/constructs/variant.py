@@ -12,7 +12,7 @@ from .. import cdk, documents
 from ..config.fargate import cpu_units, memory_mib
 from ..config.model import EgressRule
 from ..config.resolve import VariantSpec
-from .address import pin
+from .address import Address, pin
 
 _ARCHITECTURE = {"x86_64": "X86_64", "arm64": "ARM64"}
 
@@ -194,4 +194,12 @@ class VariantService(Construct):
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored_by_service) if ignored_by_service else None,
             tags=tags,
         )
-        self.service_address = pin(self.service, id)
+        self.addresses: dict[str, Address] = {
+            "log_group": log_group,
+            "execution_role": execution_role,
+            "task_role": task_role,
+            "security_group": security_group,
+            "task_definition": task_definition,
+            "service": pin(self.service, id),
+        }
+        """Each resource's pinned address, by attribute name: references without a kernel call."""

@@ -12,6 +12,7 @@ RULES: dict[str, str] = {
     "ECS-AWSLOGS": "containers log to CloudWatch Logs through the awslogs driver",
     "IAM-DISTINCT-ROLES": "the task's execution role and task role are distinct roles",
     "IAM-NO-WILDCARD-RESOURCE": "no IAM Allow on Resource '*' except ecr:GetAuthorizationToken",
+    "IAM-NO-ADMIN-POLICY": "no AWS managed administrator, power-user or full-access policy on the task role",
     "NET-NO-PUBLIC-IP": "services never assign a public IP",
     "NET-NO-OPEN-INGRESS": "no ingress from 0.0.0.0/0 or ::/0",
     "LOG-RETENTION": "log groups have a retention period",

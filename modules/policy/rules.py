@@ -7,6 +7,7 @@ no config key controls it) so that findings point at the line to change. Rule id
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -20,6 +21,11 @@ ROOT_USERS = ("root", "0")
 REFERENCE_PREFIXES = ("arn:", "/")
 #: The one action that only accepts Resource "*".
 WILDCARD_ACTIONS = ("ecr:GetAuthorizationToken",)
+#: AWS managed policies granting a whole account or every resource of a service
+#: (AdministratorAccess, PowerUserAccess, IAMFullAccess, AmazonS3FullAccess, ...).
+BROAD_MANAGED_POLICY = re.compile(
+    r"^arn:aws[a-z-]*:iam::aws:policy/(?:[\w+=,.@-]+/)*(?:AdministratorAccess|PowerUserAccess|\w*FullAccess(?:V\d+)?)$"
+)
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,16 @@ def no_wildcard_resource(view: VariantView) -> Iterator[Violation]:
                 yield Violation("", f"statement {statement.get('Sid', '')!r} allows {listed} on Resource '*'")
 
 
+def no_admin_policy(view: VariantView) -> Iterator[Violation]:
+    for arn in view.policy_arns:
+        if BROAD_MANAGED_POLICY.match(arn):
+            yield Violation(
+                "task_role_policy_arns",
+                f"{arn.rsplit('/', 1)[-1]} gives the container every resource of an account or a service; "
+                "attach a policy scoped to the streams, queues and buckets the pipeline uses",
+            )
+
+
 def no_public_ip(view: VariantView) -> Iterator[Violation]:
     for service in view.services:
         if (service.get("network_configuration") or {}).get("assign_public_ip") is True:
@@ -146,6 +162,7 @@ CHECKS: dict[str, Rule] = {
     "ECS-AWSLOGS": awslogs,
     "IAM-DISTINCT-ROLES": distinct_roles,
     "IAM-NO-WILDCARD-RESOURCE": no_wildcard_resource,
+    "IAM-NO-ADMIN-POLICY": no_admin_policy,
     "NET-NO-PUBLIC-IP": no_public_ip,
     "NET-NO-OPEN-INGRESS": no_open_ingress,
     "LOG-RETENTION": log_retention,

@@ -28,6 +28,8 @@ class VariantView:
     ingress_rules: tuple[Document, ...] = ()
     log_groups: tuple[Document, ...] = ()
     policies: tuple[Document, ...] = ()
+    policy_arns: tuple[str, ...] = ()
+    """Managed policies attached to the variant's roles."""
 
 
 def _owned(stack: Mapping[str, Any], rtype: str, stem: str) -> list[tuple[str, Document]]:
@@ -66,4 +68,5 @@ def view_of(stack: Mapping[str, Any], stem: str) -> VariantView:
         ingress_rules=tuple(ingress),
         log_groups=_bodies(stack, "aws_cloudwatch_log_group", stem),
         policies=tuple(policies),
+        policy_arns=tuple(body["policy_arn"] for body in _bodies(stack, "aws_iam_role_policy_attachment", stem)),
     )

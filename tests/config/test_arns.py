@@ -40,3 +40,10 @@ def test_secret_references_grant_the_secret_not_the_json_key():
     assert arns.secret_service(param) == "ssm"
     with pytest.raises(ValueError):
         arns.secret_resource_arn("hunter2")
+
+
+def test_a_partial_secret_arn_grants_the_secret_by_its_six_character_suffix():
+    """IAM matches the full ARN (`<name>-AbCdEf`); the partial one alone would deny the task its secret."""
+    partial = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:feature/db"
+    assert arns.secret_resource_arn(partial) == partial + "-??????"
+    assert arns.secret_resource_arn(partial + ":password:AWSCURRENT:") == partial + "-??????"

@@ -123,10 +123,57 @@ def test_image_owner_is_inherited_and_overridable():
             {"min": 1, "max": 2, "schedules": {"night": {"schedule": "rate(1 day)", "min": 3, "max": 1}}},
             f"{TREATMENT}.autoscaling.schedules.night.min: min is above max 1: set min <= max (got 3)",
         ),
+        (
+            {"min": 1, "max": 2, "schedules": {"peak": {"schedule": "rate(1 day)", "min": 5}}},
+            f"{TREATMENT}.autoscaling.schedules.peak.min: above the block's max 2, which this schedule leaves as is; "
+            "set max here too (got 5)",
+        ),
+        (
+            {"min": 2, "max": 4, "schedules": {"night": {"schedule": "rate(1 day)", "max": 0}}},
+            f"{TREATMENT}.autoscaling.schedules.night.max: below the block's min 2, which this schedule leaves as is; "
+            "set min here too (got 0)",
+        ),
     ],
 )
 def test_bad_autoscaling_is_one_line_with_the_path_and_the_fix(block, expected):
     assert problems(with_scaling(treatment=block)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("block", "key", "message"),
+    [
+        ({"min": "1", "max": 2, "cpu_target": 50}, "min", "Input should be a valid integer (got '1')"),
+        ({"min": 1.0, "max": 2, "cpu_target": 50}, "min", "Input should be a valid integer (got 1)"),
+        ({"min": 1, "max": 2, "cpu_target": True}, "cpu_target", "Input should be a valid number (got True)"),
+        ({"enabled": "yes", "min": 1, "max": 2, "cpu_target": 50}, "enabled", "Input should be a valid boolean"),
+        ({"min": 1, "max": 2, "cpu_target": 50, "scale_in_cooldown": "60"}, "scale_in_cooldown", "valid integer"),
+        (
+            {"min": 1, "max": 2, "backlog": {"source": "sqs", "queue_name": "q", "target": float("inf")}},
+            "backlog.target",
+            "Input should be a finite number (got inf)",
+        ),
+        (
+            {
+                "min": 1,
+                "max": 2,
+                "backlog": {
+                    "source": "cloudwatch",
+                    "namespace": "N",
+                    "metric_name": "M",
+                    "target": 5,
+                    "dimensions": {"Topic": 7},
+                },
+            },
+            "backlog.dimensions.Topic",
+            "Input should be a valid string (got 7)",
+        ),
+    ],
+)
+def test_autoscaling_types_are_strict_and_numbers_finite(block, key, message):
+    """As everywhere else in the schema: no coercion of strings, booleans or floats, no inf/nan."""
+    (line,) = problems(with_scaling(treatment=block))
+    assert line.startswith(f"{TREATMENT}.autoscaling.{key}: "), line
+    assert message in line, line
 
 
 def test_a_bad_pipeline_block_is_reported_once_at_the_pipeline():

@@ -195,3 +195,18 @@ def test_yaml_level_problems(text, fragment):
 
 def test_config_round_trips_through_yaml_text():
     assert load_text(to_yaml(default_data())) == [load(default_data())]
+
+
+def test_secrets_kms_keys_without_secrets_are_refused_at_the_level_that_sets_them():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["secrets"] = {}
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["secrets_kms_key_arns"] = [
+        "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+    ]
+    assert problems(data) == [
+        f"{TREATMENT}.secrets_kms_key_arns: no secrets to decrypt: the variant has no secrets; remove it "
+        "(least privilege)"
+    ]
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["secrets_kms_key_arns"] = ["alias/secrets"]
+    (line,) = problems(data)
+    assert line.startswith(f"{TREATMENT}.secrets_kms_key_arns[0]: not a KMS key ARN")

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from modules import cdk
-from tests.helpers import default_data, resources_of, synth
+from tests.helpers import DEFAULT_OUTPUTS, default_data, resources_of, synth
 
 CONTROL = "news-encoder_control"
 
@@ -101,7 +101,7 @@ def test_arm64_and_ephemeral_storage():
 
 def test_roles_trust_ecs_tasks_and_the_policy_references_the_variant_log_group(stack):
     role = stack["resource"]["aws_iam_role"][f"{CONTROL}_execution"]
-    assert role["name"] == "streaming-feature-pipelines_news-encoder_control_exec"
+    assert role["name"] == "streaming-feature-pipelines_news-encoder_control_apne1_exec"
     trust = json.loads(role["assume_role_policy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
     policy = stack["resource"]["aws_iam_role_policy"][f"{CONTROL}_execution"]
@@ -135,13 +135,15 @@ def test_log_group_retention(stack):
     assert group["retention_in_days"] == 365
 
 
-def test_outputs(stack):
-    assert set(stack["output"]) == {
-        "cluster_arn",
-        "cluster_name",
-        "news-encoder_control_service",
-        "news-encoder_treatment_service",
-    }
+def test_outputs_are_the_exported_module_s_and_include_what_other_stacks_wire_to(stack):
+    """The same names as the module's outputs; the security group and roles are what a data store,
+    bucket or key policy in another stack needs to grant this variant access."""
+    assert set(stack["output"]) == DEFAULT_OUTPUTS
+    outputs = stack["output"]
+    assert outputs[f"{CONTROL}_security_group_id"]["value"] == f"${{aws_security_group.{CONTROL}.id}}"
+    assert outputs[f"{CONTROL}_task_role_arn"]["value"] == f"${{aws_iam_role.{CONTROL}_task.arn}}"
+    assert outputs[f"{CONTROL}_service_name"]["value"] == f"${{aws_ecs_service.{CONTROL}.name}}"
+    assert all(body["description"] for body in outputs.values())
 
 
 def test_cdktf_property_matcher_agrees():

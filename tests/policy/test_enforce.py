@@ -171,3 +171,12 @@ def test_with_environments_each_stack_is_checked_and_named(tmp_path, capsys):
     }
     assert main(["validate", "--config", str(write(tmp_path, data))]) == 0
     assert "  waived ECS-NON-ROOT-USER for dev:news-encoder/control" in capsys.readouterr().out
+
+
+def test_an_admin_policy_on_the_task_role_is_a_finding_where_the_arns_are_written():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["task_role_policy_arns"] = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    with pytest.raises(ConfigError) as caught:
+        enforce(report_of(data))
+    (line,) = {str(problem) for problem in caught.value.problems}
+    assert line.startswith(f"{PIPELINE}.task_role_policy_arns: [IAM-NO-ADMIN-POLICY] AdministratorAccess gives")

@@ -163,3 +163,34 @@ def test_credential_names_referencing_a_secret_by_arn_or_path_are_fine():
         )
     )
     assert found(rules.no_plain_secrets, view) == []
+
+
+@pytest.mark.parametrize(
+    ("arn", "broad"),
+    [
+        ("arn:aws:iam::aws:policy/AdministratorAccess", True),
+        ("arn:aws:iam::aws:policy/PowerUserAccess", True),
+        ("arn:aws:iam::aws:policy/AmazonS3FullAccess", True),
+        ("arn:aws:iam::aws:policy/AmazonSQSFullAccess", True),
+        ("arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess", False),
+        ("arn:aws:iam::123456789012:policy/AmazonS3FullAccess", False),  # the account's own: its content decides
+        ("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", False),
+    ],
+)
+def test_admin_and_full_access_managed_policies_on_the_task_role(deployed, arn, broad):
+    view = dataclasses.replace(deployed, policy_arns=(arn,))
+    violations = found(rules.no_admin_policy, view)
+    assert bool(violations) == broad
+    if broad:
+        ((key, message),) = violations
+        assert key == "task_role_policy_arns"
+        assert arn.rsplit("/", 1)[-1] in message
+
+
+def test_attached_policies_are_read_from_the_variant_s_own_attachments():
+    data = default_data()
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["task_role_policy_arns"] = [admin]
+    stack = synth(data)
+    assert view_of(stack, "news-encoder_treatment").policy_arns == (admin,)
+    assert view_of(stack, "news-encoder_control").policy_arns == ()
