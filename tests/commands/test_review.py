@@ -47,10 +47,13 @@ def test_bad_input_exits_2(outputs, tmp_path):
     assert "--base: not a synthesized output: expected stacks/<stack>/cdk.tf.json inside" in not_output.stderr
     bad_plan = tmp_path / "plan.json"
     bad_plan.write_text("{}")
+    state = tmp_path / "state.json"  # `terraform show -json` without a plan file: the state, no changes
+    state.write_text(json.dumps({"format_version": "1.0", "terraform_version": "1.10.5", "values": {}}))
     for plan, message in [
         ("feature-pipelines", "use --plan STACK=FILE"),
         (f"prod={bad_plan}", "no stack 'prod' in --base or --head"),
         (f"feature-pipelines={bad_plan}", f"{bad_plan} is not the output of `terraform show -json PLANFILE`"),
+        (f"feature-pipelines={state}", f"{state} is not the output of `terraform show -json PLANFILE`"),
     ]:
         result = run("review", "--base", str(base), "--head", str(bump), "--plan", plan)
         assert result.returncode == 2
@@ -61,7 +64,7 @@ def test_bad_input_exits_2(outputs, tmp_path):
 def test_a_plan_file_decides_the_actions(outputs, tmp_path):
     base, bump, _ = outputs
     plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": []}))
+    plan.write_text(json.dumps({"format_version": "1.2", "planned_values": {"root_module": {}}}))
     result = run("review", "--base", str(base), "--head", str(bump), "--plan", f"feature-pipelines={plan}")
     assert result.returncode == 0, result.stderr
     assert "**No dangers**: no resource changes;" in result.stdout

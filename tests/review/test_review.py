@@ -126,6 +126,7 @@ def test_terraform_plan_decides_the_actions(root):
     head = read_output(output(root, bump_treatment), "--head")
     plan = {
         "format_version": "1.2",
+        "planned_values": {"root_module": {}},
         "resource_changes": [
             {
                 "address": f"aws_ecs_task_definition.{TREATMENT}",
