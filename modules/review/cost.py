@@ -3,7 +3,7 @@
 Task definitions give vCPU, memory, architecture and ephemeral storage; services give the
 desired count and capacity provider weights; an `aws_appautoscaling_target` of the variant, when
 there is one, gives min and max tasks; the provider block gives the region. Priced with the
-built-in prices and the default Spot assumption (`modules.cost`).
+built-in prices and the default Spot assumption (`modules.cost`), which the report states.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from .outputs import Stack
 from .owners import Owner, owner_of, variants_in
 
 _ARCHITECTURES = {"X86_64": "x86_64", "ARM64": "arm64"}
+PRICING = PricingConfig()
+"""The review reads no config: built-in prices, the default Spot discount."""
 
 
 def _block(value: Any) -> dict[str, Any]:
@@ -84,6 +86,8 @@ class CostDelta:
     variant: str
     base: Decimal | None
     head: Decimal | None
+    spot: bool = False
+    """Some of its tasks run on FARGATE_SPOT (in base or head): priced with the assumed discount."""
 
     @property
     def delta(self) -> Decimal:
@@ -93,7 +97,7 @@ class CostDelta:
 def _monthly(stack: Stack | None) -> tuple[dict[tuple[str, str], VariantCost], list[Problem]]:
     if stack is None:
         return {}, []
-    costs, problems = price(workloads(stack), PricingConfig())
+    costs, problems = price(workloads(stack), PRICING)
     return {(c.workload.pipeline, c.workload.variant): c for c in costs}, problems
 
 
@@ -105,7 +109,10 @@ def deltas(base: Stack | None, head: Stack | None) -> tuple[list[CostDelta], lis
     rows = []
     for key in [*before, *(k for k in after if k not in before)]:
         old, new = before.get(key), after.get(key)
+        spot = any(cost.workload.spot_share for cost in (old, new) if cost)
         rows.append(
-            CostDelta(name, key[0], key[1], old.usd_per_month if old else None, new.usd_per_month if new else None)
+            CostDelta(
+                name, key[0], key[1], old.usd_per_month if old else None, new.usd_per_month if new else None, spot
+            )
         )
     return rows, list(dict.fromkeys(base_problems + head_problems))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from .changes import NO_OP, REPLACE, ResourceChange
+from .cost import PRICING
 from .diff import AFTER_APPLY
 from .owners import Owner
 from .review import Review
@@ -103,7 +104,7 @@ def markdown(result: Review) -> str:
         lines += _table([c for c in result.changes if (c.stack, c.owner) == (stack, owner)])
         lines.append("")
     lines += [
-        "### Cost (USD per month, Fargate on-demand, built-in prices)",
+        "### Cost (USD per month, Fargate, built-in prices)",
         "",
         "| stack | pipeline | variant | base | head | delta |",
         "|---|---|---|---:|---:|---:|",
@@ -115,8 +116,19 @@ def markdown(result: Review) -> str:
     total = result.total_head - result.total_base
     lines.append(f"| **total** | | | {_money(result.total_base)} | {_money(result.total_head)} | {_signed(total)} |")
     lines += ["", "Running all the time, 730 h a month (`python main.py cost` shows the prices and assumptions)."]
+    spot = [f"{c.stack} {c.pipeline}/{c.variant}" for c in result.costs if c.spot]
+    if spot:
+        lines.append(
+            f"Fargate Spot ({', '.join(spot)}): the FARGATE_SPOT share of tasks is priced "
+            f"{_percent(PRICING.spot_discount)} below on-demand, an assumption (the default pricing.spot_discount; "
+            "Spot has no list price)."
+        )
     lines += [f"- {note}" for note in result.notes]
     return "\n".join(lines) + "\n"
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:g}%"
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -147,6 +159,7 @@ def as_json(result: Review) -> str:
         "cost": {
             "currency": "USD",
             "period": "month",
+            "spot_discount": PRICING.spot_discount,
             "variants": [
                 {
                     "stack": c.stack,
@@ -155,6 +168,7 @@ def as_json(result: Review) -> str:
                     "base": _number(c.base),
                     "head": _number(c.head),
                     "delta": _number(c.delta),
+                    "spot": c.spot,
                 }
                 for c in result.costs
             ],

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from modules.review import report
 from modules.review.outputs import read_output
 from modules.review.review import review
 from tests.review.synthesized import (
@@ -175,3 +176,16 @@ def test_spot_weight_change_is_an_in_place_update_the_provider_accepts(root):
     result = compare(root, spot_treatment)
     assert actions(result) == {f"aws_ecs_service.{TREATMENT}": "update"}
     assert result.dangers == []
+
+
+def test_the_spot_assumption_is_stated_with_the_cost(root):
+    result = compare(root, spot_treatment)
+    treatment = next(c for c in result.costs if c.variant == "treatment")
+    assert treatment.spot and treatment.head == Decimal("0.14536") * 730 * (1 - Decimal("0.75") * Decimal("0.7"))
+    text = report.markdown(result)
+    assert "on-demand, built-in prices" not in text, "the figures include the Spot discount"
+    assert (
+        "Fargate Spot (feature-pipelines news-encoder/treatment): the FARGATE_SPOT share of tasks is priced "
+        "70% below on-demand, an assumption" in text
+    )
+    assert "Fargate Spot" not in report.markdown(compare(root, bump_treatment)), "no Spot, no note"
