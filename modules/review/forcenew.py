@@ -2,8 +2,8 @@
 
 The one place for these lists. Source: the resource schemas of hashicorp/terraform-provider-aws
 (`ForceNew: true`), files named per type below; the bindings here pin AWS provider 6.25.0.
-Read in the provider source on 2026-11-28: aws_ecs_service, aws_cloudwatch_log_group and
-aws_security_group; the other entries follow the same provider's schemas but were not re-read
+Read in the provider source on 2026-11-28: aws_ecs_service, aws_cloudwatch_log_group,
+aws_security_group and aws_appautoscaling_scheduled_action; the other entries follow the same provider's schemas but were not re-read
 here: re-check them when the provider is upgraded.
 """
 
@@ -30,6 +30,10 @@ FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {
     "aws_appautoscaling_target": (
         ("resource_id", "scalable_dimension", "service_namespace"),
         "internal/service/appautoscaling/target.go",
+    ),
+    "aws_appautoscaling_scheduled_action": (
+        ("name", "resource_id", "scalable_dimension", "service_namespace"),
+        "internal/service/appautoscaling/scheduled_action.go",
     ),
     "aws_appautoscaling_policy": (
         ("name", "resource_id", "scalable_dimension", "service_namespace"),

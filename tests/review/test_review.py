@@ -15,7 +15,9 @@ from tests.review.synthesized import (
     output,
     pipeline_environment,
     rename_treatment,
+    renamed_cluster,
     scaled_treatment,
+    scheduled_treatment,
     spot_treatment,
 )
 
@@ -189,3 +191,12 @@ def test_the_spot_assumption_is_stated_with_the_cost(root):
         "70% below on-demand, an assumption" in text
     )
     assert "Fargate Spot" not in report.markdown(compare(root, bump_treatment)), "no Spot, no note"
+
+
+def test_a_replaced_cluster_replaces_everything_that_names_it(root):
+    result = compare(root, scheduled_treatment, renamed_cluster, base_mutations=(scheduled_treatment,))
+    scaling = {a: x for a, x in actions(result).items() if a.startswith("aws_appautoscaling_")}
+    assert scaling, "the treatment scales"
+    assert set(scaling.values()) == {"replace"}, scaling
+    assert actions(result)["aws_ecs_cluster.cluster"] == "replace"
+    assert actions(result)[f"aws_ecs_service.{TREATMENT}"] == "replace"
