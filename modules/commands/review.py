@@ -60,7 +60,13 @@ def _plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
 def _is_plan(data: object) -> bool:
     """A plan's JSON (`planned_values`), not a state's (`terraform show -json` without a plan file
     prints the state, which has `values` and no changes: taken as a plan it would hide them all)."""
-    return isinstance(data, dict) and "format_version" in data and "planned_values" in data
+    if not (isinstance(data, dict) and "format_version" in data and "planned_values" in data):
+        return False
+    changes = data.get("resource_changes", [])
+    return isinstance(changes, list) and all(
+        isinstance(item, dict) and isinstance(item.get("address"), str) and isinstance(item.get("change", {}), dict)
+        for item in changes
+    )
 
 
 def run(args: argparse.Namespace) -> int:
