@@ -101,3 +101,16 @@ def test_a_long_review_is_cut_below_githubs_limit_and_points_to_the_full_one(tmp
     assert args["body"].endswith(
         "(cut: the full review is in the [run's job summary](https://github.com/acme/pipelines/actions/runs/42))\n"
     )
+
+
+def test_make_synth_installs_what_synth_needs_and_not_checkov(tmp_path):
+    """The workflow runs `make synth` in two checkouts: checkov's virtualenv (minutes) is for `make scan`."""
+    missing = tmp_path / "no-checkov-venv"
+    dry = {
+        target: subprocess.run(
+            ["make", "-n", target, f"CHECKOV_VENV={missing}"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+        for target in ("synth", "cdktf-synth", "scan")
+    }
+    assert str(missing) not in dry["synth"] + dry["cdktf-synth"]
+    assert f"-m venv {missing}" in dry["scan"]
