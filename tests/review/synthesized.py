@@ -72,3 +72,7 @@ def scheduled_treatment(data: dict[str, Any]) -> None:
 
 def renamed_cluster(data: dict[str, Any]) -> None:
     data["cluster"]["name"] = "feature-pipelines-v2"
+
+
+def unpriced_region(data: dict[str, Any]) -> None:
+    data["region"] = "eu-west-1"

@@ -19,6 +19,7 @@ from tests.review.synthesized import (
     scaled_treatment,
     scheduled_treatment,
     spot_treatment,
+    unpriced_region,
 )
 
 STACK = "feature-pipelines"
@@ -200,3 +201,17 @@ def test_a_replaced_cluster_replaces_everything_that_names_it(root):
     assert set(scaling.values()) == {"replace"}, scaling
     assert actions(result)["aws_ecs_cluster.cluster"] == "replace"
     assert actions(result)[f"aws_ecs_service.{TREATMENT}"] == "replace"
+
+
+def test_a_variant_without_prices_makes_the_cost_change_unknown_not_a_saving(root):
+    result = compare(root, unpriced_region)
+    assert {(c.variant, c.base is not None, c.head_unpriced, c.delta) for c in result.costs} == {
+        ("control", True, True, None),
+        ("treatment", True, True, None),
+    }
+    assert result.total_delta is None
+    text = report.markdown(result)
+    assert "cost change unknown (no prices for some variants: see the notes)" in text.splitlines()[2]
+    assert "-151.10" not in text
+    assert "| **total** | | | 151.10 | ? | ? |" in text
+    assert any("cost incomplete: pricing.regions.eu-west-1.x86_64" in note for note in result.notes)
