@@ -82,7 +82,10 @@ def render(template: str, *, stack: str, project: str) -> str:
 RoleArn = Annotated[str, AfterValidator(check_role_arn)]
 StateKey = Annotated[str, StringConstraints(min_length=1, max_length=1024), _per_stack("{project}/{stack}.tfstate")]
 WorkspaceName = Annotated[
-    str, StringConstraints(min_length=1, max_length=90), _per_stack("{project}-{stack}"), AfterValidator(_workspace_name)
+    str,
+    StringConstraints(min_length=1, max_length=90),
+    _per_stack("{project}-{stack}"),
+    AfterValidator(_workspace_name),
 ]
 Template = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_template)]
 

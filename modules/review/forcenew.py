@@ -3,8 +3,8 @@
 The one place for these lists. Source: the resource schemas of hashicorp/terraform-provider-aws
 (`ForceNew: true`), files named per type below; the bindings here pin AWS provider 6.25.0.
 Read in the provider source on 2026-11-28: aws_ecs_service, aws_cloudwatch_log_group,
-aws_security_group and aws_appautoscaling_scheduled_action; the other entries follow the same provider's schemas but were not re-read
-here: re-check them when the provider is upgraded.
+aws_security_group and aws_appautoscaling_scheduled_action; the other entries follow the same
+provider's schemas but were not re-read here: re-check them when the provider is upgraded.
 """
 
 from __future__ import annotations
