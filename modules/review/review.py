@@ -68,5 +68,10 @@ def review(
         rows, problems = cost.deltas(old, new)
         result.costs += rows
         result.notes += [f"{name}: cost incomplete: {p.path}: {p.message}" for p in problems]
+    result.notes += [
+        f"{name}: no longer synthesized, so no plan touches it: its resources keep running (and billing) until "
+        "`terraform destroy` runs in its last output; its deletes and dangers above are what that destroy does"
+        for name in result.stacks_removed
+    ]
     result.dangers.sort(key=lambda d: dangers.KINDS.index(d.kind))
     return result

@@ -123,6 +123,9 @@ def test_stacks_are_reviewed_separately(root, tmp_path):
     assert {c.stack for c in result.changes} == {STACK, "dev"}
     assert {c.action for c in result.changes if c.stack == "dev"} == {"create"}
     assert result.dangers == [], "creating a new stack endangers nothing"
+    removed = review(head, base)
+    assert removed.stacks_removed == ["dev"]
+    assert any(note.startswith("dev: no longer synthesized, so no plan touches it") for note in removed.notes)
 
 
 def test_terraform_plan_decides_the_actions(root):
