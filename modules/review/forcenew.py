@@ -73,7 +73,7 @@ def is_meta(path: str) -> bool:
     return path.split(".", 1)[0] in META_ARGUMENTS
 
 
-def _matches(path: str, attribute: str) -> bool:
+def matches(path: str, attribute: str) -> bool:
     """`deployment_controller.type` matches a change at that path, below it, or of its block."""
     return path == attribute or path.startswith(f"{attribute}.") or attribute.startswith(f"{path}.")
 
@@ -83,6 +83,6 @@ def forcing(resource_type: str, paths: list[str]) -> list[str]:
     paths = [p for p in paths if not is_meta(p)]
     if resource_type in REVISIONED:
         kept = REVISIONED[resource_type]
-        return [p for p in paths if not any(_matches(p, k) for k in kept)]
+        return [p for p in paths if not any(matches(p, k) for k in kept)]
     attributes = FORCE_NEW.get(resource_type, ((), ""))[0]
-    return [p for p in paths if any(_matches(p, a) for a in attributes)]
+    return [p for p in paths if any(matches(p, a) for a in attributes)]

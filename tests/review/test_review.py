@@ -20,6 +20,7 @@ from tests.review.synthesized import (
     scheduled_treatment,
     spot_treatment,
     unpriced_region,
+    variant,
 )
 
 STACK = "feature-pipelines"
@@ -218,3 +219,17 @@ def test_a_variant_without_prices_makes_the_cost_change_unknown_not_a_saving(roo
     assert "-151.10" not in text
     assert "| **total** | | | 151.10 | ? | ? |" in text
     assert any("cost incomplete: pricing.regions.eu-west-1.x86_64" in note for note in result.notes)
+
+
+def test_what_lifecycle_ignore_changes_hides_from_terraform_is_no_change(root):
+    def more_tasks(data):
+        variant(data, "treatment")["autoscaling"]["min"] = 3
+
+    owned = (scaled_treatment, ci_owned_treatment)
+    result = compare(root, *owned, bump_treatment, more_tasks, base_mutations=owned)
+    assert actions(result) == {f"aws_appautoscaling_target.{TREATMENT}": "update"}, (
+        "CI owns the image and autoscaling the count: Terraform changes neither the task definition nor the service"
+    )
+    assert result.dangers == []
+    treatment = next(c for c in result.costs if c.variant == "treatment")
+    assert treatment.head == 3 * Decimal("0.14536") * 730, "the cost follows the new minimum"
