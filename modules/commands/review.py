@@ -15,6 +15,7 @@ from .common import EXIT_OK
 
 NAME = "review"
 HELP = "compare two synthesized outputs: dangers first, changes per variant, cost delta"
+READ_ONLY = True
 EXIT_DANGER = 3
 FORMATS = {"markdown": report.markdown, "json": report.as_json}
 

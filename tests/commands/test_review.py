@@ -45,6 +45,7 @@ def test_bad_input_exits_2(outputs, tmp_path):
     not_output = run("review", "--base", str(tmp_path), "--head", str(bump))
     assert not_output.returncode == 2
     assert "--base: not a synthesized output: expected stacks/<stack>/cdk.tf.json inside" in not_output.stderr
+    assert not_output.stderr.splitlines()[0] == "error: python main.py review: 1 problem", "review never writes"
     bad_plan = tmp_path / "plan.json"
     bad_plan.write_text("{}")
     state = tmp_path / "state.json"  # `terraform show -json` without a plan file: the state, no changes
