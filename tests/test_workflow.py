@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.helpers import ROOT
+from tests.review.synthesized import output, rename_treatment
 
 WORKFLOW = ROOT / ".github" / "workflows" / "terraform-plan.yml"
+REVIEW_SCRIPT = ROOT / ".github" / "scripts" / "review.sh"
 BIN = Path(sys.executable).parent
 
 
@@ -26,6 +29,8 @@ def test_actionlint_and_shellcheck_pass():
         env=env,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    script = subprocess.run([str(BIN / "shellcheck"), str(REVIEW_SCRIPT)], capture_output=True, text=True)
+    assert (script.returncode, script.stdout) == (0, "")
 
 
 def test_workflow_does_what_the_readme_says():
@@ -35,15 +40,14 @@ def test_workflow_does_what_the_readme_says():
     job = workflow["jobs"]["review"]
     assert job["permissions"] == {"contents": "read", "pull-requests": "write", "id-token": "write"}
     steps = {step.get("name", step.get("uses")): step for step in job["steps"]}
-    assert "main.py review --base base/cdktf.out --head head/cdktf.out" in steps["Review"]["run"]
+    assert steps["Review"]["run"] == "bash head/.github/scripts/review.sh"
     plan = steps["terraform init, validate and plan every stack"]["run"]
     for command in ("init -input=false", "validate", "plan -input=false", "show -json tfplan", "--plan "):
         assert command in plan
+    assert plan.rstrip().endswith('bash head/.github/scripts/review.sh "${plan_args[@]}"')
     assert steps["AWS credentials (OIDC)"]["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
     assert steps["Upload the plans"]["uses"].startswith("actions/upload-artifact@")
     assert "!cancelled()" in steps["Upload the plans"]["if"], "plans made before a failing stack are kept"
-    for step in ("Review", "terraform init, validate and plan every stack"):
-        assert 'cat review.md >> "$GITHUB_STEP_SUMMARY"' in steps[step]["run"], "a cut comment links the summary"
 
 
 SCRIPT = ROOT / ".github" / "scripts" / "post-review.js"
@@ -114,3 +118,49 @@ def test_make_synth_installs_what_synth_needs_and_not_checkov(tmp_path):
     }
     assert str(missing) not in dry["synth"] + dry["cdktf-synth"]
     assert f"-m venv {missing}" in dry["scan"]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """The runner's workspace after both synths: base/ and head/ checkouts with their cdktf.out
+    (the head's code is this repository), the pull request renaming the treatment."""
+    root = tmp_path_factory.mktemp("workspace")
+    (root / "head").mkdir()
+    for name in ("main.py", "modules", ".venv"):
+        (root / "head" / name).symlink_to(ROOT / name)
+    outputs = tmp_path_factory.mktemp("outputs")
+    (root / "base").mkdir()
+    (root / "base" / "cdktf.out").symlink_to(output(outputs))
+    (root / "head" / "cdktf.out").symlink_to(output(outputs, rename_treatment))
+    return root
+
+
+def run_review_step(workspace, *args):
+    """The workflow's review step as GitHub runs it: its outputs, its job summary, review.md."""
+    for name in ("output", "summary", "review.md"):
+        (workspace / name).unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "GITHUB_OUTPUT": str(workspace / "output"),
+        "GITHUB_STEP_SUMMARY": str(workspace / "summary"),
+    }
+    result = subprocess.run(["bash", str(REVIEW_SCRIPT), *args], cwd=workspace, env=env, capture_output=True, text=True)
+    read = {
+        name: (workspace / name).read_text() if (workspace / name).exists() else None for name in ("output", "summary")
+    }
+    return result.returncode, read["output"], read["summary"]
+
+
+def test_the_review_step_records_dangers_without_failing_and_fills_the_summary(workspace):
+    status, output_text, summary = run_review_step(workspace)
+    assert (status, output_text) == (0, "status=3\n"), "dangers (a rename) raise a warning, not a failure"
+    review = (workspace / "review.md").read_text()
+    assert review.startswith("## Plan review\n") and "**2 dangers** (replace 1, data_loss 1)" in review
+    assert summary == review
+
+
+def test_the_review_step_fails_on_bad_input(workspace, tmp_path):
+    plan = tmp_path / "state.json"
+    plan.write_text('{"format_version": "1.0", "values": {}}')
+    status, output_text, summary = run_review_step(workspace, "--plan", f"feature-pipelines={plan}")
+    assert (status, output_text, summary) == (2, None, None)
