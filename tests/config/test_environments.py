@@ -208,3 +208,12 @@ def test_an_environment_in_another_region_keeps_its_state_in_the_configs_bucket(
     assert stacks["sandbox"].backend.region is None, "its own bucket: the stack's region, as without environments"
     data["backend"]["region"] = "eu-west-1"
     assert {d.backend.region for d in by_stack(data).values()} == {"eu-west-1"}
+
+
+def test_a_bad_environment_name_is_reported_at_a_readable_path():
+    assert problems(with_environments(**{"": {}, "a.b": {}})) == [
+        "environments['']: invalid name; use lowercase letters, digits and '-', starting with a letter, "
+        "not ending with '-' (got '')",
+        "environments['a.b']: invalid name; use lowercase letters, digits and '-', starting with a letter, "
+        "not ending with '-' (got 'a.b')",
+    ]
