@@ -34,18 +34,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-synth: setup
+synth: $(VENV)/.installed node_modules/.installed
 	$(PY) main.py synth --config $(CONFIG) --out $(OUT)
 
 validate: $(VENV)/.installed
 	$(PY) main.py validate --config $(CONFIG)
 
 # checkov over everything synthesized into $(OUT), skips from checkov-skips.yaml.
-scan: synth
+scan: synth $(CHECKOV_VENV)/.installed
 	$(PY) -m modules.policy.checkov $(OUT)
 
 # The same synth through the cdktf CLI (runs `python3 main.py` as cdktf.json says).
-cdktf-synth: setup
+cdktf-synth: $(VENV)/.installed node_modules/.installed
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx cdktf synth
 
 test: setup

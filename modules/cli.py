@@ -10,7 +10,8 @@ from .commands import cost, module, review, synth, validate
 from .commands.common import EXIT_BAD_INPUT, plural
 from .config import ConfigError
 
-#: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run.
+#: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
+#: READ_ONLY = True when it never writes (its errors then do not say "nothing was written").
 COMMANDS = (synth, validate, module, cost, review)
 
 
@@ -29,8 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _report(error: ConfigError, source: object) -> int:
-    print(f"error: {source}: {plural(len(error.problems), 'problem')}; nothing was written", file=sys.stderr)
+def _report(error: ConfigError, source: object, *, read_only: bool) -> int:
+    """One header line (whether anything could have been written), then one line per problem."""
+    written = "" if read_only else "; nothing was written"
+    print(f"error: {source}: {plural(len(error.problems), 'problem')}{written}", file=sys.stderr)
     for problem in error.problems:
         print(f"  {problem}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -45,4 +48,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command.run(args)
     except ConfigError as error:
-        return _report(error, getattr(args, "config", None) or f"python main.py {args.command}")
+        source = getattr(args, "config", None) or f"python main.py {args.command}"
+        return _report(error, source, read_only=getattr(command, "READ_ONLY", False))

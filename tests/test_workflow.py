@@ -1,16 +1,20 @@
 """The plan-review workflow users run as is: actionlint (with shellcheck) finds nothing."""
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.helpers import ROOT
+from tests.review.synthesized import output, rename_treatment
 
 WORKFLOW = ROOT / ".github" / "workflows" / "terraform-plan.yml"
+REVIEW_SCRIPT = ROOT / ".github" / "scripts" / "review.sh"
 BIN = Path(sys.executable).parent
 
 
@@ -25,6 +29,8 @@ def test_actionlint_and_shellcheck_pass():
         env=env,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    script = subprocess.run([str(BIN / "shellcheck"), str(REVIEW_SCRIPT)], capture_output=True, text=True)
+    assert (script.returncode, script.stdout) == (0, "")
 
 
 def test_workflow_does_what_the_readme_says():
@@ -34,17 +40,127 @@ def test_workflow_does_what_the_readme_says():
     job = workflow["jobs"]["review"]
     assert job["permissions"] == {"contents": "read", "pull-requests": "write", "id-token": "write"}
     steps = {step.get("name", step.get("uses")): step for step in job["steps"]}
-    assert "main.py review --base base/cdktf.out --head head/cdktf.out" in steps["Review"]["run"]
+    assert steps["Review"]["run"] == "bash head/.github/scripts/review.sh"
     plan = steps["terraform init, validate and plan every stack"]["run"]
     for command in ("init -input=false", "validate", "plan -input=false", "show -json tfplan", "--plan "):
         assert command in plan
+    assert plan.rstrip().endswith('bash head/.github/scripts/review.sh "${plan_args[@]}"')
     assert steps["AWS credentials (OIDC)"]["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
     assert steps["Upload the plans"]["uses"].startswith("actions/upload-artifact@")
+    assert "!cancelled()" in steps["Upload the plans"]["if"], "plans made before a failing stack are kept"
 
 
-def test_comment_script_is_valid_javascript():
+SCRIPT = ROOT / ".github" / "scripts" / "post-review.js"
+#: Runs the comment script against an in-memory pull request, as actions/github-script would.
+HARNESS = """
+const post = require(process.argv[1]);
+const state = JSON.parse(process.argv[2]);
+const calls = [];
+const github = {
+  paginate: async () => state.comments,
+  rest: { issues: {
+    listComments: () => {},
+    createComment: async (args) => calls.push(["create", args]),
+    updateComment: async (args) => calls.push(["update", args]),
+  } },
+};
+const context = {
+  repo: { owner: "acme", repo: "pipelines" }, issue: { number: 7 },
+  serverUrl: "https://github.com", runId: 42,
+};
+post({ github, context, file: process.argv[3] }).then(() => console.log(JSON.stringify(calls)));
+"""
+MARKER = "<!-- feature-pipelines-plan-review -->"
+
+
+def post_review(tmp_path, text: str, comments: list[dict]) -> list:
+    """The GitHub calls the comment script makes for a review `text` and the existing comments."""
     node = shutil.which("node", path=str(ROOT / "node_modules" / ".bin")) or shutil.which("node")
     assert node, "node is installed by `make setup`"
-    script = ROOT / ".github" / "scripts" / "post-review.js"
-    result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+    review = tmp_path / "review.md"
+    review.write_text(text)
+    result = subprocess.run(
+        [node, "-e", HARNESS, str(SCRIPT), json.dumps({"comments": comments}), str(review)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_first_run_creates_the_comment_and_later_runs_update_it(tmp_path):
+    ((action, args),) = post_review(tmp_path, "## Plan review\n", [])
+    assert (action, args["issue_number"], args["body"]) == ("create", 7, f"{MARKER}\n## Plan review\n")
+    human = {"id": 1, "user": {"type": "User"}, "body": f"{MARKER}\nquoted by a person"}
+    ours = {"id": 2, "user": {"type": "Bot"}, "body": f"{MARKER}\nthe last run's review"}
+    ((action, args),) = post_review(tmp_path, "new\n", [human, ours])
+    assert (action, args["comment_id"], args["body"]) == ("update", 2, f"{MARKER}\nnew\n")
+    ((action, _),) = post_review(tmp_path, "new\n", [human])
+    assert action == "create", "a person's comment is never overwritten"
+
+
+def test_a_long_review_is_cut_below_githubs_limit_and_points_to_the_full_one(tmp_path):
+    ((_, args),) = post_review(tmp_path, "x" * 70_000, [])
+    assert len(args["body"]) <= 65_536
+    assert args["body"].endswith(
+        "(cut: the full review is in the [run's job summary](https://github.com/acme/pipelines/actions/runs/42))\n"
+    )
+
+
+def test_make_synth_installs_what_synth_needs_and_not_checkov(tmp_path):
+    """The workflow runs `make synth` in two checkouts: checkov's virtualenv (minutes) is for `make scan`."""
+    missing = tmp_path / "no-checkov-venv"
+    dry = {
+        target: subprocess.run(
+            ["make", "-n", target, f"CHECKOV_VENV={missing}"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+        for target in ("synth", "cdktf-synth", "scan")
+    }
+    assert str(missing) not in dry["synth"] + dry["cdktf-synth"]
+    assert f"-m venv {missing}" in dry["scan"]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """The runner's workspace after both synths: base/ and head/ checkouts with their cdktf.out
+    (the head's code is this repository), the pull request renaming the treatment."""
+    root = tmp_path_factory.mktemp("workspace")
+    (root / "head").mkdir()
+    for name in ("main.py", "modules", ".venv"):
+        (root / "head" / name).symlink_to(ROOT / name)
+    outputs = tmp_path_factory.mktemp("outputs")
+    (root / "base").mkdir()
+    (root / "base" / "cdktf.out").symlink_to(output(outputs))
+    (root / "head" / "cdktf.out").symlink_to(output(outputs, rename_treatment))
+    return root
+
+
+def run_review_step(workspace, *args):
+    """The workflow's review step as GitHub runs it: its outputs, its job summary, review.md."""
+    for name in ("output", "summary", "review.md"):
+        (workspace / name).unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "GITHUB_OUTPUT": str(workspace / "output"),
+        "GITHUB_STEP_SUMMARY": str(workspace / "summary"),
+    }
+    result = subprocess.run(["bash", str(REVIEW_SCRIPT), *args], cwd=workspace, env=env, capture_output=True, text=True)
+    read = {
+        name: (workspace / name).read_text() if (workspace / name).exists() else None for name in ("output", "summary")
+    }
+    return result.returncode, read["output"], read["summary"]
+
+
+def test_the_review_step_records_dangers_without_failing_and_fills_the_summary(workspace):
+    status, output_text, summary = run_review_step(workspace)
+    assert (status, output_text) == (0, "status=3\n"), "dangers (a rename) raise a warning, not a failure"
+    review = (workspace / "review.md").read_text()
+    assert review.startswith("## Plan review\n") and "**2 dangers** (replace 1, data_loss 1)" in review
+    assert summary == review
+
+
+def test_the_review_step_fails_on_bad_input(workspace, tmp_path):
+    plan = tmp_path / "state.json"
+    plan.write_text('{"format_version": "1.0", "values": {}}')
+    status, output_text, summary = run_review_step(workspace, "--plan", f"feature-pipelines={plan}")
+    assert (status, output_text, summary) == (2, None, None)

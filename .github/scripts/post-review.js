@@ -8,7 +8,8 @@ const LIMIT = 65000; // GitHub refuses comments above 65,536 characters.
 module.exports = async ({ github, context, file }) => {
   let text = fs.readFileSync(file, "utf8");
   if (text.length > LIMIT) {
-    text = `${text.slice(0, LIMIT)}\n\n(cut: the full review is in the run's artifacts)\n`;
+    const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
+    text = `${text.slice(0, LIMIT)}\n\n(cut: the full review is in the [run's job summary](${run}))\n`;
   }
   const body = `${MARKER}\n${text}`;
   const { owner, repo } = context.repo;

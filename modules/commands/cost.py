@@ -13,6 +13,7 @@ from .common import EXIT_OK, add_config_argument
 
 NAME = "cost"
 HELP = "Fargate cost per variant, per pipeline and in total (hour, month, year)"
+READ_ONLY = True
 FORMATS = {"table": render.table, "markdown": render.markdown, "json": render.as_json}
 
 

@@ -15,6 +15,7 @@ from .common import EXIT_OK
 
 NAME = "review"
 HELP = "compare two synthesized outputs: dangers first, changes per variant, cost delta"
+READ_ONLY = True
 EXIT_DANGER = 3
 FORMATS = {"markdown": report.markdown, "json": report.as_json}
 
@@ -48,13 +49,25 @@ def _plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
         except (OSError, UnicodeDecodeError, ValueError) as err:
             problems.append(Problem("--plan", f"cannot read {file}: {err}"))
             continue
-        if not isinstance(data, dict) or "format_version" not in data:
+        if not _is_plan(data):
             problems.append(Problem("--plan", f"{file} is not the output of `terraform show -json PLANFILE`"))
             continue
         plans[stack] = data
     if problems:
         raise ConfigError(problems)
     return plans
+
+
+def _is_plan(data: object) -> bool:
+    """A plan's JSON (`planned_values`), not a state's (`terraform show -json` without a plan file
+    prints the state, which has `values` and no changes: taken as a plan it would hide them all)."""
+    if not (isinstance(data, dict) and "format_version" in data and "planned_values" in data):
+        return False
+    changes = data.get("resource_changes", [])
+    return isinstance(changes, list) and all(
+        isinstance(item, dict) and isinstance(item.get("address"), str) and isinstance(item.get("change", {}), dict)
+        for item in changes
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -56,11 +56,21 @@ def _template(template: str) -> str:
     return template
 
 
-def _per_stack(template: str) -> str:
-    if "stack" not in placeholders(template):
-        raise ValueError(
-            "does not contain {stack}: every stack would share one state; add {stack}, e.g. '{project}/{stack}.tfstate'"
-        )
+def _per_stack(example: str):
+    """A check that a template names the stack (`example` shows how in the message)."""
+
+    def check(template: str) -> str:
+        if "stack" not in placeholders(template):
+            raise ValueError(f"does not contain {{stack}}: every stack would share one state; add it, e.g. '{example}'")
+        return template
+
+    return AfterValidator(check)
+
+
+def _workspace_name(template: str) -> str:
+    """HCP Terraform workspace names: letters, digits, `-` and `_` (names and projects fill in as such)."""
+    if not re.fullmatch(r"(?:[A-Za-z0-9_-]|\{stack\}|\{project\})+", template):
+        raise ValueError("a workspace name holds only letters, digits, '-' and '_' besides {stack} and {project}")
     return template
 
 
@@ -70,7 +80,13 @@ def render(template: str, *, stack: str, project: str) -> str:
 
 
 RoleArn = Annotated[str, AfterValidator(check_role_arn)]
-PerStack = Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(_per_stack)]
+StateKey = Annotated[str, StringConstraints(min_length=1, max_length=1024), _per_stack("{project}/{stack}.tfstate")]
+WorkspaceName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=90),
+    _per_stack("{project}-{stack}"),
+    AfterValidator(_workspace_name),
+]
 Template = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_template)]
 
 
@@ -89,7 +105,7 @@ class BackendConfig(BaseModel):
     type: Literal["local", "s3", "cloud"] = "local"
     # s3
     bucket: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")] | None = None
-    key: PerStack = "{project}/{stack}.tfstate"
+    key: StateKey = "{project}/{stack}.tfstate"
     region: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")] | None = None
     encrypt: bool = True
     kms_key_id: Annotated[str, AfterValidator(_kms_key)] | None = None
@@ -99,7 +115,7 @@ class BackendConfig(BaseModel):
     role_arn: RoleArn | None = None
     # cloud
     organization: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")] | None = None
-    workspace: PerStack | None = None
+    workspace: WorkspaceName | None = None
     workspace_tags: Annotated[list[Template], Field(min_length=1, max_length=10)] | None = None
     hostname: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+(?::\d+)?$")] | None = None
 

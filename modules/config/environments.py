@@ -48,12 +48,25 @@ def expand(
     if isinstance(backend, Mapping) and backend.get("type", base_type) != base_type:
         base.pop("backend", None)  # another backend type replaces the block whole
     merged = deep_merge(base, overrides)
+    _keep_state_region(merged, base, overrides)
     if not _sets(overrides, "cluster", "name"):
         cluster = merged.setdefault("cluster", {})
         if isinstance(cluster, dict):
             cluster["name"] = f"{cluster.get('name', ClusterConfig.model_fields['name'].default)}-{name}"
     problems = _omit(where, merged, entry.get("omit", []))
     return (None if problems else merged), problems
+
+
+def _keep_state_region(merged: dict[str, Any], base: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
+    """An environment in another region still keeps its state in the config's S3 bucket, which
+    is in the config's own region: pin `backend.region` to it unless the environment names its
+    own bucket (then its own region is the default) or the region is set."""
+    backend = merged.get("backend")
+    if not isinstance(backend, dict) or backend.get("type") != "s3" or "region" in backend:
+        return
+    if _sets(overrides, "backend", "bucket") or not isinstance(base.get("region"), str):
+        return
+    backend["region"] = base["region"]
 
 
 def _backend_type(backend: object) -> object:

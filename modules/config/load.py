@@ -132,7 +132,7 @@ def _load_environments(data: dict) -> list[Deployment]:
 
 def _expand(data: dict, name: str, entry: object) -> tuple[list[Problem], dict[str, Any] | None]:
     """One environment's merged config data, or the problems of its entry."""
-    where = f"environments.{name}"
+    where = join_path(("environments", name))  # environments[''], environments['a.b'] for bad names
     try:
         names.check_name(name)
     except ValueError as err:
@@ -147,7 +147,7 @@ def _expand(data: dict, name: str, entry: object) -> tuple[list[Problem], dict[s
 
 def _in_environments(problem: Problem, envs: list[str], resolved: int) -> Problem:
     """A problem of a shared value as is; one only some environments have, with their names."""
-    if problem.path.startswith("environments.") or len(envs) == resolved:
+    if problem.path.startswith(("environments.", "environments[")) or len(envs) == resolved:
         return problem
     label = "environment" if len(envs) == 1 else "environments"
     return Problem(problem.path, f"{problem.message} (in {label} {', '.join(envs)})", problem.value)

@@ -80,17 +80,27 @@ class RegionRates(_Strict):
     arm64: FargateRates | None = None
 
 
+class UsdRates(_Strict):
+    """Units of each currency per USD (exchange rates are never built in)."""
+
+    JPY: Annotated[float, AfterValidator(_jpy_rate)] | None = None
+
+    def rate(self, currency: str) -> float | None:
+        """The rate of `currency`, None when not set."""
+        return getattr(self, currency, None)
+
+
 class PricingConfig(_Strict):
     """How the cost report prices the config (see README, "Cost")."""
 
     regions: dict[Annotated[str, AfterValidator(_region)], RegionRates] = {}
     spot_discount: Annotated[float, AfterValidator(_spot_discount)] = 0.7
     currency: Literal["USD", "JPY"] = "USD"
-    usd_rates: dict[Literal["JPY"], Annotated[float, AfterValidator(_jpy_rate)]] = {}
+    usd_rates: UsdRates = UsdRates()
 
     @model_validator(mode="after")
     def _rate_for_currency(self) -> PricingConfig:
-        if self.currency != "USD" and self.currency not in self.usd_rates:
+        if self.currency != "USD" and self.usd_rates.rate(self.currency) is None:
             raise ValueError(
                 f"currency {self.currency} needs its rate: set pricing.usd_rates.{self.currency} "
                 f"({self.currency} per USD, e.g. 149.2)"

@@ -16,7 +16,8 @@ def add_state_backend(stack: cdk.TerraformStack, *, backend: BackendConfig, proj
       the directory synth ran in (outside `cdktf.out`, which every synth replaces).
     - `s3`: `encrypt` (default on), `kms_key_id`, `dynamodb_table`, `workspace_key_prefix`
       and `role_arn` (an `assume_role` block) as configured; `region` defaults to the
-      stack's region. `use_lockfile` (default on; Terraform >= 1.10) is not an S3Backend
+      stack's region (an environment's config pins it to the bucket's region:
+      `config.environments`). `use_lockfile` (default on; Terraform >= 1.10) is not an S3Backend
       option in cdktf 0.21, so it is written as an override of the backend block.
     - `cloud`: organization, hostname (default app.terraform.io), and the workspace by
       name or by tags.

@@ -38,8 +38,9 @@ def currency_for(code: str | None, usd_rate: float | None, pricing: PricingConfi
         if problem:
             raise ConfigError([Problem("--usd-rate", problem, usd_rate)])
         return Currency(code, Decimal(str(usd_rate)))
-    if code in pricing.usd_rates:
-        return Currency(code, Decimal(str(pricing.usd_rates[code])))
+    configured = pricing.usd_rates.rate(code)
+    if configured is not None:
+        return Currency(code, Decimal(str(configured)))
     raise ConfigError(
         [
             Problem(

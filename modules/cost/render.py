@@ -195,6 +195,7 @@ def records(costs: Sequence[VariantCost], currency: Currency = USD) -> list[dict
             record[f"{code}_per_usd"] = float(currency.per_usd)
             record[f"{code}_per_hour"] = float(currency.amount(cost.usd_per_hour, 4))
             record[f"{code}_per_month"] = float(currency.amount(cost.usd_per_month, 2))
+            record[f"{code}_per_month_max"] = float(currency.amount(cost.usd_per_month_max, 2))
             record[f"{code}_per_year"] = float(currency.amount(cost.usd_per_year, 2))
         out.append(record)
     return out

@@ -37,7 +37,7 @@ def monthly(deployment: Deployment) -> StackCost:
     usd = sum((c.usd_per_month for c in costs), Decimal(0))
     discount = Decimal(str(deployment.pricing.spot_discount)) * 100
     spot = (
-        f", Spot share {discount.normalize():f}% below (assumed: pricing.spot_discount)"
+        f"; the Spot share {discount.normalize():f}% below it, assumed: pricing.spot_discount"
         if any(c.workload.spot_share for c in costs)
         else ""
     )

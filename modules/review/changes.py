@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .diff import AFTER_APPLY, AttributeChange, diff_values, references
-from .forcenew import REVISIONED, forcing, is_meta
+from .forcenew import REVISIONED, forcing, is_meta, matches
 from .outputs import Stack
 from .owners import Owner, owner_of, variants_in
 
@@ -55,6 +55,19 @@ def stack_variants(base: Stack | None, head: Stack | None) -> set[Owner]:
     return found
 
 
+def _honoured(attributes: list[AttributeChange], body: dict[str, Any]) -> list[AttributeChange]:
+    """`attributes` without the ones the resource's `lifecycle.ignore_changes` tells Terraform
+    to ignore (a CI-owned image, an autoscaled desired count): those never change anything."""
+    lifecycle = body.get("lifecycle")
+    ignored = lifecycle.get("ignore_changes") if isinstance(lifecycle, dict) else None
+    if not ignored:
+        return attributes
+    if ignored == "all":
+        return [a for a in attributes if is_meta(a.schema_path)]
+    names = [str(name) for name in ignored] if isinstance(ignored, list) else []
+    return [a for a in attributes if not any(matches(a.schema_path, name) for name in names)]
+
+
 def _classify(change: ResourceChange) -> None:
     paths = list(dict.fromkeys(a.schema_path for a in change.attributes))
     change.forces_replacement = forcing(change.type, paths)
@@ -84,9 +97,11 @@ def infer(base: Stack | None, head: Stack | None) -> list[ResourceChange]:
         elif address not in new:
             changes[address] = ResourceChange(name, address, owner, DELETE)
         elif old[address] != new[address]:
-            change = ResourceChange(name, address, owner, UPDATE, diff_values(old[address], new[address]))
-            _classify(change)
-            changes[address] = change
+            attributes = _honoured(diff_values(old[address], new[address]), new[address])
+            if attributes:
+                change = ResourceChange(name, address, owner, UPDATE, attributes)
+                _classify(change)
+                changes[address] = change
     _propagate(changes, old, new, name, variants)
     return list(changes.values())
 
@@ -109,13 +124,14 @@ def _propagate(
             if address not in old:
                 continue
             hits = {ref.path: ref.text for ref in references(body) if ref.address in replaced}
-            if not hits:
+            known = {a.schema_path for a in changes[address].attributes} if address in changes else set()
+            added = _honoured([AttributeChange(p, t, AFTER_APPLY) for p, t in hits.items() if p not in known], body)
+            if not added:
                 continue
             change = changes.get(address) or ResourceChange(stack, address, owner_of(address, body, variants), UPDATE)
             if change.action in (CREATE, DELETE):
                 continue
-            known = {a.schema_path for a in change.attributes}
-            change.attributes += [AttributeChange(p, text, AFTER_APPLY) for p, text in hits.items() if p not in known]
+            change.attributes += added
             _classify(change)
             changes[address] = change
 

@@ -3,7 +3,7 @@
 Task definitions give vCPU, memory, architecture and ephemeral storage; services give the
 desired count and capacity provider weights; an `aws_appautoscaling_target` of the variant, when
 there is one, gives min and max tasks; the provider block gives the region. Priced with the
-built-in prices and the default Spot assumption (`modules.cost`).
+built-in prices and the default Spot assumption (`modules.cost`), which the report states.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from .outputs import Stack
 from .owners import Owner, owner_of, variants_in
 
 _ARCHITECTURES = {"X86_64": "x86_64", "ARM64": "arm64"}
+PRICING = PricingConfig()
+"""The review reads no config: built-in prices, the default Spot discount."""
 
 
 def _block(value: Any) -> dict[str, Any]:
@@ -77,35 +79,59 @@ def workloads(stack: Stack) -> list[Workload]:
 
 @dataclass(frozen=True)
 class CostDelta:
-    """Monthly USD of one variant before and after (None: not there, or no prices)."""
+    """Monthly USD of one variant before and after (None: not there, or not priced)."""
 
     stack: str
     pipeline: str
     variant: str
     base: Decimal | None
     head: Decimal | None
+    spot: bool = False
+    """Some of its tasks run on FARGATE_SPOT (in base or head): priced with the assumed discount."""
+    base_unpriced: bool = False
+    """The variant is in base, but there are no prices for its region and architecture."""
+    head_unpriced: bool = False
 
     @property
-    def delta(self) -> Decimal:
+    def delta(self) -> Decimal | None:
+        """head - base (a side without the variant counts 0); None when a side has no prices."""
+        if self.base_unpriced or self.head_unpriced:
+            return None
         return (self.head or Decimal(0)) - (self.base or Decimal(0))
 
 
-def _monthly(stack: Stack | None) -> tuple[dict[tuple[str, str], VariantCost], list[Problem]]:
+Key = tuple[str, str]
+
+
+def _monthly(stack: Stack | None) -> tuple[dict[Key, VariantCost], set[Key], list[Problem]]:
+    """The priced variants of a stack, the ones without prices, and why."""
     if stack is None:
-        return {}, []
-    costs, problems = price(workloads(stack), PricingConfig())
-    return {(c.workload.pipeline, c.workload.variant): c for c in costs}, problems
+        return {}, set(), []
+    found = workloads(stack)
+    costs, problems = price(found, PRICING)
+    priced = {(c.workload.pipeline, c.workload.variant): c for c in costs}
+    return priced, {(w.pipeline, w.variant) for w in found} - set(priced), problems
 
 
 def deltas(base: Stack | None, head: Stack | None) -> tuple[list[CostDelta], list[Problem]]:
     """Per variant of either side, its monthly cost in base and head; problems for missing prices."""
     name = (head or base).name  # type: ignore[union-attr]
-    before, base_problems = _monthly(base)
-    after, head_problems = _monthly(head)
+    before, base_unpriced, base_problems = _monthly(base)
+    after, head_unpriced, head_problems = _monthly(head)
+    keys = dict.fromkeys([*before, *sorted(base_unpriced), *after, *sorted(head_unpriced)])
     rows = []
-    for key in [*before, *(k for k in after if k not in before)]:
+    for key in keys:
         old, new = before.get(key), after.get(key)
         rows.append(
-            CostDelta(name, key[0], key[1], old.usd_per_month if old else None, new.usd_per_month if new else None)
+            CostDelta(
+                name,
+                key[0],
+                key[1],
+                old.usd_per_month if old else None,
+                new.usd_per_month if new else None,
+                spot=any(cost.workload.spot_share for cost in (old, new) if cost),
+                base_unpriced=key in base_unpriced,
+                head_unpriced=key in head_unpriced,
+            )
         )
     return rows, list(dict.fromkeys(base_problems + head_problems))

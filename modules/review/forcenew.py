@@ -2,9 +2,9 @@
 
 The one place for these lists. Source: the resource schemas of hashicorp/terraform-provider-aws
 (`ForceNew: true`), files named per type below; the bindings here pin AWS provider 6.25.0.
-Read in the provider source on 2026-11-28: aws_ecs_service, aws_cloudwatch_log_group and
-aws_security_group; the other entries follow the same provider's schemas but were not re-read
-here: re-check them when the provider is upgraded.
+Read in the provider source on 2026-11-28: aws_ecs_service, aws_cloudwatch_log_group,
+aws_security_group and aws_appautoscaling_scheduled_action; the other entries follow the same
+provider's schemas but were not re-read here: re-check them when the provider is upgraded.
 """
 
 from __future__ import annotations
@@ -30,6 +30,10 @@ FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {
     "aws_appautoscaling_target": (
         ("resource_id", "scalable_dimension", "service_namespace"),
         "internal/service/appautoscaling/target.go",
+    ),
+    "aws_appautoscaling_scheduled_action": (
+        ("name", "resource_id", "scalable_dimension", "service_namespace"),
+        "internal/service/appautoscaling/scheduled_action.go",
     ),
     "aws_appautoscaling_policy": (
         ("name", "resource_id", "scalable_dimension", "service_namespace"),
@@ -69,7 +73,7 @@ def is_meta(path: str) -> bool:
     return path.split(".", 1)[0] in META_ARGUMENTS
 
 
-def _matches(path: str, attribute: str) -> bool:
+def matches(path: str, attribute: str) -> bool:
     """`deployment_controller.type` matches a change at that path, below it, or of its block."""
     return path == attribute or path.startswith(f"{attribute}.") or attribute.startswith(f"{path}.")
 
@@ -79,6 +83,6 @@ def forcing(resource_type: str, paths: list[str]) -> list[str]:
     paths = [p for p in paths if not is_meta(p)]
     if resource_type in REVISIONED:
         kept = REVISIONED[resource_type]
-        return [p for p in paths if not any(_matches(p, k) for k in kept)]
+        return [p for p in paths if not any(matches(p, k) for k in kept)]
     attributes = FORCE_NEW.get(resource_type, ((), ""))[0]
-    return [p for p in paths if any(_matches(p, a) for a in attributes)]
+    return [p for p in paths if any(matches(p, a) for a in attributes)]

@@ -47,6 +47,19 @@ def parse_stack(name: str, data: dict[str, Any]) -> Stack:
     )
 
 
+def _shape_problem(data: Any) -> str | None:
+    """What makes `data` unlike a cdk.tf.json (None when it is shaped like one)."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    for key in ("terraform", "provider", "//", "resource"):
+        if not isinstance(data.get(key, {}), dict):
+            return f"`{key}` is not an object"
+    for rtype, by_name in data.get("resource", {}).items():
+        if not isinstance(by_name, dict) or not all(isinstance(body, dict) for body in by_name.values()):
+            return f"`resource.{rtype}` is not an object of resource bodies"
+    return None
+
+
 def read_output(directory: Path, option: str) -> dict[str, Stack]:
     """Every stack of a synth output by name; ConfigError naming `option` when it is not one."""
     stacks_dir = directory / "stacks"
@@ -70,8 +83,9 @@ def read_output(directory: Path, option: str) -> dict[str, Stack]:
         except (OSError, UnicodeDecodeError, ValueError) as err:
             problems.append(Problem(option, f"cannot read {file}: {err}"))
             continue
-        if not isinstance(data, dict):
-            problems.append(Problem(option, f"{file} is not a Terraform JSON object"))
+        shape = _shape_problem(data)
+        if shape:
+            problems.append(Problem(option, f"{file} is not a synthesized stack: {shape}"))
             continue
         stacks[file.parent.name] = parse_stack(file.parent.name, data)
     if problems:

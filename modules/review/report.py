@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from .changes import NO_OP, REPLACE, ResourceChange
+from .cost import PRICING
 from .diff import AFTER_APPLY
 from .owners import Owner
 from .review import Review
@@ -16,12 +17,18 @@ from .review import Review
 _CELL_LIMIT = 100
 
 
-def _money(value: Decimal | None) -> str:
+#: Shown for an amount that cannot be priced (no prices for the region and architecture).
+UNPRICED = "?"
+
+
+def _money(value: Decimal | None, unpriced: bool = False) -> str:
+    if unpriced:
+        return UNPRICED
     return "-" if value is None else f"{value:,.2f}"
 
 
-def _signed(value: Decimal) -> str:
-    return f"{'+' if value >= 0 else '-'}{abs(value):,.2f}"
+def _signed(value: Decimal | None) -> str:
+    return UNPRICED if value is None else f"{'+' if value >= 0 else '-'}{abs(value):,.2f}"
 
 
 def _variants(changes: list[ResourceChange]) -> list[tuple[str, Owner]]:
@@ -45,9 +52,11 @@ def summary(result: Review) -> str:
         if result.changes
         else "no resource changes"
     )
-    delta = result.total_head - result.total_base
+    if result.total_delta is None:
+        return f"{head}: {what}; cost change unknown (no prices for some variants: see the notes)."
     return (
-        f"{head}: {what}; cost {_signed(delta)} USD/month ({_money(result.total_base)} -> {_money(result.total_head)})."
+        f"{head}: {what}; cost {_signed(result.total_delta)} USD/month "
+        f"({_money(result.total_base)} -> {_money(result.total_head)})."
     )
 
 
@@ -103,20 +112,34 @@ def markdown(result: Review) -> str:
         lines += _table([c for c in result.changes if (c.stack, c.owner) == (stack, owner)])
         lines.append("")
     lines += [
-        "### Cost (USD per month, Fargate on-demand, built-in prices)",
+        "### Cost (USD per month, Fargate, built-in prices)",
         "",
         "| stack | pipeline | variant | base | head | delta |",
         "|---|---|---|---:|---:|---:|",
     ]
     lines += [
-        f"| {c.stack} | {c.pipeline} | {c.variant} | {_money(c.base)} | {_money(c.head)} | {_signed(c.delta)} |"
+        f"| {c.stack} | {c.pipeline} | {c.variant} | {_money(c.base, c.base_unpriced)} "
+        f"| {_money(c.head, c.head_unpriced)} | {_signed(c.delta)} |"
         for c in result.costs
     ]
-    total = result.total_head - result.total_base
-    lines.append(f"| **total** | | | {_money(result.total_base)} | {_money(result.total_head)} | {_signed(total)} |")
+    lines.append(
+        f"| **total** | | | {_money(result.total_base, not result.base_priced)} "
+        f"| {_money(result.total_head, not result.head_priced)} | {_signed(result.total_delta)} |"
+    )
     lines += ["", "Running all the time, 730 h a month (`python main.py cost` shows the prices and assumptions)."]
+    spot = [f"{c.stack} {c.pipeline}/{c.variant}" for c in result.costs if c.spot]
+    if spot:
+        lines.append(
+            f"Fargate Spot ({', '.join(spot)}): the FARGATE_SPOT share of tasks is priced "
+            f"{_percent(PRICING.spot_discount)} below on-demand, an assumption (the default pricing.spot_discount; "
+            "Spot has no list price)."
+        )
     lines += [f"- {note}" for note in result.notes]
     return "\n".join(lines) + "\n"
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:g}%"
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -147,6 +170,7 @@ def as_json(result: Review) -> str:
         "cost": {
             "currency": "USD",
             "period": "month",
+            "spot_discount": PRICING.spot_discount,
             "variants": [
                 {
                     "stack": c.stack,
@@ -155,13 +179,14 @@ def as_json(result: Review) -> str:
                     "base": _number(c.base),
                     "head": _number(c.head),
                     "delta": _number(c.delta),
+                    "spot": c.spot,
                 }
                 for c in result.costs
             ],
             "total": {
-                "base": _number(result.total_base),
-                "head": _number(result.total_head),
-                "delta": _number(result.total_head - result.total_base),
+                "base": _number(result.total_base) if result.base_priced else None,
+                "head": _number(result.total_head) if result.head_priced else None,
+                "delta": _number(result.total_delta),
             },
         },
         "stacks": {"added": result.stacks_added, "removed": result.stacks_removed},

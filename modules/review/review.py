@@ -33,6 +33,20 @@ class Review:
     def total_head(self) -> Decimal:
         return sum((c.head or Decimal(0) for c in self.costs), Decimal(0))
 
+    @property
+    def base_priced(self) -> bool:
+        """Every variant of base has prices (else its total is a lower bound)."""
+        return not any(c.base_unpriced for c in self.costs)
+
+    @property
+    def head_priced(self) -> bool:
+        return not any(c.head_unpriced for c in self.costs)
+
+    @property
+    def total_delta(self) -> Decimal | None:
+        """head - base in total; None when a variant of either side has no prices."""
+        return self.total_head - self.total_base if self.base_priced and self.head_priced else None
+
 
 def review(
     base: Mapping[str, Stack], head: Mapping[str, Stack], plans: Mapping[str, dict[str, Any]] | None = None
@@ -54,5 +68,10 @@ def review(
         rows, problems = cost.deltas(old, new)
         result.costs += rows
         result.notes += [f"{name}: cost incomplete: {p.path}: {p.message}" for p in problems]
+    result.notes += [
+        f"{name}: no longer synthesized, so no plan touches it: its resources keep running (and billing) until "
+        "`terraform destroy` runs in its last output; its deletes and dangers above are what that destroy does"
+        for name in result.stacks_removed
+    ]
     result.dangers.sort(key=lambda d: dangers.KINDS.index(d.kind))
     return result

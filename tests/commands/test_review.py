@@ -45,12 +45,19 @@ def test_bad_input_exits_2(outputs, tmp_path):
     not_output = run("review", "--base", str(tmp_path), "--head", str(bump))
     assert not_output.returncode == 2
     assert "--base: not a synthesized output: expected stacks/<stack>/cdk.tf.json inside" in not_output.stderr
+    assert not_output.stderr.splitlines()[0] == "error: python main.py review: 1 problem", "review never writes"
     bad_plan = tmp_path / "plan.json"
     bad_plan.write_text("{}")
+    state = tmp_path / "state.json"  # `terraform show -json` without a plan file: the state, no changes
+    state.write_text(json.dumps({"format_version": "1.0", "terraform_version": "1.10.5", "values": {}}))
+    mangled = tmp_path / "mangled.json"
+    mangled.write_text(json.dumps({"format_version": "1.2", "planned_values": {}, "resource_changes": [{}]}))
     for plan, message in [
         ("feature-pipelines", "use --plan STACK=FILE"),
         (f"prod={bad_plan}", "no stack 'prod' in --base or --head"),
         (f"feature-pipelines={bad_plan}", f"{bad_plan} is not the output of `terraform show -json PLANFILE`"),
+        (f"feature-pipelines={state}", f"{state} is not the output of `terraform show -json PLANFILE`"),
+        (f"feature-pipelines={mangled}", f"{mangled} is not the output of `terraform show -json PLANFILE`"),
     ]:
         result = run("review", "--base", str(base), "--head", str(bump), "--plan", plan)
         assert result.returncode == 2
@@ -61,8 +68,29 @@ def test_bad_input_exits_2(outputs, tmp_path):
 def test_a_plan_file_decides_the_actions(outputs, tmp_path):
     base, bump, _ = outputs
     plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": []}))
+    plan.write_text(json.dumps({"format_version": "1.2", "planned_values": {"root_module": {}}}))
     result = run("review", "--base", str(base), "--head", str(bump), "--plan", f"feature-pipelines={plan}")
     assert result.returncode == 0, result.stderr
     assert "**No dangers**: no resource changes;" in result.stdout
     assert "- feature-pipelines: actions from Terraform's plan" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ([], "not a JSON object"),
+        ({"resource": []}, "`resource` is not an object"),
+        ({"terraform": []}, "`terraform` is not an object"),
+        ({"resource": {"aws_ecs_service": {"x": "s"}}}, "`resource.aws_ecs_service` is not an object of resource"),
+        ({"resource": {"aws_ecs_service": []}}, "`resource.aws_ecs_service` is not an object of resource"),
+    ],
+)
+def test_a_stack_that_is_not_terraform_json_exits_2(outputs, tmp_path, body, why):
+    base, _, _ = outputs
+    stack = tmp_path / "stacks" / "s" / "cdk.tf.json"
+    stack.parent.mkdir(parents=True)
+    stack.write_text(json.dumps(body))
+    result = run("review", "--base", str(base), "--head", str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    assert f"--head: {stack} is not a synthesized stack: {why}" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""

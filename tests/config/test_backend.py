@@ -42,7 +42,7 @@ def test_templates():
         ({"type": "gcs"}, "backend.type", "'local', 's3' or 'cloud'"),
         ({"type": "s3"}, "backend.bucket", "required for type s3"),
         ({"type": "s3", "bucket": "Bad_Bucket"}, "backend.bucket", "does not match"),
-        ({"type": "s3", "bucket": "b-1", "key": "state.tfstate"}, "backend.key", "does not contain {stack}"),
+        ({"type": "s3", "bucket": "b-1", "key": "state.tfstate"}, "backend.key", "e.g. '{project}/{stack}.tfstate'"),
         ({"type": "s3", "bucket": "b-1", "key": "{env}/{stack}"}, "backend.key", "unknown placeholder {env}"),
         ({"type": "s3", "bucket": "b-1", "key": "{stack"}, "backend.key", "malformed template"),
         ({"type": "s3", "bucket": "b-1", "role_arn": "arn:aws:iam::1:role/x"}, "backend.role_arn", "not an IAM role"),
@@ -57,7 +57,12 @@ def test_templates():
             "backend.workspace",
             "not both",
         ),
-        ({"type": "cloud", "organization": "acme", "workspace": "fp"}, "backend.workspace", "does not contain {stack}"),
+        ({"type": "cloud", "organization": "acme", "workspace": "fp"}, "backend.workspace", "e.g. '{project}-{stack}'"),
+        (
+            {"type": "cloud", "organization": "acme", "workspace": "{project}/{stack}"},
+            "backend.workspace",
+            "only letters, digits, '-' and '_'",
+        ),
         (
             {"type": "cloud", "organization": "acme", "workspace_tags": ["fp", "ml"]},
             "backend.workspace_tags",

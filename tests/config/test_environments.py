@@ -192,3 +192,28 @@ def test_problems_of_every_environment_are_reported_together():
         "environments.dev.regoin",
         "environments.prd.pipelines.nope",
     ]
+
+
+def test_an_environment_in_another_region_keeps_its_state_in_the_configs_bucket():
+    data = with_environments(
+        dev={},
+        prd={"region": "us-east-1"},
+        sandbox={"region": "us-east-1", "backend": {"bucket": "sandbox-state"}},
+    )
+    data["backend"] = {"type": "s3", "bucket": "acme-state"}
+    stacks = by_stack(data)
+    assert stacks["prd"].region == "us-east-1"
+    assert (stacks["prd"].backend.bucket, stacks["prd"].backend.region) == ("acme-state", "ap-northeast-1")
+    assert stacks["dev"].backend.region == "ap-northeast-1"
+    assert stacks["sandbox"].backend.region is None, "its own bucket: the stack's region, as without environments"
+    data["backend"]["region"] = "eu-west-1"
+    assert {d.backend.region for d in by_stack(data).values()} == {"eu-west-1"}
+
+
+def test_a_bad_environment_name_is_reported_at_a_readable_path():
+    assert problems(with_environments(**{"": {}, "a.b": {}})) == [
+        "environments['']: invalid name; use lowercase letters, digits and '-', starting with a letter, "
+        "not ending with '-' (got '')",
+        "environments['a.b']: invalid name; use lowercase letters, digits and '-', starting with a letter, "
+        "not ending with '-' (got 'a.b')",
+    ]

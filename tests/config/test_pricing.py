@@ -18,7 +18,8 @@ def problems(pricing) -> list[str]:
 
 def test_defaults():
     pricing = load(default_data()).pricing
-    assert (pricing.spot_discount, pricing.currency, pricing.regions, pricing.usd_rates) == (0.7, "USD", {}, {})
+    assert (pricing.spot_discount, pricing.currency, pricing.regions) == (0.7, "USD", {})
+    assert pricing.usd_rates.rate("JPY") is None
 
 
 def test_negative_and_absurd_prices():
@@ -58,3 +59,9 @@ def test_bad_region_spot_discount_and_rates():
 def test_a_currency_without_its_rate():
     (found,) = problems({"currency": "JPY"})
     assert found.startswith("pricing: currency JPY needs its rate: set pricing.usd_rates.JPY")
+
+
+def test_a_rate_for_an_unknown_currency_is_one_problem():
+    assert problems({"currency": "JPY", "usd_rates": {"JPY": 149.2, "EUR": 0.9}}) == [
+        "pricing.usd_rates.EUR: unknown key Valid keys: JPY"
+    ]

@@ -55,6 +55,8 @@ def test_a_task_range_shows_both_ends():
     assert row[2] == "1-4"
     assert row[-2] == "106.11-424.45"
     assert render.records(costs)[0]["usd_per_month_max"] == 424.45
+    in_yen = render.records(costs, YEN)[0]
+    assert (in_yen["jpy_per_month"], in_yen["jpy_per_month_max"]) == (15_832, 63_328)
 
 
 def test_markdown():

@@ -21,7 +21,7 @@ def test_configured_currency_and_spot_are_stated():
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["fargate_spot_weight"] = 1
     costs = monthly(load(data))
     assert costs.per_variant["news-encoder_control"] == "6,711 JPY/month"
-    assert "(Fargate on-demand, Spot share 70% below (assumed: pricing.spot_discount));" in costs.line
+    assert "(Fargate on-demand; the Spot share 70% below it, assumed: pricing.spot_discount);" in costs.line
 
 
 def test_missing_prices_say_what_to_add():

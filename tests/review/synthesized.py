@@ -60,3 +60,19 @@ def ci_owned_treatment(data: dict[str, Any]) -> None:
 
 def spot_treatment(data: dict[str, Any]) -> None:
     variant(data, "treatment")["fargate_spot_weight"] = 3
+
+
+def scheduled_treatment(data: dict[str, Any]) -> None:
+    variant(data, "treatment")["autoscaling"] = {
+        "min": 1,
+        "max": 4,
+        "schedules": {"night": {"schedule": "cron(0 22 * * ? *)", "min": 0, "max": 0}},
+    }
+
+
+def renamed_cluster(data: dict[str, Any]) -> None:
+    data["cluster"]["name"] = "feature-pipelines-v2"
+
+
+def unpriced_region(data: dict[str, Any]) -> None:
+    data["region"] = "eu-west-1"

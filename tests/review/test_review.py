@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from modules.review import report
 from modules.review.outputs import read_output
 from modules.review.review import review
 from tests.review.synthesized import (
@@ -14,8 +15,12 @@ from tests.review.synthesized import (
     output,
     pipeline_environment,
     rename_treatment,
+    renamed_cluster,
     scaled_treatment,
+    scheduled_treatment,
     spot_treatment,
+    unpriced_region,
+    variant,
 )
 
 STACK = "feature-pipelines"
@@ -119,6 +124,9 @@ def test_stacks_are_reviewed_separately(root, tmp_path):
     assert {c.stack for c in result.changes} == {STACK, "dev"}
     assert {c.action for c in result.changes if c.stack == "dev"} == {"create"}
     assert result.dangers == [], "creating a new stack endangers nothing"
+    removed = review(head, base)
+    assert removed.stacks_removed == ["dev"]
+    assert any(note.startswith("dev: no longer synthesized, so no plan touches it") for note in removed.notes)
 
 
 def test_terraform_plan_decides_the_actions(root):
@@ -126,6 +134,7 @@ def test_terraform_plan_decides_the_actions(root):
     head = read_output(output(root, bump_treatment), "--head")
     plan = {
         "format_version": "1.2",
+        "planned_values": {"root_module": {}},
         "resource_changes": [
             {
                 "address": f"aws_ecs_task_definition.{TREATMENT}",
@@ -174,3 +183,53 @@ def test_spot_weight_change_is_an_in_place_update_the_provider_accepts(root):
     result = compare(root, spot_treatment)
     assert actions(result) == {f"aws_ecs_service.{TREATMENT}": "update"}
     assert result.dangers == []
+
+
+def test_the_spot_assumption_is_stated_with_the_cost(root):
+    result = compare(root, spot_treatment)
+    treatment = next(c for c in result.costs if c.variant == "treatment")
+    assert treatment.spot and treatment.head == Decimal("0.14536") * 730 * (1 - Decimal("0.75") * Decimal("0.7"))
+    text = report.markdown(result)
+    assert "on-demand, built-in prices" not in text, "the figures include the Spot discount"
+    assert (
+        "Fargate Spot (feature-pipelines news-encoder/treatment): the FARGATE_SPOT share of tasks is priced "
+        "70% below on-demand, an assumption" in text
+    )
+    assert "Fargate Spot" not in report.markdown(compare(root, bump_treatment)), "no Spot, no note"
+
+
+def test_a_replaced_cluster_replaces_everything_that_names_it(root):
+    result = compare(root, scheduled_treatment, renamed_cluster, base_mutations=(scheduled_treatment,))
+    scaling = {a: x for a, x in actions(result).items() if a.startswith("aws_appautoscaling_")}
+    assert scaling, "the treatment scales"
+    assert set(scaling.values()) == {"replace"}, scaling
+    assert actions(result)["aws_ecs_cluster.cluster"] == "replace"
+    assert actions(result)[f"aws_ecs_service.{TREATMENT}"] == "replace"
+
+
+def test_a_variant_without_prices_makes_the_cost_change_unknown_not_a_saving(root):
+    result = compare(root, unpriced_region)
+    assert {(c.variant, c.base is not None, c.head_unpriced, c.delta) for c in result.costs} == {
+        ("control", True, True, None),
+        ("treatment", True, True, None),
+    }
+    assert result.total_delta is None
+    text = report.markdown(result)
+    assert "cost change unknown (no prices for some variants: see the notes)" in text.splitlines()[2]
+    assert "-151.10" not in text
+    assert "| **total** | | | 151.10 | ? | ? |" in text
+    assert any("cost incomplete: pricing.regions.eu-west-1.x86_64" in note for note in result.notes)
+
+
+def test_what_lifecycle_ignore_changes_hides_from_terraform_is_no_change(root):
+    def more_tasks(data):
+        variant(data, "treatment")["autoscaling"]["min"] = 3
+
+    owned = (scaled_treatment, ci_owned_treatment)
+    result = compare(root, *owned, bump_treatment, more_tasks, base_mutations=owned)
+    assert actions(result) == {f"aws_appautoscaling_target.{TREATMENT}": "update"}, (
+        "CI owns the image and autoscaling the count: Terraform changes neither the task definition nor the service"
+    )
+    assert result.dangers == []
+    treatment = next(c for c in result.costs if c.variant == "treatment")
+    assert treatment.head == 3 * Decimal("0.14536") * 730, "the cost follows the new minimum"
