@@ -12,8 +12,11 @@ def add_state_backend(stack: cdk.TerraformStack, *, backend: BackendConfig, proj
 
     Behaviour:
 
-    - `local`: nothing is added, so cdktf's default applies: `terraform.<stack>.tfstate` in
-      the directory synth ran in (outside `cdktf.out`, which every synth replaces).
+    - `local`: `terraform.<stack>.tfstate` beside the output directory (with `cdktf.out` in
+      the project, the project root, where cdktf's own default puts it), written as a path
+      relative to the stack directory Terraform runs in (`<out>/stacks/<stack>`): cdktf's
+      default is an absolute path of the machine that synthesized, which would differ
+      between a laptop, CI's base and head checkouts, and every review.
     - `s3`: `encrypt` (default on), `kms_key_id`, `dynamodb_table`, `workspace_key_prefix`
       and `role_arn` (an `assume_role` block) as configured; `region` defaults to the
       stack's region (an environment's config pins it to the bucket's region:
@@ -23,7 +26,9 @@ def add_state_backend(stack: cdk.TerraformStack, *, backend: BackendConfig, proj
       name or by tags.
     """
     name = stack.node.id
-    if backend.type == "s3":
+    if backend.type == "local":
+        cdk.LocalBackend(stack, path=f"../../../terraform.{name}.tfstate")
+    elif backend.type == "s3":
         s3 = cdk.S3Backend(
             stack,
             bucket=backend.bucket,

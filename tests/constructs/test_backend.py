@@ -74,14 +74,16 @@ def test_cloud_backend_by_tags_on_terraform_enterprise():
     }
 
 
-def test_local_backend_is_cdktfs_own_file_per_stack_outside_the_output_directory(tmp_path):
-    """cdktf writes the absolute path in the directory the app process started in."""
+def test_local_backend_is_one_file_per_stack_beside_the_output_directory(tmp_path):
+    """Relative to the stack directory Terraform runs in; nothing of the synthesizing machine."""
     from modules.synth import synthesize
 
     (summary,) = synthesize([load(default_data())], tmp_path / "out")
-    path = Path(json.loads(summary.path.read_text())["terraform"]["backend"]["local"]["path"])
-    assert path.is_absolute() and path.name == "terraform.feature-pipelines.tfstate"
-    assert tmp_path not in path.parents
+    text = summary.path.read_text()
+    path = json.loads(text)["terraform"]["backend"]["local"]["path"]
+    assert path == "../../../terraform.feature-pipelines.tfstate"
+    assert (summary.path.parent / path).resolve() == tmp_path / "terraform.feature-pipelines.tfstate"
+    assert str(tmp_path) not in text and str(Path.cwd()) not in text
 
 
 def test_terraform_block_requires_terraform_and_pins_the_provider_by_its_full_source():
