@@ -100,11 +100,28 @@ def check_replaceable(outdir: Path) -> None:
 
 
 def _swap(staging: Path, outdir: Path) -> None:
-    """Replace `outdir` by `staging`: two renames, the old tree removed last."""
+    """Replace `outdir` by `staging`: two renames, the old tree removed last.
+
+    Terraform's working files in a stack directory (`.terraform/`, `.terraform.lock.hcl`,
+    left by `cdktf deploy` or `terraform init`) move into the new tree first, for the
+    stacks that still exist, as a plain cdktf synth would leave them in place.
+    """
     if outdir.exists():
+        _carry_terraform_files(outdir, staging)
         retired = staging.with_name(staging.name + ".old")
         outdir.rename(retired)
         staging.rename(outdir)
         shutil.rmtree(retired, ignore_errors=True)
     else:
         staging.rename(outdir)
+
+
+TERRAFORM_WORKING_FILES = (".terraform", ".terraform.lock.hcl")
+
+
+def _carry_terraform_files(old: Path, new: Path) -> None:
+    for new_stack in (new / "stacks").iterdir():
+        for name in TERRAFORM_WORKING_FILES:
+            previous = old / "stacks" / new_stack.name / name
+            if previous.exists() and not (new_stack / name).exists():
+                previous.rename(new_stack / name)

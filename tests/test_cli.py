@@ -118,3 +118,30 @@ def test_synth_replaces_an_empty_directory_and_an_earlier_output(tmp_path, capsy
     assert main(["synth", "--out", str(out)]) == 0
     assert (out / "manifest.json").is_file()
     assert "error" not in capsys.readouterr().err
+
+
+def test_resynth_keeps_terraform_working_files_of_stacks_that_remain(tmp_path):
+    """`cdktf deploy` leaves .terraform/ and the lock file in the stack directory."""
+    from modules.cli import main
+
+    out = tmp_path / "out"
+    assert main(["synth", "--out", str(out)]) == 0
+    stack = out / "stacks" / "feature-pipelines"
+    (stack / ".terraform" / "providers").mkdir(parents=True)
+    (stack / ".terraform.lock.hcl").write_text("# lock\n")
+    (stack / "stale.json").write_text("{}")
+    assert main(["synth", "--out", str(out)]) == 0
+    assert (stack / ".terraform" / "providers").is_dir()
+    assert (stack / ".terraform.lock.hcl").read_text() == "# lock\n"
+    assert not (stack / "stale.json").exists()
+
+
+def test_bare_main_synthesizes_the_default_config_into_cdktf_outdir(tmp_path):
+    """What `cdktf synth` runs: `python3 main.py` with CDKTF_OUTDIR set."""
+    env = {**os.environ, "CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py")], cwd=tmp_path, capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cdktf.out" / "stacks" / "feature-pipelines" / "cdk.tf.json").is_file()
+    assert "stack feature-pipelines: 1 pipeline, 2 variants" in result.stdout
