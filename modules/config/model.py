@@ -153,6 +153,7 @@ class ContainerSettings(_Strict):
     log_retention_days: Retention | None = None
     log_kms_key_arn: KmsKeyArn | None = None
     task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] | None = None
+    egress: Annotated[list[EgressRule], Field(max_length=50)] | None = None
     tags: Tags | None = None
     autoscaling: AutoscalingConfig | None = None
     image_owner: ImageOwner | None = None

@@ -46,6 +46,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "log_retention_days": 365,
         "log_kms_key_arn": None,  # CloudWatch Logs' own encryption
         "task_role_policy_arns": [],
+        "egress": None,  # network.egress
         "tags": {},
         "autoscaling": None,  # off: the service keeps desired_count tasks
         "image_owner": "terraform",  # the config pins the image
@@ -91,6 +92,7 @@ class VariantSpec:
     secrets_kms_key_arns: tuple[str, ...] = ()
     """Customer managed KMS keys the secrets are encrypted with (the execution role may decrypt)."""
     waivers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    egress: tuple[EgressRule, ...] | None = None  # None: the network's rules
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -286,6 +288,7 @@ def _spec(
         log_kms_key_arn=values["log_kms_key_arn"],
         secrets_kms_key_arns=tuple(values["secrets_kms_key_arns"]),
         waivers=MappingProxyType(dict(values["waivers"])),
+        egress=None if values["egress"] is None else tuple(values["egress"]),
         sources=MappingProxyType(sources),
     )
 

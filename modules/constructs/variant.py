@@ -35,7 +35,8 @@ class VariantService(Construct):
     - Execution role: pull from the one repository, write the one log group, read the
       variant's own secrets (see `documents.execution_role_policy`). Task role: no
       permissions unless `task_role_policy_arns` attaches managed policies.
-    - Security group: no ingress; egress only as configured (default HTTPS).
+    - Security group: no ingress; egress only as configured: the variant's own `egress`
+      rules when its config sets them, else `egress` (the network's; default HTTPS).
     - Task definition: Fargate, awsvpc, the spec's CPU, memory, architecture and ephemeral
       storage; one container with a read-only root filesystem and a writable /tmp volume.
     - Service: capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
@@ -132,7 +133,7 @@ class VariantService(Construct):
                     protocol=rule.protocol,
                     cidr_blocks=list(rule.cidr_blocks),
                 )
-                for rule in egress
+                for rule in (egress if spec.egress is None else spec.egress)
             ],
             tags=tags,
         )

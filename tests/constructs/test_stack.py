@@ -129,6 +129,28 @@ def test_security_group_has_no_ingress_and_https_egress(stack):
     assert egress["cidr_blocks"] == ["0.0.0.0/0"]
 
 
+def test_pipeline_egress_replaces_the_network_rules_for_its_variants_only():
+    """A Kafka consumer needs 9098 on top of HTTPS; other pipelines keep the network's rules."""
+    data = default_data()
+    msk = {"port": 9098, "cidr_blocks": ["10.0.0.0/16"], "description": "MSK IAM auth"}
+    https = {"port": 443, "description": "HTTPS"}
+    data["pipelines"]["news-encoder"]["egress"] = [https, msk]
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["egress"] = [https]
+    data["pipelines"]["other"] = {
+        "repository_arn": "arn:aws:ecr:ap-northeast-1:123456789012:repository/other",
+        "variants": {"control": {"image_tag": "1"}},
+    }
+    groups = synth(data)["resource"]["aws_security_group"]
+
+    def ports(address):
+        return [(rule["from_port"], rule["cidr_blocks"]) for rule in groups[address]["egress"]]
+
+    assert ports(CONTROL) == [(443, ["0.0.0.0/0"]), (9098, ["10.0.0.0/16"])]
+    assert ports("news-encoder_treatment") == [(443, ["0.0.0.0/0"])]
+    assert ports("other_control") == [(443, ["0.0.0.0/0"])]
+    assert groups["other_control"]["egress"][0]["description"] == "HTTPS: ECR, CloudWatch Logs, AWS APIs"
+
+
 def test_log_group_retention(stack):
     group = stack["resource"]["aws_cloudwatch_log_group"][CONTROL]
     assert group["name"] == "/ecs/streaming-feature-pipelines/news-encoder/control"
