@@ -109,3 +109,10 @@ def service_host(service: str, arn: str) -> str:
 def region_of(arn: str) -> str:
     """The region field of an ARN."""
     return arn.split(":")[3]
+
+
+def check_region(value: str) -> str:
+    """Return `value` when it is an AWS region name; ValueError otherwise."""
+    if not REGION.match(value):
+        raise ValueError("not an AWS region name such as ap-northeast-1 or us-east-1")
+    return value

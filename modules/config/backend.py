@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from . import arns
 from .errors import Problem
 
 PLACEHOLDERS = ("stack", "project")
@@ -93,20 +94,20 @@ Template = Annotated[str, StringConstraints(min_length=1, max_length=255), After
 class BackendConfig(BaseModel):
     """The `backend:` block. `type` picks the backend; each type uses only its own keys.
 
-    - `local` (default): state in `terraform.<stack>.tfstate` in the directory synth ran in
-      (cdktf's default local backend).
+    - `local` (default): state in `terraform.<stack>.tfstate` beside the output directory
+      (the project root for ./cdktf.out), written as a path relative to the stack directory.
     - `s3`: an existing bucket; `bucket` is required, `key` is a template with `{stack}`.
     - `cloud`: HCP Terraform / Terraform Enterprise; `organization` and one of `workspace`
       (a name template with `{stack}`) or `workspace_tags` (one of them with `{stack}`).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     type: Literal["local", "s3", "cloud"] = "local"
     # s3
     bucket: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")] | None = None
     key: StateKey = "{project}/{stack}.tfstate"
-    region: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$")] | None = None
+    region: Annotated[str, AfterValidator(arns.check_region)] | None = None
     encrypt: bool = True
     kms_key_id: Annotated[str, AfterValidator(_kms_key)] | None = None
     use_lockfile: bool = True

@@ -165,21 +165,21 @@ def _pipeline_problems(data: dict) -> list[Problem]:
     for name, raw in pipelines.items():
         if not isinstance(raw, dict) or not isinstance(raw.get("variants"), dict):
             continue
-        variants = {k: v for k, v in raw["variants"].items() if _valid(VariantConfig, v)}
-        if not variants or not _valid(PipelineConfig, {**raw, "variants": variants}):
+        variants = {k: v for k, v in raw["variants"].items() if _validated(VariantConfig, v)}
+        pipeline = _validated(PipelineConfig, {**raw, "variants": variants}) if variants else None
+        if not isinstance(pipeline, PipelineConfig):
             continue
-        pipeline = PipelineConfig.model_validate({**raw, "variants": variants})
         # Only the problems count here; the names derived from cluster and region are dropped.
         problems += resolve_pipeline(str(name), pipeline, cluster_name="cluster", region="us-east-1", tags={})[1]
     return problems
 
 
-def _valid(model: type[BaseModel], raw: object) -> bool:
+def _validated(model: type[BaseModel], raw: object) -> BaseModel | None:
+    """`raw` as a `model`, or None when it does not validate."""
     try:
-        model.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError:
-        return False
-    return True
+        return None
 
 
 def load_file(path: str | Path) -> list[Deployment]:

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from ..policy.catalog import RULES
-from . import arns, names
+from . import arns, fargate, names
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .pricing import PricingConfig
@@ -45,12 +45,6 @@ def _secret(value: str) -> str:
     return value
 
 
-def _region(value: str) -> str:
-    if not arns.REGION.match(value):
-        raise ValueError("not an AWS region name such as ap-northeast-1 or us-east-1")
-    return value
-
-
 def _retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS:
         raise ValueError(f"CloudWatch accepts {', '.join(map(str, LOG_RETENTION_DAYS))}")
@@ -73,7 +67,7 @@ def _cidr(value: str) -> str:
 
 Name = Annotated[str, AfterValidator(_name)]
 EnvName = Annotated[str, AfterValidator(_env_name)]
-Region = Annotated[str, AfterValidator(_region)]
+Region = Annotated[str, AfterValidator(arns.check_region)]
 RepositoryArn = Annotated[str, AfterValidator(_repository)]
 SecretArn = Annotated[str, AfterValidator(_secret)]
 PolicyArn = Annotated[str, AfterValidator(arns.check_policy_arn)]
@@ -130,7 +124,8 @@ class ContainerSettings(_Strict):
     """Settings a pipeline sets for all its variants and a variant may override.
 
     `None` means "not set here": a variant inherits its pipeline's value, a pipeline the
-    documented default. `environment` and `secrets` merge key by key.
+    documented default. `environment`, `secrets`, `tags` and `waivers` merge key by key
+    (`MERGED`); every other setting is replaced whole.
     """
 
     repository_arn: RepositoryArn | None = None
@@ -144,7 +139,9 @@ class ContainerSettings(_Strict):
     cpu: float | None = None
     memory: float | None = None
     architecture: Literal["x86_64", "arm64"] | None = None
-    ephemeral_storage: Annotated[int, Field(ge=21, le=200)] | None = None
+    ephemeral_storage: (
+        Annotated[int, Field(ge=fargate.EPHEMERAL_STORAGE_GIB[0], le=fargate.EPHEMERAL_STORAGE_GIB[1])] | None
+    ) = None
     user: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)?$")] | None = None
     stop_timeout: Annotated[int, Field(ge=2, le=120)] | None = None
     desired_count: Count | None = None

@@ -38,6 +38,14 @@ def check_name(name: str) -> str:
     return name
 
 
+def owned_by(name: str, stem: str) -> bool:
+    """Whether Terraform name `name` is one of the variant `stem`'s (`stem` or `stem_<suffix>`).
+
+    Unambiguous because pipeline and variant names cannot contain '_'.
+    """
+    return name == stem or name.startswith(f"{stem}_")
+
+
 def fit(name: str, limit: int) -> str:
     """`name` itself when it fits `limit`, else a stable shortening ending in a hash of it.
 

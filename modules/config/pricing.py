@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from . import arns
 
@@ -51,14 +51,8 @@ def _spot_discount(value: float) -> float:
     return value
 
 
-def _region(value: str) -> str:
-    if not arns.REGION.match(value):
-        raise ValueError("not an AWS region name such as ap-northeast-1 or us-east-1")
-    return value
-
-
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class FargateRates(_Strict):
@@ -70,7 +64,7 @@ class FargateRates(_Strict):
         float, _within(0, 0.01, "USD price per GB-hour of ephemeral storage (about 0.0001 in 2026)")
     ]
     source: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    read_on: datetime.date
+    read_on: Annotated[datetime.date, Field(strict=False)]  # YAML dates and "2026-11-28" alike
 
 
 class RegionRates(_Strict):
@@ -93,7 +87,7 @@ class UsdRates(_Strict):
 class PricingConfig(_Strict):
     """How the cost report prices the config (see README, "Cost")."""
 
-    regions: dict[Annotated[str, AfterValidator(_region)], RegionRates] = {}
+    regions: dict[Annotated[str, AfterValidator(arns.check_region)], RegionRates] = {}
     spot_discount: Annotated[float, AfterValidator(_spot_discount)] = 0.7
     currency: Literal["USD", "JPY"] = "USD"
     usd_rates: UsdRates = UsdRates()

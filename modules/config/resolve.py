@@ -1,14 +1,14 @@
 """Resolve a validated Config into one flat, fully merged spec per variant.
 
 A variant inherits every setting of its pipeline and may override any of them;
-`environment`, `secrets` and `tags` merge key by key. Cross-field rules (Fargate sizes,
+`environment`, `secrets`, `tags` and `waivers` merge key by key (`model.MERGED`). Cross-field rules (Fargate sizes,
 image reference, capacity weights) are checked here, after merging, and reported at the
 path where the offending value was written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -92,7 +92,8 @@ class VariantSpec:
     secrets_kms_key_arns: tuple[str, ...] = ()
     """Customer managed KMS keys the secrets are encrypted with (the execution role may decrypt)."""
     waivers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    egress: tuple[EgressRule, ...] | None = None  # None: the network's rules
+    egress: tuple[EgressRule, ...] = ()
+    """Outbound rules of the variant's security group: its own `egress`, else the network's."""
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -122,7 +123,6 @@ class Deployment:
     container_insights: str
     vpc_id: str
     subnet_ids: tuple[str, ...]
-    egress: tuple[EgressRule, ...]
     tags: Mapping[str, str]
     variants: tuple[VariantSpec, ...] = field(default=())
     environment: str | None = None
@@ -180,15 +180,26 @@ def _image_problems(
 
 
 def resolve_pipeline(
-    name: str, pipeline: PipelineConfig, *, cluster_name: str, region: str, tags: Mapping[str, str]
+    name: str,
+    pipeline: PipelineConfig,
+    *,
+    cluster_name: str,
+    region: str,
+    tags: Mapping[str, str],
+    network_egress: Sequence[EgressRule] = (),
 ) -> tuple[list[VariantSpec], list[Problem]]:
-    """Merge each variant of one pipeline and check the cross-field rules."""
+    """Merge each variant of one pipeline and check the cross-field rules.
+
+    `egress` left unset on the variant and its pipeline falls back to `network_egress`.
+    """
     problems: list[Problem] = []
     specs: list[VariantSpec] = []
     for variant_name, variant in pipeline.variants.items():
         paths = {"pipeline": f"pipelines.{name}", "variant": f"pipelines.{name}.variants.{variant_name}"}
         paths["default"] = paths["pipeline"]
         values, origin = _merge(pipeline, variant)
+        if values["egress"] is None:
+            values["egress"] = network_egress
         image, found = _image_problems(pipeline, variant, paths)
         if values["repository_arn"] is None:
             found.append(
@@ -288,7 +299,7 @@ def _spec(
         log_kms_key_arn=values["log_kms_key_arn"],
         secrets_kms_key_arns=tuple(values["secrets_kms_key_arns"]),
         waivers=MappingProxyType(dict(values["waivers"])),
-        egress=None if values["egress"] is None else tuple(values["egress"]),
+        egress=tuple(values["egress"]),
         sources=MappingProxyType(sources),
     )
 
@@ -302,7 +313,12 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
     specs: list[VariantSpec] = []
     for name, pipeline in config.pipelines.items():
         found_specs, found = resolve_pipeline(
-            name, pipeline, cluster_name=config.cluster.name, region=config.region, tags=config.tags
+            name,
+            pipeline,
+            cluster_name=config.cluster.name,
+            region=config.region,
+            tags=config.tags,
+            network_egress=config.network.egress,
         )
         specs += found_specs
         problems += found
@@ -315,7 +331,6 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         container_insights=config.cluster.container_insights,
         vpc_id=config.network.vpc_id,
         subnet_ids=tuple(config.network.subnet_ids),
-        egress=tuple(config.network.egress),
         tags=MappingProxyType(dict(config.tags)),
         variants=tuple(specs),
         environment=environment,

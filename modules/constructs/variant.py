@@ -10,7 +10,6 @@ from constructs import Construct
 
 from .. import cdk, documents
 from ..config.fargate import cpu_units, memory_mib
-from ..config.model import EgressRule
 from ..config.resolve import VariantSpec
 from .address import Address, pin
 
@@ -35,8 +34,8 @@ class VariantService(Construct):
     - Execution role: pull from the one repository, write the one log group, read the
       variant's own secrets (see `documents.execution_role_policy`). Task role: no
       permissions unless `task_role_policy_arns` attaches managed policies.
-    - Security group: no ingress; egress only as configured: the variant's own `egress`
-      rules when its config sets them, else `egress` (the network's; default HTTPS).
+    - Security group: no ingress; egress only as the spec says (its own `egress` rules, else
+      the network's; default HTTPS).
     - Task definition: Fargate, awsvpc, the spec's CPU, memory, architecture and ephemeral
       storage; one container with a read-only root filesystem and a writable /tmp volume.
     - Service: capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
@@ -63,7 +62,6 @@ class VariantService(Construct):
         cluster_arn: str,
         vpc_id: str,
         subnet_ids: Sequence[str],
-        egress: Sequence[EgressRule],
     ) -> None:
         super().__init__(scope, id)
         tags = dict(spec.tags)
@@ -133,7 +131,7 @@ class VariantService(Construct):
                     protocol=rule.protocol,
                     cidr_blocks=list(rule.cidr_blocks),
                 )
-                for rule in (egress if spec.egress is None else spec.egress)
+                for rule in spec.egress
             ],
             tags=tags,
         )
