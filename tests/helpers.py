@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from modules.config import Deployment, load_text
+from modules.config.names import owned_by
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "pipelines.yaml"
@@ -81,6 +82,6 @@ def resources_of(stack: dict[str, Any], stem: str) -> dict[str, Any]:
     found = {}
     for rtype, by_name in stack.get("resource", {}).items():
         for name, body in by_name.items():
-            if name == stem or name.startswith(f"{stem}_"):
+            if owned_by(name, stem):
                 found[f"{rtype}.{name}"] = body
     return found

@@ -4,7 +4,7 @@ Per task-hour: vCPU x price per vCPU-hour + GiB x price per GB-hour + GiB of eph
 above the free 20 x price per storage GB-hour. Per variant-hour: tasks x that, less the Spot
 share (FARGATE_SPOT weight / all weights) x the assumed Spot discount. Month = 730 h, year =
 8,760 h. A `Workload` is read either from a resolved config (`workload_of`) or from synthesized
-Terraform JSON (`modules.cost.synthesized`), so a review can price two outputs without configs.
+Terraform JSON (`modules.review.cost.workloads`), so a review can price two outputs without configs.
 """
 
 from __future__ import annotations
@@ -133,10 +133,14 @@ def price(workloads: Iterable[Workload], pricing: PricingConfig) -> tuple[list[V
     return costs, problems
 
 
+def workloads_of(deployment: Deployment) -> list[Workload]:
+    """What each variant of `deployment` runs, in its stack and region."""
+    return [workload_of(spec, stack=deployment.stack, region=deployment.region) for spec in deployment.variants]
+
+
 def price_deployment(deployment: Deployment) -> list[VariantCost]:
     """Every variant's cost with the config's own pricing; ConfigError when prices are missing."""
-    workloads = [workload_of(s, stack=deployment.stack, region=deployment.region) for s in deployment.variants]
-    costs, problems = price(workloads, deployment.pricing)
+    costs, problems = price(workloads_of(deployment), deployment.pricing)
     if problems:
         raise ConfigError(problems)
     return costs

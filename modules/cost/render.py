@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from .currency import USD, Currency
 from .model import VariantCost
-from .prices import FREE_STORAGE_GIB, HOURS_PER_MONTH, SPOT_SOURCE, Rates
+from .prices import FREE_STORAGE_GIB, HOURS_PER_MONTH, HOURS_PER_YEAR, SPOT_SOURCE, Rates
 
 FORMULA = (
     "tasks x (vCPU x price per vCPU-hour + GiB x price per GB-hour"
@@ -116,7 +116,7 @@ def _price_line(region: str, architecture: str, rates: Rates) -> str:
 
 def notes(costs: Sequence[VariantCost], currency: Currency) -> list[str]:
     """The formula, every price used with its source, and every assumption."""
-    lines = [f"Formula: {FORMULA}; {HOURS_PER_MONTH} h a month, 8,760 h a year."]
+    lines = [f"Formula: {FORMULA}; {HOURS_PER_MONTH} h a month, {HOURS_PER_YEAR:,} h a year."]
     lines.append("Prices, USD per hour, Linux on-demand:")
     seen: dict[tuple[str, str], Rates] = {}
     for cost in costs:

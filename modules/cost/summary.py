@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from ..config.resolve import Deployment
 from .currency import currency_for
-from .model import price, workload_of
+from .model import price, workloads_of
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,7 @@ class StackCost:
 def monthly(deployment: Deployment) -> StackCost:
     """The summary's cost figures of one stack, in the config's currency."""
     currency = currency_for(None, None, deployment.pricing)
-    workloads = [workload_of(s, stack=deployment.stack, region=deployment.region) for s in deployment.variants]
-    costs, problems = price(workloads, deployment.pricing)
+    costs, problems = price(workloads_of(deployment), deployment.pricing)
     if problems:
         return StackCost(line="cost: unknown; " + "; ".join(f"{p.path}: {p.message}" for p in problems))
     per_variant = {}

@@ -58,10 +58,15 @@ class Report:
     unused: tuple[Waiver, ...]
 
 
+def variant_label(spec: VariantSpec, stack_name: str = "") -> str:
+    """`news-encoder/control`, or `prd:news-encoder/control` when stacks must be told apart."""
+    return f"{stack_name}:" * bool(stack_name) + f"{spec.pipeline}/{spec.variant}"
+
+
 def check_variant(spec: VariantSpec, stack: Mapping[str, Any], *, stack_name: str = "") -> list[Finding]:
     """Every rule over one variant's synthesized resources, waivers not applied."""
     view = view_of(stack, spec.address)
-    label = f"{stack_name}:" * bool(stack_name) + f"{spec.pipeline}/{spec.variant}"
+    label = variant_label(spec, stack_name)
     return [
         Finding(rule, label, spec.source(violation.key), violation.message, stack_name)
         for rule, check in CHECKS.items()
@@ -78,8 +83,9 @@ def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bo
     applied: list[Waiver] = []
     unused: list[Waiver] = []
     for spec in deployment.variants:
-        found = check_variant(spec, stack, stack_name=deployment.stack if qualify else "")
-        label = f"{deployment.stack}:" * qualify + f"{spec.pipeline}/{spec.variant}"
+        stack_name = deployment.stack if qualify else ""
+        found = check_variant(spec, stack, stack_name=stack_name)
+        label = variant_label(spec, stack_name)
         for rule, reason in spec.waivers.items():
             waiver = Waiver(rule, label, spec.source(f"waivers.{rule}"), reason)
             (applied if any(f.rule == rule for f in found) else unused).append(waiver)
@@ -107,11 +113,7 @@ def check_outdir(outdir: Path, deployments: Sequence[Deployment]) -> Report:
 def enforce(report: Report) -> Report:
     """`report` when nothing is left after waivers; ConfigError with one line per finding otherwise."""
     if report.findings:
-        problems: list[Problem] = []
-        for finding in report.findings:
-            if finding.problem() not in problems:
-                problems.append(finding.problem())
-        raise ConfigError(problems)
+        raise ConfigError(list(dict.fromkeys(finding.problem() for finding in report.findings)))
     return report
 
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..config.names import owned_by
+
 Document = dict[str, Any]
 
 #: Resource types holding ingress rules outside the security group itself.
@@ -35,7 +37,7 @@ class VariantView:
 def _owned(stack: Mapping[str, Any], rtype: str, stem: str) -> list[tuple[str, Document]]:
     """(Terraform name, body) of the `rtype` resources named `stem` or `stem_*`."""
     by_name = stack.get("resource", {}).get(rtype, {})
-    return [(name, body) for name, body in sorted(by_name.items()) if name == stem or name.startswith(f"{stem}_")]
+    return [(name, body) for name, body in sorted(by_name.items()) if owned_by(name, stem)]
 
 
 def _bodies(stack: Mapping[str, Any], rtype: str, stem: str) -> tuple[Document, ...]:
@@ -52,7 +54,7 @@ def view_of(stack: Mapping[str, Any], stem: str) -> VariantView:
     ingress: list[Document] = []
     for rtype in INGRESS_RULE_TYPES:
         for name, body in sorted(stack.get("resource", {}).get(rtype, {}).items()):
-            if name == stem or name.startswith(f"{stem}_") or body.get("security_group_id") in group_refs:
+            if owned_by(name, stem) or body.get("security_group_id") in group_refs:
                 ingress.append(body)
     task_definitions = _bodies(stack, "aws_ecs_task_definition", stem)
     policies = [

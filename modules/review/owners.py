@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..config.names import owned_by
+
 
 @dataclass(frozen=True, order=True)
 class Owner:
@@ -48,7 +50,7 @@ def owner_of(address: str, body: dict[str, Any], variants: set[Owner]) -> Owner:
         return Owner(tags["pipeline"], tags["variant"])
     name = address.split(".", 1)[1]
     for candidate in sorted(variants, key=lambda o: -len(o.stem)):
-        if name == candidate.stem or name.startswith(f"{candidate.stem}_"):
+        if owned_by(name, candidate.stem):
             return candidate
     if isinstance(tags, dict) and "pipeline" in tags:
         return Owner(tags["pipeline"])

@@ -8,6 +8,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from ..cost.prices import HOURS_PER_MONTH
 from .changes import NO_OP, REPLACE, ResourceChange
 from .cost import PRICING
 from .diff import AFTER_APPLY
@@ -126,7 +127,10 @@ def markdown(result: Review) -> str:
         f"| **total** | | | {_money(result.total_base, not result.base_priced)} "
         f"| {_money(result.total_head, not result.head_priced)} | {_signed(result.total_delta)} |"
     )
-    lines += ["", "Running all the time, 730 h a month (`python main.py cost` shows the prices and assumptions)."]
+    lines += [
+        "",
+        f"Running all the time, {HOURS_PER_MONTH} h a month (`python main.py cost` shows the prices and assumptions).",
+    ]
     spot = [f"{c.stack} {c.pipeline}/{c.variant}" for c in result.costs if c.spot]
     if spot:
         lines.append(
