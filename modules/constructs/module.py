@@ -49,7 +49,7 @@ class PipelinesModule(cdk.TerraformStack):
         )
         region = cdk.DataAwsRegion(self, "current").region
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
-        declare_outputs(self, deployment, self)
+        declare_outputs(self, deployment)
 
 
 def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from constructs import Construct
 
@@ -14,6 +14,9 @@ from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
 from .variant import VariantService
+
+if TYPE_CHECKING:
+    from .module import PipelinesModule
 
 MANAGED_BY = "streaming-feature-pipelines"
 
@@ -45,15 +48,18 @@ class PipelinesStack(cdk.TerraformStack):
         pin_versions(self, provider)
         add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
         self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
-        declare_outputs(self, deployment, self)
-        for spec in deployment.variants:
+        declare_outputs(self, deployment)
+        if deployment.variants:  # one jsii call for all variants' fingerprints
             self.add_override(
-                f"//.{METADATA_KEY}.{spec.address}",
-                variant_metadata(spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config),
+                f"//.{METADATA_KEY}",
+                {
+                    spec.address: variant_metadata(spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config)
+                    for spec in deployment.variants
+                },
             )
 
 
-def declare_outputs(scope: Construct, deployment: Deployment, root: Any) -> None:
+def declare_outputs(root: PipelinesStack | PipelinesModule, deployment: Deployment) -> None:
     """The outputs of `module_interface.outputs`, read from `root`'s `cluster` and `variants`.
 
     The stack and the exported module declare the same outputs under the same names. Each
@@ -63,7 +69,7 @@ def declare_outputs(scope: Construct, deployment: Deployment, root: Any) -> None
         owner = root.cluster if output.variant is None else root.variants[output.variant]
         resource, attribute = output.attribute.split(".")
         cdk.TerraformOutput(
-            scope,
+            root,
             output.name,
             value=owner.addresses[resource].ref(attribute),
             description=output.description,
@@ -90,7 +96,6 @@ def add_workloads(
             cluster_arn=cluster.arn,
             vpc_id=deployment.vpc_id,
             subnet_ids=deployment.subnet_ids,
-            egress=deployment.egress,
         )
         variants[spec.address] = variant
         if spec.autoscaling:
