@@ -18,9 +18,15 @@ OUT ?= cdktf.out
 
 setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Runtime packages only: what synth, validate and the cdktf CLI need.
+$(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# Plus tests, lint and benchmark tools.
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -34,10 +40,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-synth: $(VENV)/.installed node_modules/.installed
+synth: $(VENV)/.runtime node_modules/.installed
 	$(PY) main.py synth --config $(CONFIG) --out $(OUT)
 
-validate: $(VENV)/.installed
+validate: $(VENV)/.runtime
 	$(PY) main.py validate --config $(CONFIG)
 
 # checkov over everything synthesized into $(OUT), skips from checkov-skips.yaml.
@@ -45,14 +51,14 @@ scan: synth $(CHECKOV_VENV)/.installed
 	$(PY) -m modules.policy.checkov $(OUT)
 
 # The same synth through the cdktf CLI (runs `python3 main.py` as cdktf.json says).
-cdktf-synth: $(VENV)/.installed node_modules/.installed
+cdktf-synth: $(VENV)/.runtime node_modules/.installed
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx cdktf synth
 
 test: setup
 	$(PY) -m pytest
 
 # Our synth against the straightforward cdktf app, then the growth curve (a few minutes).
-bench: setup
+bench: $(VENV)/.installed node_modules/.installed
 	$(PY) benchmarks/bench.py
 
 lint: $(VENV)/.installed

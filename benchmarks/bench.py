@@ -28,11 +28,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from configs import VARIANTS, write
+from configs import DEFAULT_CONFIG, ROOT, VARIANTS, write
 from measure import Run, measure
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = ROOT / "pipelines.yaml"
 GROWTH = (1, 10, 50)
 GOAL_WALL, GOAL_MEMORY, GOAL_GROWTH = 0.2, 0.5, 3.0
 

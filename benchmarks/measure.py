@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -60,16 +61,18 @@ def _hwm_kib(pid: int) -> int | None:
 def measure(command: Sequence[str], *, cwd: Path, env: Mapping[str, str] | None = None) -> Run:
     """Run `command` to completion (it must exit 0); its wall time and tree peak memory."""
     peaks: dict[int, int] = {}
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    while process.poll() is None:
-        for pid in _tree(process.pid):
-            kib = _hwm_kib(pid)
-            if kib is not None:
-                peaks[pid] = max(kib, peaks.get(pid, 0))
-        time.sleep(_INTERVAL)
-    seconds = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
+    with tempfile.TemporaryFile() as captured:  # a file, not a pipe: a chatty child never blocks on it
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=captured)
+        while process.poll() is None:
+            for pid in _tree(process.pid):
+                kib = _hwm_kib(pid)
+                if kib is not None:
+                    peaks[pid] = max(kib, peaks.get(pid, 0))
+            time.sleep(_INTERVAL)
+        seconds = time.perf_counter() - start
+        captured.seek(0)
+        stderr = captured.read().decode(errors="replace")
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} exited {process.returncode}:\n{stderr}")
     return Run(seconds=seconds, peak_mib=sum(peaks.values()) / 1024, processes=len(peaks))
