@@ -207,7 +207,8 @@ def test_output_is_byte_identical_to_the_straightforward_app(tmp_path: Path) -> 
     for name, app in (("plain", ROOT / "benchmarks" / "straightforward_app.py"), ("ours", ROOT / "main.py")):
         outputs[name] = tmp_path / name
         command = [sys.executable, str(app), "synth", "--out", str(outputs[name])]
-        subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, f"{name}: {result.stderr}"
     plain, ours = outputs["plain"], outputs["ours"]
     files = sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
