@@ -8,7 +8,10 @@ Importing the provider package the ordinary way is slow (about 10 s and 600 MiB)
 all 2,212 resource submodules, and the node kernel requires all of their JavaScript. The
 provider imports below sit in `only_imported_submodules(...)` (modules/provider_assembly.py):
 Python imports only these submodules, and the kernel loads a cached copy of the provider's
-assembly trimmed to their types. The classes are the provider's own, typed and checked.
+assembly trimmed to their types. The classes are the provider's own, typed and checked;
+their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper).
+`Construct` is re-exported here too: importing it first would start the kernel before
+`JSII_NODE` is chosen.
 
 To add a provider class, add one import inside the `with` block (and its name to `__all__`).
 A provider submodule imported anywhere else after this module raises ImportError.
@@ -26,7 +29,12 @@ BUNDLED_NODE = Path(__file__).resolve().parent.parent / "node_modules" / "node-l
 if BUNDLED_NODE.is_file():
     os.environ.setdefault("JSII_NODE", str(BUNDLED_NODE))
 
-from cdktf import (  # noqa: E402 - after JSII_NODE: importing cdktf starts the jsii kernel
+from .kernel_channel import use_direct_channel  # noqa: E402
+
+use_direct_channel()
+
+import cdktf  # noqa: E402 - after JSII_NODE and the channel: importing cdktf (or constructs) starts the kernel
+from cdktf import (  # noqa: E402
     App,
     CloudBackend,
     Fn,
@@ -44,8 +52,12 @@ from cdktf import (  # noqa: E402 - after JSII_NODE: importing cdktf starts the 
     Testing,
     Token,
 )
+from constructs import Construct  # noqa: E402
 
 from .provider_assembly import only_imported_submodules  # noqa: E402
+from .type_checks import speed_up  # noqa: E402
+
+speed_up([cdktf])
 
 PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
 
@@ -114,6 +126,7 @@ __all__ = [
     "AwsProviderDefaultTags",
     "CloudBackend",
     "CloudwatchLogGroup",
+    "Construct",
     "DataAwsRegion",
     "EcsCluster",
     "EcsClusterCapacityProviders",

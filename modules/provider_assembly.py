@@ -25,15 +25,11 @@ a provider or jsii upgrade that breaks the mechanism fails loudly instead of sil
 back to the slow load. Importing another provider submodule after the block raises
 ImportError (its types are not in the kernel).
 
-The generated classes check every argument with typeguard against hints they recompute with
-`typing.get_type_hints(<stub>)` on every call (a quarter of the Python CPU of a 50 x 4 synth);
-`memoize_type_hints()` gives those modules a `typing` whose `get_type_hints` remembers each
-stub's hints. The same checks run, against the same hints.
+The imported submodules' argument checks are made cheaper, not skipped (`type_checks.speed_up`).
 """
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import importlib
@@ -48,11 +44,12 @@ import sys
 import tarfile
 import tempfile
 import types
-import typing
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from .type_checks import speed_up
 
 #: Bump when the trimmed tarball's content changes for the same inputs (invalidates caches).
 FORMAT = 1
@@ -262,34 +259,6 @@ def jsii_namespaces(modules: Iterable[types.ModuleType]) -> dict[str, str]:
     return found
 
 
-@functools.cache
-def _hints_of(stub: object) -> dict[str, object]:
-    return typing.get_type_hints(stub)
-
-
-def _memo_get_type_hints(obj: object, *args: object, **kwargs: object) -> dict[str, object]:
-    """`typing.get_type_hints`, remembered per object when called with the object only."""
-    return typing.get_type_hints(obj, *args, **kwargs) if args or kwargs else _hints_of(obj)
-
-
-def memoize_type_hints(modules: Iterable[types.ModuleType]) -> None:
-    """Let each generated provider module's `typing.get_type_hints(stub)` reuse earlier results."""
-    memo_typing = types.ModuleType("typing", "typing, with get_type_hints remembered per stub")
-    memo_typing.__dict__.update({k: v for k, v in vars(typing).items() if not k.startswith("__")})
-    memo_typing.get_type_hints = _memo_get_type_hints
-    for module in modules:
-        namespace = _module_globals(module)
-        if namespace.get("typing") is not typing:
-            raise ProviderAssemblyError(f"{module.__name__} no longer imports `typing` as a module global")
-        namespace["typing"] = memo_typing
-
-
-def _module_globals(module: types.ModuleType) -> dict[str, object]:
-    """The globals the module's functions run with (publication hides them behind a proxy)."""
-    private = getattr(module, "_private", module)
-    return vars(private)
-
-
 class _LateImportGuard(importlib.abc.MetaPathFinder):
     """Refuses provider submodules imported after the kernel was given the trimmed assembly."""
 
@@ -351,6 +320,6 @@ def only_imported_submodules(package: str) -> Iterator[None]:
         )
     for module in imported:
         module.__jsii_assembly__ = real.__jsii_assembly__
-    memoize_type_hints(imported)
+    speed_up(imported)
     LOADED[package] = trimmed
     sys.meta_path.insert(0, _LateImportGuard(package))

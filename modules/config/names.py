@@ -46,6 +46,15 @@ def owned_by(name: str, stem: str) -> bool:
     return name == stem or name.startswith(f"{stem}_")
 
 
+def variant_stem(name: str) -> str:
+    """The variant stem a Terraform name would belong to: its first two `_`-separated parts.
+
+    For a variant stem `<pipeline>_<variant>`, `variant_stem(name) == stem` exactly when
+    `owned_by(name, stem)` (pipeline and variant names cannot contain '_').
+    """
+    return "_".join(name.split("_", 2)[:2])
+
+
 def fit(name: str, limit: int) -> str:
     """`name` itself when it fits `limit`, else a stable shortening ending in a hash of it.
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from constructs import Construct
-
 from .. import cdk
+from ..cdk import Construct
 from ..config.autoscaling import AutoscalingConfig, Backlog
 from ..config.names import fit
 from ..config.resolve import VariantSpec

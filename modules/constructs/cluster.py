@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from constructs import Construct
-
 from .. import cdk
+from ..cdk import Construct
 from .address import pin
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from constructs import Construct
-
 from .. import cdk
+from ..cdk import Construct
 from ..config.resolve import Deployment, VariantSpec
 from ..module_interface import (
     Variable,

@@ -6,9 +6,8 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from constructs import Construct
-
 from .. import cdk, documents
+from ..cdk import Construct
 from ..config.fargate import cpu_units, memory_mib
 from ..config.resolve import VariantSpec
 from .address import Address, pin

@@ -15,7 +15,7 @@ from typing import Any
 from ..config.errors import ConfigError, Problem
 from ..config.resolve import Deployment, VariantSpec
 from .rules import CHECKS
-from .view import view_of
+from .view import VariantView, views_of
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,8 @@ def variant_label(spec: VariantSpec, stack_name: str = "") -> str:
     return f"{stack_name}:" * bool(stack_name) + f"{spec.pipeline}/{spec.variant}"
 
 
-def check_variant(spec: VariantSpec, stack: Mapping[str, Any], *, stack_name: str = "") -> list[Finding]:
-    """Every rule over one variant's synthesized resources, waivers not applied."""
-    view = view_of(stack, spec.address)
+def check_variant(spec: VariantSpec, view: VariantView, *, stack_name: str = "") -> list[Finding]:
+    """Every rule over one variant's synthesized resources (its `view`), waivers not applied."""
     label = variant_label(spec, stack_name)
     return [
         Finding(rule, label, spec.source(violation.key), violation.message, stack_name)
@@ -82,9 +81,10 @@ def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bo
     findings: list[Finding] = []
     applied: list[Waiver] = []
     unused: list[Waiver] = []
+    views = views_of(stack, (spec.address for spec in deployment.variants))
     for spec in deployment.variants:
         stack_name = deployment.stack if qualify else ""
-        found = check_variant(spec, stack, stack_name=stack_name)
+        found = check_variant(spec, views[spec.address], stack_name=stack_name)
         label = variant_label(spec, stack_name)
         for rule, reason in spec.waivers.items():
             waiver = Waiver(rule, label, spec.source(f"waivers.{rule}"), reason)

@@ -7,11 +7,12 @@ decoded here, so the rules see exactly what Terraform will send to AWS.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..config.names import owned_by
+from ..config.names import variant_stem
 
 Document = dict[str, Any]
 
@@ -34,41 +35,50 @@ class VariantView:
     """Managed policies attached to the variant's roles."""
 
 
-def _owned(stack: Mapping[str, Any], rtype: str, stem: str) -> list[tuple[str, Document]]:
-    """(Terraform name, body) of the `rtype` resources named `stem` or `stem_*`."""
-    by_name = stack.get("resource", {}).get(rtype, {})
-    return [(name, body) for name, body in sorted(by_name.items()) if owned_by(name, stem)]
+def views_of(stack: Mapping[str, Any], stems: Iterable[str]) -> dict[str, VariantView]:
+    """The view of each variant whose Terraform names are one of `stems`, in one pass over the stack.
 
-
-def _bodies(stack: Mapping[str, Any], rtype: str, stem: str) -> tuple[Document, ...]:
-    return tuple(body for _, body in _owned(stack, rtype, stem))
+    A resource belongs to the variant its name starts with (`owned_by`). Ingress rules count
+    when they are the variant's own resources or reference one of its security groups from
+    anywhere in the stack.
+    """
+    resources = stack.get("resource", {})
+    owned: dict[str, dict[str, list[Document]]] = {stem: defaultdict(list) for stem in stems}
+    for rtype, by_name in resources.items():
+        for name, body in sorted(by_name.items()):
+            if (stem := variant_stem(name)) in owned:
+                owned[stem][rtype].append(body)
+    group_owner = {
+        f"${{aws_security_group.{name}.id}}": variant_stem(name) for name in resources.get("aws_security_group", {})
+    }
+    ingress: dict[str, list[Document]] = defaultdict(list)
+    for rtype in INGRESS_RULE_TYPES:
+        for name, body in sorted(resources.get(rtype, {}).items()):
+            for stem in {variant_stem(name), group_owner.get(body.get("security_group_id"))} & owned.keys():
+                ingress[stem].append(body)
+    return {stem: _view(by_type, tuple(ingress[stem])) for stem, by_type in owned.items()}
 
 
 def view_of(stack: Mapping[str, Any], stem: str) -> VariantView:
-    """The view of the variant whose Terraform names are `stem` (e.g. news-encoder_control).
+    """The view of the variant whose Terraform names are `stem` (e.g. news-encoder_control)."""
+    return views_of(stack, [stem])[stem]
 
-    Ingress rules count when they are the variant's own resources or reference one of its
-    security groups from anywhere in the stack.
-    """
-    group_refs = {f"${{aws_security_group.{name}.id}}" for name, _ in _owned(stack, "aws_security_group", stem)}
-    ingress: list[Document] = []
-    for rtype in INGRESS_RULE_TYPES:
-        for name, body in sorted(stack.get("resource", {}).get(rtype, {}).items()):
-            if owned_by(name, stem) or body.get("security_group_id") in group_refs:
-                ingress.append(body)
-    task_definitions = _bodies(stack, "aws_ecs_task_definition", stem)
+
+def _view(by_type: Mapping[str, list[Document]], ingress_rules: tuple[Document, ...]) -> VariantView:
+    def bodies(rtype: str) -> tuple[Document, ...]:
+        return tuple(by_type.get(rtype, ()))
+
+    task_definitions = bodies("aws_ecs_task_definition")
     policies = [
-        json.loads(body["policy"])
-        for rtype in ("aws_iam_role_policy", "aws_iam_policy")
-        for body in _bodies(stack, rtype, stem)
+        json.loads(body["policy"]) for rtype in ("aws_iam_role_policy", "aws_iam_policy") for body in bodies(rtype)
     ]
     return VariantView(
         containers=tuple(c for td in task_definitions for c in json.loads(td["container_definitions"])),
         task_definitions=task_definitions,
-        services=_bodies(stack, "aws_ecs_service", stem),
-        security_groups=_bodies(stack, "aws_security_group", stem),
-        ingress_rules=tuple(ingress),
-        log_groups=_bodies(stack, "aws_cloudwatch_log_group", stem),
+        services=bodies("aws_ecs_service"),
+        security_groups=bodies("aws_security_group"),
+        ingress_rules=ingress_rules,
+        log_groups=bodies("aws_cloudwatch_log_group"),
         policies=tuple(policies),
-        policy_arns=tuple(body["policy_arn"] for body in _bodies(stack, "aws_iam_role_policy_attachment", stem)),
+        policy_arns=tuple(body["policy_arn"] for body in bodies("aws_iam_role_policy_attachment")),
     )

@@ -168,6 +168,31 @@ def test_outputs_are_the_exported_module_s_and_include_what_other_stacks_wire_to
     assert all(body["description"] for body in outputs.values())
 
 
+def test_outputs_synthesize_as_cdktf_s_own_terraform_outputs_would(tmp_path):
+    """declare_outputs writes every output in one override: the same `output` block and the same
+    `//.outputs` index (what `cdktf output` reads) as one TerraformOutput per output."""
+    from modules.constructs.stack import PipelinesStack
+    from tests.helpers import load
+
+    def synthesized(name: str, build) -> dict:
+        app = cdk.App(outdir=str(tmp_path / name))
+        build(app)
+        app.synth()
+        return json.loads((tmp_path / name / "stacks" / "pipelines" / "cdk.tf.json").read_text())
+
+    ours = synthesized("ours", lambda app: PipelinesStack(app, "pipelines", deployment=load(default_data())))
+
+    def one_construct_each(app) -> None:
+        stack = cdk.TerraformStack(app, "pipelines")
+        for name, body in ours["output"].items():
+            cdk.TerraformOutput(stack, name, value=body["value"], description=body["description"])
+
+    plain = synthesized("plain", one_construct_each)
+    assert set(ours["output"]) == DEFAULT_OUTPUTS
+    assert ours["output"] == plain["output"]
+    assert ours["//"]["outputs"] == plain["//"]["outputs"]
+
+
 def test_cdktf_property_matcher_agrees():
     """The same facts through cdktf's own assertion helper."""
     from modules.constructs.stack import PipelinesStack

@@ -1,0 +1,150 @@
+"""Talk to the jsii kernel directly, without the relay process jsii puts in between.
+
+jsii's Python runtime starts `node bin/jsii-runtime.js`, which starts a second node process,
+`lib/program.js` (the kernel), and relays every message between the two over pipes: each
+kernel call crosses three processes and two pipes each way. A 50 x 4 config makes about 3,000
+calls, and on 2 cores the relay also competes for CPU. `use_direct_channel()` makes jsii start
+`lib/program.js` itself, with fd 3 (the kernel's API channel) one end of a socket pair and
+the other end used for jsii's requests and responses: the same kernel, the same protocol, the
+same node flags, one hop fewer.
+
+What the relay also did is kept: the kernel's console output (JavaScript `console.log` and
+`console.error`) goes to Python's `sys.stdout` and `sys.stderr`; stdin is closed.
+Not done, and said so: with `JSII_RUNTIME` set (the user's own runtime) or off POSIX (fd
+passing), jsii starts as it always does.
+
+Every assumption fails loudly with `KernelChannelError` naming what changed: the
+`_NodeProcess` methods replaced or called, `lib/program.js` next to the extracted
+`bin/jsii-runtime.js`, and the kernel's hello on fd 3.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from jsii._kernel.providers import process as jsii_process
+
+#: The node flags the relay gives the kernel (its own flag, plus the one it adds).
+NODE_FLAGS = ("--max-old-space-size=4069", "--preserve-symlinks")
+#: What `_NodeProcess` must offer: replaced, or called by the replacement and by jsii's `stop`.
+NODE_PROCESS_MEMBERS = ("start", "stop", "handshake", "_jsii_runtime")
+
+
+class KernelChannelError(RuntimeError):
+    """jsii no longer has the shape the direct channel relies on."""
+
+
+def program_path(runtime: str | Path) -> Path:
+    """The kernel (`lib/program.js`) next to jsii's extracted relay (`bin/jsii-runtime.js`)."""
+    program = Path(runtime).resolve().parent.parent / "lib" / "program.js"
+    if not program.is_file():
+        raise KernelChannelError(f"jsii's runtime at {runtime} has no lib/program.js next to it: its layout changed")
+    return program
+
+
+def _forward(reader: IO[bytes], stream_name: str) -> None:
+    """Copy the kernel's console output to `sys.<stream_name>` until the kernel exits."""
+    for line in iter(reader.readline, b""):
+        stream = getattr(sys, stream_name)
+        stream.write(line.decode(errors="replace"))
+        stream.flush()
+
+
+def _high(fd: int) -> int:
+    """A close-on-exec copy of `fd` numbered 10 or more (never one of the fds it is spawned onto)."""
+    return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+
+
+class DirectKernel:
+    """The started kernel, with the attributes jsii's `_NodeProcess` reads from a Popen.
+
+    Spawned with `posix_spawnp` (no fork of this process): fd 0 is /dev/null, fds 1 and 2
+    are pipes whose lines reach `sys.stdout` and `sys.stderr`, fd 3 is the API channel.
+    """
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        ours, theirs = socket.socketpair()
+        out_read, out_write = os.pipe()
+        err_read, err_write = os.pipe()
+        spawned = [_high(fd) for fd in (out_write, err_write, theirs.fileno())]
+        try:
+            self.pid = os.posix_spawnp(
+                command[0],
+                command,
+                env,
+                file_actions=[
+                    (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                    *((os.POSIX_SPAWN_DUP2, fd, target) for fd, target in zip(spawned, (1, 2, 3), strict=True)),
+                ],
+            )
+        finally:
+            for fd in (*spawned, out_write, err_write):
+                os.close(fd)
+            theirs.close()
+        self.returncode: int | None = None
+        self.socket = ours
+        self.stdin = ours.makefile("wb")
+        self.stdout = ours.makefile("rb")
+        self.stderr = os.fdopen(err_read, "rb")
+        self.forwarders = tuple(
+            threading.Thread(target=_forward, args=(reader, name), name=f"kernel.{name}", daemon=True)
+            for reader, name in ((os.fdopen(out_read, "rb"), "stdout"), (self.stderr, "stderr"))
+        )
+        for thread in self.forwarders:
+            thread.start()
+
+    def wait(self, timeout: float | None = None) -> int:
+        """The exit status, like `Popen.wait` (`subprocess.TimeoutExpired` after `timeout` s)."""
+        deadline = time.monotonic() + (timeout or 0.0)
+        while self.returncode is None:
+            pid, status = os.waitpid(self.pid, 0 if timeout is None else os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+            elif time.monotonic() >= deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0.0)
+            else:
+                time.sleep(0.01)
+        return self.returncode
+
+    def terminate(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGTERM)
+
+
+def _start(self: Any) -> None:
+    """`_NodeProcess.start`, launching `lib/program.js` directly on a socket pair."""
+    env = {**os.environ, "JSII_AGENT": f"Python/{platform.python_version()}"}
+    program = program_path(self._jsii_runtime())
+    self._process = DirectKernel([env.get("JSII_NODE", "node"), *NODE_FLAGS, str(program)], env)
+    self.sink_thread = self._process.forwarders[-1]  # what jsii's stop() joins
+    try:
+        self.handshake()
+    except ValueError as err:  # an empty or garbled first line
+        self._process.stdin.close()  # nothing left to tell it on stop()
+        raise KernelChannelError(
+            f"the jsii kernel ({program}) did not say hello on fd 3: it no longer talks on that channel ({err})"
+        ) from None
+    atexit.register(self.stop)
+
+
+def use_direct_channel() -> bool:
+    """Make jsii start its kernel without the relay; False where it cannot (see the module doc)."""
+    node_process = getattr(jsii_process, "_NodeProcess", None)
+    missing = [name for name in NODE_PROCESS_MEMBERS if not callable(getattr(node_process, name, None))]
+    if missing:
+        raise KernelChannelError(f"jsii's _NodeProcess lacks {', '.join(missing)}: its runtime changed")
+    if "JSII_RUNTIME" in os.environ or os.name != "posix":
+        return False
+    node_process.start = _start  # type: ignore[union-attr]
+    return True
