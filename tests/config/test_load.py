@@ -210,3 +210,16 @@ def test_secrets_kms_keys_without_secrets_are_refused_at_the_level_that_sets_the
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["secrets_kms_key_arns"] = ["alias/secrets"]
     (line,) = problems(data)
     assert line.startswith(f"{TREATMENT}.secrets_kms_key_arns[0]: not a KMS key ARN")
+
+
+@pytest.mark.parametrize("path", ["pipelines.yaml", "examples/environments.yaml"])
+def test_libyaml_and_the_pure_python_parser_read_the_same_data(path):
+    """Configs parse on libyaml for speed; errors are reported by the pure-Python parser."""
+    import yaml
+
+    from modules.config import load as loading
+    from tests.helpers import ROOT
+
+    assert yaml.__with_libyaml__ and issubclass(loading._FastUniqueKeyLoader, yaml.CSafeLoader)
+    text = (ROOT / path).read_text()
+    assert yaml.load(text, Loader=loading._FastUniqueKeyLoader) == yaml.load(text, Loader=loading._UniqueKeyLoader)
