@@ -3,12 +3,14 @@
 
 1. The default example (pipelines.yaml) synthesized by the straightforward app
    (benchmarks/straightforward_app.py: plain provider imports) and by ours (`main.py`),
-   alternating, `--runs` times each after one unmeasured warm-up of each (which also fills
-   the jsii package cache and our trimmed-assembly cache). Prints medians of wall time and
-   peak memory (whole process tree: python + node), the ratios, and whether both outputs
-   are byte-identical.
-2. Growth: generated configs of 1, 10 and 50 pipelines x 4 variants, synthesized by ours,
-   each against the default example's median wall time.
+   alternating, after one unmeasured warm-up of each (which also fills the jsii package
+   cache and our trimmed-assembly cache): `--runs` runs each timed undisturbed, then
+   `--memory-runs` runs each with the process tree sampled for peak memory (measure.py says
+   why apart). Prints medians of wall time and peak memory (whole process tree: python +
+   node), the ratios, and whether both outputs are byte-identical.
+2. Growth: generated configs of 1, 10 and 50 pipelines x 4 variants, synthesized by ours in
+   rounds interleaved with the default example, each against the default example's median
+   wall time.
 
 Not a test: machines are noisy; the ratios are what count.
 """
@@ -29,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from configs import DEFAULT_CONFIG, ROOT, VARIANTS, write
-from measure import Run, measure
+from measure import Memory, peak_memory, wall
 
 GROWTH = (1, 10, 50)
 GOAL_WALL, GOAL_MEMORY, GOAL_GROWTH = 0.2, 0.5, 3.0
@@ -52,8 +54,8 @@ def _straightforward(config: Path, out: Path) -> list[str]:
     return [sys.executable, str(app), "synth", "--config", str(config), "--out", str(out)]
 
 
-def _median(runs: Sequence[Run]) -> tuple[float, float]:
-    return statistics.median(r.seconds for r in runs), statistics.median(r.peak_mib for r in runs)
+def _median_memory(runs: Sequence[Memory]) -> float:
+    return statistics.median(run.peak_mib for run in runs)
 
 
 def _identical(left: Path, right: Path) -> bool:
@@ -84,27 +86,37 @@ def _machine() -> str:
     )
 
 
-def compare(runs: int, scratch: Path) -> None:
+def compare(runs: int, memory_runs: int, scratch: Path) -> None:
     """Part 1: the default example, ours against the straightforward app, alternating."""
     env = _environment()
     plain_out, ours_out = scratch / "plain", scratch / "ours"
-    warm_plain = measure(_straightforward(DEFAULT_CONFIG, plain_out), cwd=ROOT, env=env)
-    warm_ours = measure(_ours(DEFAULT_CONFIG, ours_out), cwd=ROOT, env=env)
-    print(f"warm-up (not counted): straightforward {warm_plain.seconds:.2f} s, ours {warm_ours.seconds:.2f} s")
-    plain: list[Run] = []
-    ours: list[Run] = []
-    for index in range(runs):
-        order = [(plain, _straightforward, plain_out), (ours, _ours, ours_out)]
-        for results, command, out in order if index % 2 == 0 else reversed(order):
-            results.append(measure(command(DEFAULT_CONFIG, out), cwd=ROOT, env=env))
+    apps = {"plain": (_straightforward, plain_out), "ours": (_ours, ours_out)}
+    warm = {name: wall(command(DEFAULT_CONFIG, out), cwd=ROOT, env=env) for name, (command, out) in apps.items()}
+    print(f"warm-up (not counted): straightforward {warm['plain']:.2f} s, ours {warm['ours']:.2f} s")
+    seconds: dict[str, list[float]] = {name: [] for name in apps}
+    memory: dict[str, list[Memory]] = {name: [] for name in apps}
+    for index in range(max(runs, memory_runs)):
+        order = list(apps.items()) if index % 2 == 0 else list(reversed(apps.items()))
+        for name, (command, out) in order if index < runs else ():
+            seconds[name].append(wall(command(DEFAULT_CONFIG, out), cwd=ROOT, env=env))
             print(".", end="", flush=True)
+        for name, (command, out) in order if index < memory_runs else ():
+            memory[name].append(peak_memory(command(DEFAULT_CONFIG, out), cwd=ROOT, env=env))
+            print(":", end="", flush=True)
     print()
-    (plain_wall, plain_mem), (ours_wall, ours_mem) = _median(plain), _median(ours)
+    plain_wall, ours_wall = statistics.median(seconds["plain"]), statistics.median(seconds["ours"])
+    plain_mem, ours_mem = _median_memory(memory["plain"]), _median_memory(memory["ours"])
     wall_ratio, mem_ratio = ours_wall / plain_wall, ours_mem / plain_mem
-    print(f"default example ({DEFAULT_CONFIG.name}), {runs} runs each, alternating; medians:")
+    print(
+        f"default example ({DEFAULT_CONFIG.name}), alternating; medians of {runs} timed runs each "
+        f"and of {memory_runs} memory-sampled runs each:"
+    )
     print(f"  {'':33}{'wall s':>9}{'peak MiB':>11}{'processes':>11}")
-    print(f"  {'straightforward (plain imports)':33}{plain_wall:9.2f}{plain_mem:11.0f}{plain[0].processes:11d}")
-    print(f"  {'ours (main.py)':33}{ours_wall:9.2f}{ours_mem:11.0f}{ours[0].processes:11d}")
+    for label, name, wall_s, mem in (
+        ("straightforward (plain imports)", "plain", plain_wall, plain_mem),
+        ("ours (main.py)", "ours", ours_wall, ours_mem),
+    ):
+        print(f"  {label:33}{wall_s:9.2f}{mem:11.0f}{memory[name][0].processes:11d}")
     print(f"  {'ratio ours / straightforward':33}{wall_ratio:9.3f}{mem_ratio:11.3f}")
     print(
         f"  goal wall <= {GOAL_WALL} x: {_met(wall_ratio <= GOAL_WALL)}; goal memory <= {GOAL_MEMORY} x: "
@@ -114,29 +126,29 @@ def compare(runs: int, scratch: Path) -> None:
 
 
 def growth(runs: int, scratch: Path) -> None:
-    """Part 2: our synth of N pipelines x 4 variants against the default example.
+    """Part 2: our synth of N pipelines x 4 variants against the default example (wall time).
 
     The default example runs in the same interleaved rounds as the generated configs, so a
     machine that speeds up or slows down between phases does not bend the ratios.
     """
     env = _environment()
     configs: dict[int | str, Path] = {"default": DEFAULT_CONFIG, **{count: write(count, scratch) for count in GROWTH}}
-    results: dict[int | str, list[Run]] = {count: [] for count in configs}
+    results: dict[int | str, list[float]] = {count: [] for count in configs}
     for count, config in configs.items():  # warm-up: the first run of a new config shape
-        measure(_ours(config, scratch / f"out-{count}"), cwd=ROOT, env=env)
+        wall(_ours(config, scratch / f"out-{count}"), cwd=ROOT, env=env)
     for _ in range(runs):
         for count, config in configs.items():
-            results[count].append(measure(_ours(config, scratch / f"out-{count}"), cwd=ROOT, env=env))
+            results[count].append(wall(_ours(config, scratch / f"out-{count}"), cwd=ROOT, env=env))
             print(".", end="", flush=True)
     print()
-    baseline = _median(results.pop("default"))[0]
-    print(f"growth (ours), {runs} runs each, interleaved with the default example ({baseline:.2f} s); medians:")
-    print(f"  {'pipelines x variants':22}{'resources':>10}{'wall s':>9}{'peak MiB':>11}{'x default':>11}")
-    for count, runs_of in results.items():
-        wall, mem = _median(runs_of)
+    baseline = statistics.median(results.pop("default"))
+    print(f"growth (ours), {runs} timed runs each, interleaved with the default example ({baseline:.2f} s); medians:")
+    print(f"  {'pipelines x variants':22}{'resources':>10}{'wall s':>9}{'x default':>11}")
+    for count, seconds in results.items():
+        median = statistics.median(seconds)
         resources = _resources(scratch / f"out-{count}")
-        print(f"  {f'{count} x {len(VARIANTS)}':22}{resources:10d}{wall:9.2f}{mem:11.0f}{wall / baseline:11.2f}")
-    wall_50 = _median(results[GROWTH[-1]])[0]
+        print(f"  {f'{count} x {len(VARIANTS)}':22}{resources:10d}{median:9.2f}{median / baseline:11.2f}")
+    wall_50 = statistics.median(results[GROWTH[-1]])
     print(
         f"  goal {GROWTH[-1]} x {len(VARIANTS)} <= {GOAL_GROWTH} x default: {_met(wall_50 <= GOAL_GROWTH * baseline)}"
     )
@@ -144,13 +156,16 @@ def growth(runs: int, scratch: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="measured runs of each app (default: %(default)s)")
-    parser.add_argument("--growth-runs", type=int, default=3, help="runs per growth size (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each app (default: %(default)s)")
+    parser.add_argument(
+        "--memory-runs", type=int, default=3, help="memory-sampled runs of each app (default: %(default)s)"
+    )
+    parser.add_argument("--growth-runs", type=int, default=5, help="timed runs per growth size (default: %(default)s)")
     args = parser.parse_args(argv)
     print(_machine())
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        compare(args.runs, scratch)
+        compare(args.runs, args.memory_runs, scratch)
         growth(args.growth_runs, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

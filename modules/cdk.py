@@ -9,7 +9,8 @@ all 2,212 resource submodules, and the node kernel requires all of their JavaScr
 provider imports below sit in `only_imported_submodules(...)` (modules/provider_assembly.py):
 Python imports only these submodules, and the kernel loads a cached copy of the provider's
 assembly trimmed to their types. The classes are the provider's own, typed and checked;
-their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper).
+their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper), and
+the kernel starts without jsii's relay process (`kernel_channel.use_direct_channel`).
 `Construct` is re-exported here too: importing it first would start the kernel before
 `JSII_NODE` is chosen.
 
