@@ -132,8 +132,14 @@ def _start(self: Any) -> None:
         self.handshake()
     except ValueError as err:  # an empty or garbled first line
         self._process.stdin.close()  # nothing left to tell it on stop()
+        try:
+            status = self._process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            raise KernelChannelError(
+                f"the jsii kernel ({program}) did not say hello on fd 3: it no longer talks on that channel ({err})"
+            ) from None
         raise KernelChannelError(
-            f"the jsii kernel ({program}) did not say hello on fd 3: it no longer talks on that channel ({err})"
+            f"the jsii kernel ({program}) exited with status {status} before saying hello (its error output is above)"
         ) from None
     atexit.register(self.stop)
 

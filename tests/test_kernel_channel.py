@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import jsii
@@ -75,13 +74,25 @@ def test_a_runtime_without_program_js_fails_loudly(tmp_path: Path) -> None:
 def test_a_kernel_that_does_not_talk_on_fd_3_fails_loudly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "bin").mkdir()
     (tmp_path / "lib").mkdir()
-    (tmp_path / "lib" / "program.js").write_text("process.stdout.write('hello on stdout\\n')")
+    (tmp_path / "lib" / "program.js").write_text(
+        "require('fs').writeSync(3, 'not json\\n'); setTimeout(() => {}, 60000)"
+    )
     node_process = jsii_process._NodeProcess()
     monkeypatch.setattr(node_process, "_jsii_runtime", lambda: str(tmp_path / "bin" / "jsii-runtime.js"))
-    started = time.monotonic()
     with pytest.raises(KernelChannelError, match="did not say hello on fd 3"):
         kernel_channel._start(node_process)
-    assert time.monotonic() - started < 30
+    node_process._process.terminate()
+    node_process.stop()
+
+
+def test_a_kernel_that_cannot_start_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "program.js").write_text("process.exit(7)")
+    node_process = jsii_process._NodeProcess()
+    monkeypatch.setattr(node_process, "_jsii_runtime", lambda: str(tmp_path / "bin" / "jsii-runtime.js"))
+    with pytest.raises(KernelChannelError, match="exited with status 7 before saying hello"):
+        kernel_channel._start(node_process)
     node_process.stop()
 
 
