@@ -38,7 +38,12 @@ GOAL_WALL, GOAL_MEMORY, GOAL_GROWTH = 0.2, 0.5, 3.0
 
 
 def _environment() -> dict[str, str]:
-    env = dict(os.environ)
+    """This environment, with node_modules/.bin on PATH and Python's bytecode cache allowed.
+
+    With PYTHONDONTWRITEBYTECODE set (some sandboxes set it), every run would compile every
+    changed module again: the warm-up runs write the cache, as a user's first run does.
+    """
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     node_bin = ROOT / "node_modules" / ".bin"
     if node_bin.is_dir():
         env["PATH"] = f"{node_bin}{os.pathsep}{env.get('PATH', '')}"

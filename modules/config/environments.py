@@ -10,12 +10,11 @@ problem in a value the environment set is reported at `environments.<env>.<path>
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import Problem
+from .errors import Problem, unknown_key
 from .model import ClusterConfig
 
 #: Keys of an environment entry that are not overrides of top-level settings.
@@ -83,13 +82,7 @@ def _sets(mapping: Mapping[str, Any], *keys: str) -> bool:
 
 def _unknown_keys(where: str, entry: Mapping[str, Any], top_level_keys: Sequence[str]) -> list[Problem]:
     valid = sorted([*top_level_keys, *OWN_KEYS])
-    problems = []
-    for key in entry:
-        if key not in valid:
-            guess = difflib.get_close_matches(str(key), valid, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            problems.append(Problem(f"{where}.{key}", f"unknown key{hint} Valid keys: {', '.join(valid)}"))
-    return problems
+    return [unknown_key(f"{where}.{key}", key, valid) for key in entry if key not in valid]
 
 
 def _unknown_pipelines(where: str, pipelines: object, overrides: object) -> list[Problem]:

@@ -91,6 +91,13 @@ def _model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | N
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
+def unknown_key(path: str, key: object, valid: Sequence[str]) -> Problem:
+    """`path: unknown key; did you mean '<closest>'? Valid keys: ...`."""
+    guess = difflib.get_close_matches(str(key), valid, n=1)
+    hint = f"; did you mean '{guess[0]}'?" if guess else ""
+    return Problem(path, f"unknown key{hint} Valid keys: {', '.join(valid)}")
+
+
 def from_validation_error(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
     """Translate pydantic's errors into Problems with the config's own vocabulary."""
     problems = []
@@ -103,10 +110,7 @@ def from_validation_error(error: ValidationError, model: type[BaseModel]) -> lis
         message = item["msg"].removeprefix("Value error, ")
         if kind == "extra_forbidden":
             owner = _model_at(model, loc)
-            valid = sorted(owner.model_fields) if owner else []
-            guess = difflib.get_close_matches(str(loc[-1]), valid, n=1)
-            hint = f"; did you mean '{guess[0]}'?" if guess else ""
-            problems.append(Problem(path, f"unknown key{hint} Valid keys: {', '.join(valid)}"))
+            problems.append(unknown_key(path, loc[-1], sorted(owner.model_fields) if owner else []))
             continue
         if kind == "missing":
             problems.append(Problem(path, "required key is missing"))

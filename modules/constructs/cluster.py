@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from .. import cdk
 from ..cdk import Construct
 from .address import pin
@@ -19,6 +17,7 @@ class PipelineCluster(Construct):
       per-task metrics).
     - Capacity providers: FARGATE and FARGATE_SPOT are both attached; the cluster default
       strategy is FARGATE only, so nothing runs on Spot unless a service asks for it.
+    - Tags: the provider's default tags (the config's `tags`, `managed-by`), nothing of its own.
     """
 
     def __init__(
@@ -28,7 +27,6 @@ class PipelineCluster(Construct):
         *,
         name: str,
         container_insights: str = "enabled",
-        tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.cluster = cdk.EcsCluster(
@@ -36,7 +34,6 @@ class PipelineCluster(Construct):
             "cluster",
             name=name,
             setting=[cdk.EcsClusterSetting(name="containerInsights", value=container_insights)],
-            tags=dict(tags) if tags else None,
         )
         self.addresses = {"cluster": pin(self.cluster, id)}
         providers = cdk.EcsClusterCapacityProviders(
