@@ -21,7 +21,6 @@ Every assumption fails loudly with `KernelChannelError` naming what changed: the
 from __future__ import annotations
 
 import atexit
-import fcntl
 import os
 import platform
 import signal
@@ -63,6 +62,8 @@ def _forward(reader: IO[bytes], stream_name: str) -> None:
 
 def _high(fd: int) -> int:
     """A close-on-exec copy of `fd` numbered 10 or more (never one of the fds it is spawned onto)."""
+    import fcntl  # POSIX only, like the channel (this module still imports elsewhere)
+
     return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
 
 
