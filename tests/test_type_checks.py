@@ -126,3 +126,13 @@ def test_a_changed_module_fails_loudly(namespace: dict, missing: str) -> None:
     vars(module).update(namespace)
     with pytest.raises(GeneratedCodeError, match=f"generated no longer .*{missing}"):
         speed_up([module])
+
+
+def test_installing_again_changes_nothing() -> None:
+    """The seam may be imported by several entry points; a second install keeps the first."""
+    import cdktf
+
+    before = dict(module_globals(cdktf))
+    speed_up([cdktf])
+    after = module_globals(cdktf)
+    assert after["check_type"] is before["check_type"] and after["typing"] is before["typing"] is MEMO_TYPING
