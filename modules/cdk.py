@@ -10,7 +10,8 @@ provider imports below sit in `only_imported_submodules(...)` (modules/provider_
 Python imports only these submodules, and the kernel loads a cached copy of the provider's
 assembly trimmed to their types. The classes are the provider's own, typed and checked;
 their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper), and
-the kernel starts without jsii's relay process (`kernel_channel.use_direct_channel`).
+the kernel starts without jsii's relay process and without cdktf's creation stacks, and calls
+made for their effect need not wait for the kernel's answer (modules/kernel_channel.py).
 `Construct` is re-exported here too: importing it first would start the kernel before
 `JSII_NODE` is chosen.
 
@@ -30,7 +31,7 @@ BUNDLED_NODE = Path(__file__).resolve().parent.parent / "node_modules" / "node-l
 if BUNDLED_NODE.is_file():
     os.environ.setdefault("JSII_NODE", str(BUNDLED_NODE))
 
-from .kernel_channel import use_direct_channel  # noqa: E402
+from .kernel_channel import unawaited_replies, use_direct_channel  # noqa: E402
 
 use_direct_channel()
 
@@ -160,4 +161,5 @@ __all__ = [
     "TerraformVariableValidationConfig",
     "Testing",
     "Token",
+    "unawaited_replies",
 ]

@@ -43,12 +43,24 @@ def _memo_get_type_hints(obj: object, *args: object, **kwargs: object) -> dict[s
     return typing.get_type_hints(obj, *args, **kwargs) if args or kwargs else _hints_of(obj)
 
 
-@functools.cache
-def scalars_accepted(expected_type: object) -> frozenset[type]:
-    """The scalar classes a value may have (exactly) to pass a check against `expected_type`."""
+def _scalars_accepted(expected_type: object) -> frozenset[type]:
     if typing.get_origin(expected_type) is typing.Union:
         return _SCALARS.intersection(typing.get_args(expected_type))
     return _SCALARS.intersection({expected_type}) if isinstance(expected_type, type) else frozenset()
+
+
+#: id(expected type) -> (that type, the scalars it accepts). Keyed by identity: the hints are
+#: remembered, so the same objects come back, and hashing a typing Union recomputes the hash
+#: of every member each time. Holding the type keeps its id from being reused.
+_ACCEPTED: dict[int, tuple[object, frozenset[type]]] = {}
+
+
+def scalars_accepted(expected_type: object) -> frozenset[type]:
+    """The scalar classes a value may have (exactly) to pass a check against `expected_type`."""
+    known = _ACCEPTED.get(id(expected_type))
+    if known is None or known[0] is not expected_type:
+        known = _ACCEPTED[id(expected_type)] = (expected_type, _scalars_accepted(expected_type))
+    return known[1]
 
 
 def fast_check_type(original: CheckType) -> CheckType:

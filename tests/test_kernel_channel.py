@@ -1,7 +1,10 @@
-"""The direct kernel channel: in use, same console behaviour, loud when jsii changes."""
+"""The direct kernel channel: in use, same console behaviour, no creation stacks, unawaited
+calls answered in order, loud when jsii or cdktf change."""
 
 from __future__ import annotations
 
+import collections
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +15,15 @@ import pytest
 from jsii._kernel.providers import process as jsii_process
 
 from modules import cdk, kernel_channel
-from modules.kernel_channel import DirectKernel, KernelChannelError, program_path, use_direct_channel
+from modules.kernel_channel import (
+    MAX_UNAWAITED,
+    PRELOAD,
+    DirectKernel,
+    KernelChannelError,
+    program_path,
+    unawaited_replies,
+    use_direct_channel,
+)
 
 NODE = os.environ.get("JSII_NODE", "node")
 
@@ -100,7 +111,14 @@ def test_a_kernel_that_cannot_start_says_so(tmp_path: Path, monkeypatch: pytest.
 def test_a_changed_jsii_runtime_fails_loudly(missing: str, monkeypatch: pytest.MonkeyPatch) -> None:
     members = {name: (lambda self: None) for name in kernel_channel.NODE_PROCESS_MEMBERS if name != missing}
     monkeypatch.setattr(jsii_process, "_NodeProcess", type("_NodeProcess", (), members))
-    with pytest.raises(KernelChannelError, match=f"lacks {missing}"):
+    with pytest.raises(KernelChannelError, match=f"lacks _NodeProcess.{missing}: it changed"):
+        use_direct_channel()
+
+
+@pytest.mark.parametrize("missing", kernel_channel.PROCESS_MODULE_FUNCTIONS)
+def test_a_jsii_runtime_without_its_request_encoder_fails_loudly(missing: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(jsii_process, missing)
+    with pytest.raises(KernelChannelError, match=f"lacks {missing}: it changed"):
         use_direct_channel()
 
 
@@ -111,7 +129,7 @@ def test_applies_unless_the_user_chose_a_runtime(
     def original(self: object) -> None: ...
 
     members = {name: (lambda self: None) for name in kernel_channel.NODE_PROCESS_MEMBERS}
-    dummy = type("_NodeProcess", (), {**members, "start": original})
+    dummy = type("_NodeProcess", (), {**members, "start": original, "send": original})
     monkeypatch.setattr(jsii_process, "_NodeProcess", dummy)
     if runtime:
         monkeypatch.setenv("JSII_RUNTIME", runtime)
@@ -119,6 +137,9 @@ def test_applies_unless_the_user_chose_a_runtime(
         monkeypatch.delenv("JSII_RUNTIME", raising=False)
     assert use_direct_channel() is applies
     assert (dummy.start is kernel_channel._start) is applies
+    assert (getattr(dummy.send, "__wrapped__", None) is original) is applies
+    use_direct_channel()  # applying twice wraps `send` once
+    assert getattr(dummy.send, "__wrapped__", original) is original
 
 
 def test_importing_a_construct_module_first_still_runs_the_bundled_node() -> None:
@@ -140,3 +161,108 @@ def test_importing_a_construct_module_first_still_runs_the_bundled_node() -> Non
     assert result.returncode == 0, result.stderr
     node, channel = result.stdout.split()
     assert node == str(cdk.BUNDLED_NODE) and channel == "DirectKernel"
+
+
+def test_cdktf_records_no_creation_stacks() -> None:
+    """kernel_preload.js applies: a nested attribute object carries the note, not a stack trace."""
+    stack = cdk.TerraformStack(cdk.Testing.app(), "stack")
+    service = cdk.EcsService(stack, "service", name="svc")
+    assert service.network_configuration.creation_stack == [
+        "creation stacks are not recorded (modules/kernel_preload.js)"
+    ], "cdktf records creation stacks again: modules/kernel_preload.js no longer finds cdktf's stack-trace module"
+
+
+def _require_with_preload(tmp_path: Path, module_source: str) -> subprocess.CompletedProcess[str]:
+    module = tmp_path / "node_modules" / "cdktf" / "lib" / "tokens" / "private" / "stack-trace.js"
+    module.parent.mkdir(parents=True)
+    module.write_text(module_source)
+    script = f"console.log(JSON.stringify(require({str(module)!r}).captureStackTrace()))"
+    return subprocess.run([NODE, "--require", str(PRELOAD), "-e", script], capture_output=True, text=True)
+
+
+def test_the_preload_replaces_cdktf_s_capture_stack_trace(tmp_path: Path) -> None:
+    result = _require_with_preload(tmp_path, "exports.captureStackTrace = () => new Error().stack.split('\\n');")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == '["creation stacks are not recorded (modules/kernel_preload.js)"]\n'
+
+
+def test_a_stack_trace_module_without_capture_stack_trace_stops_the_kernel(tmp_path: Path) -> None:
+    result = _require_with_preload(tmp_path, "exports.somethingElse = () => [];")
+    assert result.returncode != 0
+    assert "no longer exports captureStackTrace: cdktf changed, update modules/kernel_preload.js" in result.stderr
+
+
+def _log_group(stack: object, name: str) -> object:
+    return cdk.CloudwatchLogGroup(stack, name, name=name)
+
+
+def test_unawaited_calls_return_at_once_and_are_answered_in_order(tmp_path: Path) -> None:
+    process = jsii.kernel.provider._process
+    app = cdk.App(outdir=str(tmp_path), skip_validation=True)  # no provider: not what this is about
+    stack = cdk.TerraformStack(app, "stack")
+    with unawaited_replies():
+        first = _log_group(stack, "first")  # creating waits: its answer is the object
+        first.override_logical_id("renamed_first")
+        second = _log_group(stack, "second")
+        second.override_logical_id("renamed_second")
+        assert list(process.unawaited) == [f"overrideLogicalId on {second.__jsii_ref__.ref}"]
+    app.synth()
+    assert not process.unawaited
+    synthesized = json.loads((tmp_path / "stacks" / "stack" / "cdk.tf.json").read_text())
+    assert sorted(synthesized["resource"]["aws_cloudwatch_log_group"]) == ["renamed_first", "renamed_second"]
+
+
+def test_unawaited_answers_are_read_before_too_many_pile_up() -> None:
+    process = jsii.kernel.provider._process
+    stack = cdk.TerraformStack(cdk.Testing.app(), "stack")
+    group = _log_group(stack, "group")
+    most = 0
+    with unawaited_replies():
+        for index in range(3 * MAX_UNAWAITED):
+            group.override_logical_id(f"name_{index}")
+            most = max(most, len(process.unawaited))
+    assert most == MAX_UNAWAITED
+
+
+def test_a_failed_unawaited_call_raises_at_the_next_call() -> None:
+    stack = cdk.TerraformStack(cdk.Testing.app(), "stack")
+    group = _log_group(stack, "group")
+    assert group.fqn  # a reference taken: cdktf refuses renaming from now on
+    with unawaited_replies():
+        group.override_logical_id("too_late")  # returns: the refusal is not read yet
+    with pytest.raises(RuntimeError, match=r"Logical ID may not be overridden once \.fqn has been requested") as raised:
+        cdk.Token.is_unresolved(cdk.Fn.upper("x"))
+    late = f"(from overrideLogicalId on {group.__jsii_ref__.ref}, called inside unawaited_replies(): answered late)"
+    assert late in str(raised.value)
+    assert cdk.Token.is_unresolved(cdk.Fn.upper("x"))  # the channel is in step again
+
+
+def test_unawaited_replies_nest() -> None:
+    with unawaited_replies():
+        with unawaited_replies():
+            pass
+        assert kernel_channel._Unawaited.active
+    assert not kernel_channel._Unawaited.active
+
+
+class _Answers:
+    """A `_NodeProcess` stand-in whose kernel gives the answers listed."""
+
+    def __init__(self, *answers: dict) -> None:
+        self.answers = list(answers)
+        self.unawaited = collections.deque(f"call {index}" for index in range(len(answers)))
+
+    def _next_message(self) -> dict:
+        return self.answers.pop(0)
+
+
+def test_an_unawaited_call_that_calls_back_into_python_fails_loudly() -> None:
+    process = _Answers({"ok": {}}, {"callback": {"cbid": "1"}})
+    with pytest.raises(KernelChannelError, match=r"call 1, called inside unawaited_replies\(\), called back"):
+        kernel_channel._read_unawaited(process)
+
+
+def test_a_jsii_fault_in_an_unawaited_call_is_a_jsii_error() -> None:
+    process = _Answers({"error": "broken", "name": "@jsii/kernel.Fault", "stack": "at kernel"})
+    with pytest.raises(jsii.errors.JSIIError, match="broken"):
+        kernel_channel._read_unawaited(process)
