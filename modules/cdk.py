@@ -9,9 +9,10 @@ all 2,212 resource submodules, and the node kernel requires all of their JavaScr
 provider imports below sit in `only_imported_submodules(...)` (modules/provider_assembly.py):
 Python imports only these submodules, and the kernel loads a cached copy of the provider's
 assembly trimmed to their types. The classes are the provider's own, typed and checked;
-their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper), and
-the kernel starts without jsii's relay process and without cdktf's creation stacks, and calls
-made for their effect need not wait for the kernel's answer (modules/kernel_channel.py).
+their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper), their
+structs reach the kernel read straight from their values (`struct_wire`), and the kernel
+starts without jsii's relay process and without cdktf's creation stacks, and calls made for
+their effect need not wait for the kernel's answer (modules/kernel_channel.py).
 `Construct` is re-exported here too: importing it first would start the kernel before
 `JSII_NODE` is chosen.
 
@@ -57,9 +58,11 @@ from cdktf import (  # noqa: E402
 from constructs import Construct  # noqa: E402
 
 from .provider_assembly import only_imported_submodules  # noqa: E402
+from .struct_wire import speed_up_struct_wire  # noqa: E402
 from .type_checks import speed_up  # noqa: E402
 
 speed_up([cdktf])
+speed_up_struct_wire()
 
 PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
 
