@@ -6,7 +6,8 @@ kernel call crosses three processes and two pipes each way. A 50 x 4 config make
 3,000 calls, and on 2 cores the relay also competes for CPU. `use_direct_channel()` makes jsii
 start `lib/program.js` itself, with fd 3 (the kernel's API channel) one end of a socket pair
 and the other end used for jsii's requests and responses: the same kernel, the same protocol,
-the same node flags, one hop fewer. Two more things make each call cheaper:
+the same node flags (plus the preload below), one hop fewer. Two more things make each call
+cheaper:
 
 - the kernel starts with `--require modules/kernel_preload.js`: cdktf records no JavaScript
   "creation stack" for each token it makes (that file says why that is safe);
@@ -62,7 +63,7 @@ MAX_UNAWAITED = 64
 
 
 class KernelChannelError(RuntimeError):
-    """jsii no longer has the shape the direct channel relies on."""
+    """jsii's runtime no longer has the shape the direct channel (or `struct_wire`) relies on."""
 
 
 def program_path(runtime: str | Path) -> Path:
