@@ -1,0 +1,26 @@
+"""Fixtures for the tests against the real Terraform CLI (and, marked e2e, against moto)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.terraform.terraform_cli import Terraform, environment, unavailable_reason
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with `reason`; in CI (CI=true) fail instead, so a missing tool never passes silently."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
+    """The real terraform CLI with its own CLI config (provider mirror when TF_PROVIDER_MIRROR is set)."""
+    environ = environment()
+    reason = unavailable_reason(environ)
+    if reason is not None:
+        skip_or_fail(reason)
+    return Terraform.configured(tmp_path_factory.mktemp("terraform-home"), environ)

@@ -1,0 +1,32 @@
+"""What the tests hand to Terraform: our synth output and the exported module, written as a user gets them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from modules.config import Deployment, load_text
+from modules.module_export import module_json, render, usage, write
+from modules.synth import synthesize
+
+#: The exported module's directory inside a root configuration (the README usage's `source`).
+MODULE_DIR = "feature-pipelines"
+
+
+def synthesize_stacks(text: str, out: Path) -> dict[str, Path]:
+    """Synthesize config text into `out` (cdktf layout, as `main.py synth` writes it); each stack's directory."""
+    deployments = load_text(text)
+    synthesize(deployments, out)
+    return {deployment.stack: out / "stacks" / deployment.stack for deployment in deployments}
+
+
+def export_root(deployment: Deployment, root: Path) -> Path:
+    """A root configuration calling the exported module of `deployment` as its README shows; `root`.
+
+    The module goes into `root/feature-pipelines`; `main.tf` is the README's usage example plus the
+    `aws` provider the module leaves to its caller.
+    """
+    write(render(module_json(deployment), deployment, source="pipelines.yaml"), root / MODULE_DIR, force=False)
+    provider = f'provider "aws" {{\n  region = {json.dumps(deployment.region)}\n}}\n\n'
+    (root / "main.tf").write_text(provider + usage(deployment) + "\n")
+    return root

@@ -1,0 +1,132 @@
+"""The real Terraform CLI for tests: its CLI config (provider mirror, shared plugin cache) and its runs.
+
+`TF_PROVIDER_MIRROR` names a filesystem mirror root (the directory holding `registry.terraform.io/`):
+Terraform then installs hashicorp/aws from it and from nowhere else, offline. Unset, Terraform installs
+providers the ordinary way, from the registry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MIRROR_VARIABLE = "TF_PROVIDER_MIRROR"
+REGISTRY_HOST = "registry.terraform.io"
+AWS_PROVIDER = f"{REGISTRY_HOST}/hashicorp/aws"
+
+
+def cli_config(mirror: Path | None, plugin_cache: Path) -> str:
+    """Terraform CLI config: one shared plugin cache and, given a mirror, hashicorp/aws from it only."""
+    lines = [
+        f"plugin_cache_dir = {json.dumps(str(plugin_cache))}",
+        # Without a lock file to compare against, Terraform would skip the cache on every init.
+        "plugin_cache_may_break_dependency_lock_file = true",
+    ]
+    if mirror is not None:
+        lines += [
+            "provider_installation {",
+            "  filesystem_mirror {",
+            f"    path    = {json.dumps(str(mirror))}",
+            f"    include = [{json.dumps(AWS_PROVIDER)}]",
+            "  }",
+            "  direct {",
+            f"    exclude = [{json.dumps(REGISTRY_HOST + '/*/*')}]",
+            "  }",
+            "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def mirror_problem(mirror: Path) -> str | None:
+    """Why `mirror` is not a provider mirror root holding hashicorp/aws, or None when it is."""
+    if not (mirror / AWS_PROVIDER).is_dir():
+        return f"{MIRROR_VARIABLE}={mirror} holds no {AWS_PROVIDER}/ (it must name the mirror root)"
+    return None
+
+
+def registry_reachable(timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to the Terraform registry opens."""
+    try:
+        with socket.create_connection((REGISTRY_HOST, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def unavailable_reason(environ: dict[str, str]) -> str | None:
+    """Why real Terraform cannot run these tests here, or None when it can."""
+    if shutil.which("terraform", path=environ.get("PATH")) is None:
+        return "the terraform CLI is not on PATH"
+    mirror = environ.get(MIRROR_VARIABLE)
+    if mirror:
+        return mirror_problem(Path(mirror))
+    if not registry_reachable():
+        return f"{MIRROR_VARIABLE} is unset and {REGISTRY_HOST} is unreachable: set it to a provider mirror root"
+    return None
+
+
+class TerraformError(AssertionError):
+    """A terraform command exited with a code its caller did not expect."""
+
+
+@dataclass(frozen=True)
+class Terraform:
+    """Runs `terraform` with its own CLI config file; every run non-interactive."""
+
+    env: dict[str, str]
+
+    @classmethod
+    def configured(cls, home: Path, environ: dict[str, str]) -> Terraform:
+        """A Terraform whose CLI config (written into `home`) uses the mirror `environ` names, if any."""
+        mirror = environ.get(MIRROR_VARIABLE)
+        (home / "plugin-cache").mkdir(parents=True, exist_ok=True)
+        config = home / "terraform.rc"
+        config.write_text(cli_config(Path(mirror) if mirror else None, home / "plugin-cache"))
+        env = {
+            **environ,
+            "TF_CLI_CONFIG_FILE": str(config),
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+        }
+        return cls(env=env)
+
+    def run(
+        self, cwd: Path, *args: str, expect: tuple[int, ...] = (0,), timeout: float = 900
+    ) -> subprocess.CompletedProcess[str]:
+        """`terraform <args>` in `cwd`; TerraformError (with its output) on an exit code not in `expect`."""
+        done = subprocess.run(
+            ["terraform", *args], cwd=cwd, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if done.returncode not in expect:
+            output = f"{done.stdout[-6000:]}\n{done.stderr[-6000:]}"
+            raise TerraformError(f"terraform {' '.join(args)} in {cwd} exited {done.returncode}\n{output}")
+        return done
+
+    def init(self, cwd: Path, *, backend: bool = True) -> None:
+        self.run(cwd, "init", "-input=false", "-no-color", f"-backend={str(backend).lower()}")
+
+    def validate(self, cwd: Path) -> dict[str, Any]:
+        """`terraform validate -json`, parsed (whatever its exit code)."""
+        return json.loads(self.run(cwd, "validate", "-json", "-no-color", expect=(0, 1)).stdout)
+
+
+def diagnostics(result: dict[str, Any]) -> list[str]:
+    """One line per diagnostic of a `validate -json` result: severity, summary, where, detail."""
+    lines = []
+    for item in result.get("diagnostics", []):
+        where = item.get("range", {})
+        place = f"{where.get('filename', '?')}:{where.get('start', {}).get('line', '?')}" if where else ""
+        lines.append(f"{item['severity']}: {item['summary']} {place} {item.get('detail', '')}".strip())
+    return lines
+
+
+def environment() -> dict[str, str]:
+    """This process's environment, as a plain dict."""
+    return dict(os.environ)
