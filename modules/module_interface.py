@@ -40,7 +40,7 @@ class Output:
 #: Per variant outputs: name suffix, what it is, and the attribute the construct exposes.
 VARIANT_OUTPUTS = (
     ("service_name", "ECS service name", "service.name"),
-    ("service_arn", "ECS service ARN", "service.arn"),
+    ("service_arn", "ECS service ARN", "service.id"),  # its id is the ARN; `arn` exists in 6.x only
     ("task_definition_family", "task definition family", "task_definition.family"),
     ("task_definition_arn", "task definition ARN (with revision)", "task_definition.arn"),
     ("log_group_name", "CloudWatch log group name", "log_group.name"),

@@ -56,7 +56,7 @@ def test_no_provider_configuration_and_no_backend(exported):
 
 def test_required_providers_with_source_and_constraint(exported):
     _, module = exported
-    assert module["terraform"]["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": "~> 6.25"}}
+    assert module["terraform"]["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": ">= 5.100, < 7"}}
 
 
 def test_every_variable_has_a_type_a_description_and_the_configs_value_as_default(exported):
@@ -83,7 +83,7 @@ def test_every_output_has_a_description(exported):
     for name, body in outputs.items():
         assert body["description"], name
     assert set(outputs) == DEFAULT_OUTPUTS
-    assert outputs["news-encoder_control_service_arn"]["value"] == "${aws_ecs_service.news-encoder_control.arn}"
+    assert outputs["news-encoder_control_service_arn"]["value"] == "${aws_ecs_service.news-encoder_control.id}"
     assert outputs["news-encoder_control_task_role_arn"]["value"] == "${aws_iam_role.news-encoder_control_task.arn}"
 
 
@@ -102,7 +102,7 @@ def test_same_resource_addresses_as_the_stack_with_the_variables_wired_in(export
         module["resource"]["aws_ecs_task_definition"]["news-encoder_control"]["container_definitions"]
     )
     assert container["image"] == "${local.news-encoder_control_image}"
-    assert container["logConfiguration"]["options"]["awslogs-region"] == "${data.aws_region.current.region}"
+    assert container["logConfiguration"]["options"]["awslogs-region"] == "${data.aws_region.current.name}"
     assert module["locals"]["news-encoder_control_image"] == (
         "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder"
         '${startswith(var.news-encoder_control_image_tag, "sha256:") ? "@" : ":"}'

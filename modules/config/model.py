@@ -17,6 +17,7 @@ from . import arns, fargate, names
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .pricing import PricingConfig
+from .terraform import TerraformConfig
 
 # Values CloudWatch Logs accepts for retention_in_days.
 LOG_RETENTION_DAYS = (
@@ -183,6 +184,8 @@ class Config(_Strict):
     # One stack per environment: overrides deep-merged onto the rest (modules.config.environments).
     environments: dict[Name, dict[str, Any] | None] | None = None
     pricing: PricingConfig = PricingConfig()
+    # Terraform and AWS provider versions the stacks require (modules.config.terraform).
+    terraform: TerraformConfig = TerraformConfig()
 
 
 INHERITED = tuple(ContainerSettings.model_fields)

@@ -22,6 +22,7 @@ from .fingerprint import fingerprint
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
 from .names import VariantNames
 from .pricing import PricingConfig
+from .terraform import TerraformConfig
 
 #: What a setting is when neither the variant nor its pipeline sets it.
 DEFAULTS: Mapping[str, Any] = MappingProxyType(
@@ -129,6 +130,7 @@ class Deployment:
     backend: BackendConfig = field(default_factory=BackendConfig)
     assume_role_arn: str | None = None
     pricing: PricingConfig = field(default_factory=PricingConfig)
+    terraform: TerraformConfig = field(default_factory=TerraformConfig)
 
     def pipelines(self) -> dict[str, list[VariantSpec]]:
         """Variants grouped by pipeline, in config order."""
@@ -337,6 +339,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         backend=config.backend,
         assume_role_arn=config.assume_role_arn,
         pricing=config.pricing,
+        terraform=config.terraform,
     )
     return deployment, problems
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from .. import cdk
 from ..config.backend import BackendConfig, render
-from ..versions import AWS_PROVIDER_SOURCE, REQUIRED_VERSION, provider_constraint
+from ..config.terraform import TerraformConfig
+
+#: The fully qualified provider source; a bare `aws` is ambiguous to OpenTofu.
+AWS_PROVIDER_SOURCE = "hashicorp/aws"
 
 
 def add_state_backend(stack: cdk.TerraformStack, *, backend: BackendConfig, project: str, region: str) -> None:
@@ -52,16 +55,13 @@ def add_state_backend(stack: cdk.TerraformStack, *, backend: BackendConfig, proj
         cdk.CloudBackend(stack, organization=backend.organization, workspaces=workspaces, hostname=backend.hostname)
 
 
-def pin_versions(stack: cdk.TerraformStack, provider: cdk.AwsProvider) -> None:
+def pin_versions(stack: cdk.TerraformStack, versions: TerraformConfig) -> None:
     """Write `required_version` and the AWS provider's fully qualified source and constraint.
 
-    cdktf writes the bare source `aws` and the exact version the bindings were generated
-    for; the constraint written instead accepts that version and later ones of the same
-    major version (`versions.provider_constraint`).
+    cdktf writes the bare source `aws` (ambiguous to OpenTofu) and the exact version the
+    bindings were generated for; written instead: `hashicorp/aws` and the config's
+    `terraform.aws_provider_version` (default: 5.100 and every 6.x, `config.terraform`).
     """
-    metadata = provider.terraform_generator_metadata
-    if metadata is None or metadata.provider_version is None:
-        raise RuntimeError("the AWS provider bindings carry no provider version")
-    stack.add_override("terraform.required_version", REQUIRED_VERSION)
+    stack.add_override("terraform.required_version", versions.required_version)
     stack.add_override("terraform.required_providers.aws.source", AWS_PROVIDER_SOURCE)
-    stack.add_override("terraform.required_providers.aws.version", provider_constraint(metadata.provider_version))
+    stack.add_override("terraform.required_providers.aws.version", versions.aws_provider_version)

@@ -36,7 +36,8 @@ class PipelinesModule(cdk.TerraformStack):
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:
         super().__init__(scope, id)
-        pin_versions(self, cdk.AwsProvider(self, "aws"))
+        cdk.AwsProvider(self, "aws")
+        pin_versions(self, deployment.terraform)
         inputs = {variable.name: _declare(self, variable) for variable in variables(deployment)}
         tags = inputs["tags"].value
         specs = [_parameterised(self, spec, inputs, deployment.tags, tags) for spec in deployment.variants]
@@ -46,7 +47,7 @@ class PipelinesModule(cdk.TerraformStack):
             subnet_ids=tuple(inputs["subnet_ids"].list_value),
             variants=tuple(specs),
         )
-        region = cdk.DataAwsRegion(self, "current").region
+        region = cdk.DataAwsRegion(self, "current").name  # `region` exists in 6.x only
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
         declare_outputs(self, deployment)
 

@@ -35,7 +35,7 @@ class PipelinesStack(cdk.TerraformStack):
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:
         super().__init__(scope, id)
-        provider = cdk.AwsProvider(
+        cdk.AwsProvider(
             self,
             "aws",
             region=deployment.region,
@@ -44,7 +44,7 @@ class PipelinesStack(cdk.TerraformStack):
             else None,
             default_tags=[cdk.AwsProviderDefaultTags(tags=default_tags(deployment))],
         )
-        pin_versions(self, provider)
+        pin_versions(self, deployment.terraform)
         add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
         self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
         declare_outputs(self, deployment)
@@ -94,7 +94,7 @@ def add_workloads(
             spec.address,
             spec=spec,
             region=region,
-            cluster_arn=cluster.arn,
+            cluster=cluster,
             vpc_id=deployment.vpc_id,
             subnet_ids=deployment.subnet_ids,
         )

@@ -11,6 +11,7 @@ from ..cdk import Construct
 from ..config.fargate import cpu_units, memory_mib
 from ..config.resolve import VariantSpec
 from .address import Address, pin
+from .cluster import PipelineCluster
 
 _ARCHITECTURE = {"x86_64": "X86_64", "arm64": "ARM64"}
 
@@ -37,7 +38,9 @@ class VariantService(Construct):
       the network's; default HTTPS).
     - Task definition: Fargate, awsvpc, the spec's CPU, memory, architecture and ephemeral
       storage; one container with a read-only root filesystem and a writable /tmp volume.
-    - Service: capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
+    - Service: in `cluster`, created after the cluster's capacity providers are attached
+      (ECS refuses a strategy naming a provider the cluster does not have yet, and the AWS
+      provider does not retry that); capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
       no public IP, circuit breaker with rollback, 100 % minimum healthy / 200 % maximum,
       platform version LATEST, tags propagated from the task definition.
     - `force_new_deployment`: an update of the service rolls its tasks. The AWS provider
@@ -58,7 +61,7 @@ class VariantService(Construct):
         *,
         spec: VariantSpec,
         region: str,
-        cluster_arn: str,
+        cluster: PipelineCluster,
         vpc_id: str,
         subnet_ids: Sequence[str],
     ) -> None:
@@ -167,7 +170,7 @@ class VariantService(Construct):
             self,
             "service",
             name=names.service,
-            cluster=cluster_arn,
+            cluster=cluster.arn,
             task_definition=task_definition.ref("arn"),
             desired_count=spec.autoscaling.min if spec.autoscaling else spec.desired_count,
             capacity_provider_strategy=[
@@ -191,6 +194,7 @@ class VariantService(Construct):
             force_new_deployment=True,
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored_by_service) if ignored_by_service else None,
             tags=tags,
+            depends_on=[cluster.capacity_providers],
         )
         self.addresses: dict[str, Address] = {
             "log_group": log_group,

@@ -1,13 +1,8 @@
 """Each backend's synthesized block, and the terraform block's version settings."""
 
 import json
-import re
-from importlib import metadata
 from pathlib import Path
 
-import pytest
-
-from modules.versions import provider_constraint
 from tests.helpers import default_data, load, synth
 
 
@@ -86,22 +81,15 @@ def test_local_backend_is_one_file_per_stack_beside_the_output_directory(tmp_pat
     assert str(tmp_path) not in text and str(Path.cwd()) not in text
 
 
-def test_terraform_block_requires_terraform_and_pins_the_provider_by_its_full_source():
+def test_terraform_block_admits_aws_provider_5_100_and_every_6x_by_default():
     block = terraform_block()
     assert block["required_version"] == ">= 1.10"
-    assert block["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": "~> 6.25"}}
+    assert block["required_providers"] == {"aws": {"source": "hashicorp/aws", "version": ">= 5.100, < 7"}}
 
 
-def test_provider_constraint_matches_the_version_the_installed_bindings_were_generated_for():
-    """Read independently of cdktf: the binding package's own description names the provider version."""
-    description = metadata.metadata("cdktf-cdktf-provider-aws").get_payload()
-    (version,) = set(re.findall(r"bindings for hashicorp/aws provider version (\d+\.\d+\.\d+)", description))
-    major, minor, _ = version.split(".")
-    assert terraform_block()["required_providers"]["aws"]["version"] == f"~> {major}.{minor}"
-
-
-def test_provider_constraint():
-    assert provider_constraint("6.25.0") == "~> 6.25"
-    assert provider_constraint("10.0.3") == "~> 10.0"
-    with pytest.raises(ValueError, match="not a provider version"):
-        provider_constraint("6.25")
+def test_terraform_block_takes_the_configured_versions():
+    data = default_data()
+    data["terraform"] = {"required_version": "~> 1.11.0", "aws_provider_version": "~> 6.30"}
+    block = synth(data)["terraform"]
+    assert block["required_version"] == "~> 1.11.0"
+    assert block["required_providers"]["aws"] == {"source": "hashicorp/aws", "version": "~> 6.30"}
