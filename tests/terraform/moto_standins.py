@@ -1,0 +1,132 @@
+"""Stand-ins for what moto 5.2 gets wrong about the AWS APIs our stacks use: every one in this module.
+
+Each closes one gap between moto and real AWS (cited from the AWS API reference) that would make a
+correct configuration look wrong to Terraform; nothing here changes what the tests assert about our
+output. Runs inside the moto server process (`tests.terraform.moto_server`), which imports moto.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.ecs.models import Service
+from moto.ecs.responses import EC2ContainerServiceResponse
+
+#: CreateService parameters moto accepts but drops, and the Service attribute each is read back from
+#: (moto's serializer reads `botocore.xform_name` of the API member name).
+ECS_SERVICE_KEPT = {
+    "capacityProviderStrategy": "capacity_provider_strategy",
+    "enableECSManagedTags": "enable_ecs_managed_tags",
+    "availabilityZoneRebalancing": "availability_zone_rebalancing",
+}
+
+
+def keep_service_settings(service: Service, params: dict[str, Any]) -> None:
+    """Keep what CreateService/UpdateService were given that DescribeServices must return.
+
+    Real ECS returns `capacityProviderStrategy`, `enableECSManagedTags` and
+    `availabilityZoneRebalancing` as set, and omits `launchType` for a service created with a
+    capacity provider strategy ("launchType ... this field is omitted if the service was created
+    using a capacity provider strategy"): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html
+    (and API_CreateService.html: launchType and capacityProviderStrategy are mutually exclusive).
+    moto drops the three and reports launchType EC2, so every re-plan would replace every service.
+    """
+    for member, attribute in ECS_SERVICE_KEPT.items():
+        if member in params:
+            setattr(service, attribute, params[member])
+    if params.get("capacityProviderStrategy"):
+        service.launch_type = None
+        for deployment in service.deployments:
+            deployment["launchType"] = None
+            deployment["capacityProviderStrategy"] = params["capacityProviderStrategy"]
+            deployment["platformFamily"] = "FARGATE"
+
+
+def _after(method: Callable[..., Any], then: Callable[[Any], None]) -> Callable[..., Any]:
+    def wrapped(self: Any) -> Any:
+        result = method(self)
+        then(self)
+        return result
+
+    return wrapped
+
+
+def _ecs_service_of(response: EC2ContainerServiceResponse) -> Service:
+    service = response._get_param("serviceName") or response._get_param("service")
+    return response.ecs_backend._get_service(response._get_param("cluster", "default"), service.split("/")[-1])
+
+
+def _keep_ecs(response: EC2ContainerServiceResponse) -> None:
+    keep_service_settings(_ecs_service_of(response), response._get_params())
+
+
+# Application Auto Scaling tags. https://docs.aws.amazon.com/autoscaling/application/APIReference/
+# API_RegisterScalableTarget.html takes `Tags`; API_ListTagsForResource.html answers {"Tags": {...}} for
+# a scalable target's ARN; API_TagResource.html / API_UntagResource.html add and remove tags and answer
+# {}; an unknown ARN is a ResourceNotFoundException. moto has none of the three actions (HTTP 500, which
+# the provider retries for many minutes) and ignores `Tags`.
+
+
+def _tags(backend: ApplicationAutoscalingBackend) -> dict[str, dict[str, str]]:
+    """Tags by scalable target ARN, kept on the backend (one per account and region)."""
+    if not hasattr(backend, "standin_tags"):
+        backend.standin_tags = {}
+    return backend.standin_tags
+
+
+def _target_arns(backend: ApplicationAutoscalingBackend) -> set[str]:
+    return {target.arn for by_resource in backend.targets.values() for target in by_resource.values()}
+
+
+def _register_tags(response: ApplicationAutoScalingResponse) -> None:
+    backend = response.applicationautoscaling_backend
+    target = backend.targets[response._get_param("ScalableDimension")][response._get_param("ResourceId")]
+    _tags(backend).setdefault(target.arn, {}).update(response._get_param("Tags") or {})
+
+
+def _known(response: ApplicationAutoScalingResponse) -> tuple[dict[str, str] | None, str | tuple[int, dict, str]]:
+    """The tags of the request's ResourceARN, or None and the ResourceNotFoundException answer."""
+    backend = response.applicationautoscaling_backend
+    arn = response._get_param("ResourceARN")
+    if arn not in _target_arns(backend):
+        body = json.dumps({"__type": "ResourceNotFoundException", "Message": f"No scalable target found for {arn}"})
+        return None, (400, {}, body)
+    return _tags(backend).setdefault(arn, {}), ""
+
+
+def list_tags_for_resource(self: ApplicationAutoScalingResponse) -> str | tuple[int, dict, str]:
+    tags, error = _known(self)
+    return error if tags is None else json.dumps({"Tags": tags})
+
+
+def tag_resource(self: ApplicationAutoScalingResponse) -> str | tuple[int, dict, str]:
+    tags, error = _known(self)
+    if tags is None:
+        return error
+    tags.update(self._get_param("Tags") or {})
+    return json.dumps({})
+
+
+def untag_resource(self: ApplicationAutoScalingResponse) -> str | tuple[int, dict, str]:
+    tags, error = _known(self)
+    if tags is None:
+        return error
+    for key in self._get_param("TagKeys") or []:
+        tags.pop(key, None)
+    return json.dumps({})
+
+
+def install() -> None:
+    """Patch moto's response handlers in this process (before the server starts)."""
+    EC2ContainerServiceResponse.create_service = _after(EC2ContainerServiceResponse.create_service, _keep_ecs)
+    EC2ContainerServiceResponse.update_service = _after(EC2ContainerServiceResponse.update_service, _keep_ecs)
+    ApplicationAutoScalingResponse.register_scalable_target = _after(
+        ApplicationAutoScalingResponse.register_scalable_target, _register_tags
+    )
+    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+    ApplicationAutoScalingResponse.tag_resource = tag_resource
+    ApplicationAutoScalingResponse.untag_resource = untag_resource

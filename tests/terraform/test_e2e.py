@@ -1,0 +1,167 @@
+"""plan, apply, a second plan that must show no changes, and destroy, on a local AWS API (moto).
+
+The real Terraform CLI and hashicorp/aws provider, one moto server per config (they run side by
+side), for the default example, examples/environments.yaml (three stacks, state in moto's S3),
+examples/all-features.yaml and the exported module called from a root configuration. What each
+config refers to (VPC and subnets, KMS keys, secrets, parameters, state bucket) is created in moto
+first and the config's ids replaced by moto's; the synthesized stacks are used as written, plus
+override files pointing the provider (and the S3 backend) at moto. Marked e2e: `make e2e`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from modules.config import load_text
+from tests.helpers import DEFAULT_OUTPUTS, ROOT, to_yaml
+from tests.terraform.conftest import skip_or_fail
+from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.stacks import export_root, synthesize_stacks
+from tests.terraform.terraform_cli import Terraform
+
+pytestmark = pytest.mark.e2e
+
+CONFIGS = {
+    "pipelines.yaml": ROOT / "pipelines.yaml",
+    "examples/environments.yaml": ROOT / "examples" / "environments.yaml",
+    "examples/all-features.yaml": ROOT / "examples" / "all-features.yaml",
+}
+MODULE_CONFIG = "examples/all-features.yaml"
+#: Cycles side by side: each mostly waits on moto and the provider.
+WORKERS = 4
+SERVICE_ARN = re.compile(r"arn:aws:ecs:ap-northeast-1:\d{12}:service/[^/]+/[^/]+")
+
+
+@dataclass
+class Cycle:
+    """What one working directory went through: outputs after apply, the re-plan, the state after destroy."""
+
+    outputs: dict[str, Any] = field(default_factory=dict)
+    replan_code: int = -1
+    replan: str = ""
+    remaining: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def cycle(terraform: Terraform, workdir: Path) -> Cycle:
+    """init, plan, apply, output, plan -detailed-exitcode, destroy, state list; timed per step."""
+    done = Cycle()
+
+    def step(name: str, *args: str, expect: tuple[int, ...] = (0,)) -> str:
+        start = time.monotonic()
+        result = terraform.run(workdir, *args, expect=expect)
+        done.seconds[name] = round(time.monotonic() - start, 1)
+        if name == "replan":
+            done.replan_code = result.returncode
+        return result.stdout
+
+    step("init", "init", "-input=false", "-no-color")
+    step("plan", "plan", "-input=false", "-no-color", "-out=tfplan")
+    step("apply", "apply", "-input=false", "-no-color", "tfplan")
+    done.outputs = {name: body["value"] for name, body in json.loads(step("output", "output", "-json")).items()}
+    done.replan = step("replan", "plan", "-input=false", "-no-color", "-detailed-exitcode", expect=(0, 2))
+    step("destroy", "destroy", "-input=false", "-no-color", "-auto-approve")
+    done.remaining = step("state", "state", "list").split()
+    return done
+
+
+def prepare(name: str, data: dict[str, Any], workdir: Path, servers: list[MotoServer]) -> dict[str, Path]:
+    """Start a moto for one config, seed it, write the rebound config's stacks (or, for `module`, the
+    exported module called from a root configuration) pointed at it: the working directories by stack."""
+    server = MotoServer(workdir / "moto.log")
+    servers.append(server)
+    bound = to_yaml(rebind(data, server.seed(seed_spec(data))))
+    if name == "module":
+        (deployment,) = load_text(bound)
+        stacks = {"module": export_root(deployment, workdir / "root")}
+    else:
+        stacks = synthesize_stacks(bound, workdir / "cdktf.out")
+    for stack_dir in stacks.values():
+        point_at_moto(stack_dir, server.endpoint)
+    return stacks
+
+
+@pytest.fixture(scope="module")
+def cycles(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Cycle | Exception]]:
+    """Every stack's cycle (side by side; one moto per config), by config and stack; an exception where
+    one failed. Synthesis runs first, in this thread: the jsii kernel serves one thread."""
+    if not E2E_PYTHON.exists():
+        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    servers: list[MotoServer] = []
+    outcomes: dict[str, dict[str, Cycle | Exception]] = {}
+    try:
+        workdirs = {
+            name: prepare(name, yaml.safe_load(CONFIGS[config].read_text()), tmp_path_factory.mktemp("e2e"), servers)
+            for name, config in {**{name: name for name in CONFIGS}, "module": MODULE_CONFIG}.items()
+        }
+
+        def attempt(job: tuple[str, str, Path]) -> None:
+            name, stack, workdir = job
+            try:
+                outcomes[name][stack] = cycle(terraform, workdir)
+            except Exception as error:  # reported by that config's test
+                outcomes[name][stack] = error
+
+        jobs = [(name, stack, workdir) for name, stacks in workdirs.items() for stack, workdir in stacks.items()]
+        outcomes.update({name: {} for name in workdirs})
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(attempt, jobs))
+    finally:
+        for server in servers:
+            server.stop()
+    for name, by_stack in outcomes.items():
+        for stack, done in by_stack.items():
+            if isinstance(done, Cycle):
+                print(f"\n{name} {stack}: {done.seconds}")
+    return outcomes
+
+
+def checked(cycles: dict[str, dict[str, Cycle | Exception]], name: str) -> dict[str, Cycle]:
+    """The cycles of one config, each applied, re-planned with no changes and fully destroyed."""
+    outcome = cycles[name]
+    for stack, done in outcome.items():
+        if isinstance(done, Exception):
+            raise done
+        assert done.replan_code == 0, f"{name} {stack}: the plan after apply wants changes:\n{done.replan[-8000:]}"
+        assert done.remaining == [], f"{name} {stack}: left in state after destroy: {done.remaining}"
+    return outcome  # type: ignore[return-value]  # no exception left
+
+
+def service_arns(outputs: dict[str, Any]) -> list[str]:
+    return [value for key, value in outputs.items() if key.endswith("_service_arn")]
+
+
+def test_the_default_example_applies_replans_clean_and_destroys(cycles):
+    (done,) = checked(cycles, "pipelines.yaml").values()
+    assert set(done.outputs) == DEFAULT_OUTPUTS
+    arns = service_arns(done.outputs)
+    assert len(arns) == 2 and all(SERVICE_ARN.fullmatch(arn) for arn in arns), arns
+
+
+def test_every_environment_stack_applies_replans_clean_and_destroys_with_state_in_s3(cycles):
+    outcome = checked(cycles, "examples/environments.yaml")
+    assert sorted(outcome) == ["dev", "prd", "stg"]
+    for stack, done in outcome.items():
+        arns = service_arns(done.outputs)
+        assert arns and all(SERVICE_ARN.fullmatch(arn) for arn in arns), (stack, arns)
+
+
+def test_every_feature_applies_replans_clean_and_destroys(cycles):
+    (done,) = checked(cycles, "examples/all-features.yaml").values()
+    assert len(service_arns(done.outputs)) == 3
+
+
+def test_the_exported_module_applies_replans_clean_and_destroys_from_a_root_configuration(cycles):
+    (done,) = checked(cycles, "module").values()
+    (deployment,) = load_text(CONFIGS[MODULE_CONFIG].read_text())
+    assert set(done.outputs) == {f"{spec.address}_service" for spec in deployment.variants}
+    assert all(isinstance(value, str) and value for value in done.outputs.values())
