@@ -8,6 +8,8 @@ defaults in `modules.config.resolve`.
 from __future__ import annotations
 
 import ipaddress
+import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -52,6 +54,33 @@ def _retention(value: int) -> int:
     return value
 
 
+#: Characters IAM accepts in tag keys and values (`[\p{L}\p{Z}\p{N}_.:/=+\-@]*`): tags land on
+#: IAM roles, so CreateRole refuses any other (the IAM API reference, Tag data type).
+_TAG_PUNCTUATION = frozenset("_.:/=+-@")
+TAG_RULE = "letters, digits, spaces and _ . : / = + - @ (what IAM accepts)"
+#: What EC2 accepts in a security group rule's description (the EC2 API reference, IpRange).
+_RULE_DESCRIPTION = re.compile(r"^[0-9A-Za-z_ .:/()#,@\[\]+=&;{}!$*-]*$")
+
+
+def _tag_text(value: str) -> str:
+    bad = sorted({char for char in value if not (char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LZN")})
+    if bad:
+        raise ValueError(f"{''.join(bad)!r} not allowed in a tag; use {TAG_RULE}")
+    return value
+
+
+def _tag_key(value: str) -> str:
+    if value.lower().startswith("aws:"):
+        raise ValueError("the aws: prefix is reserved for AWS's own tags")
+    return _tag_text(value)
+
+
+def _rule_description(value: str) -> str:
+    if not _RULE_DESCRIPTION.match(value):
+        raise ValueError("use letters, digits, spaces and _ . : / ( ) # , @ [ ] + = & ; { } ! $ * - (what EC2 accepts)")
+    return value
+
+
 def _rule_id(value: str) -> str:
     if value not in RULES:
         raise ValueError(f"unknown rule; rules: {', '.join(RULES)}")
@@ -77,8 +106,8 @@ KmsKeyArn = Annotated[str, AfterValidator(arns.check_kms_key_arn)]
 RuleId = Annotated[str, AfterValidator(_rule_id)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500)]
 Retention = Annotated[int, AfterValidator(_retention)]
-TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-TagValue = Annotated[str, StringConstraints(max_length=256)]
+TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_tag_key)]
+TagValue = Annotated[str, StringConstraints(max_length=256), AfterValidator(_tag_text)]
 EnvValue = Annotated[str, StringConstraints(max_length=32768)]
 ImageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
 ImageDigest = Annotated[str, StringConstraints(pattern=r"^sha256:[a-f0-9]{64}$")]
@@ -105,7 +134,7 @@ class EgressRule(_Strict):
     port: Annotated[int, Field(ge=1, le=65535)]
     protocol: Literal["tcp", "udp"] = "tcp"
     cidr_blocks: Annotated[list[Cidr], Field(min_length=1)] = ["0.0.0.0/0"]
-    description: Annotated[str, StringConstraints(max_length=255)] = "outbound"
+    description: Annotated[str, StringConstraints(max_length=255), AfterValidator(_rule_description)] = "outbound"
 
 
 class NetworkConfig(_Strict):
