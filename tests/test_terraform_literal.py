@@ -16,11 +16,13 @@ from modules.terraform_literal import NotLiteralError, escape, evaluate, evaluat
 from tests.helpers import default_data, load
 
 #: Text rich in what Terraform's template scanner reacts to.
-TEMPLATE_TEXT = st.text(alphabet=st.sampled_from(list('${}%"\\\n\t a:~-')) | st.characters(exclude_categories=("Cs",)), max_size=40)
+TEMPLATE_TEXT = st.text(
+    alphabet=st.sampled_from(list('${}%"\\\n\t a:~-')) | st.characters(exclude_categories=("Cs",)), max_size=40
+)
 HOSTILE = [
     "${PORT:-8080}",
     'exec app --port "${PORT}"',
-    '${substr(jsonencode({a=1}),1,1)}',
+    "${substr(jsonencode({a=1}),1,1)}",
     '${file("/proc/self/environ")}',
     "%{ if true }yes%{ endif }",
     "$${already}",
