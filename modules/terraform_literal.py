@@ -64,6 +64,28 @@ def literal_strings(value: T) -> T:
     return value
 
 
+_HCL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def hcl_value(value: Any) -> str:
+    """`value` (string, number, bool, list, mapping) as an HCL expression whose strings are literal."""
+    if isinstance(value, str):
+        quoted = "".join(
+            _HCL_ESCAPES.get(char, f"\\u{ord(char):04x}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+            for char in escape(value)
+        )
+        return f'"{quoted}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{hcl_value(str(key))} = {hcl_value(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(hcl_value(item) for item in value) + "]"
+    raise TypeError(f"no HCL literal for {type(value).__name__}")
+
+
 def _interpolation_end(text: str, start: int) -> int:
     """Index just past the `}` closing the interpolation that opens at `start` (quote-aware)."""
     depth, index, quoted = 0, start, False

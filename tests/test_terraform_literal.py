@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules.terraform_literal import NotLiteralError, escape, evaluate, evaluate_json, literal_strings
+from modules.terraform_literal import NotLiteralError, escape, evaluate, evaluate_json, hcl_value, literal_strings
 from tests.helpers import default_data, load
 
 #: Text rich in what Terraform's template scanner reacts to.
@@ -99,10 +99,14 @@ def test_mapping_keys_are_escaped_too():
     assert literal_strings({"a${b}": ["%{c}", ("${d}",)]}) == {"a$${b}": ["%%{c}", ("$${d}",)]}
 
 
-def terraform_outputs(values: list[str], workdir: Path) -> list[str]:
-    """Each value written escaped into a JSON config's outputs, as real Terraform reads it back."""
-    config = {"output": {f"o{index}": {"value": escape(value)} for index, value in enumerate(values)}}
-    (workdir / "main.tf.json").write_text(json.dumps(config))
+def terraform_outputs(values: list, workdir: Path, *, hcl: bool = False) -> list:
+    """Each value written as a literal into a config's outputs (JSON, or HCL), as real Terraform reads it back."""
+    if hcl:
+        blocks = [f'output "o{index}" {{\n  value = {hcl_value(value)}\n}}\n' for index, value in enumerate(values)]
+        (workdir / "main.tf").write_text("".join(blocks))
+    else:
+        config = {"output": {f"o{index}": {"value": escape(value)} for index, value in enumerate(values)}}
+        (workdir / "main.tf.json").write_text(json.dumps(config))
     env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_CLI_CONFIG_FILE": os.devnull}
     for command in (["init", "-input=false"], ["apply", "-auto-approve", "-input=false"]):
         subprocess.run(["terraform", f"-chdir={workdir}", *command], check=True, capture_output=True, env=env)
@@ -128,3 +132,16 @@ def test_real_terraform_reads_every_hostile_string_back_literally(tmp_path):
 @given(st.lists(TEMPLATE_TEXT, min_size=20, max_size=60))
 def test_real_terraform_reads_any_escaped_string_back_literally(tmp_path_factory, values):
     assert terraform_outputs(values, tmp_path_factory.mktemp("literal")) == values
+
+
+@needs_terraform
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(TEMPLATE_TEXT, min_size=20, max_size=60))
+def test_real_terraform_reads_any_string_back_from_hcl(tmp_path_factory, values):
+    assert terraform_outputs(values, tmp_path_factory.mktemp("hcl"), hcl=True) == values
+
+
+@needs_terraform
+def test_real_terraform_reads_hcl_maps_and_lists_back(tmp_path):
+    values = [{'k "${x}"': "v %{y}\n", "plain": "1"}, ["a", "${b}", 'c"\\'], 3, True]
+    assert terraform_outputs(values, tmp_path, hcl=True) == values
