@@ -127,7 +127,7 @@ def _load_environments(data: dict) -> list[Deployment]:
             overrides = {k: v for k, v in entry.items() if k not in environments.OWN_KEYS} if entry else {}
             problems = [environments.relocate(problem, str(name), overrides) or problem for problem in problems]
             if deployment is not None:
-                deployments.append(deployment)
+                deployments.append(environments.relocate_sources(deployment, overrides))
         for problem in problems:
             envs = next((envs for seen, envs in found if seen == problem), None)
             if envs is None:

@@ -21,6 +21,17 @@ from .backend import BackendConfig, RoleArn
 from .pricing import PricingConfig
 from .terraform import TerraformConfig
 
+#: A container user: `uid` or `name`, optionally `:gid` or `:group`. A uid is decimal digits without
+#: sign or leading zero; a name follows the Linux (shadow-utils) rule: lower case, digits, `_` and `-`,
+#: not starting with a digit or `-`, at most 32 characters.
+_UID_OR_NAME = r"(?:0|[1-9][0-9]{0,9}|[a-z_][a-z0-9_-]{0,31})"
+USER = re.compile(rf"{_UID_OR_NAME}(?::{_UID_OR_NAME})?")
+MAX_ID = 4294967294  # 2**32 - 2: (uid_t) -1 means "no id"
+USER_RULE = (
+    "use uid[:gid] or name[:group]: an id is decimal digits without sign or leading zero (at most "
+    f"{MAX_ID}), a name is a Linux user or group name ([a-z_][a-z0-9_-]*, at most 32 characters)"
+)
+
 # Values CloudWatch Logs accepts for retention_in_days.
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
@@ -45,6 +56,18 @@ def _repository(value: str) -> str:
 
 def _secret(value: str) -> str:
     arns.secret_resource_arn(value)
+    return value
+
+
+def _user(value: str) -> str:
+    if not USER.fullmatch(value) or any(part.isdigit() and int(part) > MAX_ID for part in value.split(":")):
+        raise ValueError(USER_RULE)
+    return value
+
+
+def _one_line(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("must be one line of printable characters (no newline, tab or control character)")
     return value
 
 
@@ -104,7 +127,10 @@ PolicyArn = Annotated[str, AfterValidator(arns.check_policy_arn)]
 Cidr = Annotated[str, AfterValidator(_cidr)]
 KmsKeyArn = Annotated[str, AfterValidator(arns.check_kms_key_arn)]
 RuleId = Annotated[str, AfterValidator(_rule_id)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500), AfterValidator(_one_line)
+]
+User = Annotated[str, AfterValidator(_user)]
 Retention = Annotated[int, AfterValidator(_retention)]
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_tag_key)]
 TagValue = Annotated[str, StringConstraints(max_length=256), AfterValidator(_tag_text)]
@@ -172,7 +198,7 @@ class ContainerSettings(_Strict):
     ephemeral_storage: (
         Annotated[int, Field(ge=fargate.EPHEMERAL_STORAGE_GIB[0], le=fargate.EPHEMERAL_STORAGE_GIB[1])] | None
     ) = None
-    user: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)?$")] | None = None
+    user: User | None = None
     stop_timeout: Annotated[int, Field(ge=2, le=120)] | None = None
     desired_count: Count | None = None
     fargate_weight: Weight | None = None
