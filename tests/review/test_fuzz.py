@@ -170,7 +170,7 @@ def mutated(data: Any, draw: st.DrawFn) -> Any:
     return draw(json_values)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_mutated_stacks_and_plans_never_crash(capsys, outputs, data):
     base, head = outputs
