@@ -55,7 +55,9 @@ class PipelinesStack(cdk.TerraformStack):
             self.add_override(
                 f"//.{METADATA_KEY}",
                 {
-                    spec.address: variant_metadata(spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config)
+                    spec.address: variant_metadata(
+                        spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config, spec.waivers
+                    )
                     for spec in deployment.variants
                 },
             )
