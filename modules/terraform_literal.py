@@ -4,7 +4,8 @@ In Terraform's JSON syntax every string is a template (and so is every quoted HC
 `${...}` interpolates and `%{...}` runs a directive, unless written `$${` / `%%{`
 (developer.hashicorp.com/terraform/language/syntax/json, "Expression Mapping"). A config
 value such as `exec app --port ${PORT:-8080}`, or a hostile `${file("/proc/self/environ")}`,
-must reach AWS byte for byte, so every user string is escaped once, by `literal_strings`,
+must reach AWS byte for byte (in Unicode normal form C, to which Terraform normalizes every
+string), so every user string is escaped once, by `literal_strings`,
 at the root of each construct tree (the stack and the exported module); references the
 constructs add afterwards stay expressions. `evaluate` is the other way round: what
 Terraform makes of a string, for the policy rules and the review, which must judge what AWS
@@ -16,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -24,11 +26,17 @@ from pydantic import BaseModel
 
 T = TypeVar("T")
 
-#: A template sequence: an escape (`$${`, `%%{`) or the start of an interpolation or directive.
-_SEQUENCE = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
-#: An interpolation that only reads an attribute (`${aws_iam_role.x.arn}`, `${var.tags}`,
-#: `${data.aws_region.current.name}`): no function, operator or directive.
-_REFERENCE = re.compile(r"\$\{(?:data\.)?[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+\}")
+_ESCAPES = {"$${": "${", "%%{": "%{"}
+#: An interpolation that only reads a value (`${aws_iam_role.x.arn}`, `${var.tags}`,
+#: `${data.aws_region.current.name}`, with `.attr`, `[0]` or `["key"]` after): no function,
+#: operator or directive.
+_REFERENCE = re.compile(
+    r"\$\{(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[0-9]+\]|\[\"[^\"$%]*\"\])*\}"
+)
+
+
+class Expression(str):
+    """A `${...}` or `%{...}` sequence, as written: Terraform evaluates it."""
 
 
 class NotLiteralError(ValueError):
@@ -86,9 +94,9 @@ def hcl_value(value: Any) -> str:
     raise TypeError(f"no HCL literal for {type(value).__name__}")
 
 
-def _interpolation_end(text: str, start: int) -> int:
-    """Index just past the `}` closing the interpolation that opens at `start` (quote-aware)."""
-    depth, index, quoted = 0, start, False
+def _sequence_end(text: str, start: int) -> int:
+    """Index just past the `}` closing the sequence opened at `start` (braces in quotes do not count)."""
+    depth, index, quoted = 0, start + 1, False
     while index < len(text):
         char = text[index]
         if quoted:
@@ -108,32 +116,51 @@ def _interpolation_end(text: str, start: int) -> int:
     return len(text)
 
 
+def parse(text: str) -> list[str | Expression]:
+    """`text` as Terraform's template scanner reads it: literal pieces (escapes resolved) and the
+    Expressions between them. Exactly `$${` and `%%{` are escapes; any other `$` or `%` is
+    literal (`$$${a}` is `$` then the escape: `$${a}`), as real Terraform reads it (tests)."""
+    parts: list[str | Expression] = []
+    literal: list[str] = []
+    index = 0
+    while index < len(text):
+        three, two = text[index : index + 3], text[index : index + 2]
+        if three in _ESCAPES:
+            literal.append(_ESCAPES[three])
+            index += 3
+        elif two in ("${", "%{"):
+            if literal:
+                parts.append("".join(literal))
+                literal = []
+            end = _sequence_end(text, index)
+            parts.append(Expression(text[index:end]))
+            index = end
+        else:
+            literal.append(text[index])
+            index += 1
+    if literal:
+        parts.append("".join(literal))
+    return parts
+
+
+def is_reference(expression: str) -> bool:
+    """True for an interpolation that substitutes a value and runs nothing (`_REFERENCE`)."""
+    return _REFERENCE.fullmatch(expression) is not None
+
+
 def evaluate(text: str) -> str:
-    """What Terraform makes of the string `text`: escapes resolved, plain references kept as written.
+    """What Terraform makes of the string `text`: escapes resolved, plain references kept as written,
+    in Unicode normal form C (HCL normalizes every string literal to NFC).
 
     NotLiteralError when `text` holds any other interpolation or a directive (a function call,
     an operator, `%{if ...}`): its value is only known at plan time.
     """
-    parts: list[str] = []
-    position = 0
-    for match in _SEQUENCE.finditer(text):
-        if match.start() < position:
-            continue
-        parts.append(text[position : match.start()])
-        sequence = match.group()
-        if sequence in ("$${", "%%{"):
-            parts.append(sequence[1:])
-            position = match.end()
-            continue
-        end = _interpolation_end(text, match.start() + 1)
-        expression = text[match.start() : end]
-        if sequence == "%{" or not _REFERENCE.fullmatch(expression):
-            shown = expression if len(expression) <= 80 else expression[:77] + "..."
+    parts = parse(text)
+    for part in parts:
+        if isinstance(part, Expression) and not is_reference(part):
+            shown = part if len(part) <= 80 else part[:77] + "..."
             raise NotLiteralError(f"a Terraform expression {shown!r}: Terraform evaluates it at plan time")
-        parts.append(expression)
-        position = end
-    parts.append(text[position:])
-    return "".join(parts)
+    return unicodedata.normalize("NFC", "".join(parts))
 
 
 def evaluate_json(text: str) -> Any:

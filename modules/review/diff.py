@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .template import Expression, literal, parse, shown
+from ..terraform_literal import Expression, parse
+from .template import literal, shown
 
 ABSENT: Any = None
 """How an attribute that one side does not set is shown (JSON null)."""

@@ -1,9 +1,8 @@
-"""Strings of Terraform's JSON syntax as AWS receives them (pure).
+"""Values of a synthesized stack shown as AWS receives them (pure).
 
-Terraform reads every JSON string as a template: `${...}` (interpolation) and `%{...}` (directive)
-are evaluated at plan time, and exactly `$${` and `%%{` are escapes for a literal `${` and `%{`;
-any other `$` or `%` is literal (`$$${a}` is `$` then the escape: `$${a}`). Checked with
-`terraform console` 1.11 on locals in a `main.tf.json`; tests/review/test_template.py holds the cases.
+Terraform reads every JSON string as a template (`terraform_literal.parse`): escapes are
+resolved for display, plain references kept as written, and any other expression shown as
+written and flagged, since only Terraform knows what it becomes.
 
 A JSON document held in a string (container definitions) is decoded first and its strings read as
 templates after: the generator writes it with `json.dumps`, which never writes `$`, `%` or `{` as
@@ -12,75 +11,14 @@ templates after: the generator writes it with `json.dumps`, which never writes `
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-_ESCAPES = {"$${": "${", "%%{": "%{"}
-_REFERENCE = re.compile(
-    r"\$\{(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[[0-9]+\]|\[\"[^\"$%]*\"\])*\}"
-)
-
-
-class Expression(str):
-    """A `${...}` or `%{...}` sequence, as written: Terraform evaluates it."""
+from ..terraform_literal import Expression, is_reference, parse
 
 
 class Evaluated(str):
     """A string holding an expression other than a plain reference, shown as written (escapes
     included): what it becomes is known only when Terraform evaluates it."""
-
-
-def _end(text: str, start: int) -> int:
-    """The index after the `}` closing the sequence opened at `start` (or the end of `text`);
-    braces inside quoted strings do not count."""
-    depth, i, quoted = 0, start + 1, False
-    while i < len(text):
-        char = text[i]
-        if quoted:
-            if char == "\\":
-                i += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return len(text)
-
-
-def parse(text: str) -> list[str | Expression]:
-    """`text` as literal pieces (escapes resolved) and the Expressions between them."""
-    parts: list[str | Expression] = []
-    literal, i = [], 0
-    while i < len(text):
-        three, two = text[i : i + 3], text[i : i + 2]
-        if three in _ESCAPES:
-            literal.append(_ESCAPES[three])
-            i += 3
-        elif two in ("${", "%{"):
-            if literal:
-                parts.append("".join(literal))
-                literal = []
-            end = _end(text, i)
-            parts.append(Expression(text[i:end]))
-            i = end
-        else:
-            literal.append(text[i])
-            i += 1
-    if literal:
-        parts.append("".join(literal))
-    return parts
-
-
-def is_reference(expression: str) -> bool:
-    """`${type.name.attr}`, `${var.x}`, `${local.x}`, `${data.type.name.attr}` (with `.attr`, `[0]`
-    or `["key"]` after): Terraform substitutes a value, it runs nothing."""
-    return _REFERENCE.fullmatch(expression) is not None
 
 
 def evaluated(text: str) -> list[Expression]:
