@@ -262,11 +262,12 @@ def load_file(path: str | Path) -> list[Deployment]:
 def read_config(path: Path) -> str:
     """The text of a regular file of at most MAX_BYTES; OSError otherwise (opening never blocks on a FIFO)."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, socket or device)"
+        raise OSError(f"{kind}; name a YAML file")
     with os.fdopen(descriptor, "rb") as stream:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, socket or device)"
-            raise OSError(f"{kind}; name a YAML file")
         data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise OSError(f"larger than {MAX_BYTES // 1024} KiB; no config needs that")
