@@ -96,6 +96,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
 
 
+def run_as_script() -> int:
+    """`main()` for `python main.py`: after an interrupt or an environment error is reported, what
+    the interpreter's exit prints is noise (jsii stopping a kernel that a signal or a failed start
+    already ended: "Exception ignored ... BrokenPipeError"), so stderr is closed to it."""
+    code = main()
+    if code == EXIT_FAILED or code > 128:
+        sys.stderr.flush()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+    return code
+
+
 def _stdout_gone() -> bool:
     """True when stdout is a pipe whose reader closed; it then points at /dev/null, so the exit flush is quiet."""
     try:

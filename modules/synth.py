@@ -13,10 +13,12 @@ How `--out` is replaced (README, "Commands", states the same guarantees):
   `--out` stays a real directory, as cdktf, Terraform and users expect of it. Terraform runs in
   `stacks/<name>` and keeps `.terraform/` there, the cdktf CLI lists and deletes directories in
   it, and an existing `cdktf.out` would need a non-atomic first conversion.
-- An fcntl lock on `.<name>-synth.lock` beside `--out` serializes synths into one directory
-  (the lock file stays; it holds nothing). The lock holder first recovers what a killed run
-  left: it restores a retired output when `--out` is missing, and deletes staging and retired
-  directories.
+- An fcntl lock (flock) on the directory that holds `--out` serializes synths into it. Locking
+  that directory rather than a lock file beside `--out` leaves no file behind (a refused synth
+  writes nothing) and cannot race with a lock file's removal; synths into two sibling
+  directories wait for each other too, which costs seconds at most. The lock holder first
+  recovers what a killed run left: it restores a retired output when `--out` is missing, and
+  deletes staging and retired directories.
 - `--out` is replaced only when absent, empty, or an earlier output: it holds `MARKER`, whose
   content is the digest of its `manifest.json` (`check_replaceable`); anything else is refused
   untouched. The new tree gets the mode of the directory it replaces (new: 0777 less the umask).
@@ -164,7 +166,6 @@ def write_output(outdir: Path, build: Callable[[Path], None]) -> Path:
     system refuses (the earlier output unchanged).
     """
     outdir = output_path(outdir)
-    check_replaceable(outdir)  # before waiting for the lock: a refusal needs no synth
     try:
         with _locked(outdir):
             recover(outdir)
@@ -281,14 +282,14 @@ def recover(outdir: Path) -> None:
 
 @contextlib.contextmanager
 def _locked(outdir: Path) -> Iterator[None]:
-    """Hold an exclusive fcntl lock on `.<name>-synth.lock` beside `outdir`."""
+    """Hold an exclusive fcntl lock on the directory that holds `outdir` (created if missing)."""
     outdir.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(outdir.with_name(f".{outdir.name}-synth.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    handle = os.open(outdir.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            print(f"waiting for another synth into {outdir} to finish", file=sys.stderr)
+            print(f"waiting for another synth into {outdir.parent} to finish", file=sys.stderr)
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
     finally:
