@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from .commands import cost, module, review, synth, validate
 from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED, plural
 from .config import ConfigError
-from .synth import OutputError
+from .synth import OutputError, request_stop
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
 #: READ_ONLY = True when it never writes (its errors then do not say "nothing was written").
@@ -50,8 +50,12 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextlib.contextmanager
-def _stop_signals() -> Iterator[list[int]]:
-    """SIGINT and SIGTERM raise KeyboardInterrupt once (so clean-ups run); the list gets the signal."""
+def _stop_signals(*, quiet: bool) -> Iterator[list[int]]:
+    """SIGINT and SIGTERM raise KeyboardInterrupt once (so clean-ups run); the list gets the signal.
+
+    `quiet` (a script's own process): stderr is closed from then on. What follows is noise, such as
+    jsii's finalizers reporting a kernel that the signal stopped mid-start ("Exception ignored ...").
+    """
     received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         yield received
@@ -60,26 +64,36 @@ def _stop_signals() -> Iterator[list[int]]:
     def stop(signum: int, _frame: object) -> None:
         if not received:  # a second signal must not interrupt the clean-up of the first
             received.append(signum)
+            if quiet:
+                sys.stderr.flush()
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+            request_stop()  # should this exception be lost (raised in a finalizer), the swap still stops
             raise KeyboardInterrupt
 
     previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    request_stop(False)
     try:
         yield received
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        request_stop(False)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; its exit status: 0 done, 2 bad input, 1 environment (disk, permissions), 128+N signal N."""
+def main(argv: Sequence[str] | None = None, *, script: bool = False) -> int:
+    """Run one command; its exit status: 0 done, 2 bad input, 1 environment (disk, permissions), 128+N signal N.
+
+    `script`: the process is this command's own (`python main.py`), so a signal may close stderr.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["synth"])
     command = next(c for c in COMMANDS if args.command == c.NAME)
-    with _stop_signals() as received:
+    with _stop_signals(quiet=script) as received:
         try:
-            return command.run(args)
+            code = command.run(args)
+            return 128 + received[0] if received else code
         except ConfigError as error:
             source = getattr(args, "config", None) or f"python main.py {args.command}"
             return _report(error, source, read_only=getattr(command, "READ_ONLY", False))
@@ -100,7 +114,7 @@ def run_as_script() -> int:
     """`main()` for `python main.py`: after an interrupt or an environment error is reported, what
     the interpreter's exit prints is noise (jsii stopping a kernel that a signal or a failed start
     already ended: "Exception ignored ... BrokenPipeError"), so stderr is closed to it."""
-    code = main()
+    code = main(script=True)
     if code == EXIT_FAILED or code > 128:
         sys.stderr.flush()
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())

@@ -44,6 +44,7 @@ import secrets
 import shutil
 import stat
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,9 @@ USER_FILES = (
 #: Set by the cdktf CLI (and only by it) for the app it runs to synthesize.
 CDKTF_CLI_VARIABLE = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS"
 _STAGING, _RETIRED = "staging-", "retired-"
+#: Set by a signal handler that asked the process to stop (`request_stop`). The KeyboardInterrupt
+#: it raises is lost when it lands in a finalizer or callback, so the swap checks this first.
+_stop_requested = threading.Event()
 _NODE_ERROR = re.compile(r"(E[A-Z]+): ([^,]+)(?:, \w+(?: '([^']*)')?)?")
 
 
@@ -177,12 +181,22 @@ def write_output(outdir: Path, build: Callable[[Path], None]) -> Path:
                 _carry_user_files(outdir, staging)
                 if outdir.is_dir():
                     os.chmod(staging, stat.S_IMODE(outdir.stat().st_mode))
+                if _stop_requested.is_set():
+                    raise KeyboardInterrupt
                 _swap(staging, outdir)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)  # after the swap: the old tree, or nothing
     except OSError as err:
         raise OutputError(outdir, err) from None
     return outdir
+
+
+def request_stop(requested: bool = True) -> None:
+    """Make every later `write_output` stop before its swap (False: clear the request)."""
+    if requested:
+        _stop_requested.set()
+    else:
+        _stop_requested.clear()
 
 
 def output_path(path: Path, option: str = "--out") -> Path:

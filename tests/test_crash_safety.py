@@ -244,6 +244,7 @@ def test_sigint_during_a_synth_exits_130_quietly_and_keeps_the_earlier_output(ta
     assert process.returncode == 130, stderr
     assert (stdout, stderr) == ("", "")
     assert tree_digest(out) == before
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"], "the interrupted synth cleaned up"
     synth.write_output(out, cheap_build("new"))
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
 
