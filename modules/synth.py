@@ -213,7 +213,7 @@ def output_path(path: Path, option: str = "--out") -> Path:
         if err.errno == errno.ELOOP:
             raise ConfigError([Problem(option, "is a symbolic link loop; name a directory", str(path))]) from None
         if err.errno == errno.ENOTDIR:
-            above = next(parent for parent in absolute.parents if parent.exists() and not parent.is_dir())
+            above = next((up for up in absolute.parents if up.exists() and not up.is_dir()), absolute.parent)
             raise ConfigError(
                 [Problem(option, f"{above} is a file, so it cannot hold a directory; name a directory", str(path))]
             ) from None
@@ -271,26 +271,31 @@ def _sibling(outdir: Path, kind: str) -> Path:
     return outdir.with_name(f".{outdir.name}.{kind}{secrets.token_hex(4)}")
 
 
-def _leftovers(outdir: Path) -> list[Path]:
-    """Staging and retired directories of `outdir` that killed runs left."""
-    prefixes = (f".{outdir.name}.{_STAGING}", f".{outdir.name}.{_RETIRED}")
-    return sorted(
-        entry
-        for entry in outdir.parent.iterdir()
-        if entry.name.startswith(prefixes) and entry.is_dir() and not entry.is_symlink()
-    )
+def _leftovers(outdir: Path) -> tuple[list[Path], list[Path]]:
+    """Staging and retired directories of `outdir` that killed runs left; also those of earlier
+    versions (`.<name>.<8 characters>` and the same with `.old`, from `tempfile.mkdtemp`)."""
+    earlier = re.compile(rf"\.{re.escape(outdir.name)}\.[a-z0-9_]{{8}}(\.old)?")
+    staging, retired = [], []
+    for entry in sorted(outdir.parent.iterdir()):
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        legacy = earlier.fullmatch(entry.name)
+        if entry.name.startswith(f".{outdir.name}.{_RETIRED}") or (legacy and legacy[1]):
+            retired.append(entry)
+        elif entry.name.startswith(f".{outdir.name}.{_STAGING}") or legacy:
+            staging.append(entry)
+    return staging, retired
 
 
 def recover(outdir: Path) -> None:
     """Undo what a killed run left (call it holding the lock): restore a retired output when
     `outdir` is missing, then delete every staging and retired directory."""
-    leftovers = _leftovers(outdir)
-    retired = [entry for entry in leftovers if entry.name.startswith(f".{outdir.name}.{_RETIRED}")]
+    staging, retired = _leftovers(outdir)
     if retired and not os.path.lexists(outdir):
         newest = max(retired, key=lambda entry: entry.stat().st_mtime)
         os.rename(newest, outdir)
-        leftovers.remove(newest)
-    for entry in leftovers:
+        retired.remove(newest)
+    for entry in staging + retired:
         shutil.rmtree(entry)
 
 

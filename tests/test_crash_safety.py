@@ -131,6 +131,19 @@ def test_the_next_run_restores_a_retired_output_before_anything_else(tmp_path):
     assert (out / "stacks" / "app" / ".terraform.lock.hcl").read_text() == "# lock\n"
 
 
+def test_leftovers_of_the_earlier_two_rename_swap_are_restored_and_cleaned(tmp_path):
+    """Its `.old` directory, holding the previous output while `out` was missing, was never restored."""
+    out = old_output(tmp_path)
+    (out / synth.MARKER).unlink()  # written by a version without the marker
+    before = tree_digest(out)
+    os.rename(out, tmp_path / ".out.k2x_9abc.old")
+    (tmp_path / ".out.p0q1r2s3").mkdir()
+    with pytest.raises(synth.ConfigError):  # restored, then refused: no marker
+        synth.write_output(out, cheap_build("new"))
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
+    assert tree_digest(out) == before
+
+
 def test_concurrent_synths_serialize_and_a_reader_never_sees_a_missing_or_mixed_output(tmp_path):
     out = tmp_path / "out"
     synth.write_output(out, cheap_build("0"))
