@@ -335,7 +335,11 @@ def _swap(staging: Path, outdir: Path) -> None:
             raise
         retired = _sibling(outdir, _RETIRED)
         os.rename(outdir, retired)
-        os.rename(staging, outdir)  # a kill before this line: the next run's `recover` restores `retired`
+        try:
+            os.rename(staging, outdir)  # a kill before this line: the next run's `recover` restores `retired`
+        except BaseException:
+            os.rename(retired, outdir)
+            raise
         os.rename(retired, staging)
 
 
