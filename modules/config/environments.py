@@ -106,14 +106,15 @@ def _unknown_pipelines(where: str, pipelines: object, overrides: object) -> list
                     problems.append(
                         Problem(
                             f"{path}.variants.{variant}",
-                            f"no such variant of {name}; environments override only {_defined(variants or {})}",
+                            f"no such variant of {name}; environments override only {_defined(variants)}",
                         )
                     )
     return problems
 
 
-def _defined(names: Mapping[str, Any]) -> str:
-    return f"the ones defined in the config ({', '.join(map(str, names))})"
+def _defined(names: object) -> str:
+    """The names a mapping defines; none for anything else (`variants: 1`)."""
+    return f"the ones defined in the config ({', '.join(map(str, names)) if isinstance(names, Mapping) else ''})"
 
 
 def _omit(where: str, merged: dict[str, Any], omit: object) -> list[Problem]:
@@ -133,9 +134,7 @@ def _omit(where: str, merged: dict[str, Any], omit: object) -> list[Problem]:
         elif not variant:
             del pipelines[pipeline]
         elif not isinstance(variants, dict) or variant not in variants:
-            problems.append(
-                Problem(f"{path}[{index}]", f"no such variant; use one of {_defined(variants or {})}", item)
-            )
+            problems.append(Problem(f"{path}[{index}]", f"no such variant; use one of {_defined(variants)}", item))
         else:
             del variants[variant]
             if not variants:
