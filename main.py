@@ -8,7 +8,7 @@ python main.py validate --config F
 
 import sys
 
-from modules.cli import main
+from modules.cli import run_as_script
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_as_script())

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import select
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 
 from .commands import cost, module, review, synth, validate
 from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED, plural
 from .config import ConfigError
+from .synth import OutputError, request_stop
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
 #: READ_ONLY = True when it never writes (its errors then do not say "nothing was written").
@@ -40,17 +45,100 @@ def _report(error: ConfigError, source: object, *, read_only: bool) -> int:
     return EXIT_BAD_INPUT
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+#: What interrupting signals exit with: 128 + the signal's number, as shells report it.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def _stop_signals(*, quiet: bool) -> Iterator[list[int]]:
+    """SIGINT and SIGTERM raise KeyboardInterrupt once (so clean-ups run); the list gets the signal.
+
+    `quiet` (a script's own process): stderr is closed from then on. What follows is noise, such as
+    jsii's finalizers reporting a kernel that the signal stopped mid-start ("Exception ignored ...").
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        if not received:  # a second signal must not interrupt the clean-up of the first
+            received.append(signum)
+            if quiet:
+                sys.stderr.flush()
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+            request_stop()  # should this exception be lost (raised in a finalizer), the swap still stops
+            raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, stop) for signum in STOP_SIGNALS}
+    request_stop(False)
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        request_stop(False)
+
+
+def main(argv: Sequence[str] | None = None, *, script: bool = False) -> int:
+    """Run one command; its exit status: 0 done, 2 bad input, 1 environment (disk, permissions), 128+N signal N.
+
+    `script`: the process is this command's own (`python main.py`), so a signal may close stderr.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["synth"])
     command = next(c for c in COMMANDS if args.command == c.NAME)
+    with _stop_signals(quiet=script) as received:
+        try:
+            code = command.run(args)
+            return 128 + received[0] if received else code
+        except ConfigError as error:
+            source = getattr(args, "config", None) or f"python main.py {args.command}"
+            return _report(error, source, read_only=getattr(command, "READ_ONLY", False))
+        except KeyboardInterrupt:  # quietly, as a shell command stopped by Ctrl-C
+            return 128 + (received[0] if received else signal.SIGINT)
+        except Exception as error:
+            if received:  # the kernel, in the same process group, stopped first: the signal is the cause
+                return 128 + received[0]
+            if isinstance(error, BrokenPipeError) and _stdout_gone():  # `... | head`: stop quietly
+                return EXIT_FAILED
+            if isinstance(error, (OutputError, OSError)):
+                print(f"error: python main.py {args.command}: {_one_line(error)}", file=sys.stderr)
+                return EXIT_FAILED
+            raise
+
+
+def run_as_script() -> int:
+    """`main()` for `python main.py`: after an interrupt or an environment error is reported, what
+    the interpreter's exit prints is noise (jsii stopping a kernel that a signal or a failed start
+    already ended: "Exception ignored ... BrokenPipeError"), so stderr is closed to it."""
+    code = main(script=True)
+    if code == EXIT_FAILED or code > 128:
+        sys.stderr.flush()
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+    return code
+
+
+def _stdout_gone() -> bool:
+    """True when stdout is a pipe whose reader closed; it then points at /dev/null, so the exit flush is quiet."""
     try:
-        return command.run(args)
-    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILED
-    except ConfigError as error:
-        source = getattr(args, "config", None) or f"python main.py {args.command}"
-        return _report(error, source, read_only=getattr(command, "READ_ONLY", False))
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):
+        return False
+    poller = select.poll()
+    poller.register(descriptor, 0)
+    if not any(events & select.POLLERR for _, events in poller.poll(0)):
+        return False
+    os.dup2(os.open(os.devnull, os.O_WRONLY), descriptor)
+    return True
+
+
+def _one_line(error: Exception) -> str:
+    """An OSError as `<what>: <file>`; anything else as its text, on one line."""
+    if isinstance(error, OSError) and error.strerror:
+        text = f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    else:
+        text = str(error)
+    return " ".join(text.split())

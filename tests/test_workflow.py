@@ -33,18 +33,38 @@ def test_actionlint_and_shellcheck_pass():
     assert (script.returncode, script.stdout) == (0, "")
 
 
-def test_workflow_does_what_the_readme_says():
+def steps_of(job: dict) -> dict:
+    return {step.get("name", step.get("uses")): step for step in job["steps"]}
+
+
+def test_pull_request_code_never_runs_where_a_credential_or_write_token_is():
     workflow = yaml.safe_load(WORKFLOW.read_text())
     assert list(workflow[True]) == ["pull_request"], "`on:` parses as True in YAML 1.1"
     assert workflow["permissions"] == {"contents": "read"}
-    job = workflow["jobs"]["review"]
-    assert job["permissions"] == {"contents": "read", "pull-requests": "write", "id-token": "write"}
-    steps = {step.get("name", step.get("uses")): step for step in job["steps"]}
-    assert steps["Review"]["run"] == "bash head/.github/scripts/review.sh"
-    plan = steps["terraform init, validate and plan every stack"]["run"]
+    jobs = workflow["jobs"]
+    assert jobs["synthesize"]["permissions"] == {"contents": "read"}
+    assert "secrets." not in json.dumps(jobs["synthesize"])
+    for name in ("comment", "plan"):
+        checkouts = [step for step in jobs[name]["steps"] if step.get("uses", "").startswith("actions/checkout@")]
+        assert [step["with"]["ref"] for step in checkouts] == ["${{ github.event.pull_request.base.sha }}"], name
+        assert "head/.venv" not in json.dumps(jobs[name]) and "make synth" not in json.dumps(jobs[name])
+    assert jobs["comment"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert jobs["plan"]["permissions"]["id-token"] == "write"
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in jobs["plan"]["if"]
+
+
+def test_the_plan_job_checks_the_stacks_then_plans_them():
+    steps = steps_of(yaml.safe_load(WORKFLOW.read_text())["jobs"]["plan"])
+    names = list(steps)
+    guard = steps["Refuse stacks the generator cannot have written"]
+    assert guard["run"] == "trusted/.venv/bin/python -m modules.policy.plannable head/cdktf.out"
+    assert 'include = ["registry.terraform.io/hashicorp/aws"]' in steps["Install no provider but hashicorp/aws"]["run"]
+    plan = steps["terraform init, validate and plan every stack"]
+    assert names.index(guard["name"]) < names.index("AWS credentials (OIDC)") < names.index(plan["name"])
     for command in ("init -input=false", "validate", "plan -input=false", "show -json tfplan", "--plan "):
-        assert command in plan
-    assert plan.rstrip().endswith('bash head/.github/scripts/review.sh "${plan_args[@]}"')
+        assert command in plan["run"]
+    assert plan["env"] == {"REVIEWER": "trusted"}
+    assert plan["run"].rstrip().endswith('bash trusted/.github/scripts/review.sh "${plan_args[@]}"')
     assert steps["AWS credentials (OIDC)"]["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
     assert steps["Upload the plans"]["uses"].startswith("actions/upload-artifact@")
     assert "!cancelled()" in steps["Upload the plans"]["if"], "plans made before a failing stack are kept"

@@ -45,8 +45,10 @@ def _refuse(message: str, *value: str) -> Deployment:
 def run(args: argparse.Namespace) -> int:
     from ..module_export import check_destination, module_json, render, write
     from ..policy.enforce import check_stack, describe, enforce
+    from ..synth import output_path
 
     deployment = select(load_file(args.config), args.environment)
+    output_path(args.out)  # refuses a symlink loop or a path below a file
     check_destination(args.out, force=args.force)
     module = module_json(deployment)
     report = enforce(check_stack(module, deployment))  # the same security rules as synth

@@ -9,8 +9,9 @@ from typing import Any
 
 from ..config.errors import ConfigError, Problem
 from ..review import report
-from ..review.outputs import read_output
+from ..review.outputs import read_output, unreadable
 from ..review.review import review
+from ..review.shapes import plan_problem
 from .common import EXIT_OK
 
 NAME = "review"
@@ -46,28 +47,17 @@ def _plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
             continue
         try:
             data = json.loads(Path(file).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            problems.append(Problem("--plan", f"cannot read {file}: {err}"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+            problems.append(Problem("--plan", f"cannot read {file}: {unreadable(err)}"))
             continue
-        if not _is_plan(data):
-            problems.append(Problem("--plan", f"{file} is not the output of `terraform show -json PLANFILE`"))
+        shape = plan_problem(data)
+        if shape:
+            problems.append(Problem("--plan", f"{file} is not the output of `terraform show -json PLANFILE`: {shape}"))
             continue
         plans[stack] = data
     if problems:
         raise ConfigError(problems)
     return plans
-
-
-def _is_plan(data: object) -> bool:
-    """A plan's JSON (`planned_values`), not a state's (`terraform show -json` without a plan file
-    prints the state, which has `values` and no changes: taken as a plan it would hide them all)."""
-    if not (isinstance(data, dict) and "format_version" in data and "planned_values" in data):
-        return False
-    changes = data.get("resource_changes", [])
-    return isinstance(changes, list) and all(
-        isinstance(item, dict) and isinstance(item.get("address"), str) and isinstance(item.get("change", {}), dict)
-        for item in changes
-    )
 
 
 def run(args: argparse.Namespace) -> int:

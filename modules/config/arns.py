@@ -13,7 +13,8 @@ _ECR = re.compile(
 )
 _SECRET = re.compile(
     rf"^(?P<arn>arn:(?:aws|aws-cn|aws-us-gov):secretsmanager:{_REGION}:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+)"
-    r"(?::[^:]*:[^:]*:[^:]*)?$"
+    # ECS's `:<json-key>:<version-stage>:<version-id>` suffix, each part optional.
+    r"(?::[A-Za-z0-9_.+=@/-]*:[A-Za-z0-9_.-]*:[A-Za-z0-9-]*)?$"
 )
 _SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
 _PARAMETER = re.compile(rf"^arn:(?:aws|aws-cn|aws-us-gov):ssm:{_REGION}:\d{{12}}:parameter/[A-Za-z0-9/_.-]+$")

@@ -4,7 +4,8 @@ An environment's entry is deep-merged onto the config (without `environments`): 
 merge key by key, every other value (lists included) is replaced whole. `omit` leaves
 pipelines or variants out of that environment. Overrides may only touch pipelines and
 variants the config defines. The merged data is then validated like any config, and a
-problem in a value the environment set is reported at `environments.<env>.<path>`.
+problem in a value the environment set is reported at `environments.<env>.<path>`, and so are
+the policy findings and waivers of such values (`relocate_sources`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 from .errors import Problem, unknown_key
 from .model import ClusterConfig
+from .resolve import Deployment
 
 #: Keys of an environment entry that are not overrides of top-level settings.
 OWN_KEYS = ("omit",)
@@ -102,14 +106,15 @@ def _unknown_pipelines(where: str, pipelines: object, overrides: object) -> list
                     problems.append(
                         Problem(
                             f"{path}.variants.{variant}",
-                            f"no such variant of {name}; environments override only {_defined(variants or {})}",
+                            f"no such variant of {name}; environments override only {_defined(variants)}",
                         )
                     )
     return problems
 
 
-def _defined(names: Mapping[str, Any]) -> str:
-    return f"the ones defined in the config ({', '.join(map(str, names))})"
+def _defined(names: object) -> str:
+    """The names a mapping defines; none for anything else (`variants: 1`)."""
+    return f"the ones defined in the config ({', '.join(map(str, names)) if isinstance(names, Mapping) else ''})"
 
 
 def _omit(where: str, merged: dict[str, Any], omit: object) -> list[Problem]:
@@ -129,9 +134,7 @@ def _omit(where: str, merged: dict[str, Any], omit: object) -> list[Problem]:
         elif not variant:
             del pipelines[pipeline]
         elif not isinstance(variants, dict) or variant not in variants:
-            problems.append(
-                Problem(f"{path}[{index}]", f"no such variant; use one of {_defined(variants or {})}", item)
-            )
+            problems.append(Problem(f"{path}[{index}]", f"no such variant; use one of {_defined(variants)}", item))
         else:
             del variants[variant]
             if not variants:
@@ -141,16 +144,39 @@ def _omit(where: str, merged: dict[str, Any], omit: object) -> list[Problem]:
     return problems
 
 
-def relocate(problem: Problem, environment: str, overrides: Mapping[str, Any]) -> Problem | None:
-    """`problem` moved to `environments.<env>.<path>` when the environment set that value."""
-    if not problem.path:
-        return None
+def written_in(path: str, overrides: Mapping[str, Any]) -> bool:
+    """True when the environment's `overrides` set the value at dotted `path` (or a list or value holding it)."""
     value: Any = overrides
-    for match in _PART.finditer(problem.path):
+    for match in _PART.finditer(path):
         if not isinstance(value, Mapping):
             break  # inside a list or value the environment set whole
         key = match.group(1) or match.group(2)
         if key not in value:
-            return None
+            return False
         value = value[key]
+    return bool(path)
+
+
+def relocate(problem: Problem, environment: str, overrides: Mapping[str, Any]) -> Problem | None:
+    """`problem` moved to `environments.<env>.<path>` when the environment set that value."""
+    if not written_in(problem.path, overrides):
+        return None
     return Problem(f"environments.{environment}.{problem.path}", problem.message, problem.value)
+
+
+def relocate_sources(deployment: Deployment, overrides: Mapping[str, Any]) -> Deployment:
+    """`deployment` with each variant's `sources` at `environments.<env>.<path>` where the environment set them.
+
+    So that findings and waivers (`modules.policy.enforce`) name the line where the value is written.
+    """
+    where = f"environments.{deployment.environment}."
+    variants = tuple(
+        replace(
+            spec,
+            sources=MappingProxyType(
+                {key: where * written_in(path, overrides) + path for key, path in spec.sources.items()}
+            ),
+        )
+        for spec in deployment.variants
+    )
+    return replace(deployment, variants=variants)

@@ -6,7 +6,7 @@ import datetime
 import difflib
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +41,36 @@ def _show(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = repr(value)
+    text = ""
+    for piece in _repr_pieces(value, depth=0):
+        text += piece
+        if len(text) > 80:  # stop rendering: a value may be huge (aliases) or deep
+            break
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _repr_pieces(value: Any, depth: int) -> Iterator[str]:
+    """`repr(value)` piece by piece, so a caller can stop early; lists and mappings opened lazily."""
+    if depth > 20:
+        yield "..."
+    elif type(value) is dict:
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield ", " * (index > 0)
+            yield from _repr_pieces(key, depth + 1)
+            yield ": "
+            yield from _repr_pieces(item, depth + 1)
+        yield "}"
+    elif type(value) is list:
+        yield "["
+        for index, item in enumerate(value):
+            yield ", " * (index > 0)
+            yield from _repr_pieces(item, depth + 1)
+        yield "]"
+    elif isinstance(value, str) and len(value) > 200:
+        yield repr(value[:200])
+    else:
+        yield repr(value)
 
 
 def join_path(parts: Iterable[Any]) -> str:

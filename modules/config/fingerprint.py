@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -25,6 +27,15 @@ def fingerprint(block: BaseModel, *, exclude: frozenset[str] = frozenset()) -> s
 METADATA_KEY = "variants"
 
 
-def variant_metadata(pipeline: str, variant: str, own_config: str, pipeline_config: str) -> dict[str, str]:
-    """What the stack records about one variant under `//.variants.<pipeline>_<variant>`."""
-    return {"pipeline": pipeline, "variant": variant, "own_config": own_config, "pipeline_config": pipeline_config}
+def variant_metadata(
+    pipeline: str, variant: str, own_config: str, pipeline_config: str, waivers: Iterable[str] = ()
+) -> dict[str, Any]:
+    """What the stack records about one variant under `//.variants.<pipeline>_<variant>`: its
+    fingerprints and the policy rules it waives (ids only), which `review` compares."""
+    return {
+        "pipeline": pipeline,
+        "variant": variant,
+        "own_config": own_config,
+        "pipeline_config": pipeline_config,
+        "waivers": sorted(waivers),
+    }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import stat
+from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,21 @@ class _FastUniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # ty
     """The same on libyaml when PyYAML has it (7 x faster; its error positions differ, so errors re-parse)."""
 
 
+#: Bounds on what a config may hold, far above any real one: a bigger or deeper input is refused
+#: before it is built (a YAML alias bomb expands to billions of values from a few lines).
+MAX_BYTES = 1 << 20
+MAX_DEPTH = 50
+MAX_VALUES = 100_000
+
+
 def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
     seen: set = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
+        if not isinstance(key, Hashable):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value such as a name, not a list or mapping", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
@@ -61,8 +74,10 @@ def _duplicates(node: yaml.Node, path: tuple = ()) -> list[Problem]:
 def parse_yaml(text: str, source: str) -> object:
     """YAML text -> Python data; a syntax error becomes a one-line Problem with its position.
 
-    Keys written twice are reported at their dotted paths, every one of them.
+    Keys written twice are reported at their dotted paths, every one of them. Input deeper than
+    MAX_DEPTH or expanding (aliases counted in full) to more than MAX_VALUES values is refused.
     """
+    check_bounds(text)
     try:
         return yaml.load(text, Loader=_FastUniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError:
@@ -75,6 +90,49 @@ def parse_yaml(text: str, source: str) -> object:
         raise _syntax_error(err, source) from None
     except yaml.YAMLError as err:
         raise _syntax_error(err, source) from None
+
+
+def check_bounds(text: str) -> None:
+    """ConfigError when YAML `text` nests deeper than MAX_DEPTH or expands to more than MAX_VALUES values.
+
+    Read from the parser's events (no values built, no recursion): libyaml's first, the
+    pure-Python parser's when libyaml stops (it reads ahead, so it stops before a bound is
+    reached); a syntax error past the bounds is left to the loader.
+    """
+    try:
+        _check_events(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except yaml.YAMLError:
+        try:
+            _check_events(yaml.parse(text, Loader=yaml.SafeLoader))
+        except yaml.YAMLError:
+            return
+
+
+def _check_events(events: Iterator[yaml.Event]) -> None:
+    sizes: list[int] = [0]  # values so far in each open collection, the document's at the bottom
+    anchors: dict[str, int] = {}
+    opened: list[str | None] = []
+    for event in events:
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(opened) >= MAX_DEPTH:
+                raise ConfigError([Problem("", f"nested deeper than {MAX_DEPTH} levels; no config needs that")])
+            opened.append(event.anchor)
+            sizes.append(0)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            size = sizes.pop() + 1
+            anchor = opened.pop()
+            if anchor is not None:
+                anchors[anchor] = size
+            sizes[-1] += size
+        elif isinstance(event, yaml.ScalarEvent):
+            sizes[-1] += 1
+            if event.anchor is not None:
+                anchors[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            sizes[-1] += anchors.get(event.anchor, 1)
+        if sizes[-1] > MAX_VALUES:
+            message = f"expands to more than {MAX_VALUES} values (aliases counted in full); no config needs that"
+            raise ConfigError([Problem("", message)])
 
 
 def _syntax_error(err: yaml.YAMLError, source: str) -> ConfigError:
@@ -127,7 +185,7 @@ def _load_environments(data: dict) -> list[Deployment]:
             overrides = {k: v for k, v in entry.items() if k not in environments.OWN_KEYS} if entry else {}
             problems = [environments.relocate(problem, str(name), overrides) or problem for problem in problems]
             if deployment is not None:
-                deployments.append(deployment)
+                deployments.append(environments.relocate_sources(deployment, overrides))
         for problem in problems:
             envs = next((envs for seen, envs in found if seen == problem), None)
             if envs is None:
@@ -192,9 +250,25 @@ def _validated(model: type[BaseModel], raw: object) -> BaseModel | None:
 
 
 def load_file(path: str | Path) -> list[Deployment]:
-    """Read and resolve a config file; a missing or unreadable file is a ConfigError too."""
+    """Read and resolve a config file; a missing, unreadable or oversized file, or one that is
+    not a regular file (a FIFO, a device, a directory), is a ConfigError too."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_config(Path(path))
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError([Problem("", f"cannot read config file {path}: {err}")]) from None
     return load_text(text, str(path))
+
+
+def read_config(path: Path) -> str:
+    """The text of a regular file of at most MAX_BYTES; OSError otherwise (opening never blocks on a FIFO)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, socket or device)"
+        raise OSError(f"{kind}; name a YAML file")
+    with os.fdopen(descriptor, "rb") as stream:
+        data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise OSError(f"larger than {MAX_BYTES // 1024} KiB; no config needs that")
+    return data.decode("utf-8")

@@ -8,6 +8,8 @@ defaults in `modules.config.resolve`.
 from __future__ import annotations
 
 import ipaddress
+import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -18,6 +20,17 @@ from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .pricing import PricingConfig
 from .terraform import TerraformConfig
+
+#: A container user: `uid` or `name`, optionally `:gid` or `:group`. A uid is decimal digits without
+#: sign or leading zero; a name follows the Linux (shadow-utils) rule: lower case, digits, `_` and `-`,
+#: not starting with a digit or `-`, at most 32 characters.
+_UID_OR_NAME = r"(?:0|[1-9][0-9]{0,9}|[a-z_][a-z0-9_-]{0,31})"
+USER = re.compile(rf"{_UID_OR_NAME}(?::{_UID_OR_NAME})?")
+MAX_ID = 4294967294  # 2**32 - 2: (uid_t) -1 means "no id"
+USER_RULE = (
+    "use uid[:gid] or name[:group]: an id is decimal digits without sign or leading zero (at most "
+    f"{MAX_ID}), a name is a Linux user or group name ([a-z_][a-z0-9_-]*, at most 32 characters)"
+)
 
 # Values CloudWatch Logs accepts for retention_in_days.
 LOG_RETENTION_DAYS = (
@@ -46,9 +59,48 @@ def _secret(value: str) -> str:
     return value
 
 
+def _user(value: str) -> str:
+    if not USER.fullmatch(value) or any(part.isdigit() and int(part) > MAX_ID for part in value.split(":")):
+        raise ValueError(USER_RULE)
+    return value
+
+
+def _one_line(value: str) -> str:
+    if not value.isprintable():
+        raise ValueError("must be one line of printable characters (no newline, tab or control character)")
+    return value
+
+
 def _retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS:
         raise ValueError(f"CloudWatch accepts {', '.join(map(str, LOG_RETENTION_DAYS))}")
+    return value
+
+
+#: Characters IAM accepts in tag keys and values (`[\p{L}\p{Z}\p{N}_.:/=+\-@]*`): tags land on
+#: IAM roles, so CreateRole refuses any other (the IAM API reference, Tag data type).
+_TAG_PUNCTUATION = frozenset("_.:/=+-@")
+TAG_RULE = "letters, digits, spaces and _ . : / = + - @ (what IAM accepts)"
+#: What EC2 accepts in a security group rule's description (the EC2 API reference, IpRange).
+_RULE_DESCRIPTION = re.compile(r"^[0-9A-Za-z_ .:/()#,@\[\]+=&;{}!$*-]*$")
+
+
+def _tag_text(value: str) -> str:
+    bad = sorted({char for char in value if not (char in _TAG_PUNCTUATION or unicodedata.category(char)[0] in "LZN")})
+    if bad:
+        raise ValueError(f"{''.join(bad)!r} not allowed in a tag; use {TAG_RULE}")
+    return value
+
+
+def _tag_key(value: str) -> str:
+    if value.lower().startswith("aws:"):
+        raise ValueError("the aws: prefix is reserved for AWS's own tags")
+    return _tag_text(value)
+
+
+def _rule_description(value: str) -> str:
+    if not _RULE_DESCRIPTION.match(value):
+        raise ValueError("use letters, digits, spaces and _ . : / ( ) # , @ [ ] + = & ; { } ! $ * - (what EC2 accepts)")
     return value
 
 
@@ -75,10 +127,13 @@ PolicyArn = Annotated[str, AfterValidator(arns.check_policy_arn)]
 Cidr = Annotated[str, AfterValidator(_cidr)]
 KmsKeyArn = Annotated[str, AfterValidator(arns.check_kms_key_arn)]
 RuleId = Annotated[str, AfterValidator(_rule_id)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500)]
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500), AfterValidator(_one_line)
+]
+User = Annotated[str, AfterValidator(_user)]
 Retention = Annotated[int, AfterValidator(_retention)]
-TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-TagValue = Annotated[str, StringConstraints(max_length=256)]
+TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_tag_key)]
+TagValue = Annotated[str, StringConstraints(max_length=256), AfterValidator(_tag_text)]
 EnvValue = Annotated[str, StringConstraints(max_length=32768)]
 ImageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
 ImageDigest = Annotated[str, StringConstraints(pattern=r"^sha256:[a-f0-9]{64}$")]
@@ -105,7 +160,7 @@ class EgressRule(_Strict):
     port: Annotated[int, Field(ge=1, le=65535)]
     protocol: Literal["tcp", "udp"] = "tcp"
     cidr_blocks: Annotated[list[Cidr], Field(min_length=1)] = ["0.0.0.0/0"]
-    description: Annotated[str, StringConstraints(max_length=255)] = "outbound"
+    description: Annotated[str, StringConstraints(max_length=255), AfterValidator(_rule_description)] = "outbound"
 
 
 class NetworkConfig(_Strict):
@@ -143,7 +198,7 @@ class ContainerSettings(_Strict):
     ephemeral_storage: (
         Annotated[int, Field(ge=fargate.EPHEMERAL_STORAGE_GIB[0], le=fargate.EPHEMERAL_STORAGE_GIB[1])] | None
     ) = None
-    user: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)?$")] | None = None
+    user: User | None = None
     stop_timeout: Annotated[int, Field(ge=2, le=120)] | None = None
     desired_count: Count | None = None
     fargate_weight: Weight | None = None

@@ -63,7 +63,7 @@ def check_timezone(name: str) -> str:
     """`name` if it is an IANA time zone (e.g. Asia/Tokyo, UTC); ValueError otherwise."""
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: `Asia` (a directory), a long name
         raise ValueError("not an IANA time zone name such as UTC, Asia/Tokyo or Europe/Berlin") from None
     return name
 

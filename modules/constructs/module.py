@@ -14,6 +14,7 @@ from ..module_interface import (
     image_tag_variable,
     variables,
 )
+from ..terraform_literal import literal_strings
 from .backend import pin_versions
 from .stack import add_workloads, declare_outputs
 
@@ -30,12 +31,15 @@ class PipelinesModule(cdk.TerraformStack):
       `terraform` block requires `hashicorp/aws` (`pin_versions`); `module_json` drops its
       (empty) configuration, and there is no backend. Tasks log to the caller's region
       (`data.aws_region.current`).
+    - Every config string, variable defaults included, is a Terraform literal
+      (`terraform_literal.literal_strings`): Terraform evaluates JSON strings as templates.
     - Outputs: cluster name and ARN, and per variant the service, task definition, log group,
       role and security group names/ARNs/IDs (`module_interface.outputs`, as the stack's).
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:
         super().__init__(scope, id)
+        deployment = literal_strings(deployment)
         cdk.AwsProvider(self, "aws")
         pin_versions(self, deployment.terraform)
         inputs = {variable.name: _declare(self, variable) for variable in variables(deployment)}

@@ -9,6 +9,7 @@ from ..cdk import Construct
 from ..config.fingerprint import METADATA_KEY, variant_metadata
 from ..config.resolve import Deployment
 from ..module_interface import outputs
+from ..terraform_literal import literal_strings
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
@@ -30,11 +31,13 @@ class PipelinesStack(cdk.TerraformStack):
     each variant's config fingerprints for `review`. Outputs: the exported module's
     (`declare_outputs`): cluster name and ARN, per variant its service, task definition, log
     group, roles and security group. State: the configured backend (`add_state_backend`).
-    The `terraform` block requires Terraform >= 1.10 and pins the provider (`pin_versions`).
+    The `terraform` block requires the configured Terraform and provider versions (`pin_versions`).
+    Every config string reaches Terraform as a literal (`terraform_literal.literal_strings`).
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:
         super().__init__(scope, id)
+        deployment = literal_strings(deployment)
         cdk.AwsProvider(
             self,
             "aws",
@@ -52,7 +55,9 @@ class PipelinesStack(cdk.TerraformStack):
             self.add_override(
                 f"//.{METADATA_KEY}",
                 {
-                    spec.address: variant_metadata(spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config)
+                    spec.address: variant_metadata(
+                        spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config, spec.waivers
+                    )
                     for spec in deployment.variants
                 },
             )

@@ -1,21 +1,50 @@
-"""Does an environment variable look like it carries a credential? (pure heuristics)
+"""Does a plain value carry a credential? Pure heuristics over names, values and arguments.
 
-Names are split into words (`DB_PASSWORD`, `dbPassword` -> DB, PASSWORD); values are matched
-against the shapes of well-known credentials. Deliberately no entropy guessing: a false alarm
-blocks synth, so every pattern here is specific.
+- Names are split into words (`DB_PASSWORD`, `dbPassword` -> DB, PASSWORD) and matched against
+  credential words, word pairs, vendor key names and a list of well-known variables read by
+  clients (`PGPASSWORD`, `MYSQL_PWD`, ...); a name whose last word says it holds a reference
+  (`*_ARN`, `*_FILE`, `*_URL`, ...) is not a credential name.
+- Values are matched against the shapes of well-known credentials (AWS access key ids and secret
+  access keys, private keys, passwords in URLs and connection strings, documented token prefixes)
+  and a conservative high-entropy check: a run of 32 or more base64/base64url characters mixing
+  upper case, lower case and digits, of high Shannon entropy, that is not made of words. Hex-only
+  and lower-case-only strings are never "high entropy" (commit SHAs, image digests, UUIDs), nor are
+  identifiers made of words (model names, image tags, class names, paths): a hex secret is found
+  by its name only.
+- A reference to a credential is recognized only by its real shape: a Secrets Manager secret, SSM
+  parameter or KMS key ARN, or an absolute path of two or more segments (an SSM parameter name or
+  a mounted secret file such as /run/secrets/db). Anything else merely starting with `/` or `arn:`
+  is a plain value.
+- Command and entry point arguments are read word by word (so `sh -c "app --token x"` counts):
+  `--password=x`, `--token x`, `PGPASSWORD=x`, and any credential-shaped word.
+A false alarm blocks synth, so every value pattern is specific.
 """
 
 from __future__ import annotations
 
+import collections
 import itertools
+import math
 import re
+from collections.abc import Sequence
+
+from ..config import arns
 
 #: A name containing one of these words names a credential.
 _WORDS = frozenset(
     {"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY", "DSN"}
 )
+#: ... or a word containing one of these (glued names: PGPASSWORD, DBPASSWD).
+_GLUED = ("PASSWORD", "PASSWD")
+#: ... or ending with one of these words (DB_PASS, MYSQL_PWD; a bare PWD is the working directory).
+_LAST_WORDS = frozenset({"PASS", "PWD", "PW", "PSK"})
 #: ... unless its last word says it holds a reference to one (SECRET_ARN, TOKEN_FILE, TOKEN_URL).
-_REFERENCE_WORDS = frozenset({"ARN", "NAME", "ID", "FILE", "PATH", "URL", "URI", "ENDPOINT", "TTL", "REGION", "LENGTH"})
+_REFERENCE_WORDS = frozenset(
+    {
+        "ARN", "NAME", "ID", "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "TTL", "REGION", "LENGTH",
+        "PARAM", "PARAMETER", "HEADER", "TYPE", "ENABLED", "REQUIRED",
+    }
+)  # fmt: skip
 #: ... or one of these word pairs.
 _PAIRS = frozenset(
     {
@@ -24,37 +53,178 @@ _PAIRS = frozenset(
         ("PRIVATE", "KEY"),
         ("SIGNING", "KEY"),
         ("ENCRYPTION", "KEY"),
+        ("MASTER", "KEY"),
+        ("LICENSE", "KEY"),
+        ("ACCOUNT", "KEY"),
+        ("STORAGE", "KEY"),
+        ("SERVICE", "KEY"),
+        ("SESSION", "KEY"),
+        ("HMAC", "KEY"),
+        ("JWT", "KEY"),
+        ("SSH", "KEY"),
+        ("APP", "KEY"),
+        ("AUTH", "KEY"),
         ("CLIENT", "SECRET"),
         ("CONNECTION", "STRING"),
         ("CONN", "STR"),
-        ("AUTH", "KEY"),
+        ("BASIC", "AUTH"),
+        ("HTTP", "AUTH"),
+        ("PROXY", "AUTH"),
     }
 )
+#: Services whose `<SERVICE>_KEY` is an API key (STRIPE_KEY, SENDGRID_KEY, OPENAI_KEY).
+_VENDORS = frozenset(
+    {
+        "STRIPE", "SENDGRID", "MAILGUN", "MAILCHIMP", "TWILIO", "OPENAI", "ANTHROPIC", "COHERE", "MISTRAL",
+        "ALGOLIA", "PUSHER", "DATADOG", "DD", "NEWRELIC", "SENTRY", "SEGMENT", "MAPBOX", "GOOGLE", "GCP",
+        "AZURE", "HUGGINGFACE", "HF", "PINECONE", "WANDB", "SLACK", "GITHUB", "GITLAB", "NPM", "PYPI",
+    }
+)  # fmt: skip
+#: Variables that well-known clients read a credential from, whatever their words say.
+KNOWN_NAMES = frozenset(
+    {
+        "PGPASSWORD",  # libpq (psql, psycopg)
+        "MYSQL_PWD",  # MySQL clients
+        "REDISCLI_AUTH",  # redis-cli
+        "AWS_SECRET_ACCESS_KEY",  # AWS SDKs
+        "AWS_SESSION_TOKEN",  # AWS SDKs
+        "GH_TOKEN",  # GitHub CLI
+        "NPM_TOKEN",  # npm
+        "TWINE_PASSWORD",  # twine
+        "VAULT_TOKEN",  # HashiCorp Vault
+        "DOCKER_AUTH_CONFIG",  # GitLab runner, Docker credentials
+    }
+)
+
 _VALUE_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")),
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
     ("a URL with a password", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^/\s@]+@")),
-    ("a connection string with a password", re.compile(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*[^;\s]")),
+    ("a connection string with a password", re.compile(r"(?i)(?:^|;)\s*(?:password|pwd)\s*=\s*[^;\s$]")),
+    ("a password assignment", re.compile(r"(?i)\bpassword\s*=\s*[\"']?[^\s\"';&$]")),
     ("a JSON web token", re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.")),
-    ("a GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36}\b")),
+    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b")),
+    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20}\b")),
     ("a Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("a Slack webhook URL", re.compile(r"hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]+")),
+    ("a Stripe secret key", re.compile(r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}")),
+    ("an OpenAI or Anthropic API key", re.compile(r"\bsk-(?:proj-|ant-[a-z0-9]+-)?[A-Za-z0-9_-]{20,}")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("a PyPI token", re.compile(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}")),
+    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{34,}\b")),
+    ("a SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b")),
 )
+#: An AWS secret access key: exactly 40 base64 characters, standing alone.
+_AWS_SECRET_KEY = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+#: Candidates of the high-entropy check: runs of the base64 and base64url alphabets.
+_TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{32,}")
+_TOKEN_MIN_ENTROPY = 4.0  # bits per character; random base62 of 32 characters has 4.2 or more in 99 of 100
+_WORD_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_MAX_WORD_SHARE = 0.5  # random tokens: about 0.2; identifiers made of words: 0.57 and more
+#: An absolute path (SSM parameter name or mounted file) of two or more plain segments.
+_PATH = re.compile(r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.-]+){2,}")
 
 
 def name_words(name: str) -> list[str]:
-    """'DB_PASSWORD' and 'dbPassword' -> ['DB', 'PASSWORD']."""
+    """'DB_PASSWORD', 'dbPassword' and 'db-password' -> ['DB', 'PASSWORD']."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return [word for word in spaced.upper().split("_") if word]
+    return [word for word in re.split(r"[_\-.]", spaced.upper()) if word]
 
 
 def credential_name(name: str) -> bool:
     """True when the variable's name says it holds a credential (not a reference to one)."""
     words = name_words(name)
+    if "_".join(words) in KNOWN_NAMES:
+        return True
     if not words or words[-1] in _REFERENCE_WORDS:
         return False
-    return bool(_WORDS.intersection(words)) or any(pair in _PAIRS for pair in itertools.pairwise(words))
+    return (
+        bool(_WORDS.intersection(words))
+        or any(glued in word for word in words for glued in _GLUED)
+        or (words[-1] in _LAST_WORDS and (len(words) > 1 or words[-1] == "PASS"))
+        or (len(words) > 1 and words[-1] == "KEY" and words[-2] in _VENDORS)
+        or any(pair in _PAIRS for pair in itertools.pairwise(words))
+    )
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of `text` in bits per character."""
+    counts = collections.Counter(text)
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def word_share(text: str) -> float:
+    """Share of `text` in word-like pieces of four or more characters ('NewsEncoder2026' -> 1.0)."""
+    return sum(len(piece) for piece in _WORD_PIECE.findall(text) if len(piece) >= 4) / len(text)
+
+
+def _mixed(text: str) -> bool:
+    return any(c.isupper() for c in text) and any(c.islower() for c in text) and any(c.isdigit() for c in text)
+
+
+def _random_looking(token: str) -> bool:
+    return _mixed(token) and entropy(token) >= _TOKEN_MIN_ENTROPY and word_share(token) < _MAX_WORD_SHARE
 
 
 def credential_value(value: str) -> str | None:
     """What kind of credential `value` looks like, or None."""
-    return next((kind for kind, shape in _VALUE_SHAPES if shape.search(value)), None)
+    kind = next((kind for kind, shape in _VALUE_SHAPES if shape.search(value)), None)
+    if kind:
+        return kind
+    if any(_mixed(key) and entropy(key) >= _TOKEN_MIN_ENTROPY for key in _AWS_SECRET_KEY.findall(value)):
+        return "an AWS secret access key"
+    tokens = (token.rstrip("=") for token in _TOKEN.findall(value))
+    if any(len(token) >= 32 and not token.startswith("/") and _random_looking(token) for token in tokens):
+        return "a high-entropy token"
+    return None
+
+
+def reference(value: str) -> bool:
+    """True when `value` points at a credential: a Secrets Manager, SSM parameter or KMS key ARN, or a path."""
+    if _PATH.fullmatch(value):
+        return True
+    for check in (arns.secret_resource_arn, arns.check_kms_key_arn):
+        try:
+            check(value)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def plain_credential(name: str, value: str) -> str | None:
+    """Why the variable `name=value` holds a credential in plain text, or None."""
+    kind = credential_value(value)
+    if kind:
+        return f"the value looks like {kind}"
+    if value and credential_name(name) and not reference(value):
+        return "the name says it holds a credential"
+    return None
+
+
+def _given(value: str) -> bool:
+    """A value written out, not a shell expansion ($VAR, ${VAR}) or a reference."""
+    value = value.strip("\"'")
+    return bool(value) and not value.startswith("$") and not reference(value)
+
+
+def credential_arguments(args: Sequence[str]) -> dict[int, str]:
+    """Argument index -> how it passes a credential in plain text (never showing it), first found per argument."""
+    found: dict[int, str] = {}
+    words = [(index, word) for index, arg in enumerate(args) for word in arg.split()]
+    for position, (index, word) in enumerate(words):
+        name, assigned, value = word.partition("=")
+        if not credential_name(name.lstrip("-")):
+            continue
+        if assigned and _given(value):
+            found.setdefault(index, f"gives {name} a plain value")
+        elif name.startswith("-") and not assigned and position + 1 < len(words):
+            following_index, following = words[position + 1]
+            if not following.startswith("-") and _given(following):
+                found.setdefault(following_index, f"gives {name} a plain value")
+    for index, arg in enumerate(args):
+        kind = credential_value(arg)
+        if kind:
+            found.setdefault(index, f"holds what looks like {kind}")
+    return dict(sorted(found.items()))

@@ -17,6 +17,9 @@ from ..config.resolve import Deployment, VariantSpec
 from .rules import CHECKS
 from .view import VariantView, views_of
 
+#: Not a catalogued rule, so no waiver names it: a JSON document Terraform would evaluate.
+LITERAL_RULE = "TF-LITERAL"
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -33,10 +36,8 @@ class Finding:
 
     def problem(self) -> Problem:
         where = f" (in stack {self.stack})" if self.stack else ""
-        return Problem(
-            self.path,
-            f"[{self.rule}] {self.message}{where}; or waive it: waivers: {{{self.rule}: <reason>}}",
-        )
+        waive = f"; or waive it: waivers: {{{self.rule}: <reason>}}" if self.rule in CHECKS else ""
+        return Problem(self.path, f"[{self.rule}] {self.message}{where}{waive}")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,11 @@ def variant_label(spec: VariantSpec, stack_name: str = "") -> str:
 def check_variant(spec: VariantSpec, view: VariantView, *, stack_name: str = "") -> list[Finding]:
     """Every rule over one variant's synthesized resources (its `view`), waivers not applied."""
     label = variant_label(spec, stack_name)
-    return [
+    unjudged = [
+        Finding(LITERAL_RULE, label, spec.source(""), f"{expression}; the rules cannot judge it", stack_name)
+        for expression in view.expressions
+    ]
+    return unjudged + [
         Finding(rule, label, spec.source(violation.key), violation.message, stack_name)
         for rule, check in CHECKS.items()
         for violation in check(view)

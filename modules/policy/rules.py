@@ -11,21 +11,15 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from . import credentials
+from . import credentials, managed_policies
 from .catalog import RULES
 from .view import VariantView
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
-ROOT_USERS = ("root", "0")
-#: Values that point at a credential rather than hold one: an ARN, a file path.
-REFERENCE_PREFIXES = ("arn:", "/")
+#: A numeric uid as a container runtime may read it (sign and leading zeros included).
+NUMERIC_UID = re.compile(r"^\s*[+-]?[0-9]+\s*$")
 #: The one action that only accepts Resource "*".
 WILDCARD_ACTIONS = ("ecr:GetAuthorizationToken",)
-#: AWS managed policies granting a whole account or every resource of a service
-#: (AdministratorAccess, PowerUserAccess, IAMFullAccess, AmazonS3FullAccess, ...).
-BROAD_MANAGED_POLICY = re.compile(
-    r"^arn:aws[a-z-]*:iam::aws:policy/(?:[\w+=,.@-]+/)*(?:AdministratorAccess|PowerUserAccess|\w*FullAccess(?:V\d+)?)$"
-)
 
 
 @dataclass(frozen=True)
@@ -54,8 +48,20 @@ def non_root_user(view: VariantView) -> Iterator[Violation]:
                 "not set: the container runs as the image's USER, which is root unless the image says "
                 "otherwise; set user to a non-root uid[:gid]",
             )
-        elif str(user).split(":")[0] in ROOT_USERS:
+        elif is_root(str(user)):
             yield Violation("user", f"the container runs as root ({user!r}); use a non-root uid[:gid]")
+
+
+def is_root(user: str) -> bool:
+    """True when `user` (`uid[:gid]` or `name[:group]`) runs as root: the name root, or any spelling of uid 0.
+
+    A numeric uid counts modulo 2**32 (`00`, `-0`, `+0` and `4294967296` are all uid 0 to a runtime
+    that wraps it); a name is compared case-insensitively.
+    """
+    uid = user.split(":", 1)[0]
+    if NUMERIC_UID.match(uid):
+        return int(uid) % 2**32 == 0
+    return uid.strip().lower() == "root"
 
 
 def not_privileged(view: VariantView) -> Iterator[Violation]:
@@ -68,14 +74,19 @@ def no_plain_secrets(view: VariantView) -> Iterator[Violation]:
     for container in view.containers:
         for variable in container.get("environment") or []:
             name, value = variable.get("name", ""), str(variable.get("value", ""))
-            kind = credentials.credential_value(value)
-            if kind:
-                yield Violation(f"environment.{name}", f"the value looks like {kind}; move it to secrets")
-            elif credentials.credential_name(name) and value and not value.startswith(REFERENCE_PREFIXES):
+            why = credentials.plain_credential(name, value)
+            if why:
                 yield Violation(
                     f"environment.{name}",
-                    "the name says it holds a credential, but it is a plain environment variable; "
+                    f"{why}, but it is a plain environment variable; "
                     "move it to secrets (a Secrets Manager or SSM parameter ARN)",
+                )
+        for field, key in (("entryPoint", "entry_point"), ("command", "command")):
+            for index, how in credentials.credential_arguments(container.get(field) or []).items():
+                yield Violation(
+                    key,
+                    f"argument {index} {how}; pass it through secrets (an environment variable from a "
+                    "Secrets Manager or SSM parameter ARN) and read it from there",
                 )
 
 
@@ -122,10 +133,11 @@ def no_wildcard_resource(view: VariantView) -> Iterator[Violation]:
 
 def no_admin_policy(view: VariantView) -> Iterator[Violation]:
     for arn in view.policy_arns:
-        if BROAD_MANAGED_POLICY.match(arn):
+        reason = managed_policies.denied(arn)
+        if reason:
             yield Violation(
                 "task_role_policy_arns",
-                f"{arn.rsplit('/', 1)[-1]} gives the container every resource of an account or a service; "
+                f"{arn.split(':policy/', 1)[-1]} {reason}; "
                 "attach a policy scoped to the streams, queues and buckets the pipeline uses",
             )
 

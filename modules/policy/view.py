@@ -1,18 +1,20 @@
 """What one variant deploys, decoded from a synthesized stack: the input of every rule.
 
 The JSON-string attributes scanners do not read (container definitions, IAM policies) are
-decoded here, so the rules see exactly what Terraform will send to AWS.
+decoded here as Terraform evaluates them (`terraform_literal.evaluate_json`: escapes resolved),
+so the rules see exactly what Terraform will send to AWS. One that holds a Terraform expression
+(other than a plain reference) cannot be judged before plan time: it is listed in `expressions`.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..config.names import variant_stem
+from ..terraform_literal import NotLiteralError, evaluate_json
 
 Document = dict[str, Any]
 
@@ -33,6 +35,8 @@ class VariantView:
     policies: tuple[Document, ...] = ()
     policy_arns: tuple[str, ...] = ()
     """Managed policies attached to the variant's roles."""
+    expressions: tuple[str, ...] = ()
+    """JSON attributes whose value only Terraform can tell (`<type>.<attribute>: why`)."""
 
 
 def views_of(stack: Mapping[str, Any], stems: Iterable[str]) -> dict[str, VariantView]:
@@ -69,11 +73,21 @@ def _view(by_type: Mapping[str, list[Document]], ingress_rules: tuple[Document, 
         return tuple(by_type.get(rtype, ()))
 
     task_definitions = bodies("aws_ecs_task_definition")
-    policies = [
-        json.loads(body["policy"]) for rtype in ("aws_iam_role_policy", "aws_iam_policy") for body in bodies(rtype)
-    ]
+    expressions: list[str] = []
+
+    def decoded(rtype: str, attribute: str) -> list[Any]:
+        found = []
+        for body in bodies(rtype):
+            try:
+                found.append(evaluate_json(body[attribute]))
+            except NotLiteralError as err:
+                expressions.append(f"{rtype}.{attribute}: {err}")
+        return found
+
+    containers = [c for definitions in decoded("aws_ecs_task_definition", "container_definitions") for c in definitions]
+    policies = [*decoded("aws_iam_role_policy", "policy"), *decoded("aws_iam_policy", "policy")]
     return VariantView(
-        containers=tuple(c for td in task_definitions for c in json.loads(td["container_definitions"])),
+        containers=tuple(containers),
         task_definitions=task_definitions,
         services=bodies("aws_ecs_service"),
         security_groups=bodies("aws_security_group"),
@@ -81,4 +95,5 @@ def _view(by_type: Mapping[str, list[Document]], ingress_rules: tuple[Document, 
         log_groups=bodies("aws_cloudwatch_log_group"),
         policies=tuple(policies),
         policy_arns=tuple(body["policy_arn"] for body in bodies("aws_iam_role_policy_attachment")),
+        expressions=tuple(expressions),
     )

@@ -155,7 +155,7 @@ def from_plan(plan: dict[str, Any], base: Stack | None, head: Stack | None) -> l
         elif address in inferred:
             attributes = inferred[address].attributes
         else:
-            attributes = diff_values(details.get("before") or {}, details.get("after") or {})
+            attributes = diff_values(details.get("before") or {}, details.get("after") or {}, templates=False)
         replace_paths = [".".join(str(p) for p in path) for path in details.get("replace_paths") or []]
         changes.append(
             ResourceChange(name, address, owner_of(address, body, variants), action, attributes, replace_paths)

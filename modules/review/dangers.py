@@ -1,8 +1,11 @@
 """What reviewers fear, found in a list of resource changes (pure).
 
+- `orphans`: the provider's region changes while the state stays: Terraform looks for every
+  resource in the new region, finds none and creates them anew; the old ones keep running unmanaged;
 - `replace`: a resource is destroyed and created again (an ECS service: its tasks stop); a
   variant renamed (removed while another appears in the same pipeline) counts too;
 - `data_loss`: a resource that holds data is destroyed or replaced;
+- `security`: a new or widened grant (`security.find`);
 - `shared`: something every variant depends on changes (shared resources, the provider, the
   state backend);
 - `isolation`: a variant's resources change although its own config block did not (by the
@@ -14,13 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import security
 from .changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange
 from .diff import diff_values
 from .forcenew import HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_SOURCE
 from .outputs import Stack
 from .owners import Owner
 
-KINDS = ("replace", "data_loss", "shared", "isolation", "plan_fails")
+KINDS = ("orphans", "replace", "data_loss", "security", "shared", "isolation", "plan_fails")
 
 
 @dataclass(frozen=True)
@@ -142,13 +146,27 @@ def _settings(base: Stack | None, head: Stack | None) -> list[Danger]:
     if not (base and head):
         return []
     dangers = []
-    provider = diff_values(base.provider, head.provider)
+    same_state = _portable(base.backend) == _portable(head.backend)
+    moved = same_state and base.region != head.region
+    if moved:
+        dangers.append(
+            Danger(
+                "orphans",
+                "provider.aws",
+                head.name,
+                f"the region changes from {base.region} to {head.region} with the same state: Terraform looks for "
+                f"every resource in {head.region}, finds none and creates them anew, while those in {base.region} "
+                "keep running (and billing), no longer managed by Terraform; destroy them first, or give the new "
+                "region its own state",
+            )
+        )
+    provider = [a for a in diff_values(base.provider, head.provider) if not (moved and a.schema_path == "aws.region")]
     if provider:
         changed = _short(list(dict.fromkeys(a.path for a in provider)))
         dangers.append(
             Danger("shared", "provider.aws", head.name, f"the AWS provider changes ({changed}): every resource sees it")
         )
-    if _portable(base.backend) != _portable(head.backend):
+    if not same_state:
         dangers.append(
             Danger(
                 "shared",
@@ -176,6 +194,10 @@ def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, 
     dangers += [d for c in changes if c.type in HOLDS_DATA and (d := _data_loss(c, base))]
     dangers += [_shared(c) for c in changes if not c.owner.variant and c.action in (UPDATE, REPLACE, DELETE)]
     dangers += _settings(base, head)
+    dangers += [
+        Danger("security", address, (head or base).name, detail)
+        for address, detail in security.find(changes, base, head)
+    ]  # type: ignore[union-attr]
     dangers += _isolation(changes, base, head)
     if inferred:
         dangers += [d for c in changes if (d := _plan_fails(c, head))]

@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..terraform_literal import Expression, parse
+from .template import literal, shown
+
 ABSENT: Any = None
 """How an attribute that one side does not set is shown (JSON null)."""
 
@@ -37,12 +40,12 @@ class AttributeChange:
         return _INDEX.sub("", self.path)
 
 
-def _decoded(value: Any) -> Any:
+def decoded(value: Any) -> Any:
     """A string holding a JSON object or array, decoded; anything else as it is."""
     if isinstance(value, str) and value[:1] in "[{":
         try:
             return json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value
     return value
 
@@ -64,31 +67,40 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def diff_values(old: Any, new: Any, path: str = "") -> list[AttributeChange]:
-    """Every leaf that differs between `old` and `new`, in a stable order."""
+def diff_values(old: Any, new: Any, path: str = "", *, templates: bool = True) -> list[AttributeChange]:
+    """Every leaf that differs between `old` and `new`, in a stable order. With `templates` (values
+    of the synthesized JSON, not of a plan) strings and keys are shown as AWS receives them
+    (`template.shown`)."""
     if old == new:
         return []
-    old, new = _decoded(old), _decoded(new)
+    old, new = decoded(old), decoded(new)
     if old == new:
         return []
+    name = literal if templates else str
     if isinstance(old, dict) and isinstance(new, dict):
         changes: list[AttributeChange] = []
         for key in [*old, *(k for k in new if k not in old)]:
-            changes += diff_values(old.get(key, ABSENT), new.get(key, ABSENT), _join(path, key))
+            item_path = _join(path, name(key))
+            changes += diff_values(old.get(key, ABSENT), new.get(key, ABSENT), item_path, templates=templates)
         return changes
     if isinstance(old, list) and isinstance(new, list):
         keyed_old, keyed_new = _keyed(old), _keyed(new)
         if keyed_old is not None and keyed_new is not None:
             changes = []
             for key in [*keyed_old, *(k for k in keyed_new if k not in keyed_old)]:
-                changes += diff_values(keyed_old.get(key, ABSENT), keyed_new.get(key, ABSENT), f"{path}[{key}]")
+                item_path = f"{path}[{name(key)}]"
+                changes += diff_values(
+                    keyed_old.get(key, ABSENT), keyed_new.get(key, ABSENT), item_path, templates=templates
+                )
             return changes
         if len(old) == len(new) == 1:
-            return diff_values(old[0], new[0], path)
+            return diff_values(old[0], new[0], path, templates=templates)
+    if templates:
+        return [AttributeChange(path, shown(old), shown(new))]
     return [AttributeChange(path, old, new)]
 
 
-_REFERENCE = re.compile(r"\$\{([A-Za-z0-9_]+\.[A-Za-z0-9_-]+)\.")
+_ADDRESS = re.compile(r"\$\{([A-Za-z0-9_]+\.[A-Za-z0-9_-]+)\.")
 
 
 @dataclass(frozen=True)
@@ -107,5 +119,6 @@ def references(body: Any, path: str = "") -> list[Reference]:
     if isinstance(body, list):
         return [ref for value in body for ref in references(value, path)]
     if isinstance(body, str):
-        return [Reference(path, address, body) for address in dict.fromkeys(_REFERENCE.findall(body))]
+        found = [m.group(1) for p in parse(body) if isinstance(p, Expression) and (m := _ADDRESS.match(p))]
+        return [Reference(path, address, body) for address in dict.fromkeys(found)]
     return []

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..config.errors import ConfigError, Problem
 from ..config.fingerprint import METADATA_KEY
+from .shapes import stack_problem
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Stack:
     """Resource body by address (`type.name`)."""
     provider: dict[str, Any]
     backend: dict[str, Any]
-    variants: dict[str, dict[str, str]] = field(default_factory=dict)
+    variants: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per variant address stem, what the stack recorded (config fingerprints); may be empty."""
 
     @property
@@ -47,19 +48,6 @@ def parse_stack(name: str, data: dict[str, Any]) -> Stack:
     )
 
 
-def _shape_problem(data: Any) -> str | None:
-    """What makes `data` unlike a cdk.tf.json (None when it is shaped like one)."""
-    if not isinstance(data, dict):
-        return "not a JSON object"
-    for key in ("terraform", "provider", "//", "resource"):
-        if not isinstance(data.get(key, {}), dict):
-            return f"`{key}` is not an object"
-    for rtype, by_name in data.get("resource", {}).items():
-        if not isinstance(by_name, dict) or not all(isinstance(body, dict) for body in by_name.values()):
-            return f"`resource.{rtype}` is not an object of resource bodies"
-    return None
-
-
 def read_output(directory: Path, option: str) -> dict[str, Stack]:
     """Every stack of a synth output by name; ConfigError naming `option` when it is not one."""
     stacks_dir = directory / "stacks"
@@ -80,10 +68,10 @@ def read_output(directory: Path, option: str) -> dict[str, Stack]:
     for file in files:
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            problems.append(Problem(option, f"cannot read {file}: {err}"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+            problems.append(Problem(option, f"cannot read {file}: {unreadable(err)}"))
             continue
-        shape = _shape_problem(data)
+        shape = stack_problem(data)
         if shape:
             problems.append(Problem(option, f"{file} is not a synthesized stack: {shape}"))
             continue
@@ -91,3 +79,8 @@ def read_output(directory: Path, option: str) -> dict[str, Stack]:
     if problems:
         raise ConfigError(problems)
     return stacks
+
+
+def unreadable(error: Exception) -> str:
+    """Why a JSON file cannot be read, in one line."""
+    return "JSON nested too deeply" if isinstance(error, RecursionError) else str(error)

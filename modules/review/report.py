@@ -14,6 +14,7 @@ from .cost import PRICING
 from .diff import AFTER_APPLY
 from .owners import Owner
 from .review import Review
+from .template import Evaluated
 
 _CELL_LIMIT = 100
 
@@ -66,10 +67,17 @@ def _cell(value: Any) -> str:
         return "(none)"
     if value == AFTER_APPLY:
         return value
+    if isinstance(value, Evaluated):
+        return "Terraform expression " + _cell(str(value))
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     if len(text) > _CELL_LIMIT:
         text = text[: _CELL_LIMIT - 3] + "..."
     return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
+
+
+def _plain(text: str) -> str:
+    """Text that stays in its table cell and on its line (details quote config values)."""
+    return " ".join(text.replace("`", "'").replace("|", "\\|").split())
 
 
 def _action(change: ResourceChange) -> str:
@@ -101,7 +109,7 @@ def markdown(result: Review) -> str:
     lines = ["## Plan review", "", summary(result), ""]
     if result.dangers:
         lines += ["### Dangers", "", "| kind | address | stack | detail |", "|---|---|---|---|"]
-        lines += [f"| {d.kind} | `{d.address}` | {d.stack} | {d.detail} |" for d in result.dangers]
+        lines += [f"| {d.kind} | `{_plain(d.address)}` | {d.stack} | {_plain(d.detail)} |" for d in result.dangers]
         lines.append("")
     if result.stacks_added or result.stacks_removed:
         lines += [f"New stack: {s}" for s in result.stacks_added] + [
@@ -150,6 +158,11 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value, 2))
 
 
+def _value(value: Any) -> Any:
+    """A value for JSON: what Terraform evaluates as `{"terraform_expression": <as written>}`."""
+    return {"terraform_expression": str(value)} if isinstance(value, Evaluated) else value
+
+
 def as_json(result: Review) -> str:
     """An object with `summary`, `dangers`, `changes`, `cost`, `stacks` and `notes`."""
     document = {
@@ -167,7 +180,7 @@ def as_json(result: Review) -> str:
                 "action": c.action,
                 "new_revision": c.new_revision,
                 "forces_replacement": c.forces_replacement,
-                "attributes": [{"path": a.path, "old": a.old, "new": a.new} for a in c.attributes],
+                "attributes": [{"path": a.path, "old": _value(a.old), "new": _value(a.new)} for a in c.attributes],
             }
             for c in result.changes
         ],

@@ -78,11 +78,11 @@ def test_a_plan_file_decides_the_actions(outputs, tmp_path):
 @pytest.mark.parametrize(
     ("body", "why"),
     [
-        ([], "not a JSON object"),
-        ({"resource": []}, "`resource` is not an object"),
-        ({"terraform": []}, "`terraform` is not an object"),
-        ({"resource": {"aws_ecs_service": {"x": "s"}}}, "`resource.aws_ecs_service` is not an object of resource"),
-        ({"resource": {"aws_ecs_service": []}}, "`resource.aws_ecs_service` is not an object of resource"),
+        ([], "<top level>: expected a JSON object (got [])"),
+        ({"resource": []}, "resource: expected a JSON object (got [])"),
+        ({"terraform": []}, "terraform: expected a JSON object (got [])"),
+        ({"resource": {"aws_ecs_service": {"x": "s"}}}, 'resource.aws_ecs_service.x: expected a JSON object (got "s")'),
+        ({"resource": {"aws_ecs_service": []}}, "resource.aws_ecs_service: expected a JSON object (got [])"),
     ],
 )
 def test_a_stack_that_is_not_terraform_json_exits_2(outputs, tmp_path, body, why):

@@ -6,7 +6,7 @@ import yaml
 from modules.cli import main
 from modules.config import ConfigError
 from modules.policy.enforce import check_stack, describe, enforce
-from tests.helpers import ROOT, default_data, load, synth, to_yaml
+from tests.helpers import ROOT, default_data, load, load_all, synth, synth_all, to_yaml
 
 PIPELINE = "pipelines.news-encoder"
 CONTROL = f"{PIPELINE}.variants.control"
@@ -158,19 +158,41 @@ def test_module_export_refuses_on_a_finding_and_writes_nothing(tmp_path, capsys)
     assert "[ECS-NON-ROOT-USER]" in capsys.readouterr().err
 
 
-def test_with_environments_each_stack_is_checked_and_named(tmp_path, capsys):
+def test_with_environments_each_stack_is_checked_and_named_where_the_environment_writes_it(tmp_path, capsys):
     data = yaml.safe_load((ROOT / "examples" / "environments.yaml").read_text())
     data["environments"]["dev"]["pipelines"]["news-encoder"]["user"] = "root"
     config = write(tmp_path, data)
     assert main(["validate", "--config", str(config)]) == 2
     (line,) = capsys.readouterr().err.splitlines()[1:]
-    assert line.startswith(f"  {PIPELINE}.user: [ECS-NON-ROOT-USER] the container runs as root")
+    assert line.startswith(f"  environments.dev.{PIPELINE}.user: [ECS-NON-ROOT-USER] the container runs as root")
     assert "(in stack dev)" in line
     data["environments"]["dev"]["pipelines"]["news-encoder"]["waivers"] = {
         "ECS-NON-ROOT-USER": "dev only: debugging tools in the image need root"
     }
     assert main(["validate", "--config", str(write(tmp_path, data))]) == 0
-    assert "  waived ECS-NON-ROOT-USER for dev:news-encoder/control" in capsys.readouterr().out
+    waived = f"environments.dev.{PIPELINE}.waivers.ECS-NON-ROOT-USER"
+    assert f"  waived ECS-NON-ROOT-USER for dev:news-encoder/control ({waived}): dev only" in capsys.readouterr().out
+
+
+def test_waivers_an_environment_adds_are_reported_where_the_environment_writes_them():
+    data = yaml.safe_load((ROOT / "examples" / "environments.yaml").read_text())
+    overrides = data["environments"]["dev"]["pipelines"]["news-encoder"]
+    overrides.setdefault("variants", {}).setdefault("control", {})["waivers"] = {
+        "NET-NO-PUBLIC-IP": "kept while migrating the network"
+    }
+    data["pipelines"]["news-encoder"]["waivers"] = {"LOG-RETENTION": "a waiver written in the shared config"}
+    deployments = load_all(data)
+    report = check_stack(synth_all(data)["dev"], next(d for d in deployments if d.stack == "dev"))
+    unused = {(w.rule, w.variant, w.path) for w in report.unused}
+    assert (
+        "NET-NO-PUBLIC-IP",
+        "news-encoder/control",
+        f"environments.dev.{CONTROL}.waivers.NET-NO-PUBLIC-IP",
+    ) in unused
+    assert ("LOG-RETENTION", "news-encoder/control", f"{PIPELINE}.waivers.LOG-RETENTION") in unused
+    other = next(d for d in deployments if d.stack != "dev")
+    paths = {w.path for w in check_stack(synth_all(data)[other.stack], other).unused}
+    assert paths == {f"{PIPELINE}.waivers.LOG-RETENTION"}
 
 
 def test_an_admin_policy_on_the_task_role_is_a_finding_where_the_arns_are_written():
@@ -179,4 +201,7 @@ def test_an_admin_policy_on_the_task_role_is_a_finding_where_the_arns_are_writte
     with pytest.raises(ConfigError) as caught:
         enforce(report_of(data))
     (line,) = {str(problem) for problem in caught.value.problems}
-    assert line.startswith(f"{PIPELINE}.task_role_policy_arns: [IAM-NO-ADMIN-POLICY] AdministratorAccess gives")
+    assert line.startswith(
+        f"{PIPELINE}.task_role_policy_arns: [IAM-NO-ADMIN-POLICY] AdministratorAccess grants every action on every "
+        "resource of the account; attach a policy scoped to"
+    )

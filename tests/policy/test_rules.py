@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from modules.policy import rules
+from modules.policy import managed_policies, rules
 from modules.policy.view import VariantView, view_of
 from tests.helpers import default_data, synth
 
@@ -156,6 +156,8 @@ def test_credential_names_referencing_a_secret_by_arn_or_path_are_fine():
             {
                 "environment": [
                     {"name": "DB_PASSWORD", "value": "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db"},
+                    {"name": "API_TOKEN", "value": "arn:aws:ssm:ap-northeast-1:123456789012:parameter/prod/token"},
+                    {"name": "SIGNING_KEY", "value": "/prod/feature-store/signing-key"},
                     {"name": "EMPTY_TOKEN", "value": ""},
                     {"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/var/run/secrets/gcp.json"},
                 ]
@@ -166,25 +168,121 @@ def test_credential_names_referencing_a_secret_by_arn_or_path_are_fine():
 
 
 @pytest.mark.parametrize(
-    ("arn", "broad"),
+    ("arn", "reason"),
     [
-        ("arn:aws:iam::aws:policy/AdministratorAccess", True),
-        ("arn:aws:iam::aws:policy/PowerUserAccess", True),
-        ("arn:aws:iam::aws:policy/AmazonS3FullAccess", True),
-        ("arn:aws:iam::aws:policy/AmazonSQSFullAccess", True),
-        ("arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess", False),
-        ("arn:aws:iam::123456789012:policy/AmazonS3FullAccess", False),  # the account's own: its content decides
-        ("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", False),
+        ("arn:aws:iam::aws:policy/AdministratorAccess", "grants every action on every resource of the account"),
+        ("arn:aws:iam::aws:policy/administratoraccess", "grants every action on every resource of the account"),
+        ("arn:aws:iam::aws:policy/AdministratorAccess-Amplify", "creates IAM roles"),
+        ("arn:aws:iam::aws:policy/AdministratorAccess-AWSElasticBeanstalk", "passes and creates IAM roles"),
+        ("arn:aws:iam::aws:policy/job-function/SystemAdministrator", "IAM role passing"),
+        ("arn:aws:iam::aws:policy/job-function/NetworkAdministrator", "security groups"),
+        ("arn:aws:iam::aws:policy/NetworkAdministrator", "security groups"),  # the name, whatever the path
+        ("arn:aws:iam::aws:policy/SecretsManagerReadWrite", "every secret of the account"),
+        ("arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser", "creates KMS keys"),
+        ("arn:aws:iam::aws:policy/PowerUserAccess", "every action except IAM"),
+        ("arn:aws:iam::aws:policy/IAMFullAccess", "any principal can be made an administrator"),
+        ("arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess", "every SSM parameter"),
+        ("arn:aws:iam::aws:policy/ReadOnlyAccess", "reads every resource of the account"),
+        ("arn:aws:iam::aws:policy/AmazonS3FullAccess", "every action on every resource of a service"),
+        ("arn:aws:iam::aws:policy/AmazonECS_FullAccess", "every action on every resource of a service"),
+        ("arn:aws:iam::aws:policy/CloudWatchFullAccessV2", "every action on every resource of a service"),
+        ("arn:aws:iam::aws:policy/AmazonDynamoDBFullAccesswithDataPipeline", "every action on every resource"),
+        ("arn:aws:iam::aws:policy/AWSCodeArtifactAdminAccess", "administers the account or a whole service"),
+        ("arn:aws:iam::aws:policy/AWSCodeCommitPowerUser", "write access to a whole service"),
+        ("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser", "pushes images to every ECR repository"),
+        ("arn:aws-cn:iam::aws:policy/AdministratorAccess", "grants every action"),
+        ("arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess", None),
+        ("arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess", None),
+        ("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", None),
+        ("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy", None),
+        ("arn:aws:iam::123456789012:policy/AmazonS3FullAccess", None),  # the account's own: its content decides
+        ("arn:aws:iam::123456789012:policy/AdministratorAccess", None),
     ],
 )
-def test_admin_and_full_access_managed_policies_on_the_task_role(deployed, arn, broad):
+def test_admin_and_broad_managed_policies_on_the_task_role_with_their_reason(deployed, arn, reason):
     view = dataclasses.replace(deployed, policy_arns=(arn,))
     violations = found(rules.no_admin_policy, view)
-    assert bool(violations) == broad
-    if broad:
-        ((key, message),) = violations
-        assert key == "task_role_policy_arns"
-        assert arn.rsplit("/", 1)[-1] in message
+    if reason is None:
+        assert violations == []
+        return
+    ((key, message),) = violations
+    assert key == "task_role_policy_arns"
+    assert message.startswith(f"{arn.split(':policy/', 1)[1]} ")
+    assert reason in message
+
+
+def test_every_denied_policy_has_a_reason_and_is_found_in_any_case():
+    for name, reason in managed_policies.DENIED.items():
+        assert reason and reason == managed_policies.denied(f"arn:aws:iam::aws:policy/{name.upper()}")
+
+
+@pytest.mark.parametrize("user", ["root", "ROOT", "0", "00", "-0", "+0", "000:1000", "0:0", " 0", "4294967296"])
+def test_every_spelling_of_uid_0_is_root(deployed, user):
+    view = broken(deployed, "containers", lambda c: c.update(user=user))
+    assert found(rules.non_root_user, view) == [
+        ("user", f"the container runs as root ({user!r}); use a non-root uid[:gid]")
+    ]
+
+
+@pytest.mark.parametrize("user", ["1000", "1000:0", "10", "app", "app:root", "nobody", "4294967294"])
+def test_non_root_users_pass(deployed, user):
+    assert found(rules.non_root_user, broken(deployed, "containers", lambda c: c.update(user=user))) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("PGPASSWORD", "hunter2", "the name says it holds a credential"),
+        ("MYSQL_PWD", "hunter2", "the name says it holds a credential"),
+        ("DB_PASS", "hunter2", "the name says it holds a credential"),
+        ("STRIPE_KEY", "hunter2", "the name says it holds a credential"),
+        ("DB_PASSWORD", "/hunter2", "the name says it holds a credential"),
+        ("DB_PASSWORD", "arn:hunter2", "the name says it holds a credential"),
+        ("DB_PASSWORD", "arn:aws:s3:::bucket/password.txt", "the name says it holds a credential"),
+        ("UPSTREAM", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "an AWS secret access key"),
+        ("SINK_OPTIONS", "mode=fast&token_value=Zx8Kq2LmN4pR7sT1vW3yB5dF6gH9jQ0a", "a high-entropy token"),
+    ],
+)
+def test_plain_credentials_in_the_environment(deployed, name, value, fragment):
+    view = broken(deployed, "containers", lambda c: c["environment"].append({"name": name, "value": value}))
+    ((key, message),) = found(rules.no_plain_secrets, view)
+    assert key == f"environment.{name}"
+    assert fragment in message
+    assert value not in message
+
+
+@pytest.mark.parametrize(
+    ("field", "args", "key", "fragment"),
+    [
+        ("command", ["serve", "--password=hunter2"], "command", "argument 1 gives --password a plain value"),
+        ("command", ["serve", "--token", "abc123"], "command", "argument 2 gives --token a plain value"),
+        ("command", ["sh", "-c", "PGPASSWORD=hunter2 psql -h db"], "command", "argument 2 gives PGPASSWORD"),
+        ("command", ["sh", "-c", "exec app --api-key k3y"], "command", "argument 2 gives --api-key"),
+        ("entryPoint", ["app", "AKIAIOSFODNN7EXAMPLE"], "entry_point", "argument 1 holds what looks like an AWS"),
+        ("entryPoint", ["app", "--db-pass", "x"], "entry_point", "argument 2 gives --db-pass a plain value"),
+    ],
+)
+def test_plain_credentials_in_command_and_entry_point(deployed, field, args, key, fragment):
+    view = broken(deployed, "containers", lambda c: c.update({field: args}))
+    ((found_key, message),) = found(rules.no_plain_secrets, view)
+    assert found_key == key
+    assert message.startswith(fragment)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["python", "-m", "news_encoder.stream", "--port", "8080"],
+        ["app", "--password-file", "/run/secrets/db"],
+        ["app", "--token", "$API_TOKEN"],
+        ["sh", "-c", "exec app --password=${DB_PASSWORD} --port ${PORT:-8080}"],
+        ["app", "--token-url", "https://auth.example.com/token", "--model", "sentence-transformers/all-MiniLM-L6-v2"],
+        ["app", "--password", "--verbose"],
+        ["app", "--secret", "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-AbCdEf"],
+    ],
+)
+def test_ordinary_commands_pass(deployed, args):
+    assert found(rules.no_plain_secrets, broken(deployed, "containers", lambda c: c.update(command=args))) == []
 
 
 def test_attached_policies_are_read_from_the_variant_s_own_attachments():

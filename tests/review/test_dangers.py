@@ -33,7 +33,8 @@ def test_a_log_group_kept_by_skip_destroy_loses_nothing():
 def test_provider_and_backend_changes_are_shared():
     base = stack({})
     assert kinds(base, stack({}, backend={"local": {"path": "/checkout/b/terraform.s.tfstate"}})) == []
-    assert kinds(base, stack({}, provider={"region": "eu-west-1"})) == [("shared", "provider.aws")]
+    assumed = {"region": "us-east-1", "assume_role": [{"role_arn": "arn:aws:iam::123456789012:role/deploy"}]}
+    assert kinds(base, stack({}, provider=assumed)) == [("shared", "provider.aws")]
     moved = stack({}, backend={"s3": {"bucket": "state", "key": "s.tfstate"}})
     assert kinds(base, moved) == [("shared", "terraform.backend")]
 
@@ -51,3 +52,20 @@ def test_capacity_provider_change_needs_force_new_deployment():
     assert kinds(stack(service(1)), stack(service(2))) == [("plan_fails", "aws_ecs_service.p_v")]
     forced = stack(service(2, force_new_deployment=True))
     assert kinds(stack(service(1, force_new_deployment=True)), forced) == []
+
+
+def test_a_region_change_on_the_same_state_orphans_the_old_region():
+    base = stack({})
+    (danger,) = find(
+        infer(base, stack({}, provider={"region": "eu-west-1"})),
+        base,
+        stack({}, provider={"region": "eu-west-1"}),
+        inferred=True,
+    )
+    assert (danger.kind, danger.address) == ("orphans", "provider.aws")
+    assert "from us-east-1 to eu-west-1 with the same state" in danger.detail
+    assert "those in us-east-1 keep running (and billing), no longer managed by Terraform" in danger.detail
+    moved = stack({}, provider={"region": "eu-west-1"}, backend={"s3": {"bucket": "state", "key": "eu.tfstate"}})
+    assert kinds(base, moved) == [("shared", "provider.aws"), ("shared", "terraform.backend")], (
+        "a new state: no orphans"
+    )

@@ -30,3 +30,17 @@ def test_terraform_loads_a_real_output_with_zero_diagnostics(tmp_path):
     module, diagnostics = TerraformConfig.load_config_dir(str((output(tmp_path) / STACK).parent))
     assert diagnostics is None or diagnostics == [], diagnostics
     assert "aws_ecs_service.news-encoder_control" in module["ManagedResources"]
+
+
+def test_waivers_are_recorded_by_rule_id(tmp_path):
+    def waive(data):
+        data["pipelines"]["news-encoder"]["variants"]["treatment"]["waivers"] = {
+            "IAM-NO-WILDCARD-RESOURCE": "the role reads every bucket",
+            "ECS-READONLY-ROOT": "the model cache writes to /opt",
+        }
+
+    recorded_waivers = {stem: record["waivers"] for stem, record in recorded(output(tmp_path, waive)).items()}
+    assert recorded_waivers == {
+        "news-encoder_control": [],
+        "news-encoder_treatment": ["ECS-READONLY-ROOT", "IAM-NO-WILDCARD-RESOURCE"],
+    }

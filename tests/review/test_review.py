@@ -233,3 +233,11 @@ def test_what_lifecycle_ignore_changes_hides_from_terraform_is_no_change(root):
     assert result.dangers == []
     treatment = next(c for c in result.costs if c.variant == "treatment")
     assert treatment.head == 3 * Decimal("0.14536") * 730, "the cost follows the new minimum"
+
+
+def test_a_region_change_orphans_the_old_region(root):
+    result = compare(root, unpriced_region)
+    orphans = [d for d in result.dangers if d.kind == "orphans"]
+    assert [(d.address, d.stack) for d in orphans] == [("provider.aws", STACK)]
+    assert "from ap-northeast-1 to eu-west-1 with the same state" in orphans[0].detail
+    assert result.dangers[: len(orphans)] == orphans, "orphans come first"

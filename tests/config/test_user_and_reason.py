@@ -1,0 +1,103 @@
+"""The container `user` and waiver reasons: only values that mean one thing reach the output."""
+
+import pytest
+
+from modules.config import ConfigError
+from modules.config.model import USER_RULE
+from tests.helpers import default_data, load, load_all
+
+PIPELINE = "pipelines.news-encoder"
+
+
+def problems(data) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_all(data)
+    return [str(p) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    "user", ["1000", "1000:1000", "0", "root", "app", "app:app", "_svc:nogroup", "svc-1:100", "4294967294"]
+)
+def test_valid_users(user):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["user"] = user
+    assert {spec.user for spec in load(data).variants} == {user}
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        "00",
+        "-0",
+        "+0",
+        "000:1000",
+        "0100",
+        "1000:-1",
+        "1000:01",
+        "4294967295",
+        "-1",
+        " 1000",
+        "1000:",
+        ":1000",
+        "Root",
+        "app.user",
+        "1app",
+        "-app",
+        "app:Group",
+        "a" * 33,
+        "1000:1000:1000",
+        "app\n",
+        "０",
+    ],
+)
+def test_signed_or_odd_users_are_refused_in_one_line_that_says_what_is_valid(user):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["user"] = user
+    assert problems(data) == [f"{PIPELINE}.user: {USER_RULE} (got {user!r})"]
+
+
+def test_a_signed_uid_from_an_environment_is_refused_where_the_environment_writes_it():
+    data = default_data()
+    data["environments"] = {
+        "dev": {},
+        "prd": {"pipelines": {"news-encoder": {"variants": {"control": {"user": "-0"}}}}},
+    }
+    (line,) = problems(data)
+    assert line.startswith(f"environments.prd.{PIPELINE}.variants.control.user: use uid[:gid] or name[:group]")
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "a good reason\n  waived ECS-NO-PLAIN-SECRETS for news-encoder/treatment",
+        "a good reason\rwith a carriage return",
+        "a good\treason with a tab",
+        "a good reason \x1b[2K with an escape sequence",
+        "a good reason \u202e with a direction override",
+    ],
+)
+def test_a_waiver_reason_is_one_line_of_printable_characters(reason):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["waivers"] = {"ECS-NON-ROOT-USER": reason}
+    (line,) = problems(data)
+    assert "\n" not in line and "\r" not in line
+    assert line.startswith(
+        f"{PIPELINE}.waivers.ECS-NON-ROOT-USER: must be one line of printable characters "
+        "(no newline, tab or control character) (got "
+    )
+
+
+def test_a_reason_with_other_scripts_and_trailing_whitespace_is_fine():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["waivers"] = {"ECS-NON-ROOT-USER": "  ポート80のため root が必要 (TICKET-1)\n"}
+    (spec, _) = load(data).variants
+    assert spec.waivers == {"ECS-NON-ROOT-USER": "ポート80のため root が必要 (TICKET-1)"}
+
+
+def test_a_multi_line_reason_from_an_environment_is_refused_where_the_environment_writes_it():
+    data = default_data()
+    data["environments"] = {
+        "dev": {"pipelines": {"news-encoder": {"waivers": {"LOG-RETENTION": "line one\nline two"}}}}
+    }
+    (line,) = problems(data)
+    assert line.startswith(f"environments.dev.{PIPELINE}.waivers.LOG-RETENTION: must be one line")

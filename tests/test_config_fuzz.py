@@ -1,0 +1,92 @@
+"""Random mutations of real configs through `synth`: exit 0 or 2, never a traceback, nothing written on 2."""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from modules.cli import main
+from modules.synth import is_output
+from tests.helpers import DEFAULT_DATA, ROOT
+
+BASES = [DEFAULT_DATA, yaml.safe_load((ROOT / "examples" / "environments.yaml").read_text())]
+
+#: Values a hand-edited config could hold where another was expected.
+values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=30),
+        st.sampled_from(["", "Asia", "UTC", "A" * 300, "cron(0 22 ? * MON-FRI *)", "1:2", "../x", "${var.x}"]),
+        st.dates(),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def paths(data: Any, prefix: tuple = ()) -> list[tuple]:
+    """Every path to a value in `data` (mapping keys and list indexes)."""
+    found = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += paths(value, (*prefix, index))
+    return found
+
+
+@st.composite
+def mutated_configs(draw: st.DrawFn) -> str:
+    """A base config with 1-3 values replaced, deleted or added, or its text cut or spliced."""
+    data = copy.deepcopy(draw(st.sampled_from(BASES)))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(paths(data)[1:]))
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            parent[path[-1]] = draw(values)
+        elif action == "delete":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.text(min_size=1, max_size=12))] = draw(values)
+        else:
+            parent.append(draw(values))
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    if draw(st.booleans()):
+        start = draw(st.integers(0, len(text)))
+        end = draw(st.integers(start, min(len(text), start + 40)))
+        text = (
+            text[:start]
+            + draw(st.sampled_from(["", "[", "{", ": ", "&a ", "*a", "? [a]\n: 1", "\t", "- "]))
+            + text[end:]
+        )
+    return text
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(text=mutated_configs())
+def test_a_mutated_config_synthesizes_or_exits_2_writing_nothing(text):
+    with tempfile.TemporaryDirectory(prefix="fuzz.") as scratch:
+        config, out = Path(scratch) / "config.yaml", Path(scratch) / "out"
+        config.write_text(text, encoding="utf-8")
+        code = main(["synth", "--config", str(config), "--out", str(out)])
+        event(f"exit {code}")
+        assert code in (0, 2)
+        if code == 2:
+            assert sorted(path.name for path in Path(scratch).iterdir()) == ["config.yaml"]
+        else:
+            assert is_output(out)

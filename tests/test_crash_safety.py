@@ -1,0 +1,341 @@
+"""Crash-safe output replacement: kills at every step, concurrent synths, signals, a closed stdout,
+and the cdktf CLI over a changing set of stacks (issues 15 and 16)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from modules import synth
+from tests.helpers import ROOT, default_data, to_yaml
+from tests.test_cli import tree_digest
+
+#: Replaces `out` through `synth.write_output` with a cheap build (version argv[3]); file system
+#: calls are counted and the process kills itself (SIGKILL) at call argv[2] (0: never). In
+#: "fallback" mode the file system has no rename-exchange. Prints the number of calls made.
+KILLER = """
+import errno, json, os, signal, sys
+from pathlib import Path
+from modules import synth
+
+out, kill_at, version, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+calls = 0
+
+def counted(function):
+    def call(*args, **kwargs):
+        global calls
+        calls += 1
+        if calls == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return function(*args, **kwargs)
+    return call
+
+for name in ("mkdir", "rename", "link", "symlink", "unlink", "rmdir", "chmod", "open"):
+    setattr(os, name, counted(getattr(os, name)))
+
+def no_exchange(first, second):
+    raise OSError(errno.EINVAL, "no rename-exchange here")
+
+synth.rename_exchange = counted(no_exchange if mode == "fallback" else synth.rename_exchange)
+
+def build(staging):
+    (staging / "stacks" / "app").mkdir(parents=True)
+    (staging / "manifest.json").write_text(json.dumps({"version": version, "stacks": ["app"]}))
+    (staging / "stacks" / "app" / "cdk.tf.json").write_text(json.dumps({"version": version}))
+
+synth.write_output(out, build)
+print(calls)
+"""
+
+
+def cheap_build(version: str):
+    def build(staging: Path) -> None:
+        (staging / "stacks" / "app").mkdir(parents=True)
+        (staging / "manifest.json").write_text(json.dumps({"version": version, "stacks": ["app"]}))
+        (staging / "stacks" / "app" / "cdk.tf.json").write_text(json.dumps({"version": version}))
+
+    return build
+
+
+def killer(out: Path, kill_at: int, version: str, mode: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", KILLER, str(out), str(kill_at), version, mode],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def old_output(directory: Path) -> Path:
+    """An earlier output with Terraform's working files in its stack directory."""
+    out = directory / "out"
+    synth.write_output(out, cheap_build("old"))
+    stack = out / "stacks" / "app"
+    (stack / ".terraform" / "providers").mkdir(parents=True)
+    (stack / ".terraform" / "providers" / "provider").write_text("binary")
+    (stack / ".terraform.lock.hcl").write_text("# lock\n")
+    (stack / "backend_override.tf.json").write_text("{}")
+    return out
+
+
+@pytest.mark.parametrize("mode", ["exchange", "fallback"])
+def test_a_synth_killed_at_any_step_leaves_one_complete_output_and_the_next_run_cleans_up(mode, tmp_path):
+    """Killed before each file system call in turn (between the renames too): `out` holds the old or
+    the new output, whole (without rename-exchange, a kill between the two renames leaves it to the
+    next run to restore); the next run restores, cleans and writes the new output."""
+    template = old_output(tmp_path / "template")
+    old = tree_digest(template)
+    reference = tmp_path / "reference"
+    shutil.copytree(template.parent, reference, symlinks=True)
+    complete = killer(reference / "out", 0, "new", mode)
+    assert complete.returncode == 0, complete.stderr
+    new, calls = tree_digest(reference / "out"), int(complete.stdout)
+    assert new != old and calls > 15
+    seen = set()
+    for kill_at in range(1, calls + 1):
+        directory = tmp_path / f"kill-{kill_at}"
+        shutil.copytree(template.parent, directory, symlinks=True)
+        out = directory / "out"
+        assert killer(out, kill_at, "new", mode).returncode == -signal.SIGKILL
+        if out.exists():
+            seen.add(tree_digest(out))
+            assert tree_digest(out) in (old, new), f"mixed output after a kill at call {kill_at}"
+        else:
+            assert mode == "fallback", f"output missing after a kill at call {kill_at}"
+            (retired,) = [entry for entry in directory.iterdir() if entry.name.startswith(".out.retired-")]
+            assert tree_digest(retired) == old
+        synth.write_output(out, cheap_build("new"))
+        assert tree_digest(out) == new
+        assert sorted(entry.name for entry in directory.iterdir()) == ["out"]
+    assert seen == {old, new}, "kills before and after the swap both tried"
+
+
+def test_the_next_run_restores_a_retired_output_before_anything_else(tmp_path):
+    """A killed two-rename swap leaves `out` missing; a reader's next synth that is refused still restores it."""
+    out = old_output(tmp_path)
+    before = tree_digest(out)
+    os.rename(out, tmp_path / ".out.retired-0badc0de")
+    (tmp_path / ".out.staging-12345678").mkdir()
+    synth.write_output(out, cheap_build("new"))
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
+    assert tree_digest(out) != before
+    assert (out / "stacks" / "app" / ".terraform.lock.hcl").read_text() == "# lock\n"
+
+
+def test_leftovers_of_the_earlier_two_rename_swap_are_restored_and_cleaned(tmp_path):
+    """Its `.old` directory, holding the previous output while `out` was missing, was never restored."""
+    out = old_output(tmp_path)
+    (out / synth.MARKER).unlink()  # written by a version without the marker
+    before = tree_digest(out)
+    os.rename(out, tmp_path / ".out.k2x_9abc.old")
+    (tmp_path / ".out.p0q1r2s3").mkdir()
+    with pytest.raises(synth.ConfigError):  # restored, then refused: no marker
+        synth.write_output(out, cheap_build("new"))
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
+    assert tree_digest(out) == before
+
+
+def test_concurrent_synths_serialize_and_a_reader_never_sees_a_missing_or_mixed_output(tmp_path):
+    out = tmp_path / "out"
+    synth.write_output(out, cheap_build("0"))
+    writers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from pathlib import Path; from tests.test_crash_safety import cheap_build; "
+                "from modules.synth import write_output\n"
+                "for round in range(15): write_output(Path(sys.argv[1]), cheap_build(f'{sys.argv[2]}.{round}'))",
+                str(out),
+                str(writer),
+            ],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for writer in range(4)
+    ]
+    problems: list[str] = []
+    reads = 0
+    while any(writer.poll() is None for writer in writers):
+        problem = read_both(out)
+        reads += problem is None
+        if problem:
+            problems.append(problem)
+    assert [writer.wait() for writer in writers] == [0, 0, 0, 0], [writer.stderr.read() for writer in writers]
+    assert problems == [] and reads > 0
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
+
+
+def read_both(out: Path) -> str | None:
+    """What is wrong with `out` as a reader finds it: opened by path (never missing), then both
+    files read from that one tree (never mixed). A tree deleted once it was replaced may lose its
+    files under the reader: that is not a problem."""
+    try:
+        tree = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as err:
+        return f"{out} missing: {err}"
+    try:
+        versions = []
+        for name in ("manifest.json", "stacks/app/cdk.tf.json"):
+            handle = os.open(name, os.O_RDONLY, dir_fd=tree)
+            with os.fdopen(handle) as stream:
+                versions.append(json.loads(stream.read())["version"])
+    except FileNotFoundError:
+        return None if os.stat(out).st_ino != os.fstat(tree).st_ino else f"{out} incomplete"
+    except ValueError as err:
+        return f"a file half written: {err}"
+    finally:
+        os.close(tree)
+    return None if versions[0] == versions[1] else f"mixed: {versions}"
+
+
+def run_main(*args: str, **kwargs) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("CDKTF_OUTDIR", None)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+
+
+def test_real_synths_racing_into_one_directory_all_succeed(tmp_path):
+    """Used to fail with OSError: Directory not empty and leave a stray `.old` directory."""
+    out = tmp_path / "cdktf.out"
+    processes = [run_main("synth", "--out", str(out)) for _ in range(4)]
+    results = [(process.wait(timeout=120), process.stderr.read()) for process in processes]
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    assert all("Traceback" not in err for _, err in results)
+    assert synth.is_output(out)
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["cdktf.out"]
+
+
+def big_config(directory: Path) -> Path:
+    """40 pipelines of 2 variants: a synth of about a second, most of it after the staging directory appears."""
+    data = default_data()
+    data["pipelines"] = {f"p{index}": data["pipelines"]["news-encoder"] for index in range(40)}
+    path = directory / "big.yaml"
+    path.write_text(to_yaml(data))
+    return path
+
+
+def wait_for(path: Path, timeout: float = 60) -> None:
+    """Until `path` exists (a staging directory: the synth is under way)."""
+    deadline = time.monotonic() + timeout
+    while not any(path.parent.glob(path.name)):
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    ("target", "signum"),
+    [("process", signal.SIGINT), ("process group", signal.SIGINT), ("process", signal.SIGTERM)],
+    ids=["SIGINT", "SIGINT to the group", "SIGTERM"],
+)
+def test_a_signal_during_a_synth_exits_quietly_and_keeps_the_earlier_output(target, signum, tmp_path):
+    """SIGINT used to end in a KeyboardInterrupt traceback (BrokenPipeError sent to the group), and
+    SIGTERM left the staging directory behind."""
+    out = tmp_path / "out"
+    synth.write_output(out, cheap_build("old"))
+    before = tree_digest(out)
+    process = run_main("synth", "--config", str(big_config(tmp_path.parent)), "--out", str(out), start_new_session=True)
+    wait_for(tmp_path / ".out.staging-*")
+    time.sleep(0.05)  # inside the synth: the kernel is starting or writing
+    if target == "process":
+        process.send_signal(signum)
+    else:
+        os.killpg(process.pid, signum)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum, stderr
+    assert (stdout, stderr) == ("", "")
+    assert tree_digest(out) == before
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"], "the interrupted synth cleaned up"
+    synth.write_output(out, cheap_build("new"))
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_real_synth_killed_midway_leaves_the_earlier_output_and_the_next_run_cleans_up(tmp_path):
+    out = tmp_path / "out"
+    synth.write_output(out, cheap_build("old"))
+    before = tree_digest(out)
+    process = run_main("synth", "--config", str(big_config(tmp_path.parent)), "--out", str(out))
+    wait_for(tmp_path / ".out.staging-*")
+    time.sleep(0.05)
+    process.kill()
+    process.communicate(timeout=60)
+    assert tree_digest(out) == before
+    assert any(entry.name.startswith(".out.staging-") for entry in tmp_path.iterdir())
+    again = run_main("synth", "--out", str(out))
+    assert again.wait(timeout=120) == 0, again.stderr.read()
+    again.communicate()
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
+    assert synth.is_output(out)
+
+
+def test_a_closed_stdout_ends_quietly(tmp_path):
+    """`python main.py cost | head -1`: the reader goes away; no BrokenPipeError traceback."""
+    read, write = os.pipe()
+    os.close(read)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "synth", "--out", str(tmp_path / "out")],
+        stdout=write,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    os.close(write)
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert synth.is_output(tmp_path / "out"), "the output is written before the summary"
+
+
+def npx_cdktf(project: Path, command: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CHECKPOINT_DISABLE": "1", "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    env.pop("CDKTF_OUTDIR", None)
+    return subprocess.run(
+        ["npx", "--no-install", "cdktf", command], cwd=project, env=env, capture_output=True, text=True, timeout=180
+    )
+
+
+def test_cdktf_cli_synth_and_list_work_when_the_set_of_stacks_changes(tmp_path):
+    """The CLI deletes the directories of stacks the app dropped, after the app ran: it used to fail
+    once (ENOENT, lstat cdktf.out/stacks/<old stack>) because the swap had removed them already.
+    About 15 s: three CLI runs."""
+    if shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdktf").exists():
+        pytest.skip("needs npx and node_modules (make setup)")
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("main.py", "cdktf.json", "package.json", "pipelines.yaml"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "modules", project / "modules", ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "node_modules").symlink_to(ROOT / "node_modules")
+    stacks = project / "cdktf.out" / "stacks"
+    first = npx_cdktf(project, "synth")
+    assert first.returncode == 0, first.stdout + first.stderr
+    (stacks / "feature-pipelines" / ".terraform.lock.hcl").write_text("# lock\n")
+    shutil.copy(ROOT / "examples" / "environments.yaml", project / "pipelines.yaml")
+    second = npx_cdktf(project, "synth")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "ENOENT" not in second.stdout + second.stderr
+    assert sorted(entry.name for entry in stacks.iterdir()) == ["dev", "prd", "stg"]
+    shutil.copy(ROOT / "pipelines.yaml", project / "pipelines.yaml")
+    listed = npx_cdktf(project, "list")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "feature-pipelines" in listed.stdout and "ENOENT" not in listed.stdout + listed.stderr
+    assert sorted(entry.name for entry in stacks.iterdir()) == ["feature-pipelines"]
+    assert synth.is_output(project / "cdktf.out")
