@@ -1,9 +1,8 @@
 """`npx cdktf deploy`, `npx cdktf diff` and `npx cdktf destroy` of the default example, on moto.
 
 The cdktf CLI runs our app (`cdktf.json`: `python3 main.py`) and then the same Terraform. `cdktf synth`
-runs first; the moto override file goes into the stack directory after it, and the three commands
-run with `--skip-synth`: a synth replaces the stack directory keeping only `.terraform/` and the lock
-file (issue 15 item 2), which would drop the override file. With a provider mirror
+runs first and the moto override file goes into the stack directory, as a user adds one; every
+later command synthesizes again, and synth keeps the file. With a provider mirror
 (TF_PROVIDER_MIRROR), `--skip-provider-lock`: cdktf's `terraform providers lock` asks the registry,
 not the mirror. Marked e2e: `make e2e`.
 """
@@ -71,9 +70,10 @@ def test_cdktf_deploy_diff_and_destroy_a_stack(terraform: Terraform, tmp_path: P
         stack_dir = directory / "cdktf.out" / "stacks" / STACK
         npx_cdktf(directory, env, "synth")
         point_at_moto(stack_dir, server.endpoint)
-        lock = ["--skip-synth", *(["--skip-provider-lock"] if env.get(MIRROR_VARIABLE) else [])]
+        lock = ["--skip-provider-lock"] if env.get(MIRROR_VARIABLE) else []
 
         npx_cdktf(directory, env, "deploy", STACK, "--auto-approve", *lock)
+        assert (stack_dir / "moto_override.tf.json").is_file(), "deploy's synth kept the override file"
         deployed = terraform.run(stack_dir, "state", "list").stdout.split()
         assert "aws_ecs_service.news-encoder_control" in deployed, deployed
 
