@@ -91,6 +91,8 @@ class Terraform:
         env = {
             **environ,
             "TF_CLI_CONFIG_FILE": str(config),
+            # The same cache for the cdktf CLI, which otherwise creates and fills ~/.terraform.d/plugin-cache.
+            "TF_PLUGIN_CACHE_DIR": str(home / "plugin-cache"),
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "CHECKPOINT_DISABLE": "1",
