@@ -4,12 +4,11 @@ In Terraform's JSON syntax every string is a template (and so is every quoted HC
 `${...}` interpolates and `%{...}` runs a directive, unless written `$${` / `%%{`
 (developer.hashicorp.com/terraform/language/syntax/json, "Expression Mapping"). A config
 value such as `exec app --port ${PORT:-8080}`, or a hostile `${file("/proc/self/environ")}`,
-must reach AWS byte for byte (in Unicode normal form C, to which Terraform normalizes every
-string), so every user string is escaped once, by `literal_strings`,
-at the root of each construct tree (the stack and the exported module); references the
-constructs add afterwards stay expressions. `evaluate` is the other way round: what
-Terraform makes of a string, for the policy rules and the review, which must judge what AWS
-will receive.
+must reach AWS as written (in Unicode normal form C, to which Terraform normalizes every
+string). So every user string is escaped once, by `literal_strings`, at the root of each
+construct tree (the stack and the exported module); references the constructs add afterwards
+stay expressions. `parse` and `evaluate` go the other way: what Terraform makes of a string,
+for the policy rules, the review and the plan job's guard, which judge what AWS will receive.
 """
 
 from __future__ import annotations
