@@ -131,10 +131,13 @@ class AutoscalingConfig(_Strict):
     )
     max: Count | None = Field(None, description=f"highest task count (0-{MAX_TASKS}); required; `min <= max`")
     cpu_target: Percent | None = Field(
-        None, description="percent (1-100): target tracking on the service's average CPU"
+        None,
+        description="percent (1-100): target tracking on the service's average CPU (`ECSServiceAverageCPUUtilization`)",
     )
     memory_target: Percent | None = Field(
-        None, description="percent (1-100): target tracking on the service's average memory"
+        None,
+        description="percent (1-100): target tracking on the service's average memory "
+        "(`ECSServiceAverageMemoryUtilization`)",
     )
     backlog: Backlog | None = Field(None, description="target tracking on a stream signal")
     scale_in_cooldown: Seconds = Field(300, description="seconds after a scale-in before the next one (every policy)")
