@@ -70,41 +70,81 @@ class _Strict(BaseModel):
 class Backlog(_Strict):
     """A stream signal scaled on with target tracking (one per variant)."""
 
-    source: Annotated[str, AfterValidator(_source)]
-    target: Annotated[float, Field(gt=0)]
-    queue_name: Annotated[str, StringConstraints(max_length=80, pattern=r"^[A-Za-z0-9_-]+(?:\.fifo)?$")] | None = None
-    stream_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")] | None = None
-    namespace: Text | None = None
-    metric_name: Text | None = None
+    source: Annotated[str, AfterValidator(_source)] = Field(
+        description="the stream signal: " + "; ".join(f"`{name}` ({why})" for name, why in SOURCES.items())
+    )
+    target: Annotated[float, Field(gt=0)] = Field(
+        description="the value target tracking holds the signal at: messages per running task (`sqs`), "
+        "milliseconds (`kinesis`), the metric's unit (`cloudwatch`)"
+    )
+    queue_name: Annotated[str, StringConstraints(max_length=80, pattern=r"^[A-Za-z0-9_-]+(?:\.fifo)?$")] | None = Field(
+        None, description="`sqs`: the queue whose backlog is divided by the running tasks; required for `sqs`"
+    )
+    stream_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")] | None = Field(
+        None, description="`kinesis`: the stream whose consumer lag is tracked; required for `kinesis`"
+    )
+    namespace: Text | None = Field(
+        None, description="`cloudwatch`: the metric's namespace, e.g. `AWS/Kafka`; required for `cloudwatch`"
+    )
+    metric_name: Text | None = Field(
+        None, description="`cloudwatch`: the metric, e.g. `SumOffsetLag`; required for `cloudwatch`"
+    )
     dimensions: (
         Annotated[dict[Text, Annotated[str, StringConstraints(min_length=1, max_length=1024)]], Field(max_length=30)]
         | None
-    ) = None
-    statistic: Annotated[str, AfterValidator(_statistic)] | None = None
-    per_task: bool | None = None
+    ) = Field(None, description="`cloudwatch` only: the metric's dimensions, name -> value")
+    statistic: Annotated[str, AfterValidator(_statistic)] | None = Field(
+        None, description=f"`cloudwatch` only: {', '.join(STATISTICS)}; unset: Average"
+    )
+    per_task: bool | None = Field(
+        None, description="`cloudwatch` only: divide the metric by the running tasks (lag per task); unset: false"
+    )
 
 
 class ScheduledScaling(_Strict):
     """A scheduled change of the scaling bounds, e.g. a treatment scaled to zero at night."""
 
-    schedule: Annotated[str, AfterValidator(check_schedule)]
-    timezone: Annotated[str, AfterValidator(check_timezone)] = "UTC"
-    min: Count | None = None
-    max: Count | None = None
+    schedule: Annotated[str, AfterValidator(check_schedule)] = Field(
+        description="when the bounds change: `cron(m h dom mon dow year)` (6 fields, `?` in one of day-of-month "
+        "and day-of-week), `rate(N unit)` (`rate(1 day)`, `rate(6 hours)`) or `at(yyyy-mm-ddThh:mm:ss)`"
+    )
+    timezone: Annotated[str, AfterValidator(check_timezone)] = Field(
+        "UTC", description="IANA time zone of the schedule"
+    )
+    min: Count | None = Field(None, description=f"the new lower bound from then on (0-{MAX_TASKS})")
+    max: Count | None = Field(
+        None,
+        description=f"the new upper bound from then on (0-{MAX_TASKS}); set `min`, `max` or both; one alone must "
+        "fit the block's other bound, else AWS refuses the action when it runs",
+    )
 
 
 class AutoscalingConfig(_Strict):
-    """Application Auto Scaling of one variant's ECS service (its own target and policies)."""
+    """Application Auto Scaling of one variant's ECS service (its own target and policies).
 
-    enabled: bool = True
-    min: Count | None = None
-    max: Count | None = None
-    cpu_target: Percent | None = None
-    memory_target: Percent | None = None
-    backlog: Backlog | None = None
-    scale_in_cooldown: Seconds = 300
-    scale_out_cooldown: Seconds = 60
-    schedules: Annotated[dict[Annotated[str, AfterValidator(check_name)], ScheduledScaling], Field(max_length=200)] = {}
+    At least one of `cpu_target`, `memory_target`, `backlog` or `schedules` is required.
+    """
+
+    enabled: bool = Field(True, description="`false`: no autoscaling for this variant (it keeps `desired_count`)")
+    min: Count | None = Field(
+        None, description=f"lowest task count (0-{MAX_TASKS}); required; the service starts at `min`"
+    )
+    max: Count | None = Field(None, description=f"highest task count (0-{MAX_TASKS}); required; `min <= max`")
+    cpu_target: Percent | None = Field(
+        None,
+        description="percent (1-100): target tracking on the service's average CPU (`ECSServiceAverageCPUUtilization`)",
+    )
+    memory_target: Percent | None = Field(
+        None,
+        description="percent (1-100): target tracking on the service's average memory "
+        "(`ECSServiceAverageMemoryUtilization`)",
+    )
+    backlog: Backlog | None = Field(None, description="target tracking on a stream signal")
+    scale_in_cooldown: Seconds = Field(300, description="seconds after a scale-in before the next one (every policy)")
+    scale_out_cooldown: Seconds = Field(60, description="seconds after a scale-out before the next one (every policy)")
+    schedules: Annotated[dict[Annotated[str, AfterValidator(check_name)], ScheduledScaling], Field(max_length=200)] = (
+        Field({}, description="scheduled changes of `min` and `max`, by name")
+    )
 
 
 def autoscaling_problems(block: AutoscalingConfig, path: str) -> list[Problem]:

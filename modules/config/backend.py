@@ -103,22 +103,58 @@ class BackendConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    type: Literal["local", "s3", "cloud"] = "local"
+    type: Literal["local", "s3", "cloud"] = Field(
+        "local",
+        description="the backend; `local`: `terraform.<stack>.tfstate` beside the output directory (the project "
+        "root for `./cdktf.out`), written relative to the stack directory",
+    )
     # s3
-    bucket: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")] | None = None
-    key: StateKey = "{project}/{stack}.tfstate"
-    region: Annotated[str, AfterValidator(arns.check_region)] | None = None
-    encrypt: bool = True
-    kms_key_id: Annotated[str, AfterValidator(_kms_key)] | None = None
-    use_lockfile: bool = True
-    dynamodb_table: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,255}$")] | None = None
-    workspace_key_prefix: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
-    role_arn: RoleArn | None = None
+    bucket: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")] | None = Field(
+        None, description="`s3`: the existing bucket holding the state; required for `s3`"
+    )
+    key: StateKey = Field(
+        "{project}/{stack}.tfstate", description="`s3`: object key of a stack's state, a template with `{stack}`"
+    )
+    region: Annotated[str, AfterValidator(arns.check_region)] | None = Field(
+        None,
+        description="`s3`: region of the bucket; unset: the top-level `region` (an environment that sets its own "
+        "`region` keeps its state in the config's bucket; one that sets its own `bucket`: its region)",
+    )
+    encrypt: bool = Field(True, description="`s3`: server-side encryption of the state object")
+    kms_key_id: Annotated[str, AfterValidator(_kms_key)] | None = Field(
+        None, description="`s3`: KMS key of that encryption: key id, `alias/<name>` or their ARN; unset: SSE-S3"
+    )
+    use_lockfile: bool = Field(
+        True,
+        description="`s3`: Terraform >= 1.10's native S3 lock file (cdktf 0.21's `S3Backend` lacks the option: "
+        "written as an override)",
+    )
+    dynamodb_table: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,255}$")] | None = Field(
+        None, description="`s3`: DynamoDB lock table, for older setups"
+    )
+    workspace_key_prefix: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = Field(
+        None, description="`s3`: key prefix of non-default workspaces; unset: Terraform's `env:`"
+    )
+    role_arn: RoleArn | None = Field(
+        None, description="`s3`: IAM role assumed to reach the state (`assume_role` block)"
+    )
     # cloud
-    organization: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")] | None = None
-    workspace: WorkspaceName | None = None
-    workspace_tags: Annotated[list[Template], Field(min_length=1, max_length=10)] | None = None
-    hostname: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+(?::\d+)?$")] | None = None
+    organization: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")] | None = Field(
+        None, description="`cloud`: HCP Terraform / Terraform Enterprise organization; required for `cloud`"
+    )
+    workspace: WorkspaceName | None = Field(
+        None,
+        description="`cloud`: workspace name per stack, a template with `{stack}` (letters, digits, `-`, `_`), "
+        "e.g. `feature-pipelines-{stack}`; set this or `workspace_tags`",
+    )
+    workspace_tags: Annotated[list[Template], Field(min_length=1, max_length=10)] | None = Field(
+        None,
+        description="`cloud`: workspaces selected by tags (templates, one with `{stack}`), e.g. "
+        '`[feature-pipelines, "{stack}"]`',
+    )
+    hostname: Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+(?::\d+)?$")] | None = Field(
+        None, description="`cloud`: Terraform Enterprise host; unset: `app.terraform.io`"
+    )
 
 
 #: The keys each backend type uses (besides `type`).

@@ -1,6 +1,7 @@
 """The pipelines.yaml schema: typed, validated pydantic models (no cdktf import).
 
-Every key is documented where it is declared; `README.md` has the same reference.
+Every key is documented where it is declared (`Field(description=...)`); `docs/configuration.md`
+renders those descriptions (`python -m modules.config.reference --write`).
 Values a variant leaves unset (`None`) are inherited from its pipeline, then from the
 defaults in `modules.config.resolve`.
 """
@@ -150,30 +151,42 @@ class _Strict(BaseModel):
 class ClusterConfig(_Strict):
     """The one ECS cluster every variant runs in."""
 
-    name: Name = "streaming-feature-pipelines"
-    container_insights: Literal["enabled", "enhanced"] = "enabled"
+    name: Name = Field(
+        "streaming-feature-pipelines",
+        description="name of the one ECS cluster; every variant's AWS names (roles, task families, security "
+        "groups, log groups) derive from it",
+    )
+    container_insights: Literal["enabled", "enhanced"] = Field("enabled", description="CloudWatch Container Insights")
 
 
 class EgressRule(_Strict):
     """One outbound rule of each variant's security group."""
 
-    port: Annotated[int, Field(ge=1, le=65535)]
-    protocol: Literal["tcp", "udp"] = "tcp"
-    cidr_blocks: Annotated[list[Cidr], Field(min_length=1)] = ["0.0.0.0/0"]
-    description: Annotated[str, StringConstraints(max_length=255), AfterValidator(_rule_description)] = "outbound"
+    port: Annotated[int, Field(ge=1, le=65535)] = Field(description="destination port")
+    protocol: Literal["tcp", "udp"] = Field("tcp", description="IP protocol")
+    cidr_blocks: Annotated[list[Cidr], Field(min_length=1)] = Field(
+        ["0.0.0.0/0"], description="destination IPv4 CIDR blocks, e.g. 10.0.0.0/16"
+    )
+    description: Annotated[str, StringConstraints(max_length=255), AfterValidator(_rule_description)] = Field(
+        "outbound", description="the rule's description: letters, digits, spaces and what EC2 accepts"
+    )
 
 
 class NetworkConfig(_Strict):
     """Where tasks run: private subnets of an existing VPC (tasks never get a public IP)."""
 
-    vpc_id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")]
+    vpc_id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")] = Field(
+        description="VPC of the tasks' security groups (`vpc-...`)"
+    )
     subnet_ids: Annotated[
         list[Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")]],
         Field(min_length=1, max_length=16),
-    ]
-    egress: Annotated[list[EgressRule], Field(max_length=50)] = [
-        EgressRule(port=443, description="HTTPS: ECR, CloudWatch Logs, AWS APIs")
-    ]
+    ] = Field(description="subnets the tasks run in (`subnet-...`; private: tasks never get a public IP)")
+    egress: Annotated[list[EgressRule], Field(max_length=50)] = Field(
+        [EgressRule(port=443, description="HTTPS: ECR, CloudWatch Logs, AWS APIs")],
+        description="outbound rules of every variant's security group (a pipeline or variant may set its own "
+        "`egress` instead)",
+    )
 
 
 class ContainerSettings(_Strict):
@@ -184,33 +197,114 @@ class ContainerSettings(_Strict):
     (`MERGED`); every other setting is replaced whole.
     """
 
-    repository_arn: RepositoryArn | None = None
-    image_tag: ImageTag | None = None
-    image_digest: ImageDigest | None = None
-    entry_point: Annotated[list[Arg], Field(max_length=64)] | None = None
-    command: Annotated[list[Arg], Field(max_length=256)] | None = None
-    environment: Annotated[dict[EnvName, EnvValue], Field(max_length=200)] | None = None
-    secrets: Annotated[dict[EnvName, SecretArn], Field(max_length=100)] | None = None
-    secrets_kms_key_arns: Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10)] | None = None
-    cpu: float | None = None
-    memory: float | None = None
-    architecture: Literal["x86_64", "arm64"] | None = None
+    repository_arn: RepositoryArn | None = Field(
+        None,
+        description="ARN of the existing ECR repository the image is pulled from (nothing is created)",
+    )
+    image_tag: ImageTag | None = Field(
+        None,
+        description="image tag; one of `image_tag` and `image_digest` is required",
+    )
+    image_digest: ImageDigest | None = Field(
+        None,
+        description="image digest `sha256:<64 hex>` (immutable); replaces `image_tag`",
+    )
+    entry_point: Annotated[list[Arg], Field(max_length=64)] | None = Field(
+        None,
+        description="container entry point",
+    )
+    command: Annotated[list[Arg], Field(max_length=256)] | None = Field(
+        None,
+        description="container command (`[]` keeps the image's CMD)",
+    )
+    environment: Annotated[dict[EnvName, EnvValue], Field(max_length=200)] | None = Field(
+        None,
+        description="plain environment variables, NAME -> value (never credentials: see `secrets`)",
+    )
+    secrets: Annotated[dict[EnvName, SecretArn], Field(max_length=100)] | None = Field(
+        None,
+        description="NAME -> Secrets Manager secret ARN (optionally `:json-key:stage:version`) or SSM parameter ARN; "
+        "a partial Secrets Manager ARN (without the `-` and 6 random characters AWS appends) is granted as "
+        "`<arn>-??????`",
+    )
+    secrets_kms_key_arns: Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10)] | None = Field(
+        None,
+        description="customer managed KMS keys the secrets (or SecureString parameters) are encrypted with: the "
+        "execution role may `kms:Decrypt` with them only through Secrets Manager / SSM (`kms:ViaService`); needed "
+        "for such secrets, else the task cannot start; refused when the variant has no secrets",
+    )
+    cpu: float | None = Field(
+        None,
+        description=f"task vCPU: {', '.join(f'{cpu:g}' for cpu in fargate.valid_cpus())}",
+    )
+    memory: float | None = Field(
+        None,
+        description="task memory in GiB; must fit `cpu` (Fargate task sizes below)",
+    )
+    architecture: Literal["x86_64", "arm64"] | None = Field(
+        None,
+        description="CPU architecture of the task (runtime platform)",
+    )
     ephemeral_storage: (
         Annotated[int, Field(ge=fargate.EPHEMERAL_STORAGE_GIB[0], le=fargate.EPHEMERAL_STORAGE_GIB[1])] | None
-    ) = None
-    user: User | None = None
-    stop_timeout: Annotated[int, Field(ge=2, le=120)] | None = None
-    desired_count: Count | None = None
-    fargate_weight: Weight | None = None
-    fargate_spot_weight: Weight | None = None
-    log_retention_days: Retention | None = None
-    log_kms_key_arn: KmsKeyArn | None = None
-    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] | None = None
-    egress: Annotated[list[EgressRule], Field(max_length=50)] | None = None
-    tags: Tags | None = None
-    autoscaling: AutoscalingConfig | None = None
-    image_owner: ImageOwner | None = None
-    waivers: Annotated[dict[RuleId, Reason], Field(max_length=len(RULES))] | None = None
+    ) = Field(None, description="task ephemeral storage in GiB")
+    user: User | None = Field(
+        None,
+        description=f"user the container runs as; {USER_RULE}",
+    )
+    stop_timeout: Annotated[int, Field(ge=2, le=120)] | None = Field(
+        None,
+        description="seconds between SIGTERM and SIGKILL when a task stops",
+    )
+    desired_count: Count | None = Field(
+        None,
+        description="tasks the service keeps running (unused with `autoscaling`: the service starts at its `min`)",
+    )
+    fargate_weight: Weight | None = Field(
+        None,
+        description="capacity provider weight of FARGATE",
+    )
+    fargate_spot_weight: Weight | None = Field(
+        None,
+        description="capacity provider weight of FARGATE_SPOT",
+    )
+    log_retention_days: Retention | None = Field(
+        None,
+        description=f"retention of the variant's log group, in days: {', '.join(map(str, LOG_RETENTION_DAYS))}",
+    )
+    log_kms_key_arn: KmsKeyArn | None = Field(
+        None,
+        description="customer managed KMS key (same region) of the variant's log group; its key policy must allow "
+        "`logs.<region>.amazonaws.com`",
+    )
+    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] | None = Field(
+        None,
+        description="managed IAM policies attached to the task role (the container's own AWS access)",
+    )
+    egress: Annotated[list[EgressRule], Field(max_length=50)] | None = Field(
+        None,
+        description="this pipeline's or variant's security group rules (as `network.egress`), replacing the "
+        "network's whole",
+    )
+    tags: Tags | None = Field(
+        None,
+        description="extra tags on this pipeline's or variant's resources",
+    )
+    autoscaling: AutoscalingConfig | None = Field(
+        None,
+        description="Application Auto Scaling of the variant's service; a variant's block replaces its "
+        "pipeline's whole",
+    )
+    image_owner: ImageOwner | None = Field(
+        None,
+        description="who rolls out new images: `terraform` (the config pins the image) or `ci` (CI registers revisions "
+        "and Terraform leaves them alone)",
+    )
+    waivers: Annotated[dict[RuleId, Reason], Field(max_length=len(RULES))] | None = Field(
+        None,
+        description="rule id -> reason (10-500 characters, one line): security rules this pipeline or variant "
+        "is exempt from (docs/security-checks.md)",
+    )
 
 
 class VariantConfig(ContainerSettings):
@@ -220,27 +314,42 @@ class VariantConfig(ContainerSettings):
 class PipelineConfig(ContainerSettings):
     """One streaming pipeline and its variants, keyed by variant name."""
 
-    variants: Annotated[dict[Name, VariantConfig], Field(min_length=1)]
+    variants: Annotated[dict[Name, VariantConfig], Field(min_length=1)] = Field(
+        description="the pipeline's variants by name (at least one), each its own ECS service"
+    )
 
 
 class Config(_Strict):
     """The whole pipelines.yaml."""
 
-    region: Region
-    project: Name = "feature-pipelines"
-    cluster: ClusterConfig = ClusterConfig()
-    network: NetworkConfig
-    tags: Tags = {}
-    pipelines: Annotated[dict[Name, PipelineConfig], Field(min_length=1)]
-    # Where each stack keeps its state (modules.config.backend).
-    backend: BackendConfig = BackendConfig()
-    # Role the AWS provider assumes; None: the caller's own credentials.
-    assume_role_arn: RoleArn | None = None
-    # One stack per environment: overrides deep-merged onto the rest (modules.config.environments).
-    environments: dict[Name, dict[str, Any] | None] | None = None
-    pricing: PricingConfig = PricingConfig()
-    # Terraform and AWS provider versions the stacks require (modules.config.terraform).
-    terraform: TerraformConfig = TerraformConfig()
+    region: Region = Field(description="AWS region of the stack, e.g. ap-northeast-1")
+    project: Name = Field(
+        "feature-pipelines",
+        description="the stack's name (`cdktf.out/stacks/<project>`) when there are no environments; "
+        "`{project}` in backend templates",
+    )
+    cluster: ClusterConfig = Field(ClusterConfig(), description="the one ECS cluster")
+    network: NetworkConfig = Field(description="where the tasks run")
+    tags: Tags = Field({}, description="tags on every resource (the provider's `default_tags`, with `managed-by`)")
+    pipelines: Annotated[dict[Name, PipelineConfig], Field(min_length=1)] = Field(
+        description="the pipelines by name (at least one)"
+    )
+    backend: BackendConfig = Field(
+        BackendConfig(), description="where each stack keeps its Terraform state (modules.config.backend)"
+    )
+    assume_role_arn: RoleArn | None = Field(
+        None, description="IAM role the AWS provider assumes (`assume_role`); unset: the caller's own credentials"
+    )
+    environments: dict[Name, dict[str, Any] | None] | None = Field(
+        None,
+        description="one stack per environment: name -> overrides deep-merged onto the rest of the config, and "
+        "`omit` (see Environments); unset: one stack named after `project` (modules.config.environments)",
+    )
+    pricing: PricingConfig = Field(PricingConfig(), description="how `cost` and the synth summary price the config")
+    terraform: TerraformConfig = Field(
+        TerraformConfig(),
+        description="Terraform and AWS provider versions every stack requires (modules.config.terraform)",
+    )
 
 
 INHERITED = tuple(ContainerSettings.model_fields)

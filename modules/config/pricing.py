@@ -58,26 +58,38 @@ class _Strict(BaseModel):
 class FargateRates(_Strict):
     """Linux Fargate prices of one region and architecture, in USD, as the price page lists them."""
 
-    vcpu_hour: Annotated[float, _within(0, 1, "USD price per vCPU-hour (0.03-0.07 in 2026)")]
-    gb_hour: Annotated[float, _within(0, 0.1, "USD price per GB-hour (0.003-0.008 in 2026)")]
+    vcpu_hour: Annotated[float, _within(0, 1, "USD price per vCPU-hour (0.03-0.07 in 2026)")] = Field(
+        description="USD per vCPU-hour (above 0, at most 1)"
+    )
+    gb_hour: Annotated[float, _within(0, 0.1, "USD price per GB-hour (0.003-0.008 in 2026)")] = Field(
+        description="USD per GB-hour of memory (above 0, at most 0.1)"
+    )
     storage_gb_hour: Annotated[
         float, _within(0, 0.01, "USD price per GB-hour of ephemeral storage (about 0.0001 in 2026)")
-    ]
-    source: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    read_on: Annotated[datetime.date, Field(strict=False)]  # YAML dates and "2026-11-28" alike
+    ] = Field(description="USD per GB-hour of ephemeral storage above the included 20 GiB (above 0, at most 0.01)")
+    source: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="where the figures come from"
+    )
+    read_on: Annotated[datetime.date, Field(strict=False)] = Field(  # YAML dates and "2026-11-28" alike
+        description="the date the figures were read, e.g. 2026-11-28"
+    )
 
 
 class RegionRates(_Strict):
     """Prices of one region, per architecture; give the architectures your variants use."""
 
-    x86_64: FargateRates | None = None
-    arm64: FargateRates | None = None
+    x86_64: FargateRates | None = Field(None, description="prices of x86_64 tasks")
+    arm64: FargateRates | None = Field(None, description="prices of arm64 tasks")
 
 
 class UsdRates(_Strict):
     """Units of each currency per USD (exchange rates are never built in)."""
 
-    JPY: Annotated[float, AfterValidator(_jpy_rate)] | None = None
+    JPY: Annotated[float, AfterValidator(_jpy_rate)] | None = Field(
+        None,
+        description="JPY per USD ({:g}-{:g}); required when `currency: JPY` (`cost --usd-rate N` overrides it "
+        "for one report)".format(*USD_RATE_RANGE["JPY"]),
+    )
 
     def rate(self, currency: str) -> float | None:
         """The rate of `currency`, None when not set."""
@@ -85,12 +97,18 @@ class UsdRates(_Strict):
 
 
 class PricingConfig(_Strict):
-    """How the cost report prices the config (see README, "Cost")."""
+    """How the cost report prices the config (docs/cost.md)."""
 
-    regions: dict[Annotated[str, AfterValidator(arns.check_region)], RegionRates] = {}
-    spot_discount: Annotated[float, AfterValidator(_spot_discount)] = 0.7
-    currency: Literal["USD", "JPY"] = "USD"
-    usd_rates: UsdRates = UsdRates()
+    regions: dict[Annotated[str, AfterValidator(arns.check_region)], RegionRates] = Field(
+        {},
+        description="region -> architecture -> prices (Linux on-demand): adds a region or replaces a built-in "
+        "entry; every key is required, so each figure says where it came from",
+    )
+    spot_discount: Annotated[float, AfterValidator(_spot_discount)] = Field(
+        0.7, description="fraction off on-demand (0-0.9) assumed for the FARGATE_SPOT share of tasks"
+    )
+    currency: Literal["USD", "JPY"] = Field("USD", description="currency of `cost` and the synth summary")
+    usd_rates: UsdRates = Field(UsdRates(), description="units of each currency per USD (never built in)")
 
     @model_validator(mode="after")
     def _rate_for_currency(self) -> PricingConfig:

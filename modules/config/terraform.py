@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Version = tuple[int, int, int]
 
@@ -74,11 +74,17 @@ def _show(version: Version) -> str:
     return ".".join(map(str, version))
 
 
+def _supported(setting: str) -> str:
+    """The versions `setting` supports, as a constraint: `>= 5.100.0, < 7.0.0`."""
+    lowest, first_unsupported = SUPPORTED[setting]
+    return f">= {_show(lowest)}" + (f", < {_show(first_unsupported)}" if first_unsupported else "")
+
+
 def check_constraint(setting: str, constraint: str) -> str:
     """`constraint` when well-formed and within `SUPPORTED[setting]`; ValueError saying what is valid."""
     low, high = admitted_range(constraint)
     lowest, first_unsupported = SUPPORTED[setting]
-    supported = f">= {_show(lowest)}" + (f", < {_show(first_unsupported)}" if first_unsupported else "")
+    supported = _supported(setting)
     if low >= high:
         raise ValueError(f"admits no version at all; write a range within {supported}")
     if low < lowest or (first_unsupported is not None and high > first_unsupported):
@@ -99,5 +105,13 @@ class TerraformConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    required_version: Annotated[str, AfterValidator(_required_version)] = REQUIRED_VERSION
-    aws_provider_version: Annotated[str, AfterValidator(_aws_provider_version)] = AWS_PROVIDER_VERSION
+    required_version: Annotated[str, AfterValidator(_required_version)] = Field(
+        REQUIRED_VERSION,
+        description="Terraform version constraint of every stack and the exported module; every version it admits "
+        f"must be {_supported('required_version')} (the S3 backend's `use_lockfile` needs 1.10)",
+    )
+    aws_provider_version: Annotated[str, AfterValidator(_aws_provider_version)] = Field(
+        AWS_PROVIDER_VERSION,
+        description="AWS provider (`hashicorp/aws`) version constraint; every version it admits must be "
+        f"{_supported('aws_provider_version')}",
+    )
