@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The same app built the straightforward way: plain provider imports, no trimmed assembly.
 
-Runs the project's command line (same config layer, constructs and stack) with `modules.cdk`
+Runs the project's command line (same config layer, constructs and stack) with `modules.runtime.cdk`
 replaced by a module filled by ordinary `from <module> import <name>` imports of exactly the
-names modules/cdk.py imports. The seam's one helper of its own, `unawaited_replies`, does
+names modules/runtime/cdk.py imports. The seam's one helper of its own, `unawaited_replies`, does
 nothing there: every kernel call waits for its answer, as a plain app's do. Importing any
 provider submodule this way runs the provider package's `__init__` (all 2,212 submodules) and
 loads its whole jsii assembly: the cost the issue measures against.
@@ -21,7 +21,7 @@ import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEAM = ROOT / "modules" / "cdk.py"
+SEAM = ROOT / "modules" / "runtime" / "cdk.py"
 IMPORTED_PACKAGES = ("cdktf", "constructs", "cdktf_cdktf_provider_aws")
 
 
@@ -37,8 +37,8 @@ def seam_imports(source: str) -> list[tuple[str, str]]:
 
 
 def plain_seam() -> types.ModuleType:
-    """A stand-in for modules.cdk whose names come from plain imports."""
-    seam = types.ModuleType("modules.cdk", "modules.cdk through plain provider imports")
+    """A stand-in for modules.runtime.cdk whose names come from plain imports."""
+    seam = types.ModuleType("modules.runtime.cdk", "modules.runtime.cdk through plain provider imports")
     pairs = seam_imports(SEAM.read_text())
     for module, name in pairs:
         setattr(seam, name, getattr(importlib.import_module(module), name))
@@ -49,11 +49,11 @@ def plain_seam() -> types.ModuleType:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    import modules
+    import modules.runtime
 
     seam = plain_seam()
-    sys.modules["modules.cdk"] = seam
-    modules.cdk = seam
+    sys.modules["modules.runtime.cdk"] = seam
+    modules.runtime.cdk = seam
     from modules.cli import main as cli_main
 
     return cli_main()

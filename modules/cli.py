@@ -12,8 +12,9 @@ import threading
 from collections.abc import Iterator, Sequence
 
 from .commands import cost, module, review, synth, validate
-from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED, plural
+from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED
 from .config import ConfigError
+from .lib.wording import plural
 from .synth import OutputError, request_stop
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and

@@ -117,13 +117,9 @@ def synthesize(
     """
 
     def build(staging: Path) -> None:
-        from . import cdk
-        from .constructs.stack import PipelinesStack
+        from .app import synthesize_app
 
-        app = cdk.App(outdir=str(staging))
-        for deployment in deployments:
-            PipelinesStack(app, deployment.stack, deployment=deployment)
-        _synth(app)
+        _synth(lambda: synthesize_app(deployments, staging))
         if verify is not None:
             verify(staging)
 
@@ -143,10 +139,10 @@ def synthesize(
     return summaries
 
 
-def _synth(app: object) -> None:
-    """`app.synth()`; a file system error in the node kernel raised as the OSError it is."""
+def _synth(synthesize: Callable[[], None]) -> None:
+    """`synthesize()`; a file system error in the node kernel raised as the OSError it is."""
     try:
-        app.synth()  # type: ignore[attr-defined]
+        synthesize()
     except Exception as err:
         error = node_os_error(str(err))
         if error is None:

@@ -54,8 +54,8 @@ def load_all(data: dict[str, Any]) -> list[Deployment]:
 
 @functools.lru_cache(maxsize=64)
 def _synth_text(text: str) -> str:
-    from modules import cdk
     from modules.constructs.stack import PipelinesStack
+    from modules.runtime import cdk
 
     stacks = {}
     for deployment in load_text(text):

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from modules.cli import main
+from modules.lib.terraform_literal import evaluate
 from modules.policy.plannable import problems
-from modules.terraform_literal import evaluate
 from tests.helpers import ROOT
 
 HOSTILE = sorted((ROOT / "tests" / "corpus" / "hostile").glob("*.yaml"))

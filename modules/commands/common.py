@@ -20,11 +20,6 @@ def default_outdir() -> Path:
     return Path(os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
 
 
-def plural(count: int, word: str) -> str:
-    """'1 variant', '2 variants'."""
-    return f"{count} {word}{'s' * (count != 1)}"
-
-
 def shown(path: Path) -> Path:
     """`path` relative to the working directory when it is below it."""
     return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path

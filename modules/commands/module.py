@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from ..config import ConfigError, Deployment, Problem, load_file
-from .common import EXIT_OK, add_config_argument, plural, shown
+from ..lib.wording import plural
+from .common import EXIT_OK, add_config_argument, shown
 
 NAME = "module"
 HELP = "export the pipelines as a Terraform module (variables, outputs, README) for HCL callers"
@@ -43,7 +44,8 @@ def _refuse(message: str, *value: str) -> Deployment:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..module_export import check_destination, module_json, render, write
+    from ..app import module_json
+    from ..export.files import check_destination, render, write
     from ..policy.enforce import check_stack, describe, enforce
     from ..synth import output_path
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..config import VariantSpec, load_file
 from ..cost.summary import monthly, overall
-from .common import EXIT_OK, add_config_argument, default_outdir, plural, shown
+from ..lib.wording import plural
+from .common import EXIT_OK, add_config_argument, default_outdir, shown
 
 NAME = "synth"
 HELP = "validate the config, run the policy checks and write Terraform JSON"

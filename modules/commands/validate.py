@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 from ..config import load_file
-from .common import EXIT_OK, add_config_argument, plural
+from ..lib.wording import plural
+from .common import EXIT_OK, add_config_argument
 
 NAME = "validate"
 HELP = "check the config and run the policy checks; writes nothing"

@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..cdk import unawaited_replies
+from ..runtime.cdk import unawaited_replies
 
 
 class _Pinnable(Protocol):

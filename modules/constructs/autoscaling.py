@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .. import cdk
-from ..cdk import Construct
 from ..config.autoscaling import AutoscalingConfig, Backlog
 from ..config.names import fit
 from ..config.resolve import VariantSpec
+from ..runtime import cdk
+from ..runtime.cdk import Construct
 from .address import pin
 
 #: AWS limit on scaling policy and scheduled action names.

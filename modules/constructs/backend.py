@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import cdk
 from ..config.backend import BackendConfig, render
 from ..config.terraform import TerraformConfig
+from ..runtime import cdk
 
 #: The fully qualified provider source; a bare `aws` is ambiguous to OpenTofu.
 AWS_PROVIDER_SOURCE = "hashicorp/aws"

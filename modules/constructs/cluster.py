@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .. import cdk
-from ..cdk import Construct
+from ..runtime import cdk
+from ..runtime.cdk import Construct
 from .address import pin
 
 

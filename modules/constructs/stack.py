@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .. import cdk
-from ..cdk import Construct
 from ..config.fingerprint import METADATA_KEY, variant_metadata
 from ..config.resolve import Deployment
-from ..module_interface import outputs
-from ..terraform_literal import literal_strings
+from ..lib.terraform_literal import literal_strings
+from ..runtime import cdk
+from ..runtime.cdk import Construct
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
+from .outputs import outputs
 from .variant import VariantService
-
-if TYPE_CHECKING:
-    from .module import PipelinesModule
 
 MANAGED_BY = "streaming-feature-pipelines"
 
@@ -50,7 +45,7 @@ class PipelinesStack(cdk.TerraformStack):
         pin_versions(self, deployment.terraform)
         add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
         self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
-        declare_outputs(self, deployment)
+        declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
         if deployment.variants:  # one jsii call for all variants' fingerprints
             self.add_override(
                 f"//.{METADATA_KEY}",
@@ -63,8 +58,14 @@ class PipelinesStack(cdk.TerraformStack):
             )
 
 
-def declare_outputs(root: PipelinesStack | PipelinesModule, deployment: Deployment) -> None:
-    """The outputs of `module_interface.outputs`, read from `root`'s `cluster` and `variants`.
+def declare_outputs(
+    root: cdk.TerraformStack,
+    deployment: Deployment,
+    *,
+    cluster: PipelineCluster,
+    variants: dict[str, VariantService],
+) -> None:
+    """The outputs of `outputs.outputs` (the stack's and the exported module's), read from `cluster` and `variants`.
 
     The stack and the exported module declare the same outputs under the same names. Each
     value references a pinned address (`<resource>.<attribute>` of the owning construct).
@@ -75,7 +76,7 @@ def declare_outputs(root: PipelinesStack | PipelinesModule, deployment: Deployme
     """
     declared: dict[str, dict[str, str]] = {}
     for output in outputs(deployment):
-        owner = root.cluster if output.variant is None else root.variants[output.variant]
+        owner = cluster if output.variant is None else variants[output.variant]
         resource, attribute = output.attribute.split(".")
         declared[output.name] = {"value": owner.addresses[resource].ref(attribute), "description": output.description}
     root.add_override("output", declared)

@@ -6,10 +6,11 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from .. import cdk, documents
-from ..cdk import Construct
 from ..config.fargate import cpu_units, memory_mib
 from ..config.resolve import VariantSpec
+from ..runtime import cdk
+from ..runtime.cdk import Construct
+from . import documents
 from .address import Address, pin
 from .cluster import PipelineCluster
 

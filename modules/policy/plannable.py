@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..terraform_literal import NotLiteralError, evaluate
+from ..lib.terraform_literal import NotLiteralError, evaluate
 
 TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "data", "output", "locals", "variable"})
 RESOURCE_TYPES = frozenset(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config.names import variant_stem
-from ..terraform_literal import NotLiteralError, evaluate_json
+from ..lib.terraform_literal import NotLiteralError, evaluate_json
 
 Document = dict[str, Any]
 

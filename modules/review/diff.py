@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..terraform_literal import Expression, parse
+from ..lib.terraform_literal import Expression, parse
 from .template import literal, shown
 
 ABSENT: Any = None

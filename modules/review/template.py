@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..terraform_literal import Expression, is_reference, parse
+from ..lib.terraform_literal import Expression, is_reference, parse
 
 
 class Evaluated(str):

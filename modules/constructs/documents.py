@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config.arns import secret_resource_arn, secret_service, service_host
-from .config.resolve import VariantSpec
+from ..config.arns import secret_resource_arn, secret_service, service_host
+from ..config.resolve import VariantSpec
 
 Document = dict[str, Any]
 

@@ -9,7 +9,7 @@ and the other end used for jsii's requests and responses: the same kernel, the s
 the same node flags (plus the preload below), one hop fewer. Two more things make each call
 cheaper:
 
-- the kernel starts with `--require modules/kernel_preload.js`: cdktf records no JavaScript
+- the kernel starts with `--require modules/runtime/kernel_preload.js`: cdktf records no JavaScript
   "creation stack" for each token it makes (that file says why that is safe);
 - `unawaited_replies()`: kernel method calls made inside it (the code calls them for their
   effect only, like `override_logical_id`) send their request and return at once; the kernel

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from modules import provider_assembly
-from modules.provider_assembly import ProviderAssemblyError, cached_trim, trim
+from modules.runtime import provider_assembly
+from modules.runtime.provider_assembly import ProviderAssemblyError, cached_trim, trim
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ASSEMBLY = "@example/provider"
 
 
@@ -149,7 +149,7 @@ def _seam_provider_modules() -> list[str]:
 
 
 def test_python_imports_only_the_seams_provider_submodules() -> None:
-    from modules import cdk
+    from modules.runtime import cdk
 
     loaded = sorted(
         name
@@ -163,7 +163,7 @@ def test_python_imports_only_the_seams_provider_submodules() -> None:
 
 def test_the_kernel_holds_only_the_trimmed_assembly() -> None:
     """Fails when the jsii kernel stops reusing the trimmed package for the provider's own load."""
-    from modules import cdk
+    from modules.runtime import cdk
 
     trimmed = provider_assembly.LOADED[cdk.PROVIDER_PACKAGE]
     source = provider_assembly.provider_tarball(cdk.PROVIDER_PACKAGE)
@@ -172,7 +172,7 @@ def test_the_kernel_holds_only_the_trimmed_assembly() -> None:
 
 
 def test_typed_classes_still_check_their_arguments() -> None:
-    from modules import cdk
+    from modules.runtime import cdk
 
     stack = cdk.TerraformStack(cdk.Testing.app(), "typecheck")
     with pytest.raises(TypeError, match="desired_count"):
@@ -184,17 +184,17 @@ def test_typed_classes_still_check_their_arguments() -> None:
 
 
 def test_a_provider_submodule_imported_after_the_seam_is_refused() -> None:
-    from modules import cdk  # noqa: F401
+    from modules.runtime import cdk  # noqa: F401
 
-    with pytest.raises(ImportError, match=r"s3_bucket is imported after modules/cdk.py .* inside the `with"):
+    with pytest.raises(ImportError, match=r"s3_bucket is imported after modules/runtime/cdk.py .* inside the `with"):
         importlib.import_module("cdktf_cdktf_provider_aws.s3_bucket")
 
 
 def test_the_seam_refuses_a_provider_imported_before_it() -> None:
-    from modules import cdk
+    from modules.runtime import cdk
 
     with (
-        pytest.raises(ProviderAssemblyError, match=r"imported before modules/cdk\.py"),
+        pytest.raises(ProviderAssemblyError, match=r"imported before modules/runtime/cdk\.py"),
         provider_assembly.only_imported_submodules(cdk.PROVIDER_PACKAGE),
     ):
         pass

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modules import cdk, type_checks
-from modules.type_checks import MEMO_TYPING, GeneratedCodeError, module_globals, scalars_accepted, speed_up
+from modules.runtime import cdk, type_checks
+from modules.runtime.type_checks import MEMO_TYPING, GeneratedCodeError, module_globals, scalars_accepted, speed_up
 
 
 def _generated_modules() -> list[types.ModuleType]:

@@ -270,8 +270,9 @@ class _LateImportGuard(importlib.abc.MetaPathFinder):
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname.startswith(self.package + ".") and fullname not in sys.modules:
             raise ImportError(
-                f"{fullname} is imported after modules/cdk.py loaded the provider's trimmed assembly, which "
-                f"lacks its types: import it inside the `with only_imported_submodules()` block in modules/cdk.py"
+                f"{fullname} is imported after modules/runtime/cdk.py loaded the provider's trimmed assembly, "
+                "which lacks its types: import it inside the `with only_imported_submodules()` block in "
+                "modules/runtime/cdk.py"
             )
         return None
 
@@ -282,7 +283,7 @@ def only_imported_submodules(package: str) -> Iterator[None]:
     jsii_module = f"{package}._jsii"
     if package in sys.modules or jsii_module in sys.modules:
         raise ProviderAssemblyError(
-            f"{package} was imported before modules/cdk.py: every provider import must go through the seam"
+            f"{package} was imported before modules/runtime/cdk.py: every provider import must go through the seam"
         )
     source = provider_tarball(package)
     spec = importlib.util.find_spec(package)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules.terraform_literal import NotLiteralError, escape, evaluate, evaluate_json, hcl_value, literal_strings
+from modules.lib.terraform_literal import NotLiteralError, escape, evaluate, evaluate_json, hcl_value, literal_strings
 from tests.helpers import default_data, load
 
 #: Text rich in what Terraform's template scanner reacts to.

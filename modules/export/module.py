@@ -5,18 +5,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .. import cdk
-from ..cdk import Construct
 from ..config.resolve import Deployment, VariantSpec
-from ..module_interface import (
+from ..constructs.backend import pin_versions
+from ..constructs.stack import add_workloads, declare_outputs
+from ..lib.terraform_literal import literal_strings
+from ..runtime import cdk
+from ..runtime.cdk import Construct
+from .interface import (
     Variable,
     desired_count_variable,
     image_tag_variable,
     variables,
 )
-from ..terraform_literal import literal_strings
-from .backend import pin_versions
-from .stack import add_workloads, declare_outputs
 
 
 class PipelinesModule(cdk.TerraformStack):
@@ -25,7 +25,7 @@ class PipelinesModule(cdk.TerraformStack):
     The resources are the ones `PipelinesStack` synthesizes, with the same addresses, but:
 
     - `vpc_id`, `subnet_ids`, `tags` and per variant the image tag and the desired count come
-      from variables whose defaults are the config's values (`module_interface.variables`);
+      from variables whose defaults are the config's values (`export.interface.variables`);
       the image is `<repository URI>:<tag>`, or `@<digest>` for a `sha256:` value.
     - The provider is the caller's: an `aws` provider construct is declared only so that the
       `terraform` block requires `hashicorp/aws` (`pin_versions`); `module_json` drops its
@@ -34,7 +34,7 @@ class PipelinesModule(cdk.TerraformStack):
     - Every config string, variable defaults included, is a Terraform literal
       (`terraform_literal.literal_strings`): Terraform evaluates JSON strings as templates.
     - Outputs: cluster name and ARN, and per variant the service, task definition, log group,
-      role and security group names/ARNs/IDs (`module_interface.outputs`, as the stack's).
+      role and security group names/ARNs/IDs (`constructs.outputs`, as the stack's).
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:
@@ -53,7 +53,7 @@ class PipelinesModule(cdk.TerraformStack):
         )
         region = cdk.DataAwsRegion(self, "current").name  # `region` exists in 6.x only
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
-        declare_outputs(self, deployment)
+        declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
 
 
 def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:

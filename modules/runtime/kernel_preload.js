@@ -1,4 +1,4 @@
-// Required into the jsii kernel (`node --require`) by modules/kernel_channel.py.
+// Required into the jsii kernel (`node --require`) by modules/runtime/kernel_channel.py.
 //
 // cdktf records a full JavaScript stack trace, its "creation stack", for every token and every
 // nested attribute object it creates (an ECS service builds about fifteen), only to print it
@@ -15,7 +15,7 @@ const Module = require("module");
 const path = require("path");
 
 const STACK_TRACE_MODULE = path.join("cdktf", "lib", "tokens", "private", "stack-trace.js");
-const NOTE = "creation stacks are not recorded (modules/kernel_preload.js)";
+const NOTE = "creation stacks are not recorded (modules/runtime/kernel_preload.js)";
 
 const compileJavaScript = Module._extensions[".js"];
 
@@ -26,7 +26,7 @@ Module._extensions[".js"] = function (module, filename) {
   }
   if (typeof module.exports.captureStackTrace !== "function") {
     throw new Error(
-      `${filename} no longer exports captureStackTrace: cdktf changed, update modules/kernel_preload.js`,
+      `${filename} no longer exports captureStackTrace: cdktf changed, update modules/runtime/kernel_preload.js`,
     );
   }
   module.exports.captureStackTrace = () => [NOTE];

@@ -14,8 +14,8 @@ import jsii
 import pytest
 from jsii._kernel.providers import process as jsii_process
 
-from modules import cdk, kernel_channel
-from modules.kernel_channel import (
+from modules.runtime import cdk, kernel_channel
+from modules.runtime.kernel_channel import (
     MAX_UNAWAITED,
     PRELOAD,
     DirectKernel,
@@ -153,7 +153,7 @@ def test_importing_a_construct_module_first_still_runs_the_bundled_node() -> Non
     env = {key: value for key, value in os.environ.items() if key != "JSII_NODE"}
     result = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
         env=env,
         capture_output=True,
         text=True,
@@ -168,8 +168,8 @@ def test_cdktf_records_no_creation_stacks() -> None:
     stack = cdk.TerraformStack(cdk.Testing.app(), "stack")
     service = cdk.EcsService(stack, "service", name="svc")
     assert service.network_configuration.creation_stack == [
-        "creation stacks are not recorded (modules/kernel_preload.js)"
-    ], "cdktf records creation stacks again: modules/kernel_preload.js no longer finds cdktf's stack-trace module"
+        "creation stacks are not recorded (modules/runtime/kernel_preload.js)"
+    ], "cdktf records creation stacks again: modules/runtime/kernel_preload.js no longer finds cdktf's stack traces"
 
 
 def _require_with_preload(tmp_path: Path, module_source: str) -> subprocess.CompletedProcess[str]:
@@ -183,13 +183,15 @@ def _require_with_preload(tmp_path: Path, module_source: str) -> subprocess.Comp
 def test_the_preload_replaces_cdktf_s_capture_stack_trace(tmp_path: Path) -> None:
     result = _require_with_preload(tmp_path, "exports.captureStackTrace = () => new Error().stack.split('\\n');")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == '["creation stacks are not recorded (modules/kernel_preload.js)"]\n'
+    assert result.stdout == '["creation stacks are not recorded (modules/runtime/kernel_preload.js)"]\n'
 
 
 def test_a_stack_trace_module_without_capture_stack_trace_stops_the_kernel(tmp_path: Path) -> None:
     result = _require_with_preload(tmp_path, "exports.somethingElse = () => [];")
     assert result.returncode != 0
-    assert "no longer exports captureStackTrace: cdktf changed, update modules/kernel_preload.js" in result.stderr
+    assert (
+        "no longer exports captureStackTrace: cdktf changed, update modules/runtime/kernel_preload.js" in result.stderr
+    )
 
 
 def _log_group(stack: object, name: str) -> object:

@@ -1,0 +1,5 @@
+"""`python main.py module`: the pipelines as a reusable Terraform module for HCL callers.
+
+`interface` (its variables, pure), `module` (the `PipelinesModule` construct), `files` (the
+synthesized module split into `*.tf.json` files and written), `docs` (its README, pure).
+"""
