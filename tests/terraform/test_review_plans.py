@@ -9,6 +9,7 @@ does. Marked e2e (it applies): `make e2e`.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import time
@@ -80,7 +81,6 @@ class Applied:
 
     out: Path
     heads: dict[str, Planned]
-    seconds: dict[str, float]
 
 
 def actions(plan: dict[str, Any]) -> dict[str, tuple[str, ...]]:
@@ -120,7 +120,7 @@ def applied(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> A
         (state,) = (root / "base").glob("terraform.*.tfstate")
         stack_dirs = {}
         for name, mutate in HEADS.items():
-            head = yaml.safe_load(to_yaml(bound))
+            head = copy.deepcopy(bound)
             mutate(head)
             stack_dirs[name] = synthesize_stacks(to_yaml(head), root / name / "cdktf.out")[STACK]
             point_at_moto(stack_dirs[name], server.endpoint)
@@ -139,7 +139,7 @@ def applied(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> A
     finally:
         server.stop()
     print(f"\nreview plans: seconds {seconds}")
-    return Applied(root / "base" / "cdktf.out", heads, seconds)
+    return Applied(root / "base" / "cdktf.out", heads)
 
 
 def reviewed(applied: Applied, name: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
