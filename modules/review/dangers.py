@@ -1,7 +1,8 @@
 """What reviewers fear, found in a list of resource changes (pure).
 
-- `orphans`: the provider's region changes while the state stays: Terraform looks for every
-  resource in the new region, finds none and creates them anew; the old ones keep running unmanaged;
+- `orphans`: the provider's region changes while the state stays: Terraform looks for every regional
+  resource in the new region, finds none and creates them anew; the old ones keep running unmanaged,
+  and global ones (IAM) it replaces or deletes are taken from under them;
 - `replace`: a resource is destroyed and created again (an ECS service: its tasks stop); a
   variant renamed (removed while another appears in the same pipeline) counts too;
 - `data_loss`: a resource that holds data is destroyed or replaced;
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from . import security
 from .changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange
 from .diff import diff_values
-from .forcenew import HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_SOURCE
+from .forcenew import GLOBAL, HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_SOURCE
 from .outputs import Stack
 from .owners import Owner
 
@@ -141,7 +142,18 @@ def _isolation(changes: list[ResourceChange], base: Stack | None, head: Stack | 
     return dangers
 
 
-def _settings(base: Stack | None, head: Stack | None) -> list[Danger]:
+def _taken(changes: list[ResourceChange], region: str | None) -> str:
+    """What a region change destroys of the global resources the old region's ones still use."""
+    gone = [c.address for c in changes if c.type in GLOBAL and c.action in (REPLACE, DELETE)]
+    if not gone:
+        return ""
+    return (
+        f"; global resources are found, not recreated: {_short(gone)} are destroyed (replaced or deleted), "
+        f"although the resources left in {region} still use them"
+    )
+
+
+def _settings(changes: list[ResourceChange], base: Stack | None, head: Stack | None) -> list[Danger]:
     """The provider and the state backend: every resource of the stack depends on them."""
     if not (base and head):
         return []
@@ -155,9 +167,9 @@ def _settings(base: Stack | None, head: Stack | None) -> list[Danger]:
                 "provider.aws",
                 head.name,
                 f"the region changes from {base.region} to {head.region} with the same state: Terraform looks for "
-                f"every resource in {head.region}, finds none and creates them anew, while those in {base.region} "
-                "keep running (and billing), no longer managed by Terraform; destroy them first, or give the new "
-                "region its own state",
+                f"every regional resource in {head.region}, finds none and creates them anew, while those in "
+                f"{base.region} keep running (and billing), no longer managed by Terraform"
+                f"{_taken(changes, base.region)}; destroy them first, or give the new region its own state",
             )
         )
     provider = [a for a in diff_values(base.provider, head.provider) if not (moved and a.schema_path == "aws.region")]
@@ -193,7 +205,7 @@ def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, 
     dangers += _renames(changes)
     dangers += [d for c in changes if c.type in HOLDS_DATA and (d := _data_loss(c, base))]
     dangers += [_shared(c) for c in changes if not c.owner.variant and c.action in (UPDATE, REPLACE, DELETE)]
-    dangers += _settings(base, head)
+    dangers += _settings(changes, base, head)
     dangers += [
         Danger("security", address, (head or base).name, detail)
         for address, detail in security.find(changes, base, head)

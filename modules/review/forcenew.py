@@ -62,6 +62,10 @@ HOLDS_DATA: dict[str, str] = {
     "aws_efs_file_system": "its files are deleted",
 }
 
+#: Types AWS keeps outside any region (IAM): after a region change Terraform still finds them and
+#: plans their changes as usual, under the resources left running in the old region.
+GLOBAL: tuple[str, ...] = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_iam_policy")
+
 
 #: Terraform meta-arguments: changing them changes how Terraform treats the resource, never
 #: the resource itself, so they neither force replacement nor make an update on their own.

@@ -69,3 +69,23 @@ def test_a_region_change_on_the_same_state_orphans_the_old_region():
     assert kinds(base, moved) == [("shared", "provider.aws"), ("shared", "terraform.backend")], (
         "a new state: no orphans"
     )
+
+
+def test_a_region_change_names_the_global_resources_it_takes_from_the_old_region():
+    def roles(region):
+        role = {"name": f"c_p_v_{region}_task", "assume_role_policy": "{}", "tags": TAGS}
+        group = {"name": "/ecs/c/p/v", "tags": TAGS}
+        return {"aws_iam_role": {"p_v_task": role}, "aws_cloudwatch_log_group": {"p_v": group}}
+
+    base = stack(roles("use1"))
+    head = stack(roles("euw1"), provider={"region": "eu-west-1"})
+    orphans = next(d for d in find(infer(base, head), base, head, inferred=True) if d.kind == "orphans")
+    assert orphans.detail.endswith(
+        "no longer managed by Terraform; global resources are found, not recreated: aws_iam_role.p_v_task are "
+        "destroyed (replaced or deleted), although the resources left in us-east-1 still use them; destroy them "
+        "first, or give the new region its own state"
+    )
+    unnamed = stack(roles("x"), provider={"region": "eu-west-1"})
+    found = find(infer(stack(roles("x")), unnamed), stack(roles("x")), unnamed, inferred=True)
+    orphans = next(d for d in found if d.kind == "orphans")
+    assert "global resources" not in orphans.detail, "a role that stays the same is not taken"

@@ -240,4 +240,5 @@ def test_a_region_change_orphans_the_old_region(root):
     orphans = [d for d in result.dangers if d.kind == "orphans"]
     assert [(d.address, d.stack) for d in orphans] == [("provider.aws", STACK)]
     assert "from ap-northeast-1 to eu-west-1 with the same state" in orphans[0].detail
+    assert f"aws_iam_role.{CONTROL}_execution" in orphans[0].detail, "its name carries the region: replaced"
     assert result.dangers[: len(orphans)] == orphans, "orphans come first"
