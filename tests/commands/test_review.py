@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from tests.helpers import run
 from tests.review.synthesized import bump_treatment, output, rename_treatment
-from tests.test_cli import run
 
 
 @pytest.fixture(scope="module")
