@@ -1,4 +1,4 @@
-# make setup | synth | validate | scan | test | e2e | lint | fmt | bench | clean
+# make setup | synth | validate | scan | test | slow | e2e | lint | fmt | bench | clean
 # Needs Python >= 3.10 and Node >= 20 (npm). Everything else is installed here.
 
 PYTHON ?= python3
@@ -16,7 +16,7 @@ export CHECKPOINT_DISABLE := 1
 CONFIG ?= pipelines.yaml
 OUT ?= cdktf.out
 
-.PHONY: setup synth validate scan test e2e lint fmt bench cdktf-synth clean
+.PHONY: setup synth validate scan test slow e2e lint fmt bench cdktf-synth clean
 
 setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed
 
@@ -71,8 +71,13 @@ test: setup
 e2e: setup $(E2E_VENV)/.installed
 	$(PY) -m pytest -m e2e tests/terraform
 
-# Our synth against the straightforward cdktf app, then the growth curve (a few minutes).
+# The tests marked slow (`make test` leaves them out): our output byte-identical to the straightforward app's.
+slow: setup
+	$(PY) -m pytest -m slow
+
+# Our synth against the straightforward cdktf app (the slow tests), then the growth curve (a few minutes).
 bench: $(VENV)/.installed node_modules/.installed
+	$(PY) -m pytest -m slow
 	$(PY) benchmarks/bench.py
 
 lint: $(VENV)/.installed

@@ -151,7 +151,11 @@ def test_every_part_of_modules_has_a_rule() -> None:
     ("file", "source", "bad"),
     [
         ("modules/constructs/stack.py", "from ..export.interface import variables\n", "modules.export.interface"),
-        ("modules/constructs/stack.py", "from ..runtime.kernel_channel import use_direct_channel\n", "modules.runtime.kernel_channel"),
+        (
+            "modules/constructs/stack.py",
+            "from ..runtime.kernel_channel import PRELOAD\n",
+            "modules.runtime.kernel_channel",
+        ),
         ("modules/constructs/cluster.py", "import cdktf\n", "cdktf"),
         ("modules/config/model.py", "from ..constructs import stack\n", "modules.constructs.stack"),
         ("modules/config/model.py", "from ..policy.rules import RULES\n", "modules.policy.rules"),

@@ -1,29 +1,14 @@
-"""The command line as users run it: exit codes, messages, what is (not) written."""
+"""The command line as users run it: exit codes, messages, what is (not) written.
 
-import hashlib
-import os
-import subprocess
-import sys
-from pathlib import Path
+In this process (`run`: `modules.cli.main`), except the few that test the process itself (`run_process`).
+"""
 
 import pytest
 
-from tests.helpers import ROOT, default_data, to_yaml
+from tests.helpers import default_data, run, run_process, to_yaml, tree_digest
 
-
-def run(*args, cwd=ROOT):
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("CDKTF_OUTDIR", None)
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, capture_output=True, text=True, env=env
-    )
-
-
-def tree_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(path)).encode() + file.read_bytes())
-    return digest.hexdigest()
+#: The commands users rely on (README, "Commands").
+COMMANDS = ("synth", "validate", "module", "cost", "review")
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +49,14 @@ def test_bad_config_exits_2_with_one_line_per_problem_and_keeps_earlier_output(s
     assert tree_digest(out) == before
 
 
-def test_validate_ok_and_bad(tmp_path):
-    ok = run("validate")
+def test_validate_ok_and_bad_as_its_own_process(tmp_path):
+    """A real process: exit codes, and no traceback on stderr."""
+    ok = run_process("validate")
     assert ok.returncode == 0
     assert "valid (1 pipeline, 2 variants)" in ok.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text("region: [")
-    result = run("validate", "--config", str(bad))
+    result = run_process("validate", "--config", str(bad))
     assert result.returncode == 2
     assert "YAML syntax error" in result.stderr
     assert "Traceback" not in result.stderr
@@ -82,11 +68,18 @@ def test_missing_config_file(tmp_path):
     assert "cannot read config file" in result.stderr
 
 
-def test_help_documents_the_commands():
-    result = run("--help")
-    assert result.returncode == 0
-    for command in ("synth", "validate", "cost"):
-        assert command in result.stdout
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_runs(command):
+    """Each command exists and parses its options (a removed command is an argparse error, exit 2)."""
+    result = run(command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: python main.py {command} ")
+
+
+def test_an_unknown_command_is_exit_2_with_the_commands_listed():
+    result = run("deploy")
+    assert result.returncode == 2
+    assert f"invalid choice: 'deploy' (choose from {', '.join(repr(c) for c in COMMANDS)})" in result.stderr
 
 
 @pytest.mark.parametrize("kind", ["project directory", "file"])
@@ -138,10 +131,7 @@ def test_resynth_keeps_terraform_working_files_of_stacks_that_remain(tmp_path):
 
 def test_bare_main_synthesizes_the_default_config_into_cdktf_outdir(tmp_path):
     """What `cdktf synth` runs: `python3 main.py` with CDKTF_OUTDIR set."""
-    env = {**os.environ, "CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py")], cwd=tmp_path, capture_output=True, text=True, env=env
-    )
+    result = run_process(cwd=tmp_path, env={"CDKTF_OUTDIR": str(tmp_path / "cdktf.out")})
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cdktf.out" / "stacks" / "feature-pipelines" / "cdk.tf.json").is_file()
     assert "stack feature-pipelines: 1 pipeline, 2 variants" in result.stdout

@@ -4,8 +4,7 @@ import json
 
 import yaml
 
-from tests.helpers import ROOT, to_yaml
-from tests.test_cli import run
+from tests.helpers import ROOT, run, to_yaml
 
 EXAMPLE = ROOT / "examples" / "environments.yaml"
 

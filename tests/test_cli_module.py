@@ -1,7 +1,6 @@
 """`python main.py module` as users run it: exit codes, messages, what is (not) written."""
 
-from tests.helpers import ROOT
-from tests.test_cli import run, tree_digest
+from tests.helpers import ROOT, run, tree_digest
 
 EXAMPLE = ROOT / "examples" / "environments.yaml"
 

@@ -5,7 +5,6 @@ Each file states what it expects in its first lines: `# expect: <dotted path> ::
 one per problem, in the order they are reported.
 """
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from modules.cli import main
-from tests.helpers import ROOT
+from tests.helpers import ROOT, tree_digest
 
 CORPUS = sorted((ROOT / "tests" / "corpus" / "bad").glob("*.yaml"))
 
@@ -27,13 +26,6 @@ def expectations(path: Path) -> list[tuple[str, str]]:
         where, fragment = line.removeprefix("# expect: ").split(" :: ", 1)
         found.append((where, fragment))
     return found
-
-
-def tree_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    for file in sorted(p for p in path.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(path)).encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from modules import synth
-from tests.helpers import ROOT, default_data, to_yaml
-from tests.test_cli import tree_digest
+from tests.helpers import ROOT, default_data, to_yaml, tree_digest
 
 #: Replaces `out` through `synth.write_output` with a cheap build (version argv[3]); file system
 #: calls are counted and the process kills itself (SIGKILL) at call argv[2] (0: never). In

@@ -15,8 +15,7 @@ import yaml
 
 from modules.cli import main
 from modules.synth import MARKER
-from tests.helpers import ROOT, default_data, to_yaml
-from tests.test_cli import tree_digest
+from tests.helpers import ROOT, default_data, to_yaml, tree_digest
 
 EXAMPLE = ROOT / "examples" / "environments.yaml"
 

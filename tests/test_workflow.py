@@ -141,17 +141,16 @@ def test_make_synth_installs_what_synth_needs_and_not_checkov(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
+def workspace(tmp_path_factory, synth_outputs):
     """The runner's workspace after both synths: base/ and head/ checkouts with their cdktf.out
     (the head's code is this repository), the pull request renaming the treatment."""
     root = tmp_path_factory.mktemp("workspace")
     (root / "head").mkdir()
     for name in ("main.py", "modules", ".venv"):
         (root / "head" / name).symlink_to(ROOT / name)
-    outputs = tmp_path_factory.mktemp("outputs")
     (root / "base").mkdir()
-    (root / "base" / "cdktf.out").symlink_to(output(outputs))
-    (root / "head" / "cdktf.out").symlink_to(output(outputs, rename_treatment))
+    (root / "base" / "cdktf.out").symlink_to(output(synth_outputs))
+    (root / "head" / "cdktf.out").symlink_to(output(synth_outputs, rename_treatment))
     return root
 
 

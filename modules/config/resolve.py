@@ -181,6 +181,98 @@ def _image_problems(
     ]
 
 
+@dataclass(frozen=True)
+class MergedVariant:
+    """One variant's merged settings as the cross-field checks see them.
+
+    `values`: every inherited setting after merging; `origin`: the level that set each key
+    ('variant', 'pipeline' or 'default'; map entries as 'environment.NAME'); `paths`: the dotted
+    config path of each level; `tags`: every tag its resources carry (global, own, pipeline, variant).
+    """
+
+    values: Mapping[str, Any]
+    origin: Mapping[str, str]
+    paths: Mapping[str, str]
+    tags: Mapping[str, str]
+
+    def path(self, key: str) -> str:
+        """Where `key` was set (a default: where the pipeline would set it)."""
+        return f"{self.paths[self.origin[key]]}.{key}"
+
+    def nearest(self, *keys: str) -> str:
+        """The path of the variant when it sets any of `keys`, else the pipeline's."""
+        return self.paths["variant" if "variant" in (self.origin[key] for key in keys) else "pipeline"]
+
+
+def repository_set(merged: MergedVariant) -> list[Problem]:
+    """The variant or its pipeline names an ECR repository."""
+    if merged.values["repository_arn"] is not None:
+        return []
+    why = "no ECR repository: set repository_arn on the pipeline or the variant"
+    return [Problem(f"{merged.paths['variant']}.repository_arn", why)]
+
+
+def fits_fargate(merged: MergedVariant) -> list[Problem]:
+    """cpu and memory, wherever each was set, are a Fargate size."""
+    size = fargate.size_problem(merged.values["cpu"], merged.values["memory"])
+    if not size:
+        return []
+    key, why = size
+    return [Problem(f"{merged.nearest('cpu', 'memory')}.{key}", why, merged.values[key])]
+
+
+def capacity_weights(merged: MergedVariant) -> list[Problem]:
+    """At least one capacity provider gets tasks."""
+    if merged.values["fargate_weight"] + merged.values["fargate_spot_weight"] > 0:
+        return []
+    why = "fargate_weight and fargate_spot_weight are both 0; set one of them above 0"
+    return [Problem(f"{merged.nearest('fargate_weight', 'fargate_spot_weight')}.fargate_spot_weight", why)]
+
+
+def kms_keys_have_secrets(merged: MergedVariant) -> list[Problem]:
+    """Secrets KMS keys only with secrets to decrypt (least privilege)."""
+    if not merged.values["secrets_kms_key_arns"] or merged.values["secrets"]:
+        return []
+    why = "no secrets to decrypt: the variant has no secrets; remove it (least privilege)"
+    return [Problem(merged.path("secrets_kms_key_arns"), why)]
+
+
+def environment_apart_from_secrets(merged: MergedVariant) -> list[Problem]:
+    """No name is both a plain environment variable and a secret."""
+    overlap = sorted(set(merged.values["environment"]) & set(merged.values["secrets"]))
+    if not overlap:
+        return []
+    why = "names set both as environment and as secrets; keep each in one place"
+    return [Problem(merged.path("secrets"), why, overlap)]
+
+
+def tags_within_limit(merged: MergedVariant) -> list[Problem]:
+    """At most 50 tags per resource (the AWS limit), counting every level's."""
+    if len(merged.tags) <= 50:
+        return []
+    why = "over 50 tags on a resource (the AWS limit), counting global and pipeline/variant tags"
+    return [Problem(merged.path("tags"), why, len(merged.tags))]
+
+
+def autoscaling_settings(merged: MergedVariant) -> list[Problem]:
+    """Autoscaling, when on, is consistent (`autoscaling.autoscaling_problems`)."""
+    if merged.values["autoscaling"] is None:
+        return []
+    return autoscaling_problems(merged.values["autoscaling"], merged.path("autoscaling"))
+
+
+#: The cross-field checks of a merged variant, in the order their problems are reported.
+CROSS_FIELD_CHECKS = (
+    repository_set,
+    fits_fargate,
+    capacity_weights,
+    kms_keys_have_secrets,
+    environment_apart_from_secrets,
+    tags_within_limit,
+    autoscaling_settings,
+)
+
+
 def resolve_pipeline(
     name: str,
     pipeline: PipelineConfig,
@@ -190,7 +282,7 @@ def resolve_pipeline(
     tags: Mapping[str, str],
     network_egress: Sequence[EgressRule] = (),
 ) -> tuple[list[VariantSpec], list[Problem]]:
-    """Merge each variant of one pipeline and check the cross-field rules.
+    """Merge each variant of one pipeline and check the cross-field rules (`CROSS_FIELD_CHECKS`).
 
     `egress` left unset on the variant and its pipeline falls back to `network_egress`.
     """
@@ -202,56 +294,12 @@ def resolve_pipeline(
         values, origin = _merge(pipeline, variant)
         if values["egress"] is None:
             values["egress"] = network_egress
-        image, found = _image_problems(pipeline, variant, paths)
-        if values["repository_arn"] is None:
-            found.append(
-                Problem(
-                    f"{paths['variant']}.repository_arn",
-                    "no ECR repository: set repository_arn on the pipeline or the variant",
-                )
-            )
-        size = fargate.size_problem(values["cpu"], values["memory"])
-        if size:
-            key, why = size
-            level = "variant" if "variant" in (origin["cpu"], origin["memory"]) else "pipeline"
-            found.append(Problem(f"{paths[level]}.{key}", why, values[key]))
-        if values["fargate_weight"] + values["fargate_spot_weight"] == 0:
-            level = "variant" if "variant" in (origin["fargate_weight"], origin["fargate_spot_weight"]) else "pipeline"
-            found.append(
-                Problem(
-                    f"{paths[level]}.fargate_spot_weight",
-                    "fargate_weight and fargate_spot_weight are both 0; set one of them above 0",
-                )
-            )
-        if values["secrets_kms_key_arns"] and not values["secrets"]:
-            found.append(
-                Problem(
-                    f"{paths[origin['secrets_kms_key_arns']]}.secrets_kms_key_arns",
-                    "no secrets to decrypt: the variant has no secrets; remove it (least privilege)",
-                )
-            )
-        overlap = sorted(set(values["environment"]) & set(values["secrets"]))
-        if overlap:
-            found.append(
-                Problem(
-                    f"{paths[origin['secrets']]}.secrets",
-                    "names set both as environment and as secrets; keep each in one place",
-                    overlap,
-                )
-            )
-        all_tags = {**tags, **values["tags"], "pipeline": name, "variant": variant_name}
-        if len(all_tags) > 50:
-            found.append(
-                Problem(
-                    f"{paths[origin['tags']]}.tags",
-                    "over 50 tags on a resource (the AWS limit), counting global and pipeline/variant tags",
-                    len(all_tags),
-                )
-            )
         if values["autoscaling"] is not None and not values["autoscaling"].enabled:
             values["autoscaling"] = None
-        if values["autoscaling"] is not None:
-            found += autoscaling_problems(values["autoscaling"], f"{paths[origin['autoscaling']]}.autoscaling")
+        all_tags = {**tags, **values["tags"], "pipeline": name, "variant": variant_name}
+        image, found = _image_problems(pipeline, variant, paths)
+        merged = MergedVariant(values, origin, paths, all_tags)
+        found += [problem for check in CROSS_FIELD_CHECKS for problem in check(merged)]
         problems += [problem for problem in found if problem not in problems]
         if not found:
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}

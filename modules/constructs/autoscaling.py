@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..config.autoscaling import AutoscalingConfig, Backlog
+from ..config.autoscaling import Backlog
 from ..config.names import fit
-from ..config.resolve import VariantSpec
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from .address import pin
+from .props import AutoscalingProps
 
 #: AWS limit on scaling policy and scheduled action names.
 NAME_LIMIT = 256
@@ -56,21 +56,13 @@ class VariantAutoscaling(Construct):
     """
 
     def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        spec: VariantSpec,
-        scaling: AutoscalingConfig,
-        cluster_name: str,
-        service_name: str,
-        tags: Mapping[str, str] | None = None,
+        self, scope: Construct, id: str, *, props: AutoscalingProps, cluster_name: str, service_name: str
     ) -> None:
+        """`cluster_name` and `service_name`: references to the cluster's and the service's names."""
         super().__init__(scope, id)
-        stem = spec.address
+        stem, scaling, tags = props.stem, props.scaling, props.tags
         self._cluster_name = cluster_name
-        self._scaling = scaling
-        self._spec = spec
+        self._props = props
         self.target = cdk.AppautoscalingTarget(
             self,
             "target",
@@ -120,7 +112,7 @@ class VariantAutoscaling(Construct):
 
     def _trackings(self) -> list[tuple[str, _Tracking]]:
         """(address suffix, target tracking configuration) of each configured signal."""
-        scaling = self._scaling
+        scaling = self._props.scaling
         found: list[tuple[str, _Tracking]] = []
         for suffix, target, metric in (
             ("cpu", scaling.cpu_target, "ECSServiceAverageCPUUtilization"),
@@ -137,13 +129,13 @@ class VariantAutoscaling(Construct):
     def _tracking(self, target: float, **metric: object) -> _Tracking:
         return _Tracking(
             target_value=target,
-            scale_in_cooldown=self._scaling.scale_in_cooldown,
-            scale_out_cooldown=self._scaling.scale_out_cooldown,
+            scale_in_cooldown=self._props.scaling.scale_in_cooldown,
+            scale_out_cooldown=self._props.scaling.scale_out_cooldown,
             **metric,
         )
 
     def _backlog(self) -> _Customized:
-        backlog: Backlog = self._scaling.backlog  # type: ignore[assignment]
+        backlog: Backlog = self._props.scaling.backlog  # type: ignore[assignment]
         if backlog.source == "kinesis":
             namespace, metric_name, dimension = KINESIS_METRIC
             return _Customized(
@@ -172,7 +164,7 @@ class VariantAutoscaling(Construct):
     ) -> _Customized:
         """Metric math: the metric divided by this service's running tasks."""
         tasks_namespace, tasks_metric = TASKS_METRIC
-        task_dimensions = {"ClusterName": self._cluster_name, "ServiceName": self._spec.names.service}
+        task_dimensions = {"ClusterName": self._cluster_name, "ServiceName": self._props.service}
         return _Customized(
             metrics=[
                 _query("signal", label, namespace, metric_name, dimensions, statistic),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from .address import pin
+from .props import ClusterProps
 
 
 class PipelineCluster(Construct):
@@ -13,27 +14,20 @@ class PipelineCluster(Construct):
     Synthesizes `aws_ecs_cluster.<id>` and `aws_ecs_cluster_capacity_providers.<id>`
     (the construct id is the Terraform name). Behaviour:
 
-    - Container Insights: on (`container_insights="enabled"`; `"enhanced"` for
+    - Container Insights: `props.container_insights` (default "enabled"; "enhanced" for
       per-task metrics).
     - Capacity providers: FARGATE and FARGATE_SPOT are both attached; the cluster default
       strategy is FARGATE only, so nothing runs on Spot unless a service asks for it.
     - Tags: the provider's default tags (the config's `tags`, `managed-by`), nothing of its own.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        name: str,
-        container_insights: str = "enabled",
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: ClusterProps) -> None:
         super().__init__(scope, id)
         self.cluster = cdk.EcsCluster(
             self,
             "cluster",
-            name=name,
-            setting=[cdk.EcsClusterSetting(name="containerInsights", value=container_insights)],
+            name=props.name,
+            setting=[cdk.EcsClusterSetting(name="containerInsights", value=props.container_insights)],
         )
         self.addresses = {"cluster": pin(self.cluster, id)}
         providers = cdk.EcsClusterCapacityProviders(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..config.arns import secret_resource_arn, secret_service, service_host
-from ..config.resolve import VariantSpec
+from .props import ContainerProps, VariantServiceProps
 
 Document = dict[str, Any]
 
@@ -30,7 +30,7 @@ def assume_role_policy(service: str = "ecs-tasks.amazonaws.com") -> Document:
     }
 
 
-def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
+def execution_role_policy(props: VariantServiceProps, log_group_arn: str) -> Document:
     """What ECS needs to start this variant's task, and nothing more.
 
     Pull from the one repository (`ecr:GetAuthorizationToken` only accepts "*"), write to
@@ -44,7 +44,7 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
             "Sid": "EcrPull",
             "Effect": "Allow",
             "Action": list(ECR_PULL_ACTIONS),
-            "Resource": spec.repository.arn,
+            "Resource": props.repository_arn,
         },
         {
             "Sid": "Logs",
@@ -54,7 +54,7 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
         },
     ]
     by_service: dict[str, list[str]] = {}
-    for value_from in spec.secrets.values():
+    for value_from in props.container.secrets.values():
         arns = by_service.setdefault(secret_service(value_from), [])
         if secret_resource_arn(value_from) not in arns:
             arns.append(secret_resource_arn(value_from))
@@ -63,8 +63,8 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
             statements.append(
                 {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": sorted(by_service[service])}
             )
-    if spec.secrets_kms_key_arns:
-        keys = sorted(set(spec.secrets_kms_key_arns))
+    if props.secrets_kms_key_arns:
+        keys = sorted(set(props.secrets_kms_key_arns))
         statements.append(
             {
                 "Sid": "SecretsKms",
@@ -81,32 +81,32 @@ def execution_role_policy(spec: VariantSpec, log_group_arn: str) -> Document:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def container_definitions(spec: VariantSpec, region: str) -> list[Document]:
+def container_definitions(container: ContainerProps, region: str) -> list[Document]:
     """The one container of the variant's task: image, entry point, env, secrets, awslogs."""
-    container: Document = {
-        "name": spec.names.container,
-        "image": spec.image,
+    document: Document = {
+        "name": container.name,
+        "image": container.image,
         "essential": True,
         "readonlyRootFilesystem": True,
         "privileged": False,
         "mountPoints": [{"sourceVolume": TMP_VOLUME, "containerPath": "/tmp", "readOnly": False}],  # noqa: S108
-        "environment": [{"name": k, "value": v} for k, v in sorted(spec.environment.items())],
-        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(spec.secrets.items())],
+        "environment": [{"name": k, "value": v} for k, v in sorted(container.environment.items())],
+        "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(container.secrets.items())],
         "logConfiguration": {
             "logDriver": "awslogs",
             "options": {
-                "awslogs-group": spec.names.log_group,
+                "awslogs-group": container.log_group,
                 "awslogs-region": region,
-                "awslogs-stream-prefix": spec.variant,
+                "awslogs-stream-prefix": container.log_stream_prefix,
             },
         },
     }
-    if spec.entry_point:
-        container["entryPoint"] = list(spec.entry_point)
-    if spec.command:
-        container["command"] = list(spec.command)
-    if spec.user:
-        container["user"] = spec.user
-    if spec.stop_timeout is not None:
-        container["stopTimeout"] = spec.stop_timeout
-    return [container]
+    if container.entry_point:
+        document["entryPoint"] = list(container.entry_point)
+    if container.command:
+        document["command"] = list(container.command)
+    if container.user:
+        document["user"] = container.user
+    if container.stop_timeout is not None:
+        document["stopTimeout"] = container.stop_timeout
+    return [document]

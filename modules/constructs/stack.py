@@ -11,6 +11,7 @@ from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
 from .outputs import outputs
+from .props import autoscaling_props, cluster_props, service_props
 from .variant import VariantService
 
 MANAGED_BY = "streaming-feature-pipelines"
@@ -90,30 +91,21 @@ def add_workloads(
 
     `region` is where the tasks log (a name, or a reference in an exported module).
     """
-    cluster = PipelineCluster(
-        scope, "cluster", name=deployment.cluster_name, container_insights=deployment.container_insights
-    )
+    cluster = PipelineCluster(scope, "cluster", props=cluster_props(deployment))
     variants: dict[str, VariantService] = {}
     for spec in deployment.variants:
         variant = VariantService(
-            scope,
-            spec.address,
-            spec=spec,
-            region=region,
-            cluster=cluster,
-            vpc_id=deployment.vpc_id,
-            subnet_ids=deployment.subnet_ids,
+            scope, spec.address, props=service_props(spec, deployment, region=region), cluster=cluster
         )
         variants[spec.address] = variant
-        if spec.autoscaling:
+        scaling = autoscaling_props(spec)
+        if scaling:
             VariantAutoscaling(
                 scope,
                 f"{spec.address}_autoscaling",
-                spec=spec,
-                scaling=spec.autoscaling,
+                props=scaling,
                 cluster_name=cluster.name,
                 service_name=variant.addresses["service"].ref("name"),
-                tags=spec.tags,
             )
     return cluster, variants
 

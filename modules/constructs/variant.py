@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 
 from ..config.fargate import cpu_units, memory_mib
-from ..config.resolve import VariantSpec
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from . import documents
 from .address import Address, pin
 from .cluster import PipelineCluster
+from .props import VariantServiceProps
 
 _ARCHITECTURE = {"x86_64": "X86_64", "arm64": "ARM64"}
 
@@ -30,14 +29,14 @@ class VariantService(Construct):
 
     Behaviour:
 
-    - Log group `/ecs/<cluster>/<pipeline>/<variant>`, retention from the spec, encrypted
-      with the spec's KMS key when it names one (else CloudWatch Logs' own encryption).
+    - Log group `/ecs/<cluster>/<pipeline>/<variant>`, retention from the props, encrypted
+      with their KMS key when it names one (else CloudWatch Logs' own encryption).
     - Execution role: pull from the one repository, write the one log group, read the
       variant's own secrets (see `documents.execution_role_policy`). Task role: no
       permissions unless `task_role_policy_arns` attaches managed policies.
-    - Security group: no ingress; egress only as the spec says (its own `egress` rules, else
-      the network's; default HTTPS).
-    - Task definition: Fargate, awsvpc, the spec's CPU, memory, architecture and ephemeral
+    - Security group: no ingress; egress only as the props say (the variant's `egress`
+      rules, else the network's; default HTTPS).
+    - Task definition: Fargate, awsvpc, the props' CPU, memory, architecture and ephemeral
       storage; one container with a read-only root filesystem and a writable /tmp volume.
     - Service: in `cluster`, created after the cluster's capacity providers are attached
       (ECS refuses a strategy naming a provider the cluster does not have yet, and the AWS
@@ -55,42 +54,50 @@ class VariantService(Construct):
       `track_latest` differ from `image_owner: terraform`: switching is an in-place change.
     """
 
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        spec: VariantSpec,
-        region: str,
-        cluster: PipelineCluster,
-        vpc_id: str,
-        subnet_ids: Sequence[str],
-    ) -> None:
+    def __init__(self, scope: Construct, id: str, *, props: VariantServiceProps, cluster: PipelineCluster) -> None:
         super().__init__(scope, id)
-        tags = dict(spec.tags)
-        names = spec.names
-        ci_owned = spec.image_owner == "ci"
-        ignored_by_service = [
-            *(["desired_count"] if spec.autoscaling else []),
-            *(["task_definition"] if ci_owned else []),
-        ]
+        self.props = props
+        log_group = self._add_log_group(id)
+        execution_role, task_role = self._add_roles(id, log_group)
+        security_group = self._add_security_group(id)
+        task_definition = self._add_task_definition(id, execution_role, task_role)
+        service = self._add_service(id, cluster, task_definition, security_group)
+        self.addresses: dict[str, Address] = {
+            "log_group": log_group,
+            "execution_role": execution_role,
+            "task_role": task_role,
+            "security_group": security_group,
+            "task_definition": task_definition,
+            "service": service,
+        }
+        """Each resource's pinned address, by attribute name: references without a kernel call."""
 
+    @property
+    def _ci_owned(self) -> bool:
+        return self.props.image_owner == "ci"
+
+    def _add_log_group(self, id: str) -> Address:
+        """`aws_cloudwatch_log_group.<id>`: the container's logs."""
+        props = self.props
         self.log_group = cdk.CloudwatchLogGroup(
             self,
             "log_group",
-            name=names.log_group,
-            retention_in_days=spec.log_retention_days,
-            kms_key_id=spec.log_kms_key_arn,
-            tags=tags,
+            name=props.names.log_group,
+            retention_in_days=props.log_retention_days,
+            kms_key_id=props.log_kms_key_arn,
+            tags=dict(props.tags),
         )
-        log_group = pin(self.log_group, id)
+        return pin(self.log_group, id)
 
+    def _add_roles(self, id: str, log_group: Address) -> tuple[Address, Address]:
+        """`aws_iam_role.<id>_execution` with its inline policy, `aws_iam_role.<id>_task` with its attachments."""
+        props, tags = self.props, dict(self.props.tags)
         assume = _json(documents.assume_role_policy())
         self.execution_role = cdk.IamRole(
             self,
             "execution_role",
-            name=names.execution_role,
-            description=f"ECS starts {spec.pipeline}/{spec.variant}: image pull, logs, secrets",
+            name=props.names.execution_role,
+            description=f"ECS starts {props.pipeline}/{props.variant}: image pull, logs, secrets",
             assume_role_policy=assume,
             tags=tags,
         )
@@ -100,32 +107,36 @@ class VariantService(Construct):
             "execution_policy",
             name="least-privilege",
             role=execution_role.ref("id"),
-            policy=_json(documents.execution_role_policy(spec, log_group.ref("arn"))),
+            policy=_json(documents.execution_role_policy(props, log_group.ref("arn"))),
         )
         pin(execution_policy, f"{id}_execution")
 
         self.task_role = cdk.IamRole(
             self,
             "task_role",
-            name=names.task_role,
-            description=f"The {spec.pipeline}/{spec.variant} container's own AWS permissions",
+            name=props.names.task_role,
+            description=f"The {props.pipeline}/{props.variant} container's own AWS permissions",
             assume_role_policy=assume,
             tags=tags,
         )
         task_role = pin(self.task_role, f"{id}_task")
-        for policy_arn in spec.task_role_policy_arns:
+        for policy_arn in props.task_role_policy_arns:
             suffix = hashlib.sha256(policy_arn.encode()).hexdigest()[:8]
             attachment = cdk.IamRolePolicyAttachment(
                 self, f"task_policy_{suffix}", role=task_role.ref("name"), policy_arn=policy_arn
             )
             pin(attachment, f"{id}_task_{suffix}")
+        return execution_role, task_role
 
+    def _add_security_group(self, id: str) -> Address:
+        """`aws_security_group.<id>`: no ingress, the configured egress."""
+        props = self.props
         self.security_group = cdk.SecurityGroup(
             self,
             "security_group",
-            name=names.security_group,
-            description=f"{spec.pipeline}/{spec.variant} tasks: no ingress, egress as configured",
-            vpc_id=vpc_id,
+            name=props.names.security_group,
+            description=f"{props.pipeline}/{props.variant} tasks: no ingress, egress as configured",
+            vpc_id=props.vpc_id,
             egress=[
                 cdk.SecurityGroupEgress(
                     description=rule.description,
@@ -134,56 +145,68 @@ class VariantService(Construct):
                     protocol=rule.protocol,
                     cidr_blocks=list(rule.cidr_blocks),
                 )
-                for rule in spec.egress
+                for rule in props.egress
             ],
-            tags=tags,
+            tags=dict(props.tags),
         )
-        security_group = pin(self.security_group, id)
+        return pin(self.security_group, id)
 
+    def _add_task_definition(self, id: str, execution_role: Address, task_role: Address) -> Address:
+        """`aws_ecs_task_definition.<id>`: the one container on Fargate."""
+        props, ci_owned = self.props, self._ci_owned
         self.task_definition = cdk.EcsTaskDefinition(
             self,
             "task_definition",
-            family=names.family,
+            family=props.names.family,
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
-            cpu=str(cpu_units(spec.cpu)),
-            memory=str(memory_mib(spec.memory)),
+            cpu=str(cpu_units(props.cpu)),
+            memory=str(memory_mib(props.memory)),
             runtime_platform=cdk.EcsTaskDefinitionRuntimePlatform(
-                operating_system_family="LINUX", cpu_architecture=_ARCHITECTURE[spec.architecture]
+                operating_system_family="LINUX", cpu_architecture=_ARCHITECTURE[props.architecture]
             ),
             ephemeral_storage=(
-                cdk.EcsTaskDefinitionEphemeralStorage(size_in_gib=spec.ephemeral_storage)
-                if spec.ephemeral_storage
+                cdk.EcsTaskDefinitionEphemeralStorage(size_in_gib=props.ephemeral_storage)
+                if props.ephemeral_storage
                 else None
             ),
             execution_role_arn=execution_role.ref("arn"),
             task_role_arn=task_role.ref("arn"),
             volume=[cdk.EcsTaskDefinitionVolume(name=documents.TMP_VOLUME)],
-            container_definitions=_json(documents.container_definitions(spec, region)),
+            container_definitions=_json(documents.container_definitions(props.container, props.region)),
             skip_destroy=True,
             track_latest=ci_owned or None,
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=["container_definitions"]) if ci_owned else None,
-            tags=tags,
+            tags=dict(props.tags),
         )
-        task_definition = pin(self.task_definition, id)
+        return pin(self.task_definition, id)
 
+    def _add_service(
+        self, id: str, cluster: PipelineCluster, task_definition: Address, security_group: Address
+    ) -> Address:
+        """`aws_ecs_service.<id>` in `cluster`, after its capacity providers."""
+        props = self.props
+        ignored = [
+            *(["desired_count"] if props.autoscaled else []),
+            *(["task_definition"] if self._ci_owned else []),
+        ]
         self.service = cdk.EcsService(
             self,
             "service",
-            name=names.service,
+            name=props.names.service,
             cluster=cluster.arn,
             task_definition=task_definition.ref("arn"),
-            desired_count=spec.autoscaling.min if spec.autoscaling else spec.desired_count,
+            desired_count=props.desired_count,
             capacity_provider_strategy=[
                 cdk.EcsServiceCapacityProviderStrategy(capacity_provider=provider, weight=weight)
                 for provider, weight in (
-                    ("FARGATE", spec.fargate_weight),
-                    ("FARGATE_SPOT", spec.fargate_spot_weight),
+                    ("FARGATE", props.fargate_weight),
+                    ("FARGATE_SPOT", props.fargate_spot_weight),
                 )
                 if weight
             ],
             network_configuration=cdk.EcsServiceNetworkConfiguration(
-                subnets=list(subnet_ids), security_groups=[security_group.ref("id")], assign_public_ip=False
+                subnets=list(props.subnet_ids), security_groups=[security_group.ref("id")], assign_public_ip=False
             ),
             deployment_circuit_breaker=cdk.EcsServiceDeploymentCircuitBreaker(enable=True, rollback=True),
             deployment_minimum_healthy_percent=100,
@@ -193,16 +216,8 @@ class VariantService(Construct):
             enable_ecs_managed_tags=True,
             enable_execute_command=False,
             force_new_deployment=True,
-            lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored_by_service) if ignored_by_service else None,
-            tags=tags,
+            lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored) if ignored else None,
+            tags=dict(props.tags),
             depends_on=[cluster.capacity_providers],
         )
-        self.addresses: dict[str, Address] = {
-            "log_group": log_group,
-            "execution_role": execution_role,
-            "task_role": task_role,
-            "security_group": security_group,
-            "task_definition": task_definition,
-            "service": pin(self.service, id),
-        }
-        """Each resource's pinned address, by attribute name: references without a kernel call."""
+        return pin(self.service, id)

@@ -2,8 +2,7 @@
 
 import json
 
-from tests.helpers import ROOT, default_data, to_yaml
-from tests.test_cli import run
+from tests.helpers import ROOT, default_data, run, to_yaml
 
 
 def test_default_table():

@@ -4,14 +4,13 @@ import json
 
 import pytest
 
+from tests.helpers import run
 from tests.review.synthesized import bump_treatment, output, rename_treatment
-from tests.test_cli import run
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("outputs")
-    return output(root), output(root, bump_treatment), output(root, rename_treatment)
+def outputs(synth_outputs):
+    return output(synth_outputs), output(synth_outputs, bump_treatment), output(synth_outputs, rename_treatment)
 
 
 def test_no_danger_exits_0_with_the_summary_first(outputs):

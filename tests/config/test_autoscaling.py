@@ -2,8 +2,7 @@
 
 import pytest
 
-from modules.config import ConfigError
-from tests.helpers import default_data, load, to_yaml
+from tests.helpers import config_problems, default_data, load, to_yaml
 
 PIPELINE = "pipelines.news-encoder"
 TREATMENT = f"{PIPELINE}.variants.treatment"
@@ -17,12 +16,6 @@ def with_scaling(pipeline=None, **variants):
     for name, block in variants.items():
         data["pipelines"]["news-encoder"]["variants"][name]["autoscaling"] = block
     return data
-
-
-def problems(data) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load(data)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_defaults_are_no_autoscaling_and_terraform_owned_images():
@@ -136,7 +129,7 @@ def test_image_owner_is_inherited_and_overridable():
     ],
 )
 def test_bad_autoscaling_is_one_line_with_the_path_and_the_fix(block, expected):
-    assert problems(with_scaling(treatment=block)) == [expected]
+    assert config_problems(with_scaling(treatment=block)) == [expected]
 
 
 @pytest.mark.parametrize(
@@ -171,13 +164,13 @@ def test_bad_autoscaling_is_one_line_with_the_path_and_the_fix(block, expected):
 )
 def test_autoscaling_types_are_strict_and_numbers_finite(block, key, message):
     """As everywhere else in the schema: no coercion of strings, booleans or floats, no inf/nan."""
-    (line,) = problems(with_scaling(treatment=block))
+    (line,) = config_problems(with_scaling(treatment=block))
     assert line.startswith(f"{TREATMENT}.autoscaling.{key}: "), line
     assert message in line, line
 
 
 def test_a_bad_pipeline_block_is_reported_once_at_the_pipeline():
-    assert problems(with_scaling({"min": 3, "max": 1, "cpu_target": 50})) == [
+    assert config_problems(with_scaling({"min": 3, "max": 1, "cpu_target": 50})) == [
         f"{PIPELINE}.autoscaling.min: min is above max 1: set min <= max (got 3)"
     ]
 
@@ -185,16 +178,16 @@ def test_a_bad_pipeline_block_is_reported_once_at_the_pipeline():
 def test_unknown_image_owner():
     data = default_data()
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["image_owner"] = "github"
-    assert problems(data) == [f"{TREATMENT}.image_owner: Input should be 'terraform' or 'ci' (got 'github')"]
+    assert config_problems(data) == [f"{TREATMENT}.image_owner: Input should be 'terraform' or 'ci' (got 'github')"]
 
 
 def test_unknown_key_in_the_block_suggests_the_right_one():
-    (line,) = problems(with_scaling(treatment={"min": 1, "max": 2, "cpu_traget": 50}))
+    (line,) = config_problems(with_scaling(treatment={"min": 1, "max": 2, "cpu_traget": 50}))
     assert line.startswith(f"{TREATMENT}.autoscaling.cpu_traget: unknown key; did you mean 'cpu_target'?")
 
 
 def test_validate_exits_2_with_one_line_per_autoscaling_problem(tmp_path):
-    from tests.test_cli import run
+    from tests.helpers import run
 
     data = with_scaling(treatment={"min": 4, "max": 2, "schedules": {"night": {"schedule": "rate(2 hour)", "min": 0}}})
     data["pipelines"]["news-encoder"]["variants"]["control"]["autoscaling"] = {

@@ -2,14 +2,7 @@
 
 import pytest
 
-from modules.config import ConfigError
-from tests.helpers import default_data, load
-
-
-def problems(data) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load(data)
-    return [str(p) for p in caught.value.problems]
+from tests.helpers import config_problems, default_data, load
 
 
 @pytest.mark.parametrize(
@@ -31,7 +24,7 @@ def test_tags_iam_refuses():
     data = default_data()
     data["tags"] = {"team": '${file("/proc/self/environ")}', "a;b": "x", "aws:owner": "me"}
     data["pipelines"]["news-encoder"]["variants"]["control"]["tags"] = {"stage": 'say "hi"'}
-    found = problems(data)
+    found = config_problems(data)
     assert [line.split(": ", 1)[0] for line in found] == [
         "tags.team",
         "tags.a;b",
@@ -47,7 +40,7 @@ def test_egress_descriptions_ec2_accepts_and_refuses():
     data["network"]["egress"] = [{"port": 443, "description": "HTTPS: ECR, logs (AWS APIs) [all] #1 & more; {x}!$*"}]
     assert load(data).variants[0].egress[0].description.startswith("HTTPS")
     data["network"]["egress"] = [{"port": 443, "description": 'caf\u00e9 "quoted"'}]
-    (line,) = problems(data)
+    (line,) = config_problems(data)
     assert line.startswith(
         "network.egress[0].description: use letters, digits, spaces and _ . : / ( ) # , @ [ ] + = & ;"
     )

@@ -2,15 +2,8 @@
 
 import pytest
 
-from modules.config import ConfigError
 from modules.config.backend import BackendConfig, placeholders, render
-from tests.helpers import default_data, load
-
-
-def problems(data) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load(data)
-    return [str(p) for p in caught.value.problems]
+from tests.helpers import config_problems, default_data, load
 
 
 def with_backend(**backend):
@@ -71,7 +64,7 @@ def test_templates():
     ],
 )
 def test_each_bad_backend_gives_one_line_with_its_path_and_fix(backend, path, fragment):
-    (line,) = problems(with_backend(**backend))
+    (line,) = config_problems(with_backend(**backend))
     assert line.startswith(f"{path}: "), line
     assert fragment in line
 

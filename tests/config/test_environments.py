@@ -3,9 +3,9 @@
 import pytest
 import yaml
 
-from modules.config import ConfigError, load_file
+from modules.config import load_file
 from modules.config.environments import deep_merge
-from tests.helpers import ROOT, default_data, load_all
+from tests.helpers import ROOT, config_problems, default_data, load_all
 
 EXAMPLE = ROOT / "examples" / "environments.yaml"
 PIPELINE = "news-encoder"
@@ -23,12 +23,6 @@ def by_stack(data):
 
 def variants(deployment):
     return {spec.variant: spec for spec in deployment.variants}
-
-
-def problems(data) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_all(data)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_deep_merge_merges_mappings_and_replaces_everything_else():
@@ -169,7 +163,7 @@ def test_the_example_file_loads():
     ],
 )
 def test_each_bad_environment_gives_one_line_with_its_path(environments, expected):
-    (line,) = problems(with_environments(**environments))
+    (line,) = config_problems(with_environments(**environments))
     assert line.startswith(expected), line
 
 
@@ -177,7 +171,7 @@ def test_problem_of_a_shared_value_is_reported_once_and_one_of_some_environments
     data = with_environments(dev={}, stg={}, prd={"omit": [f"{PIPELINE}/treatment"]})
     data["pipelines"][PIPELINE]["variants"]["treatment"]["memory"] = 3
     data["network"]["vpc_id"] = "vpc-x"
-    assert problems(data) == [
+    assert config_problems(data) == [
         "network.vpc_id: does not match ^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$ (got 'vpc-x')",
         "pipelines.news-encoder.variants.treatment.memory: does not fit cpu 2: use 4-16 GiB in steps of 1 "
         "(in environments dev, stg) (got 3)",
@@ -187,7 +181,7 @@ def test_problem_of_a_shared_value_is_reported_once_and_one_of_some_environments
 def test_problems_of_every_environment_are_reported_together():
     data = with_environments(dev={"regoin": "x"}, prd={"pipelines": {"nope": {}}})
     data["backend"] = {"type": "s3", "bucket": "b-1", "key": "state.tfstate"}
-    lines = problems(data)
+    lines = config_problems(data)
     assert [line.split(":")[0] for line in lines] == [
         "environments.dev.regoin",
         "environments.prd.pipelines.nope",
@@ -211,7 +205,7 @@ def test_an_environment_in_another_region_keeps_its_state_in_the_configs_bucket(
 
 
 def test_a_bad_environment_name_is_reported_at_a_readable_path():
-    assert problems(with_environments(**{"": {}, "a.b": {}})) == [
+    assert config_problems(with_environments(**{"": {}, "a.b": {}})) == [
         "environments['']: invalid name; use lowercase letters, digits and '-', starting with a letter, "
         "not ending with '-' (got '')",
         "environments['a.b']: invalid name; use lowercase letters, digits and '-', starting with a letter, "

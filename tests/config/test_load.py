@@ -3,15 +3,9 @@
 import pytest
 
 from modules.config import ConfigError, load_text
-from tests.helpers import default_data, load, to_yaml
+from tests.helpers import config_problems, default_data, load, to_yaml
 
 TREATMENT = "pipelines.news-encoder.variants.treatment"
-
-
-def problems(data) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load(data)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_default_config_resolves_with_inheritance_and_merges():
@@ -59,7 +53,7 @@ def test_secrets_merge_key_by_key():
 def test_unknown_key_is_an_error_with_a_suggestion():
     data = default_data()
     data["pipelines"]["news-encoder"]["variants"]["control"]["desired_cont"] = 2
-    (line,) = problems(data)
+    (line,) = config_problems(data)
     assert line.startswith("pipelines.news-encoder.variants.control.desired_cont: unknown key")
     assert "did you mean 'desired_count'?" in line
 
@@ -67,7 +61,7 @@ def test_unknown_key_is_an_error_with_a_suggestion():
 def test_memory_that_does_not_fit_cpu_names_the_variant_path():
     data = default_data()
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["memory"] = 3
-    (line,) = problems(data)
+    (line,) = config_problems(data)
     assert line == f"{TREATMENT}.memory: does not fit cpu 2: use 4-16 GiB in steps of 1 (got 3)"
 
 
@@ -76,7 +70,7 @@ def test_pipeline_level_size_problem_is_reported_once_at_the_pipeline():
     data["pipelines"]["news-encoder"]["cpu"] = 3
     data["pipelines"]["news-encoder"]["variants"]["treatment"].pop("cpu")
     data["pipelines"]["news-encoder"]["variants"]["treatment"].pop("memory")
-    assert problems(data) == [
+    assert config_problems(data) == [
         "pipelines.news-encoder.cpu: not a Fargate task size; valid vCPU: 0.25, 0.5, 1, 2, 4, 8, 16 (got 3)"
     ]
 
@@ -164,7 +158,7 @@ def test_pipeline_level_size_problem_is_reported_once_at_the_pipeline():
 def test_each_bad_input_gives_one_line_with_its_path(mutate, path, fragment):
     data = default_data()
     mutate(data)
-    lines = problems(data)
+    lines = config_problems(data)
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"{path}: "), lines
     assert fragment in lines[0]
@@ -175,7 +169,7 @@ def test_several_problems_are_all_reported():
     data["region"] = "nowhere"
     data["pipelines"]["news-encoder"]["variants"]["control"]["desired_cont"] = 1
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["cpux"] = 1
-    assert len(problems(data)) == 3
+    assert len(config_problems(data)) == 3
 
 
 @pytest.mark.parametrize(
@@ -203,12 +197,12 @@ def test_secrets_kms_keys_without_secrets_are_refused_at_the_level_that_sets_the
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["secrets_kms_key_arns"] = [
         "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
     ]
-    assert problems(data) == [
+    assert config_problems(data) == [
         f"{TREATMENT}.secrets_kms_key_arns: no secrets to decrypt: the variant has no secrets; remove it "
         "(least privilege)"
     ]
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["secrets_kms_key_arns"] = ["alias/secrets"]
-    (line,) = problems(data)
+    (line,) = config_problems(data)
     assert line.startswith(f"{TREATMENT}.secrets_kms_key_arns[0]: not a KMS key ARN")
 
 

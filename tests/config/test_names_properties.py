@@ -20,13 +20,16 @@ CHARSETS = {
     "security_group": r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]+",
     "log_group": r"[A-Za-z0-9_\-/.#]+",
 }
-LIMIT_OF = {
-    "service": "ecs_service",
-    "family": "task_family",
-    "execution_role": "iam_role",
-    "task_role": "iam_role",
-    "security_group": "security_group",
-    "log_group": "log_group",
+#: AWS's own length limits (not names.LIMITS: a wrong limit there must fail here). ECS service
+#: names and task definition families: 255 letters, digits, '-' and '_'; IAM role names: 64;
+#: security group names: 255; CloudWatch Logs group names: 512.
+AWS_LIMITS = {
+    "service": 255,
+    "family": 255,
+    "execution_role": 64,
+    "task_role": 64,
+    "security_group": 255,
+    "log_group": 512,
 }
 
 
@@ -34,16 +37,16 @@ LIMIT_OF = {
 def test_every_name_fits_its_limit_and_charset_and_is_stable(cluster, pipeline, variant, region):
     derived = names.VariantNames.of(cluster, pipeline, variant, region)
     assert derived == names.VariantNames.of(cluster, pipeline, variant, region)
-    for field, limit in LIMIT_OF.items():
+    for field, limit in AWS_LIMITS.items():
         value = getattr(derived, field)
-        assert len(value) <= names.LIMITS[limit], (field, value)
+        assert len(value) <= limit, (field, value)
         assert re.fullmatch(CHARSETS[field], value), (field, value)
 
 
 @given(valid_names, st.lists(st.tuples(valid_names, valid_names), min_size=2, max_size=2, unique=True), regions)
 def test_two_variants_of_one_cluster_never_share_a_name(cluster, pairs, region):
     first, second = (names.VariantNames.of(cluster, pipeline, variant, region) for pipeline, variant in pairs)
-    for field in LIMIT_OF:
+    for field in AWS_LIMITS:
         assert getattr(first, field) != getattr(second, field), field
     assert first.execution_role != first.task_role
 

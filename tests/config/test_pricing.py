@@ -1,9 +1,6 @@
 """The `pricing:` block: plausible prices, a Spot discount, exchange rates; bad input named."""
 
-import pytest
-
-from modules.config import ConfigError
-from tests.helpers import default_data, load
+from tests.helpers import config_problems, default_data, load
 
 GOOD = {"vcpu_hour": 0.04456, "gb_hour": 0.004865, "storage_gb_hour": 0.000122, "source": "x", "read_on": "2026-11-28"}
 
@@ -11,9 +8,7 @@ GOOD = {"vcpu_hour": 0.04456, "gb_hour": 0.004865, "storage_gb_hour": 0.000122, 
 def problems(pricing) -> list[str]:
     data = default_data()
     data["pricing"] = pricing
-    with pytest.raises(ConfigError) as caught:
-        load(data)
-    return [str(p) for p in caught.value.problems]
+    return config_problems(data)
 
 
 def test_defaults():

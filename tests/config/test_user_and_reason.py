@@ -2,17 +2,10 @@
 
 import pytest
 
-from modules.config import ConfigError
 from modules.config.model import USER_RULE
-from tests.helpers import default_data, load, load_all
+from tests.helpers import config_problems, default_data, load
 
 PIPELINE = "pipelines.news-encoder"
-
-
-def problems(data) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_all(data)
-    return [str(p) for p in caught.value.problems]
 
 
 @pytest.mark.parametrize(
@@ -53,7 +46,7 @@ def test_valid_users(user):
 def test_signed_or_odd_users_are_refused_in_one_line_that_says_what_is_valid(user):
     data = default_data()
     data["pipelines"]["news-encoder"]["user"] = user
-    assert problems(data) == [f"{PIPELINE}.user: {USER_RULE} (got {user!r})"]
+    assert config_problems(data) == [f"{PIPELINE}.user: {USER_RULE} (got {user!r})"]
 
 
 def test_a_signed_uid_from_an_environment_is_refused_where_the_environment_writes_it():
@@ -62,7 +55,7 @@ def test_a_signed_uid_from_an_environment_is_refused_where_the_environment_write
         "dev": {},
         "prd": {"pipelines": {"news-encoder": {"variants": {"control": {"user": "-0"}}}}},
     }
-    (line,) = problems(data)
+    (line,) = config_problems(data)
     assert line.startswith(f"environments.prd.{PIPELINE}.variants.control.user: use uid[:gid] or name[:group]")
 
 
@@ -79,7 +72,7 @@ def test_a_signed_uid_from_an_environment_is_refused_where_the_environment_write
 def test_a_waiver_reason_is_one_line_of_printable_characters(reason):
     data = default_data()
     data["pipelines"]["news-encoder"]["waivers"] = {"ECS-NON-ROOT-USER": reason}
-    (line,) = problems(data)
+    (line,) = config_problems(data)
     assert "\n" not in line and "\r" not in line
     assert line.startswith(
         f"{PIPELINE}.waivers.ECS-NON-ROOT-USER: must be one line of printable characters "
@@ -99,5 +92,5 @@ def test_a_multi_line_reason_from_an_environment_is_refused_where_the_environmen
     data["environments"] = {
         "dev": {"pipelines": {"news-encoder": {"waivers": {"LOG-RETENTION": "line one\nline two"}}}}
     }
-    (line,) = problems(data)
+    (line,) = config_problems(data)
     assert line.startswith(f"environments.dev.{PIPELINE}.waivers.LOG-RETENTION: must be one line")

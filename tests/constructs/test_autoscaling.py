@@ -4,42 +4,9 @@ import json
 
 import pytest
 
-from tests.helpers import default_data, resources_of, synth
+from tests.helpers import SQS, default_data, every_source, resources_of, synth
 
 TARGET_REF = "${aws_appautoscaling_target.news-encoder_%s.%s}"
-SQS = {"source": "sqs", "queue_name": "news-articles", "target": 100}
-KINESIS = {"source": "kinesis", "stream_name": "news-clicks", "target": 60000}
-MSK_LAG = {
-    "source": "cloudwatch",
-    "namespace": "AWS/Kafka",
-    "metric_name": "SumOffsetLag",
-    "dimensions": {"Cluster Name": "features", "Consumer Group": "encoder", "Topic": "articles"},
-    "statistic": "Maximum",
-    "per_task": True,
-    "target": 5000,
-}
-CUSTOM = {"source": "cloudwatch", "namespace": "Features", "metric_name": "PendingBatches", "target": 3}
-
-
-def every_source():
-    """One variant per backlog source (one synthesis for all of them)."""
-    data = default_data()
-    variants = data["pipelines"]["news-encoder"]["variants"]
-    variants["control"]["autoscaling"] = {"min": 1, "max": 4, "cpu_target": 70, "memory_target": 80, "backlog": SQS}
-    variants["treatment"]["autoscaling"] = {
-        "min": 1,
-        "max": 3,
-        "backlog": KINESIS,
-        "scale_in_cooldown": 600,
-        "scale_out_cooldown": 30,
-        "schedules": {
-            "night": {"schedule": "cron(0 22 * * ? *)", "timezone": "Asia/Tokyo", "min": 0, "max": 0},
-            "morning": {"schedule": "cron(0 7 ? * MON-FRI *)", "timezone": "Asia/Tokyo", "min": 1, "max": 3},
-        },
-    }
-    variants["canary"] = {"image_tag": "c", "autoscaling": {"min": 0, "max": 2, "backlog": MSK_LAG}}
-    variants["shadow"] = {"image_tag": "s", "autoscaling": {"min": 2, "max": 2, "backlog": CUSTOM}}
-    return data
 
 
 @pytest.fixture(scope="module")

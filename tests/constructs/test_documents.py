@@ -1,9 +1,16 @@
 """IAM policy and container documents, built without synthesizing anything."""
 
 from modules.constructs import documents
+from modules.constructs.props import VariantServiceProps, container_props, service_props
 from tests.helpers import default_data, load
 
 LOG_GROUP_ARN = "${aws_cloudwatch_log_group.x.arn}"
+
+
+def variant_props(data: dict, index: int = 0) -> VariantServiceProps:
+    """The props of one variant of a config, as the stack builds them."""
+    deployment = load(data)
+    return service_props(deployment.variants[index], deployment, region=deployment.region)
 
 
 def statements_by_sid(doc):
@@ -12,7 +19,7 @@ def statements_by_sid(doc):
 
 def test_execution_policy_is_scoped_to_one_repository_log_group_and_its_secrets():
     control = load(default_data()).variants[0]
-    by_sid = statements_by_sid(documents.execution_role_policy(control, LOG_GROUP_ARN))
+    by_sid = statements_by_sid(documents.execution_role_policy(variant_props(default_data()), LOG_GROUP_ARN))
     assert set(by_sid) == {"EcrAuth", "EcrPull", "Logs", "Secrets"}
     assert by_sid["EcrAuth"] == {
         "Sid": "EcrAuth",
@@ -30,12 +37,10 @@ def test_execution_policy_is_scoped_to_one_repository_log_group_and_its_secrets(
 def test_no_secrets_means_no_secret_statement_and_parameters_use_ssm():
     data = default_data()
     data["pipelines"]["news-encoder"]["secrets"] = {}
-    spec = load(data).variants[0]
-    assert "Secrets" not in statements_by_sid(documents.execution_role_policy(spec, LOG_GROUP_ARN))
+    assert "Secrets" not in statements_by_sid(documents.execution_role_policy(variant_props(data), LOG_GROUP_ARN))
     param = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/p"
     data["pipelines"]["news-encoder"]["secrets"] = {"P": param}
-    spec = load(data).variants[0]
-    by_sid = statements_by_sid(documents.execution_role_policy(spec, LOG_GROUP_ARN))
+    by_sid = statements_by_sid(documents.execution_role_policy(variant_props(data), LOG_GROUP_ARN))
     assert by_sid["Parameters"] == {
         "Sid": "Parameters",
         "Effect": "Allow",
@@ -46,7 +51,7 @@ def test_no_secrets_means_no_secret_statement_and_parameters_use_ssm():
 
 def test_container_definition():
     treatment = load(default_data()).variants[1]
-    (container,) = documents.container_definitions(treatment, "ap-northeast-1")
+    (container,) = documents.container_definitions(container_props(treatment), "ap-northeast-1")
     assert container["name"] == "news-encoder"
     assert container["image"] == treatment.image
     assert container["entryPoint"] == ["python", "-m", "news_encoder.stream"]
@@ -77,7 +82,7 @@ def test_secrets_kms_keys_are_decryptable_only_through_the_services_holding_the_
     pipeline = data["pipelines"]["news-encoder"]
     pipeline["secrets_kms_key_arns"] = [KEY]
     pipeline["secrets"]["P"] = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/p"
-    by_sid = statements_by_sid(documents.execution_role_policy(load(data).variants[0], LOG_GROUP_ARN))
+    by_sid = statements_by_sid(documents.execution_role_policy(variant_props(data), LOG_GROUP_ARN))
     assert by_sid["SecretsKms"] == {
         "Sid": "SecretsKms",
         "Effect": "Allow",
@@ -90,5 +95,5 @@ def test_secrets_kms_keys_are_decryptable_only_through_the_services_holding_the_
         },
     }
     assert "SecretsKms" not in statements_by_sid(
-        documents.execution_role_policy(load(default_data()).variants[0], LOG_GROUP_ARN)
+        documents.execution_role_policy(variant_props(default_data()), LOG_GROUP_ARN)
     )

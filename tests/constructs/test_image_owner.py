@@ -2,21 +2,10 @@
 
 import pytest
 
+from modules.review.forcenew import NEEDS_FORCE_NEW_DEPLOYMENT, forcing
 from tests.helpers import default_data, synth
 
 TREATMENT = "news-encoder_treatment"
-# aws_ecs_service arguments whose change replaces the service (terraform-provider-aws
-# internal/service/ecs/service.go; /work/shared/reference/aws-facts.md), plus the capacity
-# provider strategy, which a custom diff may also turn into a replacement.
-SERVICE_FORCE_NEW = (
-    "name",
-    "cluster",
-    "launch_type",
-    "iam_role",
-    "scheduling_strategy",
-    "deployment_controller",
-    "capacity_provider_strategy",
-)
 
 
 def owned_by(owner, autoscaling=None):
@@ -70,9 +59,10 @@ def test_switching_owner_is_an_in_place_change(autoscaling):
 
     service_before = terraform["resource"]["aws_ecs_service"][TREATMENT]
     service_after = ci["resource"]["aws_ecs_service"][TREATMENT]
-    for key in SERVICE_FORCE_NEW:
-        assert service_before.get(key) == service_after.get(key), key
-    assert changed_keys(service_before, service_after) == {"lifecycle"}
+    changed = changed_keys(service_before, service_after)
+    assert changed == {"lifecycle"}
+    assert forcing("aws_ecs_service", sorted(changed)) == [], "the service is updated in place, not replaced"
+    assert NEEDS_FORCE_NEW_DEPLOYMENT["aws_ecs_service"] not in changed
 
     task_before = terraform["resource"]["aws_ecs_task_definition"][TREATMENT]
     task_after = ci["resource"]["aws_ecs_task_definition"][TREATMENT]

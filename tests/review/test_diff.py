@@ -3,7 +3,7 @@
 import json
 
 from modules.review.diff import AttributeChange, diff_values, references
-from modules.review.forcenew import FORCE_NEW, forcing
+from modules.review.forcenew import forcing
 from modules.review.owners import SHARED, Owner, owner_of
 
 
@@ -27,9 +27,6 @@ def test_unnamed_lists_and_scalars_are_whole_values():
 
 
 def test_force_new_attributes():
-    assert FORCE_NEW["aws_ecs_service"][0] == (
-        "name", "cluster", "launch_type", "iam_role", "scheduling_strategy", "deployment_controller.type"
-    )  # fmt: skip
     assert forcing("aws_ecs_service", ["desired_count", "cluster", "deployment_controller.type"]) == [
         "cluster",
         "deployment_controller.type",

@@ -19,9 +19,8 @@ FILE = f"stacks/{STACK}/cdk.tf.json"
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("outputs")
-    return output(root), output(root, bump_treatment)
+def outputs(synth_outputs):
+    return output(synth_outputs), output(synth_outputs, bump_treatment)
 
 
 def stack_json(outdir: Path) -> dict[str, Any]:

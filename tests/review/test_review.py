@@ -2,8 +2,6 @@
 
 from decimal import Decimal
 
-import pytest
-
 from modules.review import report
 from modules.review.outputs import read_output
 from modules.review.review import review
@@ -28,14 +26,9 @@ TREATMENT = "news-encoder_treatment"
 CONTROL = "news-encoder_control"
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    return tmp_path_factory.mktemp("outputs")
-
-
-def compare(root, *mutations, base_mutations=()):
-    base = read_output(output(root, *base_mutations), "--base")
-    head = read_output(output(root, *mutations), "--head")
+def compare(synth_outputs, *mutations, base_mutations=()):
+    base = read_output(output(synth_outputs, *base_mutations), "--base")
+    head = read_output(output(synth_outputs, *mutations), "--head")
     return review(base, head)
 
 
@@ -47,14 +40,14 @@ def dangers(result):
     return sorted((d.kind, d.address) for d in result.dangers)
 
 
-def test_identical_outputs_have_nothing_to_say(root):
-    result = compare(root)
+def test_identical_outputs_have_nothing_to_say(synth_outputs):
+    result = compare(synth_outputs)
     assert (result.changes, result.dangers) == ([], [])
     assert result.total_base == result.total_head == Decimal("0.06162") * 730 + Decimal("0.14536") * 730
 
 
-def test_image_bump_in_the_treatment_only(root):
-    result = compare(root, bump_treatment)
+def test_image_bump_in_the_treatment_only(synth_outputs):
+    result = compare(synth_outputs, bump_treatment)
     assert actions(result) == {
         f"aws_ecs_task_definition.{TREATMENT}": "replace",
         f"aws_ecs_service.{TREATMENT}": "update",
@@ -69,8 +62,8 @@ def test_image_bump_in_the_treatment_only(root):
     assert result.dangers == []
 
 
-def test_renamed_variant_is_a_replacement_with_data_loss(root):
-    result = compare(root, rename_treatment)
+def test_renamed_variant_is_a_replacement_with_data_loss(synth_outputs):
+    result = compare(synth_outputs, rename_treatment)
     assert dangers(result) == [
         ("data_loss", f"aws_cloudwatch_log_group.{TREATMENT}"),
         ("replace", f"aws_ecs_service.{TREATMENT}"),
@@ -81,8 +74,8 @@ def test_renamed_variant_is_a_replacement_with_data_loss(root):
     assert not any(c.owner.variant == "control" for c in result.changes)
 
 
-def test_cluster_setting_is_shared(root):
-    result = compare(root, enhanced_insights)
+def test_cluster_setting_is_shared(synth_outputs):
+    result = compare(synth_outputs, enhanced_insights)
     assert actions(result) == {"aws_ecs_cluster.cluster": "update"}
     assert dangers(result) == [("shared", "aws_ecs_cluster.cluster")]
     (danger,) = result.dangers
@@ -90,8 +83,8 @@ def test_cluster_setting_is_shared(root):
     assert danger.stack == STACK
 
 
-def test_pipeline_change_leaks_into_the_control(root):
-    result = compare(root, bump_treatment, pipeline_environment, base_mutations=())
+def test_pipeline_change_leaks_into_the_control(synth_outputs):
+    result = compare(synth_outputs, bump_treatment, pipeline_environment, base_mutations=())
     leaks = [d for d in result.dangers if d.kind == "isolation"]
     assert [(d.address, d.stack) for d in leaks] == [(f"aws_ecs_service.{CONTROL}", STACK)]
     assert "news-encoder/control changes although its own config did not" in leaks[0].detail
@@ -99,8 +92,8 @@ def test_pipeline_change_leaks_into_the_control(root):
     assert dangers(result) == [("isolation", f"aws_ecs_service.{CONTROL}")], "the treatment changed its own config"
 
 
-def test_cost_delta_per_variant_and_total(root):
-    result = compare(root, bigger_treatment)
+def test_cost_delta_per_variant_and_total(synth_outputs):
+    result = compare(synth_outputs, bigger_treatment)
     by_variant = {c.variant: c for c in result.costs}
     assert by_variant["control"].delta == 0
     per_task = 4 * Decimal("0.05056") + 16 * Decimal("0.00553")
@@ -110,12 +103,12 @@ def test_cost_delta_per_variant_and_total(root):
     assert actions(result)[f"aws_ecs_service.{TREATMENT}"] == "update", "desired_count changes in place"
 
 
-def test_stacks_are_reviewed_separately(root, tmp_path):
+def test_stacks_are_reviewed_separately(synth_outputs, tmp_path):
     import shutil
 
-    base_dir = output(root)
+    base_dir = output(synth_outputs)
     head_dir = tmp_path / "head"
-    shutil.copytree(output(root, bump_treatment), head_dir)
+    shutil.copytree(output(synth_outputs, bump_treatment), head_dir)
     shutil.copytree(base_dir / "stacks" / STACK, head_dir / "stacks" / "dev")
     base = read_output(base_dir, "--base")
     head = read_output(head_dir, "--head")
@@ -129,9 +122,9 @@ def test_stacks_are_reviewed_separately(root, tmp_path):
     assert any(note.startswith("dev: no longer synthesized, so no plan touches it") for note in removed.notes)
 
 
-def test_terraform_plan_decides_the_actions(root):
-    base = read_output(output(root), "--base")
-    head = read_output(output(root, bump_treatment), "--head")
+def test_terraform_plan_decides_the_actions(synth_outputs):
+    base = read_output(output(synth_outputs), "--base")
+    head = read_output(output(synth_outputs, bump_treatment), "--head")
     plan = {
         "format_version": "1.2",
         "planned_values": {"root_module": {}},
@@ -162,16 +155,16 @@ def test_terraform_plan_decides_the_actions(root):
     assert f"{STACK}: actions from Terraform's plan" in result.notes
 
 
-def test_autoscaling_is_priced_at_its_minimum(root):
-    result = compare(root, scaled_treatment)
+def test_autoscaling_is_priced_at_its_minimum(synth_outputs):
+    result = compare(synth_outputs, scaled_treatment)
     treatment = next(c for c in result.costs if c.variant == "treatment")
     assert (treatment.base, treatment.head) == (Decimal("0.14536") * 730, 2 * Decimal("0.14536") * 730)
     assert actions(result)[f"aws_appautoscaling_target.{TREATMENT}"] == "create"
     assert result.dangers == []
 
 
-def test_image_owner_switch_is_in_place(root):
-    result = compare(root, scaled_treatment, ci_owned_treatment, base_mutations=(scaled_treatment,))
+def test_image_owner_switch_is_in_place(synth_outputs):
+    result = compare(synth_outputs, scaled_treatment, ci_owned_treatment, base_mutations=(scaled_treatment,))
     assert actions(result) == {
         f"aws_ecs_service.{TREATMENT}": "no-op",
         f"aws_ecs_task_definition.{TREATMENT}": "update",
@@ -179,14 +172,14 @@ def test_image_owner_switch_is_in_place(root):
     assert result.dangers == []
 
 
-def test_spot_weight_change_is_an_in_place_update_the_provider_accepts(root):
-    result = compare(root, spot_treatment)
+def test_spot_weight_change_is_an_in_place_update_the_provider_accepts(synth_outputs):
+    result = compare(synth_outputs, spot_treatment)
     assert actions(result) == {f"aws_ecs_service.{TREATMENT}": "update"}
     assert result.dangers == []
 
 
-def test_the_spot_assumption_is_stated_with_the_cost(root):
-    result = compare(root, spot_treatment)
+def test_the_spot_assumption_is_stated_with_the_cost(synth_outputs):
+    result = compare(synth_outputs, spot_treatment)
     treatment = next(c for c in result.costs if c.variant == "treatment")
     assert treatment.spot and treatment.head == Decimal("0.14536") * 730 * (1 - Decimal("0.75") * Decimal("0.7"))
     text = report.markdown(result)
@@ -195,11 +188,11 @@ def test_the_spot_assumption_is_stated_with_the_cost(root):
         "Fargate Spot (feature-pipelines news-encoder/treatment): the FARGATE_SPOT share of tasks is priced "
         "70% below on-demand, an assumption" in text
     )
-    assert "Fargate Spot" not in report.markdown(compare(root, bump_treatment)), "no Spot, no note"
+    assert "Fargate Spot" not in report.markdown(compare(synth_outputs, bump_treatment)), "no Spot, no note"
 
 
-def test_a_replaced_cluster_replaces_everything_that_names_it(root):
-    result = compare(root, scheduled_treatment, renamed_cluster, base_mutations=(scheduled_treatment,))
+def test_a_replaced_cluster_replaces_everything_that_names_it(synth_outputs):
+    result = compare(synth_outputs, scheduled_treatment, renamed_cluster, base_mutations=(scheduled_treatment,))
     scaling = {a: x for a, x in actions(result).items() if a.startswith("aws_appautoscaling_")}
     assert scaling, "the treatment scales"
     assert set(scaling.values()) == {"replace"}, scaling
@@ -207,8 +200,8 @@ def test_a_replaced_cluster_replaces_everything_that_names_it(root):
     assert actions(result)[f"aws_ecs_service.{TREATMENT}"] == "replace"
 
 
-def test_a_variant_without_prices_makes_the_cost_change_unknown_not_a_saving(root):
-    result = compare(root, unpriced_region)
+def test_a_variant_without_prices_makes_the_cost_change_unknown_not_a_saving(synth_outputs):
+    result = compare(synth_outputs, unpriced_region)
     assert {(c.variant, c.base is not None, c.head_unpriced, c.delta) for c in result.costs} == {
         ("control", True, True, None),
         ("treatment", True, True, None),
@@ -221,12 +214,12 @@ def test_a_variant_without_prices_makes_the_cost_change_unknown_not_a_saving(roo
     assert any("cost incomplete: pricing.regions.eu-west-1.x86_64" in note for note in result.notes)
 
 
-def test_what_lifecycle_ignore_changes_hides_from_terraform_is_no_change(root):
+def test_what_lifecycle_ignore_changes_hides_from_terraform_is_no_change(synth_outputs):
     def more_tasks(data):
         variant(data, "treatment")["autoscaling"]["min"] = 3
 
     owned = (scaled_treatment, ci_owned_treatment)
-    result = compare(root, *owned, bump_treatment, more_tasks, base_mutations=owned)
+    result = compare(synth_outputs, *owned, bump_treatment, more_tasks, base_mutations=owned)
     assert actions(result) == {f"aws_appautoscaling_target.{TREATMENT}": "update"}, (
         "CI owns the image and autoscaling the count: Terraform changes neither the task definition nor the service"
     )
@@ -235,8 +228,8 @@ def test_what_lifecycle_ignore_changes_hides_from_terraform_is_no_change(root):
     assert treatment.head == 3 * Decimal("0.14536") * 730, "the cost follows the new minimum"
 
 
-def test_a_region_change_orphans_the_old_region(root):
-    result = compare(root, unpriced_region)
+def test_a_region_change_orphans_the_old_region(synth_outputs):
+    result = compare(synth_outputs, unpriced_region)
     orphans = [d for d in result.dangers if d.kind == "orphans"]
     assert [(d.address, d.stack) for d in orphans] == [("provider.aws", STACK)]
     assert "from ap-northeast-1 to eu-west-1 with the same state" in orphans[0].detail

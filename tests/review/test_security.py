@@ -17,14 +17,9 @@ TREATMENT = "news-encoder_treatment"
 S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 
 
-@pytest.fixture(scope="module")
-def root(tmp_path_factory):
-    return tmp_path_factory.mktemp("outputs")
-
-
-def compare(root, mutation, base_mutation=None):
-    base = read_output(output(root, *([base_mutation] if base_mutation else [])), "--base")
-    return review(base, read_output(output(root, mutation), "--head"))
+def compare(synth_outputs, mutation, base_mutation=None):
+    base = read_output(output(synth_outputs, *([base_mutation] if base_mutation else [])), "--base")
+    return review(base, read_output(output(synth_outputs, mutation), "--head"))
 
 
 def security(result):
@@ -35,15 +30,15 @@ def set_treatment(**settings):
     return lambda data: variant(data, "treatment").update(settings)
 
 
-def test_a_managed_policy_attached_to_a_task_role(root):
-    result = compare(root, set_treatment(task_role_policy_arns=[S3_READ]))
+def test_a_managed_policy_attached_to_a_task_role(synth_outputs):
+    result = compare(synth_outputs, set_treatment(task_role_policy_arns=[S3_READ]))
     ((address, detail),) = security(result)
     assert address.startswith(f"aws_iam_role_policy_attachment.{TREATMENT}_task_")
     assert (
         detail
         == f'managed policy "{S3_READ}" attached to aws_iam_role.{TREATMENT}_task: its tasks gain its permissions'
     )
-    assert security(compare(root, lambda data: None, set_treatment(task_role_policy_arns=[S3_READ]))) == [], (
+    assert security(compare(synth_outputs, lambda data: None, set_treatment(task_role_policy_arns=[S3_READ]))) == [], (
         "a policy detached is no grant"
     )
 
@@ -55,30 +50,30 @@ def test_a_managed_policy_attached_to_a_task_role(root):
         ([{"port": 443, "protocol": "udp"}], "udp port 443-443 to 0.0.0.0/0"),
     ],
 )
-def test_egress_widened_by_a_new_port_or_protocol(root, egress, widened):
-    result = compare(root, set_treatment(egress=egress))
+def test_egress_widened_by_a_new_port_or_protocol(synth_outputs, egress, widened):
+    result = compare(synth_outputs, set_treatment(egress=egress))
     assert security(result) == [(f"aws_security_group.{TREATMENT}", f"egress widened: {widened}")]
 
 
-def test_egress_widened_to_a_broader_cidr_but_not_narrowed(root):
+def test_egress_widened_to_a_broader_cidr_but_not_narrowed(synth_outputs):
     narrow = set_treatment(egress=[{"port": 443, "cidr_blocks": ["10.0.0.0/16"]}])
     broader = set_treatment(egress=[{"port": 443, "cidr_blocks": ["10.0.0.0/8"]}])
-    assert security(compare(root, broader, narrow)) == [
+    assert security(compare(synth_outputs, broader, narrow)) == [
         (f"aws_security_group.{TREATMENT}", "egress widened: tcp port 443-443 to 10.0.0.0/8")
     ]
-    assert security(compare(root, narrow)) == [], "0.0.0.0/0 -> 10.0.0.0/16 narrows"
+    assert security(compare(synth_outputs, narrow)) == [], "0.0.0.0/0 -> 10.0.0.0/16 narrows"
 
 
-def test_a_waiver_added_or_removed(root):
+def test_a_waiver_added_or_removed(synth_outputs):
     waived = set_treatment(waivers={"ECS-READONLY-ROOT": "the model cache writes to /opt"})
-    added = security(compare(root, waived))
+    added = security(compare(synth_outputs, waived))
     assert added == [
         (
             f"//.variants.{TREATMENT}.waivers",
             "news-encoder/treatment: policy waiver ECS-READONLY-ROOT added: the rule no longer stops this variant",
         )
     ]
-    removed = security(compare(root, lambda data: None, waived))
+    removed = security(compare(synth_outputs, lambda data: None, waived))
     assert removed == [
         (
             f"//.variants.{TREATMENT}.waivers",
@@ -87,27 +82,27 @@ def test_a_waiver_added_or_removed(root):
     ]
 
 
-def test_an_image_from_another_repository_or_registry(root):
+def test_an_image_from_another_repository_or_registry(synth_outputs):
     other_repo = set_treatment(repository_arn="arn:aws:ecr:ap-northeast-1:123456789012:repository/other")
     other_account = set_treatment(repository_arn="arn:aws:ecr:ap-northeast-1:210987654321:repository/news-encoder")
     path = "container_definitions[news-encoder].image"
     assert (
         f"aws_ecs_task_definition.{TREATMENT}",
         f"{path}: from another repository (news-encoder -> other)",
-    ) in security(compare(root, other_repo))
+    ) in security(compare(synth_outputs, other_repo))
     assert (
         f"aws_ecs_task_definition.{TREATMENT}",
         f"{path}: from another registry (123456789012.dkr.ecr.ap-northeast-1.amazonaws.com -> "
         "210987654321.dkr.ecr.ap-northeast-1.amazonaws.com)",
-    ) in security(compare(root, other_account))
+    ) in security(compare(synth_outputs, other_account))
 
 
-def test_an_image_bump_is_no_grant(root):
-    assert security(compare(root, set_treatment(image_tag="2026-12-01"))) == []
+def test_an_image_bump_is_no_grant(synth_outputs):
+    assert security(compare(synth_outputs, set_treatment(image_tag="2026-12-01"))) == []
 
 
-def test_security_dangers_are_listed_in_markdown(root):
-    text = report.markdown(compare(root, set_treatment(task_role_policy_arns=[S3_READ])))
+def test_security_dangers_are_listed_in_markdown(synth_outputs):
+    text = report.markdown(compare(synth_outputs, set_treatment(task_role_policy_arns=[S3_READ])))
     assert "**1 danger** (security 1)" in text.splitlines()[2]
     assert f"| security | `aws_iam_role_policy_attachment.{TREATMENT}_task_" in text
 

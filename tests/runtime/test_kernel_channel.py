@@ -136,10 +136,10 @@ def test_applies_unless_the_user_chose_a_runtime(
     else:
         monkeypatch.delenv("JSII_RUNTIME", raising=False)
     assert use_direct_channel() is applies
-    assert (dummy.start is kernel_channel._start) is applies
-    assert (getattr(dummy.send, "__wrapped__", None) is original) is applies
-    use_direct_channel()  # applying twice wraps `send` once
-    assert getattr(dummy.send, "__wrapped__", original) is original
+    replaced = (dummy.start, dummy.send)
+    assert (replaced != (original, original)) is applies, "a user's own runtime is left as it is"
+    use_direct_channel()  # applying twice changes nothing more
+    assert (dummy.start, dummy.send) == replaced
 
 
 def test_importing_a_construct_module_first_still_runs_the_bundled_node() -> None:
@@ -240,11 +240,19 @@ def test_a_failed_unawaited_call_raises_at_the_next_call() -> None:
 
 
 def test_unawaited_replies_nest() -> None:
+    """Calls stay unawaited until the outermost block ends; after it, a refusal raises at its own call."""
+    stack = cdk.TerraformStack(cdk.Testing.app(), "stack")
+    group = _log_group(stack, "group")
+    assert group.fqn  # cdktf refuses renaming from now on
     with unawaited_replies():
         with unawaited_replies():
             pass
-        assert kernel_channel._Unawaited.active
-    assert not kernel_channel._Unawaited.active
+        group.override_logical_id("too_late")  # still unawaited: returns
+    with pytest.raises(RuntimeError, match=r"answered late"):
+        cdk.Token.is_unresolved(cdk.Fn.upper("x"))
+    with pytest.raises(RuntimeError, match=r"Logical ID may not be overridden") as raised:
+        group.override_logical_id("too_late")
+    assert "answered late" not in str(raised.value)
 
 
 class _Answers:

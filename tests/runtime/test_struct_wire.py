@@ -15,8 +15,7 @@ from modules.constructs.stack import PipelinesStack
 from modules.runtime import cdk
 from modules.runtime.kernel_channel import KernelChannelError
 from modules.runtime.struct_wire import FUNCTION, speed_up_struct_wire, struct_mapping, struct_wire
-from tests.constructs.test_autoscaling import every_source
-from tests.helpers import ROOT, default_data, to_yaml
+from tests.helpers import ROOT, default_data, every_source, to_yaml
 
 FAST = getattr(jsii_kernel, FUNCTION)
 JSII = FAST.__wrapped__

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import LITERAL, strings, templates_in
 from tests.terraform.moto import FAKE_KEYS, SKIPS
 from tests.terraform.stacks import synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
-from tests.test_hostile_corpus import LITERAL, strings, templates_in
 
 OFFLINE = {"provider": {"aws": {**FAKE_KEYS, **SKIPS}}}
 
