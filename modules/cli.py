@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 
-from .commands import cost, module, review, synth, validate
+from .commands import cost, module, review, schema, synth, validate
 from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED
 from .config import ConfigError
 from .lib.wording import plural
@@ -19,7 +19,7 @@ from .synth import OutputError, request_stop
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
 #: READ_ONLY = True when it never writes (its errors then do not say "nothing was written").
-COMMANDS = (synth, validate, module, cost, review)
+COMMANDS = (synth, validate, module, cost, review, schema)
 
 
 def _parser() -> argparse.ArgumentParser:
