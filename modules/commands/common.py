@@ -6,13 +6,24 @@ import argparse
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_CONFIG = ROOT / "pipelines.yaml"
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: Names the config when --config does not; `cdktf synth` (which runs `python3 main.py` bare) reads it too.
+CONFIG_VARIABLE = "PIPELINES_CONFIG"
+CONFIG_NAME = "pipelines.yaml"
+
+
+def default_config() -> Path:
+    """$PIPELINES_CONFIG, else ./pipelines.yaml in the working directory (not beside main.py)."""
+    return Path(os.environ.get(CONFIG_VARIABLE) or CONFIG_NAME)
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config file (default: %(default)s)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=default_config(),
+        help=f"config file (default: ${CONFIG_VARIABLE}, else ./{CONFIG_NAME} in the working directory)",
+    )
 
 
 def default_outdir() -> Path:
