@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import select
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from importlib import metadata
+from pathlib import Path
 
 from .commands import cost, module, review, schema, synth, validate
 from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED
@@ -20,6 +23,19 @@ from .synth import OutputError, request_stop
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
 #: READ_ONLY = True when it never writes (its errors then do not say "nothing was written").
 COMMANDS = (synth, validate, module, cost, review, schema)
+DISTRIBUTION = "streaming-feature-pipelines"
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+
+
+def version() -> str:
+    """The installed package's version, else (a clone, as the project runs) the one pyproject.toml declares."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        found = re.search(r'^version\s*=\s*"([^"]+)"', PYPROJECT.read_text(), re.MULTILINE)
+        if found is None:
+            raise LookupError(f"{PYPROJECT} declares no version") from None
+        return found.group(1)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
             "(that is what `cdktf synth` runs)."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.add_arguments(subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP))

@@ -2,6 +2,7 @@
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -188,3 +189,15 @@ def test_bare_main_without_a_config_here_synthesizes_nothing(tmp_path):
     assert result.stderr.splitlines()[0] == "error: pipelines.yaml: 1 problem; nothing was written"
     assert "no config file pipelines.yaml: name one with --config or $PIPELINES_CONFIG" in result.stderr
     assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_version_is_the_semantic_version_pyproject_declares_and_the_changelog_lists():
+    result = run("--version")
+    assert result.returncode == 0
+    name, version = result.stdout.split()
+    assert name == "streaming-feature-pipelines"
+    assert re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?", version)
+    assert f'version = "{version}"' in (ROOT / "pyproject.toml").read_text()
+    headings = re.findall(r"^## \[([^\]]+)\]", (ROOT / "CHANGELOG.md").read_text(), re.MULTILINE)
+    assert headings[0] == "Unreleased"
+    assert version in headings
