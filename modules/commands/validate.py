@@ -12,6 +12,7 @@ from .common import EXIT_OK, add_config_argument
 
 NAME = "validate"
 HELP = "check the config and run the policy checks; writes nothing"
+READ_ONLY = True
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
