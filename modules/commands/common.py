@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+
+from ..config import Deployment
+from ..config.warnings import warnings
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 #: Names the config when --config does not; `cdktf synth` (which runs `python3 main.py` bare) reads it too.
@@ -34,3 +39,9 @@ def default_outdir() -> Path:
 def shown(path: Path) -> Path:
     """`path` relative to the working directory when it is below it."""
     return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
+def report_warnings(deployments: Sequence[Deployment]) -> None:
+    """One `warning:` line on stderr per valid but surprising setting; the command goes on (exit 0)."""
+    for problem in warnings(deployments):
+        print(f"warning: {problem}", file=sys.stderr)
