@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .commands import cost, init, module, review, schema, synth, validate
-from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED
+from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from .config import ConfigError
 from .lib.wording import plural
 from .synth import OutputError, request_stop
@@ -38,16 +38,30 @@ def version() -> str:
         return found.group(1)
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: read only when asked (a copy of the app without pyproject.toml still runs)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        try:
+            print(f"{DISTRIBUTION} {version()}")
+        except (LookupError, OSError) as err:
+            parser.exit(EXIT_FAILED, f"error: python main.py --version: {_one_line(err)}\n")
+        parser.exit(EXIT_OK)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python main.py",
         description=(
             "Streaming ML feature pipelines on ECS Fargate: validate pipelines.yaml and "
-            "synthesize Terraform JSON. With no command, synthesizes the default config "
-            "(that is what `cdktf synth` runs)."
+            "synthesize Terraform JSON. With no command, synthesizes ./pipelines.yaml, or the file "
+            "$PIPELINES_CONFIG names (that is what `cdktf synth` runs)."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"{DISTRIBUTION} {version()}")
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.add_arguments(subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP))
