@@ -101,13 +101,14 @@ def _unknown_pipelines(where: str, pipelines: object, overrides: object) -> list
             problems.append(Problem(path, f"no such pipeline; {hint}environments override only {_defined(pipelines)}"))
             continue
         variants = pipelines[name].get("variants") if isinstance(pipelines[name], Mapping) else None
+        known = variants if isinstance(variants, Mapping) else {}
         if isinstance(override, Mapping) and isinstance(override.get("variants"), Mapping):
             for variant in override["variants"]:
-                if not isinstance(variants, Mapping) or variant not in variants:
+                if variant not in known:
                     problems.append(
                         Problem(
                             f"{path}.variants.{variant}",
-                            f"no such variant of {name}; {did_you_mean(variant, variants or ())}"
+                            f"no such variant of {name}; {did_you_mean(variant, known)}"
                             f"environments override only {_defined(variants)}",
                         )
                     )

@@ -156,6 +156,11 @@ def test_the_example_file_loads():
             "environments.dev.omit[0]: no such pipeline; did you mean 'news-encoder'? use one of",
         ),
         (
+            {"dev": {"pipelines": {PIPELINE: {"variants": {"controll": {"desired_count": 1}}}}}},
+            "environments.dev.pipelines.news-encoder.variants.controll: no such variant of news-encoder; "
+            "did you mean 'control'? environments override only",
+        ),
+        (
             {"dev": {"pipelines": {"news-encodr": {"cpu": 2}}}},
             "environments.dev.pipelines.news-encodr: no such pipeline; did you mean 'news-encoder'? environments",
         ),
