@@ -5,21 +5,51 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import select
 import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from importlib import metadata
+from pathlib import Path
 
-from .commands import cost, module, review, synth, validate
-from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED
+from .commands import cost, init, module, review, schema, synth, validate
+from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from .config import ConfigError
 from .lib.wording import plural
 from .synth import OutputError, request_stop
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
 #: READ_ONLY = True when it never writes (its errors then do not say "nothing was written").
-COMMANDS = (synth, validate, module, cost, review)
+COMMANDS = (synth, validate, module, cost, review, schema, init)
+DISTRIBUTION = "streaming-feature-pipelines"
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+
+
+def version() -> str:
+    """The installed package's version, else (a clone, as the project runs) the one pyproject.toml declares."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        found = re.search(r'^version\s*=\s*"([^"]+)"', PYPROJECT.read_text(), re.MULTILINE)
+        if found is None:
+            raise LookupError(f"{PYPROJECT} declares no version") from None
+        return found.group(1)
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: read only when asked (a copy of the app without pyproject.toml still runs)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        try:
+            print(f"{DISTRIBUTION} {version()}")
+        except (LookupError, OSError) as err:
+            parser.exit(EXIT_FAILED, f"error: python main.py --version: {_one_line(err)}\n")
+        parser.exit(EXIT_OK)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,10 +57,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="python main.py",
         description=(
             "Streaming ML feature pipelines on ECS Fargate: validate pipelines.yaml and "
-            "synthesize Terraform JSON. With no command, synthesizes the default config "
-            "(that is what `cdktf synth` runs)."
+            "synthesize Terraform JSON. With no command, synthesizes ./pipelines.yaml, or the file "
+            "$PIPELINES_CONFIG names (that is what `cdktf synth` runs)."
         ),
     )
+    parser.add_argument("--version", action=_VersionAction, help="print the version and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.add_arguments(subparsers.add_parser(command.NAME, help=command.HELP, description=command.HELP))

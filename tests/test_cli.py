@@ -3,12 +3,18 @@
 In this process (`run`: `modules.cli.main`), except the few that test the process itself (`run_process`).
 """
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from tests.helpers import default_data, run, run_process, to_yaml, tree_digest
+from tests.helpers import ROOT, default_data, run, run_process, to_yaml, tree_digest
 
 #: The commands users rely on (README, "Commands").
-COMMANDS = ("synth", "validate", "module", "cost", "review")
+COMMANDS = ("synth", "validate", "module", "cost", "review", "schema", "init")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +71,7 @@ def test_validate_ok_and_bad_as_its_own_process(tmp_path):
 def test_missing_config_file(tmp_path):
     result = run("validate", "--config", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2
-    assert "cannot read config file" in result.stderr
+    assert f"no config file {tmp_path / 'nope.yaml'}: name one with --config or $PIPELINES_CONFIG" in result.stderr
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -129,9 +135,64 @@ def test_resynth_keeps_terraform_working_files_of_stacks_that_remain(tmp_path):
     assert not (stack / "stale.json").exists()
 
 
-def test_bare_main_synthesizes_the_default_config_into_cdktf_outdir(tmp_path):
+def _bare_main(cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:
     """What `cdktf synth` runs: `python3 main.py` with CDKTF_OUTDIR set."""
-    result = run_process(cwd=tmp_path, env={"CDKTF_OUTDIR": str(tmp_path / "cdktf.out")})
+    env = {k: v for k, v in os.environ.items() if k != "PIPELINES_CONFIG"}
+    env |= {"CDKTF_OUTDIR": str(cwd / "cdktf.out"), **variables}
+    return subprocess.run([sys.executable, str(ROOT / "main.py")], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+def test_bare_main_synthesizes_the_pipelines_yaml_of_the_working_directory_into_cdktf_outdir(tmp_path):
+    data = default_data()
+    data["project"] = "mine"
+    (tmp_path / "pipelines.yaml").write_text(to_yaml(data))
+    result = _bare_main(tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "cdktf.out" / "stacks" / "feature-pipelines" / "cdk.tf.json").is_file()
-    assert "stack feature-pipelines: 1 pipeline, 2 variants" in result.stdout
+    assert (tmp_path / "cdktf.out" / "stacks" / "mine" / "cdk.tf.json").is_file()
+    assert "stack mine: 1 pipeline, 2 variants" in result.stdout
+
+
+def test_bare_main_reads_pipelines_config_before_the_working_directory(tmp_path):
+    data = default_data()
+    (tmp_path / "pipelines.yaml").write_text(to_yaml({**data, "project": "here"}))
+    (tmp_path / "other.yaml").write_text(to_yaml({**data, "project": "named"}))
+    result = _bare_main(tmp_path, PIPELINES_CONFIG=str(tmp_path / "other.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "stack named: 1 pipeline, 2 variants" in result.stdout
+    assert not (tmp_path / "cdktf.out" / "stacks" / "here").exists()
+
+
+def test_config_option_comes_before_pipelines_config(tmp_path):
+    data = default_data()
+    (tmp_path / "a.yaml").write_text(to_yaml({**data, "project": "from-option"}))
+    env = {**os.environ, "PIPELINES_CONFIG": str(tmp_path / "nope.yaml")}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "validate", "--config", "a.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("a.yaml: valid")
+
+
+def test_bare_main_without_a_config_here_synthesizes_nothing(tmp_path):
+    """Not the repository's pipelines.yaml beside main.py: the one of the directory it runs in."""
+    result = _bare_main(tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == "error: pipelines.yaml: 1 problem; nothing was written"
+    assert "no config file pipelines.yaml: name one with --config or $PIPELINES_CONFIG" in result.stderr
+    assert not (tmp_path / "cdktf.out").exists()
+
+
+def test_version_is_the_semantic_version_pyproject_declares_and_the_changelog_lists():
+    result = run("--version")
+    assert result.returncode == 0
+    name, version = result.stdout.split()
+    assert name == "streaming-feature-pipelines"
+    assert re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?", version)
+    assert f'version = "{version}"' in (ROOT / "pyproject.toml").read_text()
+    headings = re.findall(r"^## \[([^\]]+)\]", (ROOT / "CHANGELOG.md").read_text(), re.MULTILINE)
+    assert headings[0] == "Unreleased"
+    assert version in headings

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..config import VariantSpec, load_file
 from ..cost.summary import monthly, overall
 from ..lib.wording import plural
-from .common import EXIT_OK, add_config_argument, default_outdir, shown
+from .common import EXIT_OK, add_config_argument, default_outdir, report_warnings, shown
 
 NAME = "synth"
 HELP = "validate the config, run the policy checks and write Terraform JSON"
@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..synth import synthesize
 
     deployments = load_file(args.config)
+    report_warnings(deployments)
     reports = []
     summaries = synthesize(
         deployments,

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from ..config import load_file
 from ..lib.wording import plural
-from .common import EXIT_OK, add_config_argument
+from .common import EXIT_OK, add_config_argument, report_warnings
 
 NAME = "validate"
 HELP = "check the config and run the policy checks; writes nothing"
+READ_ONLY = True
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from ..synth import synthesize
 
     deployments = load_file(args.config)
+    report_warnings(deployments)
     reports = []
     with tempfile.TemporaryDirectory(prefix="validate.") as scratch:
         synthesize(

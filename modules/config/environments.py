@@ -17,7 +17,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-from .errors import Problem, unknown_key
+from .errors import Problem, did_you_mean, unknown_key
 from .model import ClusterConfig
 from .resolve import Deployment
 
@@ -97,16 +97,19 @@ def _unknown_pipelines(where: str, pipelines: object, overrides: object) -> list
     for name, override in overrides.items():
         path = f"{where}.pipelines.{name}"
         if name not in pipelines:
-            problems.append(Problem(path, f"no such pipeline; environments override only {_defined(pipelines)}"))
+            hint = did_you_mean(name, pipelines)
+            problems.append(Problem(path, f"no such pipeline; {hint}environments override only {_defined(pipelines)}"))
             continue
         variants = pipelines[name].get("variants") if isinstance(pipelines[name], Mapping) else None
+        known = variants if isinstance(variants, Mapping) else {}
         if isinstance(override, Mapping) and isinstance(override.get("variants"), Mapping):
             for variant in override["variants"]:
-                if not isinstance(variants, Mapping) or variant not in variants:
+                if variant not in known:
                     problems.append(
                         Problem(
                             f"{path}.variants.{variant}",
-                            f"no such variant of {name}; environments override only {_defined(variants)}",
+                            f"no such variant of {name}; {did_you_mean(variant, known)}"
+                            f"environments override only {_defined(variants)}",
                         )
                     )
     return problems
@@ -130,11 +133,17 @@ def _omit(where: str, merged: dict[str, Any], omit: object) -> list[Problem]:
         pipeline, _, variant = item.partition("/")
         variants = pipelines.get(pipeline, {}).get("variants") if isinstance(pipelines.get(pipeline), dict) else None
         if pipeline not in pipelines:
-            problems.append(Problem(f"{path}[{index}]", f"no such pipeline; use one of {_defined(pipelines)}", item))
+            hint = did_you_mean(pipeline, pipelines)
+            problems.append(
+                Problem(f"{path}[{index}]", f"no such pipeline; {hint}use one of {_defined(pipelines)}", item)
+            )
         elif not variant:
             del pipelines[pipeline]
         elif not isinstance(variants, dict) or variant not in variants:
-            problems.append(Problem(f"{path}[{index}]", f"no such variant; use one of {_defined(variants)}", item))
+            hint = did_you_mean(variant, variants if isinstance(variants, dict) else ())
+            problems.append(
+                Problem(f"{path}[{index}]", f"no such variant; {hint}use one of {_defined(variants)}", item)
+            )
         else:
             del variants[variant]
             if not variants:

@@ -119,11 +119,16 @@ def _model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | N
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
+def did_you_mean(word: object, candidates: Iterable[object]) -> str:
+    """`did you mean 'closest'? ` when one of `candidates` is close to `word`, else ''."""
+    guess = difflib.get_close_matches(str(word), [str(candidate) for candidate in candidates], n=1)
+    return f"did you mean '{guess[0]}'? " if guess else ""
+
+
 def unknown_key(path: str, key: object, valid: Sequence[str]) -> Problem:
-    """`path: unknown key; did you mean '<closest>'? Valid keys: ...`."""
-    guess = difflib.get_close_matches(str(key), valid, n=1)
-    hint = f"; did you mean '{guess[0]}'?" if guess else ""
-    return Problem(path, f"unknown key{hint} Valid keys: {', '.join(valid)}")
+    """`path: unknown key; did you mean '<closest>'? Valid keys: ...`, or `unknown key; valid keys: ...`."""
+    hint = did_you_mean(key, valid)
+    return Problem(path, f"unknown key; {hint}{'Valid' if hint else 'valid'} keys: {', '.join(valid)}")
 
 
 def from_validation_error(error: ValidationError, model: type[BaseModel]) -> list[Problem]:

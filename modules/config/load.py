@@ -30,6 +30,8 @@ class _FastUniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # ty
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 50
 MAX_VALUES = 100_000
+#: What to do when the config file is not there.
+MISSING_HINT = "name one with --config or $PIPELINES_CONFIG, or write a starter one with `python main.py init`"
 
 
 def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
@@ -254,6 +256,8 @@ def load_file(path: str | Path) -> list[Deployment]:
     not a regular file (a FIFO, a device, a directory), is a ConfigError too."""
     try:
         text = read_config(Path(path))
+    except FileNotFoundError:
+        raise ConfigError([Problem("", f"no config file {path}: {MISSING_HINT}")]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError([Problem("", f"cannot read config file {path}: {err}")]) from None
     return load_text(text, str(path))

@@ -34,11 +34,6 @@ class Finding:
     message: str
     stack: str = ""
 
-    def problem(self) -> Problem:
-        where = f" (in stack {self.stack})" if self.stack else ""
-        waive = f"; or waive it: waivers: {{{self.rule}: <reason>}}" if self.rule in CHECKS else ""
-        return Problem(self.path, f"[{self.rule}] {self.message}{where}{waive}")
-
 
 @dataclass(frozen=True)
 class Waiver:
@@ -72,10 +67,18 @@ def check_variant(spec: VariantSpec, view: VariantView, *, stack_name: str = "")
         for expression in view.expressions
     ]
     return unjudged + [
-        Finding(rule, label, spec.source(violation.key), violation.message, stack_name)
+        Finding(rule, label, fix_path(spec, violation.key), violation.message, stack_name)
         for rule, check in CHECKS.items()
         for violation in check(view)
     ]
+
+
+def fix_path(spec: VariantSpec, key: str) -> str:
+    """Where to fix `key`: where the config sets it; a key nobody sets, at the variant's pipeline
+    (setting it there fixes every variant that leaves it unset)."""
+    if key and key not in spec.sources and ".variants." in spec.path:
+        return f"{spec.path.rsplit('.variants.', 1)[0]}.{key}"
+    return spec.source(key)
 
 
 def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bool = False) -> Report:
@@ -118,8 +121,26 @@ def check_outdir(outdir: Path, deployments: Sequence[Deployment]) -> Report:
 def enforce(report: Report) -> Report:
     """`report` when nothing is left after waivers; ConfigError with one line per finding otherwise."""
     if report.findings:
-        raise ConfigError(list(dict.fromkeys(finding.problem() for finding in report.findings)))
+        raise ConfigError(grouped(report.findings))
     return report
+
+
+def grouped(findings: Sequence[Finding]) -> list[Problem]:
+    """One problem per rule broken at one config path, naming the variants and stacks it reaches
+    (a value set, or left unset, for several of them is fixed once, where it is set)."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.rule, finding.path, finding.message), []).append(finding)
+    problems = []
+    for (rule, path, message), group in groups.items():
+        variants = list(dict.fromkeys(finding.variant.rpartition(":")[2] for finding in group))
+        stacks = list(dict.fromkeys(finding.stack for finding in group if finding.stack))
+        reach = [f"variants {', '.join(variants)}"] * (len(variants) > 1)
+        reach += [f"in stack{'s' * (len(stacks) > 1)} {', '.join(stacks)}"] * bool(stacks)
+        where = f" ({'; '.join(reach)})" if reach else ""
+        waive = f"; or waive it: waivers: {{{rule}: <reason>}}" if rule in CHECKS else ""
+        problems.append(Problem(path, f"[{rule}] {message}{where}{waive}"))
+    return problems
 
 
 def describe(report: Report) -> list[str]:

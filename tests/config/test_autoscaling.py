@@ -201,6 +201,6 @@ def test_validate_exits_2_with_one_line_per_autoscaling_problem(tmp_path):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert lines[0] == f"error: {bad}: 2 problems; nothing was written"
+    assert lines[0] == f"error: {bad}: 2 problems"
     assert lines[1].startswith(f"  {PIPELINE}.variants.control.autoscaling.backlog.source: unknown metric source")
     assert lines[2].startswith(f"  {TREATMENT}.autoscaling.schedules.night.schedule: write rate(2 hours)")

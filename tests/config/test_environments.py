@@ -140,6 +140,24 @@ def test_the_example_file_loads():
             "environments.dev.omit[0]: no such variant; use one of the ones defined in the config",
         ),
         ({"dev": {"omit": ["nope"]}}, "environments.dev.omit[0]: no such pipeline"),
+        (
+            {"dev": {"omit": ["news-encoder/treatmnt"]}},
+            "environments.dev.omit[0]: no such variant; did you mean 'treatment'? use one of the ones defined in "
+            "the config (control, treatment) (got 'news-encoder/treatmnt')",
+        ),
+        (
+            {"dev": {"omit": ["news-encodr"]}},
+            "environments.dev.omit[0]: no such pipeline; did you mean 'news-encoder'? use one of",
+        ),
+        (
+            {"dev": {"pipelines": {PIPELINE: {"variants": {"controll": {"desired_count": 1}}}}}},
+            "environments.dev.pipelines.news-encoder.variants.controll: no such variant of news-encoder; "
+            "did you mean 'control'? environments override only",
+        ),
+        (
+            {"dev": {"pipelines": {"news-encodr": {"cpu": 2}}}},
+            "environments.dev.pipelines.news-encodr: no such pipeline; did you mean 'news-encoder'? environments",
+        ),
         ({"dev": {"omit": [PIPELINE]}}, "environments.dev.omit: leaves no pipeline in this environment"),
         ({"dev": {"omit": "news-encoder"}}, "environments.dev.omit: must be a list"),
         ({"Dev": {}}, "environments.Dev: invalid name"),

@@ -55,7 +55,13 @@ def test_unknown_key_is_an_error_with_a_suggestion():
     data["pipelines"]["news-encoder"]["variants"]["control"]["desired_cont"] = 2
     (line,) = config_problems(data)
     assert line.startswith("pipelines.news-encoder.variants.control.desired_cont: unknown key")
-    assert "did you mean 'desired_count'?" in line
+    assert "did you mean 'desired_count'? Valid keys: architecture, autoscaling," in line
+
+
+def test_unknown_key_without_a_close_one_lists_the_valid_keys_after_a_separator():
+    data = default_data()
+    data["cluster"]["zzz"] = 1
+    assert config_problems(data) == ["cluster.zzz: unknown key; valid keys: container_insights, name"]
 
 
 def test_memory_that_does_not_fit_cpu_names_the_variant_path():

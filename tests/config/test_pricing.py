@@ -58,5 +58,5 @@ def test_a_currency_without_its_rate():
 
 def test_a_rate_for_an_unknown_currency_is_one_problem():
     assert problems({"currency": "JPY", "usd_rates": {"JPY": 149.2, "EUR": 0.9}}) == [
-        "pricing.usd_rates.EUR: unknown key Valid keys: JPY"
+        "pricing.usd_rates.EUR: unknown key; valid keys: JPY"
     ]

@@ -46,16 +46,34 @@ def test_enforce_reports_a_pipeline_level_finding_once():
         f"{CONTROL}.user: [ECS-NON-ROOT-USER] the container runs as root ('root'); use a non-root uid[:gid]; "
         "or waive it: waivers: {ECS-NON-ROOT-USER: <reason>}",
         f"{PIPELINE}.environment.DB_PASSWORD: [ECS-NO-PLAIN-SECRETS] the name says it holds a credential, but it "
-        "is a plain environment variable; move it to secrets (a Secrets Manager or SSM parameter ARN); "
+        "is a plain environment variable; move it to secrets (a Secrets Manager or SSM parameter ARN) "
+        "(variants news-encoder/control, news-encoder/treatment); "
         "or waive it: waivers: {ECS-NO-PLAIN-SECRETS: <reason>}",
     ]
 
 
-def test_unset_user_is_reported_where_it_can_be_set():
+def test_unset_user_is_reported_at_the_pipeline_which_sets_it_for_every_variant():
     data = default_data()
     data["pipelines"]["news-encoder"].pop("user")
     paths = {f.path for f in report_of(data).findings}
-    assert paths == {f"{CONTROL}.user", f"{PIPELINE}.variants.treatment.user"}
+    assert paths == {f"{PIPELINE}.user"}
+
+
+def test_a_variant_that_sets_its_own_value_is_reported_at_the_variant():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["user"] = "0"
+    paths = {f.path for f in report_of(data).findings}
+    assert paths == {f"{CONTROL}.user"}
+
+
+def test_one_unset_user_under_environments_is_one_line_naming_the_variants_and_stacks(tmp_path, capsys):
+    data = yaml.safe_load((ROOT / "examples" / "environments.yaml").read_text())
+    data["pipelines"]["news-encoder"].pop("user")
+    assert main(["validate", "--config", str(write(tmp_path, data))]) == 2
+    header, line = capsys.readouterr().err.splitlines()
+    assert header.endswith(": 1 problem")
+    assert line.startswith(f"  {PIPELINE}.user: [ECS-NON-ROOT-USER] not set: ")
+    assert "(variants news-encoder/control, news-encoder/treatment; in stacks dev, stg, prd)" in line
 
 
 def test_waivers_apply_per_variant_and_pipeline_waivers_to_all_variants():
@@ -121,7 +139,7 @@ def test_synth_refuses_to_write_on_a_finding_and_validate_lists_it(tmp_path, cap
     assert synth_err.startswith(f"error: {config}: 2 problems; nothing was written\n")
     assert main(["validate", "--config", str(config)]) == 2
     captured = capsys.readouterr()
-    assert captured.err == synth_err
+    assert captured.err == synth_err.replace("; nothing was written", "", 1)  # validate never writes
     assert captured.out == ""
 
 
@@ -165,7 +183,7 @@ def test_with_environments_each_stack_is_checked_and_named_where_the_environment
     assert main(["validate", "--config", str(config)]) == 2
     (line,) = capsys.readouterr().err.splitlines()[1:]
     assert line.startswith(f"  environments.dev.{PIPELINE}.user: [ECS-NON-ROOT-USER] the container runs as root")
-    assert "(in stack dev)" in line
+    assert "in stack dev)" in line
     data["environments"]["dev"]["pipelines"]["news-encoder"]["waivers"] = {
         "ECS-NON-ROOT-USER": "dev only: debugging tools in the image need root"
     }

@@ -1,0 +1,61 @@
+"""Warnings: valid settings that do not do what they seem to are reported (exit 0), once, where set."""
+
+from __future__ import annotations
+
+import pytest
+
+from modules.cli import main
+from modules.config.autoscaling import AutoscalingConfig
+from modules.config.warnings import backlog_silent_at_zero, warnings
+from tests.helpers import ROOT, default_data, load, to_yaml
+
+SQS = {"source": "sqs", "queue_name": "q", "target": 10}
+KINESIS = {"source": "kinesis", "stream_name": "s", "target": 1000}
+LAG = {"source": "cloudwatch", "namespace": "AWS/Kafka", "metric_name": "SumOffsetLag", "target": 100}
+
+
+def block(min_tasks: int, backlog: dict | None) -> AutoscalingConfig:
+    return AutoscalingConfig.model_validate(
+        {"min": min_tasks, "max": 4, **({"backlog": backlog} if backlog else {"cpu_target": 60})}
+    )
+
+
+@pytest.mark.parametrize("backlog", [SQS, KINESIS, {**LAG, "per_task": True}], ids=["sqs", "kinesis", "per-task"])
+def test_min_0_with_a_signal_that_has_no_data_at_0_tasks_warns(backlog):
+    assert backlog_silent_at_zero(block(0, backlog))
+
+
+@pytest.mark.parametrize(
+    ("min_tasks", "backlog"),
+    [(1, SQS), (0, LAG), (0, {**LAG, "per_task": False}), (0, None)],
+    ids=["min-1", "total-lag", "per-task-false", "no-backlog"],
+)
+def test_a_signal_with_data_at_0_tasks_or_min_above_0_does_not_warn(min_tasks, backlog):
+    assert backlog_silent_at_zero(block(min_tasks, backlog)) is None
+
+
+def test_a_pipeline_setting_warns_once_at_the_pipeline():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["autoscaling"] = {"min": 0, "max": 4, "backlog": SQS}
+    (warning,) = warnings([load(data)])
+    assert str(warning).startswith("pipelines.news-encoder.autoscaling.min: min 0 with this backlog: the sqs backlog")
+
+
+def test_validate_prints_the_warning_and_exits_0(tmp_path, capsys):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["autoscaling"] = {"min": 0, "max": 4, "backlog": KINESIS}
+    config = tmp_path / "c.yaml"
+    config.write_text(to_yaml(data))
+    assert main(["validate", "--config", str(config)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "warning: pipelines.news-encoder.variants.control.autoscaling.min: min 0 with this backlog: the kinesis "
+        "iterator age comes from consumers reading the stream, so there is no data at 0 tasks and the service never "
+        "scales out from 0 on it; use min >= 1, and 0 only in scheduled windows (schedules)"
+    ]
+    assert "valid (1 pipeline, 2 variants)" in captured.out
+
+
+def test_the_examples_have_no_warnings(capsys):
+    assert main(["validate", "--config", str(ROOT / "examples" / "all-features.yaml")]) == 0
+    assert capsys.readouterr().err == ""
