@@ -118,7 +118,7 @@ def synthesize(
 
     `verify`, when given, is called with the complete staging directory, Terraform JSON, before
     the swap; whatever it raises leaves `outdir` untouched (the policy checks refuse to write this
-    way). `format` "hcl" then turns each stack into `cdk.tf`, keeping its JSON as `synthesized.json`.
+    way). `format` "hcl" then turns each stack into `cdk.tf`, keeping its JSON as `metadata.json`.
     """
 
     def build(staging: Path) -> None:
@@ -134,7 +134,7 @@ def synthesize(
     summaries = []
     for deployment in deployments:
         stack_dir = outdir / "stacks" / deployment.stack
-        synthesized = stack_dir / ("cdk.tf.json" if format == "json" else "synthesized.json")
+        synthesized = stack_dir / ("cdk.tf.json" if format == "json" else "metadata.json")
         summaries.append(
             StackSummary(
                 name=deployment.stack,

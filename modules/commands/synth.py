@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("json", "hcl"),
         default=None,
         help="json: stacks/<stack>/cdk.tf.json (default); hcl: stacks/<stack>/cdk.tf, with the JSON kept beside it "
-        f"as synthesized.json for review (default when ${HCL_VARIABLE}=true, as `cdktf synth --hcl` sets)",
+        f"as metadata.json for review (default when ${HCL_VARIABLE}=true, as `cdktf synth --hcl` sets)",
     )
 
 
@@ -42,13 +42,17 @@ def run(args: argparse.Namespace) -> int:
     from ..policy.enforce import check_outdir, describe, enforce
     from ..synth import synthesize
 
+    chosen = output_format(getattr(args, "format", None), os.environ)
+    # cdktf's own HCL output (unformatted, strings as escaped JSON, no `review` metadata) would
+    # replace the JSON we render HCL from: the CDK kernel, started later, must not see the variable.
+    os.environ.pop(HCL_VARIABLE, None)
     deployments = load_file(args.config)
     reports = []
     summaries = synthesize(
         deployments,
         args.out or default_outdir(),
         verify=lambda staging: reports.append(enforce(check_outdir(staging, deployments))),
-        format=output_format(getattr(args, "format", None), os.environ),
+        format=chosen,
     )
     stack_costs = [monthly(deployment) for deployment in deployments]
     for deployment, stack, costs in zip(deployments, summaries, stack_costs, strict=True):

@@ -1,5 +1,5 @@
 """Read a synthesized output directory (cdktf layout: stacks/<stack>/cdk.tf.json, or for an HCL
-output the JSON kept beside stacks/<stack>/cdk.tf as synthesized.json: it holds what the HCL was
+output the JSON kept beside stacks/<stack>/cdk.tf as metadata.json: it holds what the HCL was
 rendered from, and the `//` metadata the review reads, which HCL has no place for)."""
 
 from __future__ import annotations
@@ -84,10 +84,10 @@ def read_output(directory: Path, option: str) -> dict[str, Stack]:
 
 
 def stack_files(stacks_dir: Path) -> list[Path]:
-    """The Terraform JSON of every stack: `cdk.tf.json`, else (an HCL output) `synthesized.json`."""
+    """The Terraform JSON of every stack: `cdk.tf.json`, else (an HCL output) `metadata.json`."""
     found = []
     for stack in stacks_dir.iterdir():
-        for name in ("cdk.tf.json", "synthesized.json"):
+        for name in ("cdk.tf.json", "metadata.json"):
             if (stack / name).is_file():
                 found.append(stack / name)
                 break

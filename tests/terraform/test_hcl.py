@@ -1,8 +1,8 @@
 """HCL output with real Terraform: `fmt -check` and `validate` clean, and the same plan as the JSON form.
 
 For every example (and pipelines.yaml), the hostile corpus's literal files and the exported module,
-synth writes both forms; an offline plan of creates (fake keys, every account check skipped, a local
-backend) of each must be the same in `terraform show -json`: every planned value, unknowns and
+synth writes both forms; an offline plan of creates (fake keys, every account check skipped, no role
+to assume, a local backend) of each must be the same in `terraform show -json`: every planned value, unknowns and
 outputs. A string that is a JSON document (container definitions, policies: `jsonencode` in HCL)
 is compared as the document it encodes, the only difference allowed: Go's encoder escapes `<>&`
 and writes non-ASCII as UTF-8 where Python writes `\\uXXXX`, and AWS reads the same document.
@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from modules.config import load_text
+from modules.export.hcl import document
 from modules.synth import synthesize
 from tests.helpers import ROOT
 from tests.terraform.moto import FAKE_KEYS, SKIPS
@@ -26,8 +27,26 @@ from tests.terraform.terraform_cli import Terraform
 from tests.terraform.test_validate import validated
 from tests.test_hostile_corpus import LITERAL
 
+#: Terraform JSON strings (templates) that quoting, escapes or a naive split could change in HCL.
+TRICKY = [
+    "plain",
+    "${local.a}",
+    "x${local.a}y",
+    "$${local.a}",
+    "$$${local.a}",
+    "$${a}${local.a}",
+    "%%{if true}x%%{endif}",
+    "100% $ { %${local.a}",
+    'say "hi" \\ \\n bye',
+    "line\nnext\ttab\x01\x7f",
+    "e\u0301 NFD, \u00e9 NFC",
+    '${local.q["q\\"]"]}',
+    "$",
+    "trailing $$",
+]
+
 OFFLINE = {
-    "provider": {"aws": {**FAKE_KEYS, **SKIPS, "assume_role": []}},
+    "provider": {"aws": {**FAKE_KEYS, **SKIPS, "assume_role": [{"role_arn": ""}]}},
     "terraform": {"backend": {"local": {"path": "terraform.tfstate"}}},
 }
 CONFIGS: dict[str, str] = {
@@ -35,6 +54,25 @@ CONFIGS: dict[str, str] = {
     **{f"examples/{path.name}": path.read_text() for path in sorted((ROOT / "examples").glob("*.yaml"))},
     **{f"hostile/{path.name}": path.read_text() for path in LITERAL},
 }
+
+
+def test_strings_evaluate_alike_in_json_and_in_the_hcl_rendered_from_it(terraform, tmp_path):
+    config = {
+        "locals": {"a": "A", "q": {'q"]': "Q"}},
+        "output": {f"s{index}": {"value": text} for index, text in enumerate(TRICKY)},
+    }
+    values = {}
+    for form, name, text in (("json", "main.tf.json", json.dumps(config)), ("hcl", "main.tf", document(config))):
+        workdir = tmp_path / form
+        workdir.mkdir()
+        (workdir / name).write_text(text)
+        terraform.init(workdir)
+        terraform.run(workdir, "plan", "-input=false", "-no-color", "-out=tfplan")
+        plan = json.loads(terraform.run(workdir, "show", "-json", "tfplan").stdout)
+        values[form] = {key: change["after"] for key, change in plan["output_changes"].items()}
+    assert fmt_problems(terraform, tmp_path / "hcl") == []
+    assert values["hcl"] == values["json"]
+    assert values["json"]["s3"] == "${local.a}" and values["json"]["s5"] == "${a}A"
 
 
 def decoded(value: Any) -> Any:
