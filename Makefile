@@ -15,6 +15,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export CHECKPOINT_DISABLE := 1
 CONFIG ?= pipelines.yaml
 OUT ?= cdktf.out
+FORMAT ?= json
 
 .PHONY: setup synth validate scan test slow e2e lint fmt bench cdktf-synth clean
 
@@ -49,7 +50,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 synth: $(VENV)/.runtime node_modules/.installed
-	$(PY) main.py synth --config $(CONFIG) --out $(OUT)
+	$(PY) main.py synth --config $(CONFIG) --out $(OUT) --format $(FORMAT)
 
 validate: $(VENV)/.runtime
 	$(PY) main.py validate --config $(CONFIG)

@@ -108,32 +108,40 @@ def count_resources(stack_json: dict) -> int:
 
 
 def synthesize(
-    deployments: Sequence[Deployment], outdir: Path, *, verify: Callable[[Path], object] | None = None
+    deployments: Sequence[Deployment],
+    outdir: Path,
+    *,
+    verify: Callable[[Path], object] | None = None,
+    format: str = "json",
 ) -> list[StackSummary]:
     """Write `outdir` (cdktf layout: manifest.json, stacks/<name>/cdk.tf.json per stack).
 
-    `verify`, when given, is called with the complete staging directory before the swap;
-    whatever it raises leaves `outdir` untouched (the policy checks refuse to write this way).
+    `verify`, when given, is called with the complete staging directory, Terraform JSON, before
+    the swap; whatever it raises leaves `outdir` untouched (the policy checks refuse to write this
+    way). `format` "hcl" then turns each stack into `cdk.tf`, keeping its JSON as `metadata.json`.
     """
 
     def build(staging: Path) -> None:
-        from .app import synthesize_app
+        from .app import hcl_stacks, synthesize_app
 
         _synth(lambda: synthesize_app(deployments, staging))
         if verify is not None:
             verify(staging)
+        if format == "hcl":
+            hcl_stacks(staging)
 
     outdir = write_output(outdir, build)
     summaries = []
     for deployment in deployments:
-        stack_file = outdir / "stacks" / deployment.stack / "cdk.tf.json"
+        stack_dir = outdir / "stacks" / deployment.stack
+        synthesized = stack_dir / ("cdk.tf.json" if format == "json" else "metadata.json")
         summaries.append(
             StackSummary(
                 name=deployment.stack,
-                path=stack_file,
+                path=stack_dir / ("cdk.tf.json" if format == "json" else "cdk.tf"),
                 pipelines=len(deployment.pipelines()),
                 variants=len(deployment.variants),
-                resources=count_resources(json.loads(stack_file.read_text())),
+                resources=count_resources(json.loads(synthesized.read_text())),
             )
         )
     return summaries

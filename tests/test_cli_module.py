@@ -9,14 +9,18 @@ def test_module_writes_the_module_and_a_summary(tmp_path):
     out = tmp_path / "feature-pipelines"
     result = run("module", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"module -> {out}: 2 variants, versions.tf.json, variables.tf.json, ")
+    assert result.stdout.startswith(f"module -> {out}: 2 variants, versions.tf, variables.tf, main.tf, ")
+    hcl = ["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"]
+    assert sorted(p.name for p in out.iterdir()) == hcl
+    as_json = run("module", "--out", str(out), "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         "README.md",
         "main.tf.json",
         "outputs.tf.json",
         "variables.tf.json",
         "versions.tf.json",
-    ]
+    ], "the HCL files of the earlier export are gone (Terraform would read both)"
 
 
 def test_environment_is_required_and_checked_when_the_config_has_environments(tmp_path):
@@ -37,7 +41,7 @@ def test_environment_is_required_and_checked_when_the_config_has_environments(tm
 
 
 def test_a_directory_with_other_files_needs_force_and_keeps_them(tmp_path):
-    (tmp_path / "main.tf").write_text('module "x" { source = "./m" }\n')
+    (tmp_path / "caller.tf").write_text('module "x" { source = "./m" }\n')
     before = tree_digest(tmp_path)
     refused = run("module", "--out", str(tmp_path))
     assert refused.returncode == 2
@@ -45,12 +49,12 @@ def test_a_directory_with_other_files_needs_force_and_keeps_them(tmp_path):
     assert tree_digest(tmp_path) == before
     forced = run("module", "--environment", "prd", "--config", str(EXAMPLE), "--out", str(tmp_path), "--force")
     assert forced.returncode == 0, forced.stderr
-    assert (tmp_path / "main.tf").read_text() == 'module "x" { source = "./m" }\n'
-    assert "streaming-feature-pipelines-prd" in (tmp_path / "main.tf.json").read_text()
+    assert (tmp_path / "caller.tf").read_text() == 'module "x" { source = "./m" }\n'
+    assert 'name = "streaming-feature-pipelines-prd"' in (tmp_path / "main.tf").read_text()
 
 
 def test_help_lists_the_module_command_and_its_options():
     result = run("module", "--help")
     assert result.returncode == 0
-    for option in ("--config", "--environment", "--out", "--force"):
+    for option in ("--config", "--environment", "--out", "--force", "--format"):
         assert option in result.stdout

@@ -15,6 +15,7 @@ from tests.review.synthesized import output, rename_treatment
 
 WORKFLOW = ROOT / ".github" / "workflows" / "terraform-plan.yml"
 REVIEW_SCRIPT = ROOT / ".github" / "scripts" / "review.sh"
+HCL_DIFF_SCRIPT = ROOT / ".github" / "scripts" / "hcl-diff.sh"
 BIN = Path(sys.executable).parent
 
 
@@ -29,8 +30,9 @@ def test_actionlint_and_shellcheck_pass():
         env=env,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-    script = subprocess.run([str(BIN / "shellcheck"), str(REVIEW_SCRIPT)], capture_output=True, text=True)
-    assert (script.returncode, script.stdout) == (0, "")
+    for path in (REVIEW_SCRIPT, HCL_DIFF_SCRIPT):
+        script = subprocess.run([str(BIN / "shellcheck"), str(path)], capture_output=True, text=True)
+        assert (script.returncode, script.stdout) == (0, ""), path.name
 
 
 def steps_of(job: dict) -> dict:
@@ -183,3 +185,19 @@ def test_the_review_step_fails_on_bad_input(workspace, tmp_path):
     plan.write_text('{"format_version": "1.0", "values": {}}')
     status, output_text, summary = run_review_step(workspace, "--plan", f"feature-pipelines={plan}")
     assert (status, output_text, summary) == (2, None, None)
+
+
+def test_the_hcl_diff_step_puts_the_stacks_hcl_diff_in_the_summary(workspace):
+    for name in ("summary", "hcl.diff"):
+        (workspace / name).unlink(missing_ok=True)
+    shutil.rmtree(workspace / "hcl", ignore_errors=True)
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(workspace / "summary"), "LIMIT": "400"}
+    done = subprocess.run(["bash", str(HCL_DIFF_SCRIPT)], cwd=workspace, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    diff = (workspace / "hcl.diff").read_text()
+    assert '-resource "aws_ecs_service" "news-encoder_treatment" {' in diff
+    assert '+resource "aws_ecs_service" "news-encoder_canary" {' in diff
+    summary = (workspace / "summary").read_text()
+    assert summary.startswith("## Synthesized stacks as HCL\n\n```diff\ndiff -ruN hcl/base/feature-pipelines/cdk.tf")
+    assert "\n```\n(cut at" in summary
+    assert summary.endswith("(cut at 400 characters: the whole diff is hcl.diff in the `synthesized` artifact)\n")

@@ -23,6 +23,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write even if the directory holds other files (they are kept; a file the export did not write "
         "is never overwritten)",
     )
+    parser.add_argument(
+        "--format",
+        choices=("hcl", "json"),
+        default="hcl",
+        help="hcl: main.tf, variables.tf, outputs.tf, versions.tf (default); json: the same as *.tf.json",
+    )
 
 
 def select(deployments: list[Deployment], environment: str | None) -> Deployment:
@@ -54,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     check_destination(args.out, force=args.force)
     module = module_json(deployment)
     report = enforce(check_stack(module, deployment))  # the same security rules as synth
-    files = render(module, deployment, source=args.config.name)
+    files = render(module, deployment, source=args.config.name, format=args.format)
     written = write(files, args.out, force=args.force)
     print(
         f"module -> {shown(args.out)}: {plural(len(deployment.variants), 'variant')}, "

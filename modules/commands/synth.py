@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from ..config import VariantSpec, load_file
@@ -11,7 +12,9 @@ from ..lib.wording import plural
 from .common import EXIT_OK, add_config_argument, default_outdir, report_warnings, shown
 
 NAME = "synth"
-HELP = "validate the config, run the policy checks and write Terraform JSON"
+HELP = "validate the config, run the policy checks and write Terraform JSON (or HCL)"
+#: Set to "true" by `cdktf synth --hcl` for the app it runs.
+HCL_VARIABLE = "SYNTH_HCL_OUTPUT"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,12 +22,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=None, help="output directory (default: $CDKTF_OUTDIR or ./cdktf.out)"
     )
+    parser.add_argument(
+        "--format",
+        choices=("json", "hcl"),
+        default=None,
+        help="json: stacks/<stack>/cdk.tf.json (default); hcl: stacks/<stack>/cdk.tf, with the JSON kept beside it "
+        f"as metadata.json for review (default when ${HCL_VARIABLE}=true, as `cdktf synth --hcl` sets)",
+    )
+
+
+def output_format(chosen: str | None, environ: dict[str, str] | os._Environ[str]) -> str:
+    """The --format asked for; else hcl under `cdktf synth --hcl`, else json."""
+    if chosen:
+        return chosen
+    return "hcl" if environ.get(HCL_VARIABLE, "").lower() == "true" else "json"
 
 
 def run(args: argparse.Namespace) -> int:
     from ..policy.enforce import check_outdir, describe, enforce
     from ..synth import synthesize
 
+    chosen = output_format(getattr(args, "format", None), os.environ)
+    # cdktf's own HCL output (unformatted, strings as escaped JSON, no `review` metadata) would
+    # replace the JSON we render HCL from: the CDK kernel, started later, must not see the variable.
+    os.environ.pop(HCL_VARIABLE, None)
     deployments = load_file(args.config)
     report_warnings(deployments)
     reports = []
@@ -32,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         deployments,
         args.out or default_outdir(),
         verify=lambda staging: reports.append(enforce(check_outdir(staging, deployments))),
+        format=chosen,
     )
     stack_costs = [monthly(deployment) for deployment in deployments]
     for deployment, stack, costs in zip(deployments, summaries, stack_costs, strict=True):

@@ -85,9 +85,10 @@ def _parameterised(
         scope, f"{spec.address}_image", f'{spec.repository.uri}${{startswith({tag}, "sha256:") ? "@" : ":"}}${{{tag}}}'
     )
     own_tags = {key: value for key, value in spec.tags.items() if config_tags.get(key) != value}
+    own = cdk.TerraformLocal(scope, f"{spec.address}_tags", own_tags)
     changes: dict[str, Any] = {
         "image": image.as_string,
-        "tags": cdk.Token.as_string_map(cdk.Fn.merge([tags, own_tags])),
+        "tags": cdk.Token.as_string_map(cdk.Fn.merge([tags, own.expression])),
     }
     if desired_count_variable(spec) in inputs:
         changes["desired_count"] = inputs[desired_count_variable(spec)].number_value

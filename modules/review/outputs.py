@@ -1,4 +1,6 @@
-"""Read a synthesized output directory (cdktf layout: stacks/<stack>/cdk.tf.json)."""
+"""Read a synthesized output directory (cdktf layout: stacks/<stack>/cdk.tf.json, or for an HCL
+output the JSON kept beside stacks/<stack>/cdk.tf as metadata.json: it holds what the HCL was
+rendered from, and the `//` metadata the review reads, which HCL has no place for)."""
 
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ def parse_stack(name: str, data: dict[str, Any]) -> Stack:
 def read_output(directory: Path, option: str) -> dict[str, Stack]:
     """Every stack of a synth output by name; ConfigError naming `option` when it is not one."""
     stacks_dir = directory / "stacks"
-    files = sorted(stacks_dir.glob("*/cdk.tf.json")) if stacks_dir.is_dir() else []
+    files = sorted(stack_files(stacks_dir)) if stacks_dir.is_dir() else []
     if not files:
         raise ConfigError(
             [
@@ -79,6 +81,17 @@ def read_output(directory: Path, option: str) -> dict[str, Stack]:
     if problems:
         raise ConfigError(problems)
     return stacks
+
+
+def stack_files(stacks_dir: Path) -> list[Path]:
+    """The Terraform JSON of every stack: `cdk.tf.json`, else (an HCL output) `metadata.json`."""
+    found = []
+    for stack in stacks_dir.iterdir():
+        for name in ("cdk.tf.json", "metadata.json"):
+            if (stack / name).is_file():
+                found.append(stack / name)
+                break
+    return found
 
 
 def unreadable(error: Exception) -> str:

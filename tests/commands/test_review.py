@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from tests.helpers import run
+from modules.synth import synthesize
+from tests.helpers import default_data, load_all, run
 from tests.review.synthesized import bump_treatment, output, rename_treatment
 
 
@@ -93,3 +94,18 @@ def test_a_stack_that_is_not_terraform_json_exits_2(outputs, tmp_path, body, why
     assert result.returncode == 2, result.stderr
     assert f"--head: {stack} is not a synthesized stack: {why}" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_an_hcl_output_reviews_as_its_json_form(outputs, tmp_path):
+    base, bump, _ = outputs
+    hcl = tmp_path / "hcl"
+    synthesize(load_all(default_data()), hcl, format="hcl")
+    assert (hcl / "stacks" / "feature-pipelines" / "cdk.tf").is_file()
+    assert not (hcl / "stacks" / "feature-pipelines" / "cdk.tf.json").exists()
+    same = run("review", "--base", str(base), "--head", str(hcl), "--format", "json")
+    assert same.returncode == 0, same.stderr
+    assert json.loads(same.stdout)["changes"] == []
+    against_json = run("review", "--base", str(hcl), "--head", str(bump))
+    by_json = run("review", "--base", str(base), "--head", str(bump))
+    assert against_json.returncode == 0, against_json.stderr
+    assert against_json.stdout == by_json.stdout

