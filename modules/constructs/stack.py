@@ -10,6 +10,7 @@ from ..runtime.cdk import Construct
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
+from .observability import add_observability
 from .outputs import outputs
 from .variant import VariantService
 
@@ -115,6 +116,10 @@ def add_workloads(
                 service_name=variant.addresses["service"].ref("name"),
                 tags=spec.tags,
             )
+    addresses = {address: variant.addresses for address, variant in variants.items()}
+    add_observability(
+        scope, deployment.variants, cluster_name=deployment.cluster_name, region=region, addresses=addresses
+    )
     return cluster, variants
 
 

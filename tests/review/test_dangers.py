@@ -69,3 +69,18 @@ def test_a_region_change_on_the_same_state_orphans_the_old_region():
     assert kinds(base, moved) == [("shared", "provider.aws"), ("shared", "terraform.backend")], (
         "a new state: no orphans"
     )
+
+
+def test_removed_alarms_and_dashboards_are_observability_dangers():
+    alarm = {"aws_cloudwatch_metric_alarm": {"p_v_tasks": {"alarm_name": "c_p_v_tasks", "tags": TAGS}}}
+    dashboard = {"aws_cloudwatch_dashboard": {"p": {"dashboard_name": "c_p", "dashboard_body": "{}"}}}
+    watched = stack({**alarm, **dashboard, "aws_ecs_service": {"p_v": {"name": "p_v", "tags": TAGS}}})
+    unwatched = stack({"aws_ecs_service": {"p_v": {"name": "p_v", "tags": TAGS}}})
+    assert kinds(watched, unwatched) == [
+        ("shared", "aws_cloudwatch_dashboard.p"),
+        ("observability", "aws_cloudwatch_metric_alarm.p_v_tasks"),
+        ("observability", "aws_cloudwatch_dashboard.p"),
+    ]
+    (shared,) = [d for d in find(infer(watched, unwatched), watched, unwatched, inferred=True) if d.kind == "shared"]
+    assert "every variant of p depends on it" in shared.detail, "the dashboard is the pipeline's"
+    assert kinds(unwatched, watched) == [], "adding them is no danger"
