@@ -206,3 +206,16 @@ def test_config_strings_in_the_dashboard_body_stay_literal():
     assert stream[0]["properties"]["metrics"][0][2:4] == ["Consumer Group", hostile]
     lag = alarms(stack)["news-encoder_control_stream_lag"]
     assert evaluate(lag["dimensions"]["Consumer Group"]) == hostile
+
+
+def test_the_committed_dashboard_picture_is_drawn_from_the_default_examples_body(default_stack):
+    from modules.constructs.dashboard_svg import PICTURE, default_picture, render
+
+    assert PICTURE.read_text() == default_picture(), "run: python -m modules.constructs.dashboard_svg --write"
+    body = default_stack["resource"]["aws_cloudwatch_dashboard"]["news-encoder"]["dashboard_body"]
+    picture = render(body, "t")
+    assert picture == default_picture().replace(
+        "Dashboard streaming-feature-pipelines_news-encoder (pipelines.yaml)", "t"
+    ), "the picture's body is the synthesized one"
+    for widget in dashboard(default_stack):
+        assert f">{widget['properties']['title']}</text>" in picture
