@@ -83,10 +83,10 @@ with only_imported_submodules(PROVIDER_PACKAGE):
         AppautoscalingScheduledActionScalableTargetAction,
     )
     from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
-    from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
     from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
     from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
     from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
+    from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
     from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
         CloudwatchLogMetricFilter,
         CloudwatchLogMetricFilterMetricTransformation,
