@@ -29,7 +29,7 @@ def test_synth_writes_the_stack_and_a_summary(synthesized):
     out, result = synthesized
     assert (out / "manifest.json").is_file()
     assert (out / "stacks" / "feature-pipelines" / "cdk.tf.json").is_file()
-    assert "stack feature-pipelines: 1 pipeline, 2 variants, 16 resources" in result.stdout
+    assert "stack feature-pipelines: 1 pipeline, 2 variants, 27 resources" in result.stdout
     assert "news-encoder/treatment: 2 vCPU, 8 GiB, x86_64, 1 task" in result.stdout
     assert "news-encoder:2026-11-20, 106.11 USD/month\n" in result.stdout
     assert "  cost: 151.10 USD/month for this stack (Fargate on-demand);" in result.stdout

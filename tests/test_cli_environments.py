@@ -16,12 +16,12 @@ def test_synth_writes_one_stack_per_environment_with_a_summary_each(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert sorted(manifest["stacks"]) == ["dev", "prd", "stg"]
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("stack dev: 1 pipeline, 2 variants, 16 resources -> ")
+    assert lines[0].startswith("stack dev: 1 pipeline, 2 variants, 27 resources -> ")
     assert lines[3].startswith(
         "  cost: 98.21 USD/month for this stack (Fargate on-demand; the Spot share 70% below it, assumed"
     )
-    assert lines[4].startswith("stack stg: 1 pipeline, 1 variant, 9 resources -> ")
-    assert lines[7].startswith("stack prd: 1 pipeline, 1 variant, 9 resources -> ")
+    assert lines[4].startswith("stack stg: 1 pipeline, 1 variant, 15 resources -> ")
+    assert lines[7].startswith("stack prd: 1 pipeline, 1 variant, 15 resources -> ")
     assert lines[8].startswith("  news-encoder/control: 1 vCPU, 2 GiB, x86_64, 3 tasks, ")
     assert lines[8].endswith(", 134.95 USD/month")
     assert lines[10] == "cost of all 3 stacks: 278.14 USD/month"

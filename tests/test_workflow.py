@@ -176,7 +176,7 @@ def test_the_review_step_records_dangers_without_failing_and_fills_the_summary(w
     status, output_text, summary = run_review_step(workspace)
     assert (status, output_text) == (0, "status=3\n"), "dangers (a rename) raise a warning, not a failure"
     review = (workspace / "review.md").read_text()
-    assert review.startswith("## Plan review\n") and "**2 dangers** (replace 1, data_loss 1)" in review
+    assert review.startswith("## Plan review\n") and "**7 dangers** (replace 1, data_loss 1, observability 5)" in review
     assert summary == review
 
 

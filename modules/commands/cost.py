@@ -6,7 +6,7 @@ import argparse
 
 from ..config import load_file
 from ..config.pricing import CURRENCIES
-from ..cost import render
+from ..cost import cloudwatch, render
 from ..cost.currency import currency_for
 from ..cost.model import price_deployment
 from .common import EXIT_OK, add_config_argument
@@ -41,4 +41,6 @@ def run(args: argparse.Namespace) -> int:
     currency = currency_for(args.currency, args.usd_rate, deployments[0].pricing)
     costs = [cost for deployment in deployments for cost in price_deployment(deployment)]
     print(FORMATS[args.format](costs, currency), end="")
+    if args.format != "json":  # CloudWatch's own price: a separate line per stack
+        print("".join(f"\n{cloudwatch.line(d.stack, cloudwatch.cloudwatch_cost(d), currency)}" for d in deployments))
     return EXIT_OK

@@ -19,6 +19,7 @@ from ..policy.catalog import RULES
 from . import arns, fargate, names
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
+from .observability import ObservabilityConfig
 from .pricing import PricingConfig
 from .terraform import TerraformConfig
 
@@ -305,6 +306,10 @@ class ContainerSettings(_Strict):
         description="rule id -> reason (10-500 characters, one line): security rules this pipeline or variant "
         "is exempt from (docs/security-checks.md)",
     )
+    observability: ObservabilityConfig | None = Field(
+        None,
+        description="dashboard and alarms (docs/observability.md); merges key by key over the top level's block",
+    )
 
 
 class VariantConfig(ContainerSettings):
@@ -331,6 +336,11 @@ class Config(_Strict):
     cluster: ClusterConfig = Field(ClusterConfig(), description="the one ECS cluster")
     network: NetworkConfig = Field(description="where the tasks run")
     tags: Tags = Field({}, description="tags on every resource (the provider's `default_tags`, with `managed-by`)")
+    observability: ObservabilityConfig = Field(
+        ObservabilityConfig(),
+        description="dashboard per pipeline and alarms per variant (docs/observability.md); pipelines and "
+        "variants override it key by key",
+    )
     pipelines: Annotated[dict[Name, PipelineConfig], Field(min_length=1)] = Field(
         description="the pipelines by name (at least one)"
     )

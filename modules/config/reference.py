@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from . import fargate, resolve
+from . import fargate, observability, resolve
 from .model import MERGED, Config, PipelineConfig, VariantConfig
 
 BEGIN = "<!-- generated: python -m modules.config.reference -->"
@@ -151,11 +151,11 @@ def literal(value: Any) -> str:
     return f"`{text}`"
 
 
-def default_notes() -> dict[str, str]:
-    """The comment beside each entry of `resolve.DEFAULTS`, by key: what the default means."""
-    block = re.search(r"^DEFAULTS\b.*?^\)", inspect.getsource(resolve), re.DOTALL | re.MULTILINE)
+def default_notes(module: types.ModuleType = resolve) -> dict[str, str]:
+    """The comment beside each entry of `module.DEFAULTS`, by key: what the default means."""
+    block = re.search(r"^DEFAULTS\b.*?^\)", inspect.getsource(module), re.DOTALL | re.MULTILINE)
     if block is None:
-        raise LookupError("modules/config/resolve.py has no DEFAULTS block to read the default notes from")
+        raise LookupError(f"{module.__file__} has no DEFAULTS block to read the default notes from")
     return dict(re.findall(r'^\s*"(\w+)": .*?,\s+#\s*(.+?)\s*$', block.group(0), re.MULTILINE))
 
 
@@ -163,8 +163,9 @@ def default_text(section: Section, name: str, field: FieldInfo, notes: Mapping[s
     """`required`, a literal, the behaviour an unset value has, or `unset`."""
     if field.is_required():
         return "required"
-    if section.model is PipelineConfig and name in resolve.DEFAULTS:
-        value, note = resolve.DEFAULTS[name], notes.get(name)
+    defaults = {PipelineConfig: resolve.DEFAULTS, observability.ObservabilityConfig: observability.DEFAULTS}
+    if name in defaults.get(section.model, {}):
+        value, note = defaults[section.model][name], notes.get(name)
         if value is None:
             return note or "unset"
         return f"{literal(value)} ({note})" if note else literal(value)
@@ -262,7 +263,7 @@ def render(root: type[BaseModel] = Config) -> str:
     """The generated part of docs/configuration.md (without its markers): every block below `root`."""
     found = sections(root)
     titles = {section.model: section.title for section in found}
-    notes = default_notes()
+    notes = {**default_notes(observability), **default_notes()}
     lines: list[str] = []
     for section in found:
         lines += [f"### {section.title}", "", *_intro(section), "", *_table(section, titles, notes), ""]

@@ -21,6 +21,7 @@ from .errors import Problem
 from .fingerprint import fingerprint
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
 from .names import VariantNames
+from .observability import ObservabilityConfig, ObservabilitySpec, resolve_observability
 from .pricing import PricingConfig
 from .terraform import TerraformConfig
 
@@ -52,6 +53,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "autoscaling": None,  # off: the service keeps desired_count tasks
         "image_owner": "terraform",  # the config pins the image
         "waivers": {},  # every policy rule applies
+        "observability": None,  # on, with the defaults of the `observability` table
     }
 )
 assert set(DEFAULTS) == set(INHERITED), "every inherited setting needs a documented default"
@@ -96,6 +98,8 @@ class VariantSpec:
     egress: tuple[EgressRule, ...] = ()
     """Outbound rules of the variant's security group: its own `egress`, else the network's."""
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    observability: ObservabilitySpec | None = None
+    """Alarms and dashboard entry (`config.observability`); None: off."""
 
     @property
     def address(self) -> str:
@@ -281,6 +285,7 @@ def resolve_pipeline(
     region: str,
     tags: Mapping[str, str],
     network_egress: Sequence[EgressRule] = (),
+    observability: ObservabilityConfig | None = None,
 ) -> tuple[list[VariantSpec], list[Problem]]:
     """Merge each variant of one pipeline and check the cross-field rules (`CROSS_FIELD_CHECKS`).
 
@@ -300,6 +305,15 @@ def resolve_pipeline(
         image, found = _image_problems(pipeline, variant, paths)
         merged = MergedVariant(values, origin, paths, all_tags)
         found += [problem for check in CROSS_FIELD_CHECKS for problem in check(merged)]
+        layers = [
+            ("observability", observability),
+            (f"{paths['pipeline']}.observability", pipeline.observability),
+            (f"{paths['variant']}.observability", variant.observability),
+        ]
+        values["observability"], observed = resolve_observability(
+            layers, region=region, autoscaling=values["autoscaling"]
+        )
+        found += observed
         problems += [problem for problem in found if problem not in problems]
         if not found:
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
@@ -351,6 +365,7 @@ def _spec(
         waivers=MappingProxyType(dict(values["waivers"])),
         egress=tuple(values["egress"]),
         sources=MappingProxyType(sources),
+        observability=values["observability"],
     )
 
 
@@ -369,6 +384,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
             region=config.region,
             tags=config.tags,
             network_egress=config.network.egress,
+            observability=config.observability,
         )
         specs += found_specs
         problems += found

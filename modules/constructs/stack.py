@@ -10,6 +10,7 @@ from ..runtime.cdk import Construct
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
+from .observability import add_observability
 from .outputs import outputs
 from .props import autoscaling_props, cluster_props, service_props
 from .variant import VariantService
@@ -107,6 +108,10 @@ def add_workloads(
                 cluster_name=cluster.name,
                 service_name=variant.addresses["service"].ref("name"),
             )
+    addresses = {address: variant.addresses for address, variant in variants.items()}
+    add_observability(
+        scope, deployment.variants, cluster_name=deployment.cluster_name, region=region, addresses=addresses
+    )
     return cluster, variants
 
 

@@ -31,6 +31,9 @@ from ..lib.terraform_literal import Expression, parse
 
 #: Object-valued keys that are arguments (maps, objects, attributes-as-blocks), not nested blocks.
 ATTRIBUTES = frozenset({"tags", "tags_all", "egress", "ingress", "default", "value"})
+#: Keys that are a map argument when their value is one object, and blocks when a list of objects:
+#: a metric alarm's `dimensions = {...}`, an autoscaling metric's `dimensions { name, value }` blocks.
+MAP_OR_BLOCKS = frozenset({"dimensions"})
 #: String arguments that hold a JSON document.
 JSON_DOCUMENTS = frozenset({"container_definitions", "policy", "assume_role_policy"})
 #: Meta-arguments whose strings are expressions, not templates (references, attribute names), by block.
@@ -115,6 +118,8 @@ def _block(name: str, labels: list[str], body: Mapping[str, Any], depth: int) ->
 
 def _is_block(parent: str, key: str, value: Any) -> bool:
     if parent in ("locals", "required_providers") or key in ATTRIBUTES:
+        return False
+    if key in MAP_OR_BLOCKS and isinstance(value, Mapping):
         return False
     items = _as_list(value)
     return bool(items) and all(isinstance(item, Mapping) for item in items)

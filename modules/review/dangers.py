@@ -11,6 +11,8 @@
   state backend);
 - `isolation`: a variant's resources change although its own config block did not (by the
   config fingerprints the stack records; not checked when an output lacks them);
+- `observability`: an alarm, metric filter, dashboard or deployment event rule is destroyed: what
+  would notice a broken variant goes away;
 - `plan_fails`: a change the AWS provider rejects as written.
 """
 
@@ -25,7 +27,16 @@ from .forcenew import GLOBAL, HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_S
 from .outputs import Stack
 from .owners import Owner
 
-KINDS = ("orphans", "replace", "data_loss", "security", "shared", "isolation", "plan_fails")
+KINDS = ("orphans", "replace", "data_loss", "security", "shared", "isolation", "observability", "plan_fails")
+#: What watches the variants (`constructs.observability`): destroying one is an `observability` danger.
+OBSERVABILITY_TYPES = frozenset(
+    {
+        "aws_cloudwatch_dashboard",
+        "aws_cloudwatch_event_rule",
+        "aws_cloudwatch_log_metric_filter",
+        "aws_cloudwatch_metric_alarm",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,12 @@ def _shared(change: ResourceChange) -> Danger:
     scope = f"every variant of {change.owner.pipeline}" if change.owner.pipeline else "every variant"
     what = _short(list(dict.fromkeys(a.path for a in change.attributes))) or "the whole resource"
     return Danger("shared", change.address, change.stack, f"{change.action} ({what}): {scope} depends on it")
+
+
+def _observability(change: ResourceChange) -> Danger:
+    return Danger(
+        "observability", change.address, change.stack, f"destroyed: {change.owner} is no longer watched by it"
+    )
 
 
 def _plan_fails(change: ResourceChange, head: Stack | None) -> Danger | None:
@@ -204,13 +221,20 @@ def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, 
     dangers = [_replace(c) for c in changes if c.action == REPLACE and not c.new_revision]
     dangers += _renames(changes)
     dangers += [d for c in changes if c.type in HOLDS_DATA and (d := _data_loss(c, base))]
-    dangers += [_shared(c) for c in changes if not c.owner.variant and c.action in (UPDATE, REPLACE, DELETE)]
+    dangers += [
+        _shared(c)
+        for c in changes
+        if not c.owner.variant
+        and c.action in (UPDATE, REPLACE, DELETE)
+        and not (c.type in OBSERVABILITY_TYPES and c.action == UPDATE)  # a dashboard edit stops nothing
+    ]
     dangers += _settings(changes, base, head)
     dangers += [
         Danger("security", address, (head or base).name, detail)
         for address, detail in security.find(changes, base, head)
     ]  # type: ignore[union-attr]
     dangers += _isolation(changes, base, head)
+    dangers += [_observability(c) for c in changes if c.type in OBSERVABILITY_TYPES and c.action == DELETE]
     if inferred:
         dangers += [d for c in changes if (d := _plan_fails(c, head))]
     return sorted(dangers, key=lambda d: KINDS.index(d.kind))

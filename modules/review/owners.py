@@ -54,4 +54,6 @@ def owner_of(address: str, body: dict[str, Any], variants: set[Owner]) -> Owner:
             return candidate
     if isinstance(tags, dict) and "pipeline" in tags:
         return Owner(tags["pipeline"])
+    if name in {variant.pipeline for variant in variants}:  # a pipeline's own resource: its dashboard
+        return Owner(name)
     return SHARED

@@ -83,7 +83,19 @@ with only_imported_submodules(PROVIDER_PACKAGE):
         AppautoscalingScheduledActionScalableTargetAction,
     )
     from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
+    from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
+    from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
+    from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
     from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+    from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
+        CloudwatchLogMetricFilter,
+        CloudwatchLogMetricFilterMetricTransformation,
+    )
+    from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
+        CloudwatchMetricAlarm,
+        CloudwatchMetricAlarmMetricQuery,
+        CloudwatchMetricAlarmMetricQueryMetric,
+    )
     from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
     from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting
     from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import (
@@ -130,7 +142,15 @@ __all__ = [
     "AwsProviderAssumeRole",
     "AwsProviderDefaultTags",
     "CloudBackend",
+    "CloudwatchDashboard",
+    "CloudwatchEventRule",
+    "CloudwatchEventTarget",
     "CloudwatchLogGroup",
+    "CloudwatchLogMetricFilter",
+    "CloudwatchLogMetricFilterMetricTransformation",
+    "CloudwatchMetricAlarm",
+    "CloudwatchMetricAlarmMetricQuery",
+    "CloudwatchMetricAlarmMetricQueryMetric",
     "Construct",
     "DataAwsRegion",
     "EcsCluster",

@@ -34,9 +34,14 @@ def test_dangers_exit_3_and_json_lists_them(outputs):
     assert [(d["kind"], d["address"], d["stack"]) for d in document["dangers"]] == [
         ("replace", "aws_ecs_service.news-encoder_treatment", "feature-pipelines"),
         ("data_loss", "aws_cloudwatch_log_group.news-encoder_treatment", "feature-pipelines"),
+        ("observability", "aws_cloudwatch_log_metric_filter.news-encoder_treatment_errors", "feature-pipelines"),
+        *(
+            ("observability", f"aws_cloudwatch_metric_alarm.news-encoder_treatment_{kind}", "feature-pipelines")
+            for kind in ("cpu", "errors", "memory", "tasks")
+        ),
     ]
     assert all(d["detail"] for d in document["dangers"])
-    assert {c["action"] for c in document["changes"]} == {"create", "delete"}
+    assert {c["action"] for c in document["changes"]} == {"create", "delete", "update"}, "update: the dashboard"
     assert document["cost"]["total"] == {"base": 151.1, "head": 151.1, "delta": 0.0}
 
 

@@ -30,10 +30,12 @@ def test_cluster_has_insights_and_both_fargate_capacity_providers(stack):
     assert providers["default_capacity_provider_strategy"] == [{"base": 0, "capacity_provider": "FARGATE", "weight": 1}]
 
 
-def test_each_variant_gets_its_own_seven_resources(stack):
+def test_each_variant_gets_its_own_twelve_resources(stack):
     for stem in (CONTROL, "news-encoder_treatment"):
         assert sorted(resources_of(stack, stem)) == [
             f"aws_cloudwatch_log_group.{stem}",
+            f"aws_cloudwatch_log_metric_filter.{stem}_errors",
+            *(f"aws_cloudwatch_metric_alarm.{stem}_{kind}" for kind in ("cpu", "errors", "memory", "tasks")),
             f"aws_ecs_service.{stem}",
             f"aws_ecs_task_definition.{stem}",
             f"aws_iam_role.{stem}_execution",

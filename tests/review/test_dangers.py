@@ -89,3 +89,18 @@ def test_a_region_change_names_the_global_resources_it_takes_from_the_old_region
     found = find(infer(stack(roles("x")), unnamed), stack(roles("x")), unnamed, inferred=True)
     orphans = next(d for d in found if d.kind == "orphans")
     assert "global resources" not in orphans.detail, "a role that stays the same is not taken"
+
+
+def test_removed_alarms_and_dashboards_are_observability_dangers():
+    alarm = {"aws_cloudwatch_metric_alarm": {"p_v_tasks": {"alarm_name": "c_p_v_tasks", "tags": TAGS}}}
+    dashboard = {"aws_cloudwatch_dashboard": {"p": {"dashboard_name": "c_p", "dashboard_body": "{}"}}}
+    watched = stack({**alarm, **dashboard, "aws_ecs_service": {"p_v": {"name": "p_v", "tags": TAGS}}})
+    unwatched = stack({"aws_ecs_service": {"p_v": {"name": "p_v", "tags": TAGS}}})
+    assert kinds(watched, unwatched) == [
+        ("shared", "aws_cloudwatch_dashboard.p"),
+        ("observability", "aws_cloudwatch_metric_alarm.p_v_tasks"),
+        ("observability", "aws_cloudwatch_dashboard.p"),
+    ]
+    (shared,) = [d for d in find(infer(watched, unwatched), watched, unwatched, inferred=True) if d.kind == "shared"]
+    assert "every variant of p depends on it" in shared.detail, "the dashboard is the pipeline's"
+    assert kinds(unwatched, watched) == [], "adding them is no danger"

@@ -36,6 +36,9 @@ def actions(result):
     return {c.address: c.action for c in result.changes}
 
 
+ALARMS = ("cpu", "errors", "memory", "tasks")
+
+
 def dangers(result):
     return sorted((d.kind, d.address) for d in result.dangers)
 
@@ -66,6 +69,8 @@ def test_renamed_variant_is_a_replacement_with_data_loss(synth_outputs):
     result = compare(synth_outputs, rename_treatment)
     assert dangers(result) == [
         ("data_loss", f"aws_cloudwatch_log_group.{TREATMENT}"),
+        ("observability", f"aws_cloudwatch_log_metric_filter.{TREATMENT}_errors"),
+        *(("observability", f"aws_cloudwatch_metric_alarm.{TREATMENT}_{kind}") for kind in ALARMS),
         ("replace", f"aws_ecs_service.{TREATMENT}"),
     ]
     assert "news-encoder/canary is added" in next(d.detail for d in result.dangers if d.kind == "replace")

@@ -27,6 +27,7 @@ ENDPOINTS = (
     "cloudwatchlogs",
     "applicationautoscaling",
     "cloudwatch",
+    "events",
     "kms",
     "secretsmanager",
     "ssm",
