@@ -18,13 +18,19 @@ OUT ?= cdktf.out
 
 .PHONY: setup synth validate scan test e2e lint fmt bench cdktf-synth clean
 
-setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed $(VENV)/.assembly
 
 # Runtime packages only: what synth, validate and the cdktf CLI need.
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+# The provider assembly trimmed to the seam's submodules, built once here (15-20 s, ~700 MiB) into
+# $$XDG_CACHE_HOME/feature-pipelines/jsii, so that no synth pays for it (modules/runtime/prepare.py).
+$(VENV)/.assembly: $(VENV)/.runtime node_modules/.installed modules/runtime/cdk.py
+	$(PY) -m modules.runtime.prepare
 	touch $@
 
 # Plus tests, lint and benchmark tools.
@@ -48,7 +54,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-synth: $(VENV)/.runtime node_modules/.installed
+synth: $(VENV)/.assembly
 	$(PY) main.py synth --config $(CONFIG) --out $(OUT)
 
 validate: $(VENV)/.runtime
@@ -59,7 +65,7 @@ scan: synth $(CHECKOV_VENV)/.installed
 	$(PY) -m modules.policy.checkov $(OUT)
 
 # The same synth through the cdktf CLI (runs `python3 main.py` as cdktf.json says).
-cdktf-synth: $(VENV)/.runtime node_modules/.installed
+cdktf-synth: $(VENV)/.assembly
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx cdktf synth
 
 # Includes `terraform init` + `validate` of every stack (tests/terraform; a provider mirror from

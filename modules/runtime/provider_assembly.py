@@ -12,8 +12,10 @@ wraps the seam's provider imports and avoids both:
    classes' `__jsii_type__`) select a trimmed copy of the provider's tarball: the same
    package.json, the same JavaScript files of those submodules, and the provider's own
    `.jsii` holding only their types (and any provider type those reference). It is built
-   once per provider tarball and set of namespaces (a few seconds) and cached in
-   `$XDG_CACHE_HOME/feature-pipelines/jsii` (default `~/.cache/...`).
+   once per provider tarball and set of namespaces (15-20 s and about 700 MiB: it reads the
+   130 MB assembly; `make setup` does it, `python -m modules.runtime.prepare`, printing one
+   line whenever it runs) and cached in `$XDG_CACHE_HOME/feature-pipelines/jsii` (default
+   `~/.cache/...`).
 3. The trimmed tarball is loaded into the kernel under the provider's name and version, then
    the provider's real `_jsii` module is imported: the kernel answers its load from the
    package already loaded. The typed Python classes (with their typeguard checks), the
@@ -53,6 +55,11 @@ from .type_checks import speed_up
 
 #: Bump when the trimmed tarball's content changes for the same inputs (invalidates caches).
 FORMAT = 1
+#: The one line printed when a trimmed tarball is built (`make setup` does it; a synth only if the cache was emptied).
+BUILDING = (
+    "building the trimmed provider assembly from {name}, once per provider version "
+    "(15-20 s, about 700 MiB; cached in {cache})"
+)
 #: The npm tarball layout jsii uses: everything under `package/`.
 _ROOT = "package/"
 _SUBMODULE_EXPORT = re.compile(r'^exports\.(?P<namespace>[A-Za-z0-9_$]+) = require\("\./(?P<dir>[^"]+)"\);$', re.M)
@@ -219,6 +226,7 @@ def cached_trim(source: Path, namespaces: Sequence[str]) -> Trimmed:
     if tarball.exists() and manifest.exists():
         return _trimmed_record(tarball, json.loads(manifest.read_text()))
     tarball.parent.mkdir(parents=True, exist_ok=True)
+    print(BUILDING.format(name=source.name, cache=tarball.parent), file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory(dir=tarball.parent) as scratch:
         built = trim(source, namespaces, Path(scratch) / tarball.name)
         record = {k: v for k, v in asdict(built).items() if k != "tarball"}
