@@ -3,8 +3,7 @@
 
 Runs the project's command line (same config layer, constructs and stack) with `modules.runtime.cdk`
 replaced by a module filled by ordinary `from <module> import <name>` imports of exactly the
-names modules/runtime/cdk.py imports. The seam's one helper of its own, `unawaited_replies`, does
-nothing there: every kernel call waits for its answer, as a plain app's do. Importing any
+names modules/runtime/cdk.py imports. Importing any
 provider submodule this way runs the provider package's `__init__` (all 2,212 submodules) and
 loads its whole jsii assembly: the cost the issue measures against.
 
@@ -14,7 +13,6 @@ loads its whole jsii assembly: the cost the issue measures against.
 from __future__ import annotations
 
 import ast
-import contextlib
 import importlib
 import sys
 import types
@@ -42,8 +40,7 @@ def plain_seam() -> types.ModuleType:
     pairs = seam_imports(SEAM.read_text())
     for module, name in pairs:
         setattr(seam, name, getattr(importlib.import_module(module), name))
-    seam.unawaited_replies = contextlib.nullcontext
-    seam.__all__ = sorted([*(name for _, name in pairs), "unawaited_replies"])
+    seam.__all__ = sorted(name for _, name in pairs)
     return seam
 
 

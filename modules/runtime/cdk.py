@@ -6,13 +6,10 @@ requirements only.
 
 Importing the provider package the ordinary way is slow (about 10 s and 600 MiB): it imports
 all 2,212 resource submodules, and the node kernel requires all of their JavaScript. The
-provider imports below sit in `only_imported_submodules(...)` (modules/runtime/provider_assembly.py):
+provider imports below sit in `provider_imports(...)` (modules/runtime/provider_assembly.py):
 Python imports only these submodules, and the kernel loads a cached copy of the provider's
-assembly trimmed to their types. The classes are the provider's own, typed and checked;
-their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper), their
-structs reach the kernel read straight from their values (`struct_wire`), and the kernel
-starts without jsii's relay process and without cdktf's creation stacks, and calls made for
-their effect need not wait for the kernel's answer (modules/runtime/kernel_channel.py).
+assembly trimmed to their types. The classes are the provider's own, typed and checked.
+`FEATURE_PIPELINES_PLAIN_JSII=1` imports them the plain way (same output, slow).
 `Construct` is re-exported here too: importing it first would start the kernel before
 `JSII_NODE` is chosen.
 
@@ -32,12 +29,7 @@ BUNDLED_NODE = Path(__file__).resolve().parents[2] / "node_modules" / "node-linu
 if BUNDLED_NODE.is_file():
     os.environ.setdefault("JSII_NODE", str(BUNDLED_NODE))
 
-from .kernel_channel import unawaited_replies, use_direct_channel  # noqa: E402
-
-use_direct_channel()
-
-import cdktf  # noqa: E402 - after JSII_NODE and the channel: importing cdktf (or constructs) starts the kernel
-from cdktf import (  # noqa: E402
+from cdktf import (  # noqa: E402 - after JSII_NODE: importing cdktf (or constructs) starts the kernel
     App,
     CloudBackend,
     Fn,
@@ -57,16 +49,11 @@ from cdktf import (  # noqa: E402
 )
 from constructs import Construct  # noqa: E402
 
-from .provider_assembly import only_imported_submodules  # noqa: E402
-from .struct_wire import speed_up_struct_wire  # noqa: E402
-from .type_checks import speed_up  # noqa: E402
-
-speed_up([cdktf])
-speed_up_struct_wire()
+from .provider_assembly import provider_imports  # noqa: E402
 
 PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
 
-with only_imported_submodules(PROVIDER_PACKAGE):
+with provider_imports(PROVIDER_PACKAGE):
     from cdktf_cdktf_provider_aws.appautoscaling_policy import (
         AppautoscalingPolicy,
         AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
@@ -164,5 +151,4 @@ __all__ = [
     "TerraformVariableValidationConfig",
     "Testing",
     "Token",
-    "unawaited_replies",
 ]

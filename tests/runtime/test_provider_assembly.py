@@ -91,10 +91,27 @@ def test_trim_keeps_the_imported_namespaces_and_the_ones_they_reference(tmp_path
     assert sorted(assembly["submodules"]) == [f"{ASSEMBLY}.alpha", f"{ASSEMBLY}.beta"]
     assert sorted(files) == ["package/.jsii", "package/lib/alpha/index.js", "package/lib/beta/index.js",
                              "package/lib/index.js", "package/package.json"]  # fmt: skip
-    index = files["package/lib/index.js"].decode()
-    assert 'exports.alpha = require("./alpha");' in index
-    assert 'exports.beta = require("./beta");' in index
-    assert "gamma" not in index
+    assert files["package/lib/index.js"].decode() == (
+        '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n'
+        'exports.alpha = require("./alpha");\nexports.beta = require("./beta");\n'
+    )
+
+
+def test_trim_reads_cdk_terrains_export_lines(tmp_path: Path) -> None:
+    """cdktn-provider-aws exports each submodule as `exports.x = __importStar(require("./x/index"));`."""
+    index_js = (
+        '"use strict";\nvar __importStar = (this && this.__importStar) || function (m) { return m; };\n'
+        + "".join(f'exports.{ns} = __importStar(require("./{ns}/index"));\n' for ns in ("alpha", "beta", "gamma"))
+    )
+    trimmed = trim(_provider(tmp_path, **{"lib__index.js": index_js.encode()}), ["alpha"], tmp_path / "out.tgz")
+    files = _contents(trimmed.tarball)
+    assert files["package/lib/index.js"].decode() == (
+        '"use strict";\nvar __importStar = (this && this.__importStar) || function (m) { return m; };\n'
+        'exports.alpha = __importStar(require("./alpha/index"));\n'
+        'exports.beta = __importStar(require("./beta/index"));\n'
+    )
+    assert "package/lib/alpha/index.js" in files
+    assert "package/lib/gamma/index.js" not in files
 
 
 def test_trim_is_deterministic(tmp_path: Path) -> None:
