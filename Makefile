@@ -1,8 +1,19 @@
 # make setup | synth | validate | scan | test | e2e | lint | fmt | bench | clean
 # Needs Python >= 3.10 and Node >= 20 (npm). Everything else is installed here.
+# RUNTIME=cdktn (any target): CDK Terrain instead of CDK for Terraform, in its own virtualenv.
 
 PYTHON ?= python3
+RUNTIME ?= cdktf
+ifeq ($(RUNTIME),cdktf)
 VENV := .venv
+REQUIREMENTS := requirements.txt
+else ifeq ($(RUNTIME),cdktn)
+# CDK Terrain needs constructs < 10.8: its own virtualenv keeps the default pins intact.
+VENV := .venv-cdktn
+REQUIREMENTS := requirements-cdktn.txt
+else
+$(error RUNTIME must be cdktf or cdktn, not $(RUNTIME))
+endif
 # checkov in its own virtualenv: its dependencies conflict with the runtime pins.
 CHECKOV_VENV := .venv-checkov
 # moto (the e2e tests' local AWS API) in its own virtualenv: botocore pins python-dateutil < 3.
@@ -20,11 +31,11 @@ OUT ?= cdktf.out
 
 setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed $(VENV)/.assembly
 
-# Runtime packages only: what synth, validate and the cdktf CLI need.
-$(VENV)/.runtime: requirements.txt
+# Runtime packages only: what synth, validate and the cdktf (or cdktn) CLI need.
+$(VENV)/.runtime: $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r $(REQUIREMENTS)
 	touch $@
 
 # The provider assembly trimmed to the seam's submodules, built once here (15-20 s, ~700 MiB) into
@@ -34,8 +45,10 @@ $(VENV)/.assembly: $(VENV)/.runtime node_modules/.installed modules/runtime/cdk.
 	touch $@
 
 # Plus tests, lint and benchmark tools.
+# requirements-dev.txt without its `-r requirements.txt` line: on top of the runtime's own pins.
 $(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	grep -v '^-r ' requirements-dev.txt > $(VENV)/requirements-dev-tools.txt
+	$(PY) -m pip install --quiet -r $(REQUIREMENTS) -r $(VENV)/requirements-dev-tools.txt
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
@@ -64,9 +77,9 @@ validate: $(VENV)/.runtime
 scan: synth $(CHECKOV_VENV)/.installed
 	$(PY) -m modules.policy.checkov $(OUT)
 
-# The same synth through the cdktf CLI (runs `python3 main.py` as cdktf.json says).
+# The same synth through the CLI of the runtime (cdktf, or cdktn: both run `python3 main.py` as cdktf.json says).
 cdktf-synth: $(VENV)/.assembly
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx cdktf synth
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx $(RUNTIME) synth
 
 # Includes `terraform init` + `validate` of every stack (tests/terraform; a provider mirror from
 # TF_PROVIDER_MIRROR, else the registry).

@@ -169,9 +169,10 @@ def test_cached_trim_builds_once_per_provider_and_namespaces(
 
 
 def _seam_provider_modules() -> list[str]:
-    from benchmarks.straightforward_app import SEAM, seam_imports
+    from modules.runtime.cdk import PROVIDER_PACKAGE
+    from modules.runtime.imports import PROVIDER_CLASSES
 
-    return sorted({m for m, _ in seam_imports(SEAM.read_text()) if m.startswith("cdktf_cdktf_provider_aws.")})
+    return sorted(f"{PROVIDER_PACKAGE}.{submodule}" for submodule in PROVIDER_CLASSES)
 
 
 def test_python_imports_only_the_seams_provider_submodules() -> None:
@@ -210,10 +211,10 @@ def test_typed_classes_still_check_their_arguments() -> None:
 
 
 def test_a_provider_submodule_imported_after_the_seam_is_refused() -> None:
-    from modules.runtime import cdk  # noqa: F401
+    from modules.runtime import cdk
 
     with pytest.raises(ImportError, match=r"s3_bucket is imported after modules/runtime/cdk.py .* inside the `with"):
-        importlib.import_module("cdktf_cdktf_provider_aws.s3_bucket")
+        importlib.import_module(f"{cdk.PROVIDER_PACKAGE}.s3_bucket")
 
 
 def test_the_seam_refuses_a_provider_imported_before_it() -> None:
