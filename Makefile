@@ -40,7 +40,7 @@ $(VENV)/.runtime: $(REQUIREMENTS)
 
 # The provider assembly trimmed to the seam's submodules, built once here (15-20 s, ~700 MiB) into
 # $$XDG_CACHE_HOME/feature-pipelines/jsii, so that no synth pays for it (modules/runtime/prepare.py).
-$(VENV)/.assembly: $(VENV)/.runtime node_modules/.installed modules/runtime/cdk.py
+$(VENV)/.assembly: $(VENV)/.runtime node_modules/.installed modules/runtime/imports.py modules/runtime/provider_assembly.py
 	$(PY) -m modules.runtime.prepare
 	touch $@
 
