@@ -1,8 +1,19 @@
 # make setup | synth | validate | scan | test | slow | e2e | lint | fmt | bench | clean
 # Needs Python >= 3.10 and Node >= 20 (npm). Everything else is installed here.
+# RUNTIME=cdktn (any target): CDK Terrain instead of CDK for Terraform, in its own virtualenv.
 
 PYTHON ?= python3
+RUNTIME ?= cdktf
+ifeq ($(RUNTIME),cdktf)
 VENV := .venv
+REQUIREMENTS := requirements.txt
+else ifeq ($(RUNTIME),cdktn)
+# CDK Terrain needs constructs < 10.8: its own virtualenv keeps the default pins intact.
+VENV := .venv-cdktn
+REQUIREMENTS := requirements-cdktn.txt
+else
+$(error RUNTIME must be cdktf or cdktn, not $(RUNTIME))
+endif
 # checkov in its own virtualenv: its dependencies conflict with the runtime pins.
 CHECKOV_VENV := .venv-checkov
 # moto (the e2e tests' local AWS API) in its own virtualenv: botocore pins python-dateutil < 3.
@@ -19,18 +30,26 @@ FORMAT ?= json
 
 .PHONY: setup synth validate scan test slow e2e lint fmt bench cdktf-synth clean
 
-setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed $(VENV)/.assembly
 
-# Runtime packages only: what synth, validate and the cdktf CLI need.
-$(VENV)/.runtime: requirements.txt
+# Runtime packages only: what synth, validate and the cdktf (or cdktn) CLI need.
+$(VENV)/.runtime: $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r $(REQUIREMENTS)
+	touch $@
+
+# The provider assembly trimmed to the seam's submodules, built once here (15-20 s, ~700 MiB) into
+# $$XDG_CACHE_HOME/feature-pipelines/jsii, so that no synth pays for it (modules/runtime/prepare.py).
+$(VENV)/.assembly: $(VENV)/.runtime node_modules/.installed modules/runtime/imports.py modules/runtime/provider_assembly.py
+	$(PY) -m modules.runtime.prepare
 	touch $@
 
 # Plus tests, lint and benchmark tools.
+# requirements-dev.txt without its `-r requirements.txt` line: on top of the runtime's own pins.
 $(VENV)/.installed: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	grep -v '^-r ' requirements-dev.txt > $(VENV)/requirements-dev-tools.txt
+	$(PY) -m pip install --quiet -r $(REQUIREMENTS) -r $(VENV)/requirements-dev-tools.txt
 	touch $@
 
 $(CHECKOV_VENV)/.installed: requirements-checkov.txt
@@ -49,7 +68,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-synth: $(VENV)/.runtime node_modules/.installed
+synth: $(VENV)/.assembly
 	$(PY) main.py synth --config $(CONFIG) --out $(OUT) --format $(FORMAT)
 
 validate: $(VENV)/.runtime
@@ -59,9 +78,9 @@ validate: $(VENV)/.runtime
 scan: synth $(CHECKOV_VENV)/.installed
 	$(PY) -m modules.policy.checkov $(OUT)
 
-# The same synth through the cdktf CLI (runs `python3 main.py` as cdktf.json says).
-cdktf-synth: $(VENV)/.runtime node_modules/.installed
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx cdktf synth
+# The same synth through the CLI of the runtime (cdktf, or cdktn: both run `python3 main.py` as cdktf.json says).
+cdktf-synth: $(VENV)/.assembly
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx $(RUNTIME) synth
 
 # Includes `terraform init` + `validate` of every stack (tests/terraform; a provider mirror from
 # TF_PROVIDER_MIRROR, else the registry).

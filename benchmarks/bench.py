@@ -8,7 +8,11 @@
    `--memory-runs` runs each with the process tree sampled for peak memory (measure.py says
    why apart). Prints medians of wall time and peak memory (whole process tree: python +
    node), the ratios, and whether both outputs are byte-identical.
-2. Growth: generated configs of 1, 10 and 50 pipelines x 4 variants, synthesized by ours in
+2. Cold: the same, each run in a fresh, empty cache directory (`XDG_CACHE_HOME` and `HOME`:
+   the jsii package cache and ours), as on a CI runner; ours after `make setup`'s step
+   (`python -m modules.runtime.prepare`, not timed) that builds the trimmed assembly, and, for
+   the record, ours with nothing built (the synth builds it, printing one line).
+3. Growth: generated configs of 1, 10 and 50 pipelines x 4 variants, synthesized by ours in
    rounds interleaved with the default example, each against the default example's median
    wall time.
 
@@ -34,7 +38,7 @@ from configs import DEFAULT_CONFIG, ROOT, VARIANTS, write
 from measure import Memory, peak_memory, wall
 
 GROWTH = (1, 10, 50)
-GOAL_WALL, GOAL_MEMORY, GOAL_GROWTH = 0.2, 0.5, 3.0
+GOAL_WALL, GOAL_MEMORY, GOAL_COLD, GOAL_GROWTH = 0.2, 0.5, 0.3, 4.0
 
 
 def _environment() -> dict[str, str]:
@@ -130,8 +134,52 @@ def compare(runs: int, memory_runs: int, scratch: Path) -> None:
     print(f"  synthesized outputs byte-identical: {'yes' if _identical(plain_out, ours_out) else 'NO'}")
 
 
+def _fresh_cache(scratch: Path, name: str) -> dict[str, str]:
+    """The environment with an empty cache and home directory of its own."""
+    home = Path(tempfile.mkdtemp(prefix=f"cold-{name}-", dir=scratch))
+    return {**_environment(), "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+
+
+def cold(runs: int, scratch: Path) -> None:
+    """Part 2: the default example from empty caches (wall and memory in separate runs)."""
+    apps = {
+        "plain": ("straightforward (plain imports)", _straightforward, False),
+        "ours": ("ours after make setup", _ours, True),
+        "unprepared": ("ours, nothing built (builds)", _ours, False),
+    }
+    seconds: dict[str, list[float]] = {name: [] for name in apps}
+    memory: dict[str, list[Memory]] = {name: [] for name in apps}
+    prepare = [sys.executable, "-m", "modules.runtime.prepare"]
+    for index in range(runs):
+        order = list(apps.items()) if index % 2 == 0 else list(reversed(apps.items()))
+        for name, (_, command, prepared) in order:
+            out = scratch / f"cold-{name}"
+            env = _fresh_cache(scratch, name)
+            if prepared:
+                wall(prepare, cwd=ROOT, env=env)
+            seconds[name].append(wall(command(DEFAULT_CONFIG, out), cwd=ROOT, env=env))
+            env = _fresh_cache(scratch, name)
+            if prepared:
+                wall(prepare, cwd=ROOT, env=env)
+            memory[name].append(peak_memory(command(DEFAULT_CONFIG, out), cwd=ROOT, env=env))
+            print(".", end="", flush=True)
+    print()
+    print(f"cold: default example, every run from empty caches; medians of {runs} timed and {runs} memory runs each:")
+    print(f"  {'':33}{'wall s':>9}{'peak MiB':>11}{'x wall':>9}{'x memory':>10}")
+    plain_wall, plain_mem = statistics.median(seconds["plain"]), _median_memory(memory["plain"])
+    for name, (label, _, _) in apps.items():
+        wall_s, mem = statistics.median(seconds[name]), _median_memory(memory[name])
+        print(f"  {label:33}{wall_s:9.2f}{mem:11.0f}{wall_s / plain_wall:9.3f}{mem / plain_mem:10.3f}")
+    wall_ratio = statistics.median(seconds["ours"]) / plain_wall
+    mem_ratio = _median_memory(memory["ours"]) / plain_mem
+    print(
+        f"  goal after make setup: wall <= {GOAL_COLD} x: {_met(wall_ratio <= GOAL_COLD)}; memory <= {GOAL_COLD} x: "
+        f"{_met(mem_ratio <= GOAL_COLD)}"
+    )
+
+
 def growth(runs: int, scratch: Path) -> None:
-    """Part 2: our synth of N pipelines x 4 variants against the default example (wall time).
+    """Part 3: our synth of N pipelines x 4 variants against the default example (wall time).
 
     The default example runs in the same interleaved rounds as the generated configs, so a
     machine that speeds up or slows down between phases does not bend the ratios.
@@ -165,12 +213,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--memory-runs", type=int, default=3, help="memory-sampled runs of each app (default: %(default)s)"
     )
+    parser.add_argument("--cold-runs", type=int, default=3, help="runs of each app from empty caches (%(default)s)")
     parser.add_argument("--growth-runs", type=int, default=5, help="timed runs per growth size (default: %(default)s)")
     args = parser.parse_args(argv)
     print(_machine())
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         compare(args.runs, args.memory_runs, scratch)
+        cold(args.cold_runs, scratch)
         growth(args.growth_runs, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

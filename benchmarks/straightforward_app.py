@@ -3,47 +3,40 @@
 
 Runs the project's command line (same config layer, constructs and stack) with `modules.runtime.cdk`
 replaced by a module filled by ordinary `from <module> import <name>` imports of exactly the
-names modules/runtime/cdk.py imports. The seam's one helper of its own, `unawaited_replies`, does
-nothing there: every kernel call waits for its answer, as a plain app's do. Importing any
-provider submodule this way runs the provider package's `__init__` (all 2,212 submodules) and
-loads its whole jsii assembly: the cost the issue measures against.
+names modules/runtime/cdk.py imports (`modules/runtime/imports.py`), from the runtime installed
+(cdktf or cdktn). Importing any provider submodule this way runs the provider package's
+`__init__` (all its submodules) and loads its whole jsii assembly: the cost the issue measures against.
 
     python benchmarks/straightforward_app.py synth --config pipelines.yaml --out DIR
 """
 
 from __future__ import annotations
 
-import ast
-import contextlib
 import importlib
 import sys
 import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEAM = ROOT / "modules" / "runtime" / "cdk.py"
-IMPORTED_PACKAGES = ("cdktf", "constructs", "cdktf_cdktf_provider_aws")
-
-
-def seam_imports(source: str) -> list[tuple[str, str]]:
-    """(module, name) of every absolute `from cdktf…/constructs…/provider… import name` in the seam."""
-    return [
-        (node.module, alias.name)
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module
-        if node.module.split(".")[0] in IMPORTED_PACKAGES
-        for alias in node.names
-    ]
 
 
 def plain_seam() -> types.ModuleType:
     """A stand-in for modules.runtime.cdk whose names come from plain imports."""
+    from modules.runtime.imports import CONSTRUCTS_NAMES, CORE_NAMES, PROVIDER_CLASSES, installed_runtime, seam_names
+
+    runtime = installed_runtime()
     seam = types.ModuleType("modules.runtime.cdk", "modules.runtime.cdk through plain provider imports")
-    pairs = seam_imports(SEAM.read_text())
-    for module, name in pairs:
-        setattr(seam, name, getattr(importlib.import_module(module), name))
-    seam.unawaited_replies = contextlib.nullcontext
-    seam.__all__ = sorted([*(name for _, name in pairs), "unawaited_replies"])
+    sources = [
+        (runtime.core, CORE_NAMES),
+        ("constructs", CONSTRUCTS_NAMES),
+        *((f"{runtime.provider}.{submodule}", names) for submodule, names in PROVIDER_CLASSES.items()),
+    ]
+    for module, names in sources:
+        for name in names:
+            setattr(seam, name, getattr(importlib.import_module(module), name))
+    seam.RUNTIME = runtime
+    seam.PROVIDER_PACKAGE = runtime.provider
+    seam.__all__ = seam_names()
     return seam
 
 

