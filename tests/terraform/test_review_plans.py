@@ -183,11 +183,19 @@ def test_a_renamed_variant_destroys_its_service_and_the_review_calls_it_a_replac
     assert plan[f"aws_ecs_service.{TREATMENT}2"] == ("create",)
     assert plan[f"aws_cloudwatch_log_group.{TREATMENT}"] == ("delete",)
     assert not any(address.startswith(f"aws_ecs_service.{CONTROL}") for address in plan), "control is untouched"
+    watched = {
+        address
+        for address, acts in plan.items()
+        if acts == ("delete",)
+        and address.split(".")[0] in ("aws_cloudwatch_metric_alarm", "aws_cloudwatch_log_metric_filter")
+    }
+    assert watched, "the treatment's alarms and error metric filter go with it"
     code, report = reviewed(applied, "rename-variant", capsys)
     found = dangers(report)
     assert set(found) == {
         ("replace", f"aws_ecs_service.{TREATMENT}"),
         ("data_loss", f"aws_cloudwatch_log_group.{TREATMENT}"),
+        *(("observability", address) for address in watched),
     }
     assert (
         "news-encoder/treatment is removed while news-encoder/treatment2 is added (a rename?)"
@@ -220,6 +228,7 @@ def test_a_renamed_cluster_replaces_it_and_every_service_and_the_review_says_so(
     assert {address for kind, address in found if kind == "shared"} == {
         "aws_ecs_cluster.cluster",
         "aws_ecs_cluster_capacity_providers.cluster",
+        "aws_cloudwatch_dashboard.news-encoder",  # its name carries the cluster's: replaced
     }
     assert {address for kind, address in found if kind == "isolation"} == {
         f"aws_ecs_service.{CONTROL}",
