@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..lib.terraform_literal import Expression, parse
+from ..lib.terraform_literal import Expression, hcl_escape, parse
 
 #: Object-valued keys that are arguments (maps, objects, attributes-as-blocks), not nested blocks.
 ATTRIBUTES = frozenset({"tags", "tags_all", "egress", "ingress", "default", "value"})
@@ -44,7 +44,6 @@ TYPE_CONSTRAINT = ("variable", "type")
 ORDER = ("terraform", "provider", "variable", "locals", "data", "resource", "module", "output")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _KEYWORDS = frozenset({"true", "false", "null"})
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 @dataclass(frozen=True)
@@ -213,7 +212,7 @@ def _quoted(text: str) -> str:
         if isinstance(part, Expression):
             pieces.append(part)
         else:
-            pieces.append("".join(_escaped(char) for char in part))
+            pieces.append(hcl_escape(part))
     return '"' + "".join(pieces) + '"'
 
 
@@ -230,14 +229,6 @@ def _template_pieces(text: str) -> list[str]:
         pieces.append(Expression(source) if isinstance(part, Expression) else source)
         position += length
     return pieces
-
-
-def _escaped(char: str) -> str:
-    if char in _ESCAPES:
-        return _ESCAPES[char]
-    if ord(char) < 0x20 or ord(char) == 0x7F:
-        return f"\\u{ord(char):04x}"
-    return char
 
 
 def _render(lines: list[_Line]) -> str:

@@ -74,14 +74,21 @@ def literal_strings(value: T) -> T:
 _HCL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+def hcl_escape(text: str) -> str:
+    """`text` with what an HCL quoted string must escape escaped: `\\`, `"`, and control characters.
+
+    Template sequences are left as they are (`escape` handles those).
+    """
+    return "".join(
+        _HCL_ESCAPES.get(char, f"\\u{ord(char):04x}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+        for char in text
+    )
+
+
 def hcl_value(value: Any) -> str:
     """`value` (string, number, bool, list, mapping) as an HCL expression whose strings are literal."""
     if isinstance(value, str):
-        quoted = "".join(
-            _HCL_ESCAPES.get(char, f"\\u{ord(char):04x}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
-            for char in escape(value)
-        )
-        return f'"{quoted}"'
+        return f'"{hcl_escape(escape(value))}"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
