@@ -380,7 +380,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         found_specs, found = resolve_pipeline(
             name,
             pipeline,
-            cluster_name=config.cluster.name,
+            cluster_name=config.cluster_name,
             region=config.region,
             tags=config.tags,
             network_egress=config.network.egress,
@@ -393,7 +393,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         stack=environment or config.project,
         project=config.project,
         region=config.region,
-        cluster_name=config.cluster.name,
+        cluster_name=config.cluster_name,
         container_insights=config.cluster.container_insights,
         vpc_id=config.network.vpc_id,
         subnet_ids=tuple(config.network.subnet_ids),

@@ -258,7 +258,7 @@ def test_an_environment_exports_its_own_variants_and_names(tmp_path):
     module = export(deployments["prd"], tmp_path / "prd")
     load_dir(tmp_path / "prd")
     assert set(module["resource"]["aws_ecs_service"]) == {"news-encoder_control"}
-    assert module["resource"]["aws_ecs_cluster"]["cluster"]["name"] == "streaming-feature-pipelines-prd"
+    assert module["resource"]["aws_ecs_cluster"]["cluster"]["name"] == "feature-pipelines-prd"
     assert module["variable"]["news-encoder_control_desired_count"]["default"] == 3
     assert module["variable"]["vpc_id"]["default"] == "vpc-0f1e2d3c4b5a69788"
     assert "(environment prd)" in (tmp_path / "prd" / "README.md").read_text()
