@@ -19,9 +19,12 @@ from .currency import Currency
 DASHBOARD_MONTH = Decimal("3.00")
 ALARM_METRIC_MONTH = Decimal("0.10")
 CUSTOM_METRIC_MONTH = Decimal("0.30")
+#: Secondary sources only: the stored copies of AWS's page (https://aws.amazon.com/cloudwatch/pricing/)
+#: hold its free tier but not its paid-tier tables (docs/cost.md, "CloudWatch").
 SOURCE = (
-    "https://aws.amazon.com/cloudwatch/pricing/ (free tier), per-unit list prices as quoted by "
-    "factualminds.com (2026-06-13) and c3x.dev; check the page for your region"
+    "secondary sources (factualminds.com 2026-06-13: dashboards 3 USD; c3x.dev: 0.10 USD per standard alarm "
+    "metric; signoz.io 2026-02-15: custom metrics 0.30 USD for the first 10,000), not AWS's own page, whose "
+    "stored copies show only the free tier; check https://aws.amazon.com/cloudwatch/pricing/ for your region"
 )
 READ_ON = datetime.date(2026, 12, 2)
 #: Metrics each alarm reads: tasks (running, desired), errors, cpu, memory.
