@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
-from ..config.autoscaling import Backlog
+from ..config.autoscaling import Backlog, StepScaling
 from ..config.names import fit
 from ..runtime import cdk
 from ..runtime.cdk import Construct
@@ -17,6 +18,13 @@ SQS_METRIC = ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName")
 KINESIS_METRIC = ("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName")
 # Running tasks of one service: published by Container Insights, which the cluster always enables.
 TASKS_METRIC = ("ECS/ContainerInsights", "RunningTaskCount")
+#: AWS limit on alarm names.
+ALARM_NAME_LIMIT = 255
+#: Seconds per datapoint of a step scaling alarm (CloudWatch's standard resolution).
+STEP_PERIOD = 60
+#: How Application Auto Scaling aggregates an alarm's datapoints, by the metric's statistic
+#: (it takes Average, Minimum or Maximum; the rest aggregate as Average, as aws-cdk does).
+AGGREGATION = {"Minimum": "Minimum", "Maximum": "Maximum"}
 
 _Tracking = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration
 _Predefined = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification
@@ -28,6 +36,8 @@ _Metric = (
     cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetric
 )
 _QueryDimension = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions  # noqa: E501
+_StepConfiguration = cdk.AppautoscalingPolicyStepScalingPolicyConfiguration
+_StepAdjustment = cdk.AppautoscalingPolicyStepScalingPolicyConfigurationStepAdjustment
 _Step = cdk.AppautoscalingTarget | cdk.AppautoscalingPolicy | cdk.AppautoscalingScheduledAction
 
 
@@ -36,9 +46,12 @@ class VariantAutoscaling(Construct):
 
     Addresses derive from the variant's address stem (`<pipeline>_<variant>`) only:
     `aws_appautoscaling_target.<stem>`; target tracking policies
-    `aws_appautoscaling_policy.<stem>_cpu`, `_memory` and `_backlog`; scheduled actions
-    `aws_appautoscaling_scheduled_action.<stem>_<schedule name>`. AWS names are the same
-    strings (shortened with a hash past 256 characters).
+    `aws_appautoscaling_policy.<stem>_cpu`, `_memory` and `_backlog`; step scaling policies
+    `aws_appautoscaling_policy.<stem>_scale_out` and `_scale_in` with their alarms
+    `aws_cloudwatch_metric_alarm.<stem>_scale_out` and `_scale_in`; scheduled actions
+    `aws_appautoscaling_scheduled_action.<stem>_<schedule name>`. Policy and action AWS names
+    are the same strings, alarm names `<cluster>_<stem>_scale_out`/`_scale_in` (each shortened
+    with a hash past the AWS limit).
 
     Behaviour:
 
@@ -49,7 +62,20 @@ class VariantAutoscaling(Construct):
       messages per running task (metric math: ApproximateNumberOfMessagesVisible /
       RunningTaskCount), `kinesis` the stream's maximum GetRecords.IteratorAgeMilliseconds,
       `cloudwatch` the given metric (statistic Average unless set), divided by the running
-      tasks when `per_task`. All use the block's scale-in and scale-out cooldowns.
+      tasks when `per_task`. All use the block's scale-in and scale-out cooldowns; with
+      `disable_scale_in` they only add tasks.
+    - Step scaling (`steps`), as aws-cdk's `StepScalingPolicy` builds it: the signal's
+      absolute value (`sqs`: the queue's ApproximateNumberOfMessagesVisible, `kinesis`: the
+      iterator age, both Maximum; `cloudwatch`: the metric, statistic Average unless set) in
+      one-minute datapoints. A scale-out alarm (GreaterThanOrEqualToThreshold the lowest
+      `at_least`, for `scale_out_minutes` datapoints) runs the `ChangeInCapacity` policy whose
+      step adjustments span each `at_least` up to the next (the last unbounded), relative to
+      that threshold; a scale-in alarm (LessThanOrEqualToThreshold the highest `at_most`, for
+      `scale_in_minutes`) runs the policy removing tasks from each `at_most` down to the next
+      (the last unbounded). Cooldowns: the block's `scale_out_cooldown` and
+      `scale_in_cooldown`; aggregation: the statistic when Minimum or Maximum, else Average.
+      Missing data leaves an alarm's state as it is (CloudWatch's default). The alarms carry
+      the variant's tags; they notify nothing but their policy.
     - Scheduled actions set new min/max bounds at their schedule, in their time zone.
     - Application Auto Scaling rejects concurrent updates to one target, so the policies
       and scheduled actions are created one after another (each depends on the previous).
@@ -91,6 +117,30 @@ class VariantAutoscaling(Construct):
             )
             pin(policy, f"{stem}_{suffix}")
             self.policies[suffix] = previous = policy
+        self.alarms: dict[str, cdk.CloudwatchMetricAlarm] = {}
+        for suffix, (configuration, alarm) in self._step_policies().items():
+            policy = cdk.AppautoscalingPolicy(
+                self,
+                suffix,
+                name=fit(f"{stem}_{suffix}", NAME_LIMIT),
+                policy_type="StepScaling",
+                service_namespace=target.ref("service_namespace"),
+                scalable_dimension=target.ref("scalable_dimension"),
+                resource_id=target.ref("resource_id"),
+                step_scaling_policy_configuration=configuration,
+                depends_on=[previous],
+            )
+            address = pin(policy, f"{stem}_{suffix}")
+            self.policies[suffix] = previous = policy
+            self.alarms[suffix] = cdk.CloudwatchMetricAlarm(
+                self,
+                f"{suffix}_alarm",
+                alarm_name=fit(f"{props.alarm_prefix}_{suffix}", ALARM_NAME_LIMIT),
+                alarm_actions=[address.ref("arn")],
+                tags=dict(tags) if tags else None,
+                **alarm,
+            )
+            pin(self.alarms[suffix], f"{stem}_{suffix}")
         for name, schedule in scaling.schedules.items():
             action = cdk.AppautoscalingScheduledAction(
                 self,
@@ -131,8 +181,86 @@ class VariantAutoscaling(Construct):
             target_value=target,
             scale_in_cooldown=self._props.scaling.scale_in_cooldown,
             scale_out_cooldown=self._props.scaling.scale_out_cooldown,
+            disable_scale_in=True if self._props.scaling.disable_scale_in else None,
             **metric,
         )
+
+    def _step_policies(self) -> dict[str, tuple[_StepConfiguration, dict[str, object]]]:
+        """Per direction configured (`scale_out`, `scale_in`): its policy configuration and its alarm's arguments."""
+        steps = self._props.scaling.steps
+        if steps is None:
+            return {}
+        namespace, metric_name, dimensions, statistic = step_metric(steps)
+        aggregation = AGGREGATION.get(statistic, "Average")
+        scaling = self._props.scaling
+        metric = {
+            "namespace": namespace,
+            "metric_name": metric_name,
+            "dimensions": dict(dimensions) or None,
+            "statistic": statistic,
+            "period": STEP_PERIOD,
+            "treat_missing_data": "missing",
+        }
+        found: dict[str, tuple[_StepConfiguration, dict[str, object]]] = {}
+        if steps.scale_out:
+            bounds = [step.at_least for step in steps.scale_out]
+            threshold = bounds[0]
+            adjustments = [
+                _StepAdjustment(
+                    scaling_adjustment=step.add,
+                    metric_interval_lower_bound=_relative(bounds[index], threshold),
+                    metric_interval_upper_bound=_relative(bounds[index + 1], threshold)
+                    if index + 1 < len(bounds)
+                    else None,
+                )
+                for index, step in enumerate(steps.scale_out)
+            ]
+            found["scale_out"] = (
+                _StepConfiguration(
+                    adjustment_type="ChangeInCapacity",
+                    cooldown=scaling.scale_out_cooldown,
+                    metric_aggregation_type=aggregation,
+                    step_adjustment=adjustments,
+                ),
+                {
+                    **metric,
+                    "alarm_description": f"{self._props.stem}: scale out, {metric_name} at least {_number(threshold)}",
+                    "comparison_operator": "GreaterThanOrEqualToThreshold",
+                    "threshold": threshold,
+                    "evaluation_periods": steps.scale_out_minutes,
+                    "datapoints_to_alarm": steps.scale_out_minutes,
+                },
+            )
+        if steps.scale_in:
+            bounds = [step.at_most for step in steps.scale_in]
+            threshold = bounds[0]
+            adjustments = [
+                _StepAdjustment(
+                    scaling_adjustment=-step.remove,
+                    metric_interval_lower_bound=_relative(bounds[index + 1], threshold)
+                    if index + 1 < len(bounds)
+                    else None,
+                    metric_interval_upper_bound=_relative(bounds[index], threshold),
+                )
+                for index, step in enumerate(steps.scale_in)
+            ]
+            found["scale_in"] = (
+                _StepConfiguration(
+                    adjustment_type="ChangeInCapacity",
+                    cooldown=scaling.scale_in_cooldown,
+                    metric_aggregation_type=aggregation,
+                    step_adjustment=adjustments,
+                ),
+                {
+                    **metric,
+                    "alarm_description": f"{self._props.stem}: scale in, {metric_name} at most {_number(threshold)}",
+                    "comparison_operator": "LessThanOrEqualToThreshold",
+                    "threshold": threshold,
+                    "evaluation_periods": steps.scale_in_minutes,
+                    "datapoints_to_alarm": steps.scale_in_minutes,
+                },
+            )
+        return found
 
     def _backlog(self) -> _Customized:
         backlog: Backlog = self._props.scaling.backlog  # type: ignore[assignment]
@@ -172,6 +300,32 @@ class VariantAutoscaling(Construct):
                 _Query(id="per_task", label=f"{label} per running task", expression="signal / tasks", return_data=True),
             ]
         )
+
+
+def step_metric(steps: StepScaling) -> tuple[str, str, tuple[tuple[str, str], ...], str]:
+    """Namespace, metric name, dimensions and statistic of the signal `steps` scales on (absolute, not per task)."""
+    if steps.source == "sqs":
+        namespace, metric_name, dimension = SQS_METRIC
+        return namespace, metric_name, ((dimension, steps.queue_name or ""),), "Maximum"
+    if steps.source == "kinesis":
+        namespace, metric_name, dimension = KINESIS_METRIC
+        return namespace, metric_name, ((dimension, steps.stream_name or ""),), "Maximum"
+    dimensions = tuple(sorted((steps.dimensions or {}).items()))
+    return steps.namespace or "", steps.metric_name or "", dimensions, steps.statistic or "Average"
+
+
+def _relative(bound: float, threshold: float) -> str:
+    """A step bound relative to its alarm's threshold, as the provider's string (`99`, `0.5`: exact decimals)."""
+    return _decimal(Decimal(repr(bound)) - Decimal(repr(threshold)))
+
+
+def _number(value: float) -> str:
+    return _decimal(Decimal(repr(value)))
+
+
+def _decimal(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 def _query(
