@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from ..config.autoscaling import Backlog, StepScaling
+from ..config.autoscaling import Backlog
 from ..config.names import fit
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from .address import pin
+from .dashboard import STEP_PERIOD, step_signal
 from .props import AutoscalingProps
 
 #: AWS limit on scaling policy and scheduled action names.
@@ -20,8 +21,6 @@ KINESIS_METRIC = ("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamNa
 TASKS_METRIC = ("ECS/ContainerInsights", "RunningTaskCount")
 #: AWS limit on alarm names.
 ALARM_NAME_LIMIT = 255
-#: Seconds per datapoint of a step scaling alarm (CloudWatch's standard resolution).
-STEP_PERIOD = 60
 #: How Application Auto Scaling aggregates an alarm's datapoints, by the metric's statistic
 #: (it takes Average, Minimum or Maximum; the rest aggregate as Average, as aws-cdk does).
 AGGREGATION = {"Minimum": "Minimum", "Maximum": "Maximum"}
@@ -187,17 +186,17 @@ class VariantAutoscaling(Construct):
 
     def _step_policies(self) -> dict[str, tuple[_StepConfiguration, dict[str, object]]]:
         """Per direction configured (`scale_out`, `scale_in`): its policy configuration and its alarm's arguments."""
-        steps = self._props.scaling.steps
-        if steps is None:
+        steps, signal = self._props.scaling.steps, step_signal(self._props.scaling)
+        if steps is None or signal is None:
             return {}
-        namespace, metric_name, dimensions, statistic = step_metric(steps)
-        aggregation = AGGREGATION.get(statistic, "Average")
+        metric_name = signal.name
+        aggregation = AGGREGATION.get(signal.stat, "Average")
         scaling = self._props.scaling
         metric = {
-            "namespace": namespace,
+            "namespace": signal.namespace,
             "metric_name": metric_name,
-            "dimensions": dict(dimensions) or None,
-            "statistic": statistic,
+            "dimensions": dict(signal.dimensions) or None,
+            "statistic": signal.stat,
             "period": STEP_PERIOD,
             "treat_missing_data": "missing",
         }
@@ -300,18 +299,6 @@ class VariantAutoscaling(Construct):
                 _Query(id="per_task", label=f"{label} per running task", expression="signal / tasks", return_data=True),
             ]
         )
-
-
-def step_metric(steps: StepScaling) -> tuple[str, str, tuple[tuple[str, str], ...], str]:
-    """Namespace, metric name, dimensions and statistic of the signal `steps` scales on (absolute, not per task)."""
-    if steps.source == "sqs":
-        namespace, metric_name, dimension = SQS_METRIC
-        return namespace, metric_name, ((dimension, steps.queue_name or ""),), "Maximum"
-    if steps.source == "kinesis":
-        namespace, metric_name, dimension = KINESIS_METRIC
-        return namespace, metric_name, ((dimension, steps.stream_name or ""),), "Maximum"
-    dimensions = tuple(sorted((steps.dimensions or {}).items()))
-    return steps.namespace or "", steps.metric_name or "", dimensions, steps.statistic or "Average"
 
 
 def _relative(bound: float, threshold: float) -> str:

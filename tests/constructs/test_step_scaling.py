@@ -1,5 +1,7 @@
 """Step scaling: two policies with contiguous step ranges relative to their alarms, and the alarms that run them."""
 
+import json
+
 import pytest
 
 from tests.helpers import default_data, synth
@@ -148,3 +150,26 @@ def test_disable_scale_in_is_set_on_target_tracking_only_when_asked(stack):
     treatment = policy(stack, "news-encoder_treatment_memory")["target_tracking_scaling_policy_configuration"]
     assert control["disable_scale_in"] is True
     assert "disable_scale_in" not in treatment, "unset: the provider's default (false), and unchanged output"
+
+
+def test_the_dashboard_shows_the_step_signal_with_both_thresholds_as_its_alarms_read_it(stack):
+    widgets = json.loads(stack["resource"]["aws_cloudwatch_dashboard"]["news-encoder"]["dashboard_body"])["widgets"]
+    control, treatment = [w["properties"] for w in widgets if "step scaling" in w["properties"]["title"]]
+    scale_out = alarm(stack, "news-encoder_control_scale_out")
+    namespace, name, key, value, options = control["metrics"][0]
+    assert [namespace, name, {key: value}] == [
+        scale_out["namespace"],
+        scale_out["metric_name"],
+        scale_out["dimensions"],
+    ]
+    assert (options["stat"], options["period"]) == (scale_out["statistic"], scale_out["period"])
+    assert control["annotations"]["horizontal"] == [
+        {"label": "scale out", "value": 1},
+        {"label": "scale in", "value": 0.5},
+    ]
+    assert treatment["annotations"]["horizontal"] == [{"label": "scale out", "value": 1000}]
+
+
+def test_without_steps_the_dashboard_has_no_step_row():
+    body = synth(default_data())["resource"]["aws_cloudwatch_dashboard"]["news-encoder"]["dashboard_body"]
+    assert "step scaling" not in body
