@@ -189,74 +189,42 @@ class VariantAutoscaling(Construct):
         steps, signal = self._props.scaling.steps, step_signal(self._props.scaling)
         if steps is None or signal is None:
             return {}
-        metric_name = signal.name
-        aggregation = AGGREGATION.get(signal.stat, "Average")
         scaling = self._props.scaling
         metric = {
             "namespace": signal.namespace,
-            "metric_name": metric_name,
+            "metric_name": signal.name,
             "dimensions": dict(signal.dimensions) or None,
             "statistic": signal.stat,
             "period": STEP_PERIOD,
             "treat_missing_data": "missing",
         }
+        directions = (
+            ("scale_out", [(s.at_least, s.add) for s in steps.scale_out], scaling.scale_out_cooldown,
+             steps.scale_out_minutes, "GreaterThanOrEqualToThreshold", "at least"),
+            ("scale_in", [(s.at_most, -s.remove) for s in steps.scale_in], scaling.scale_in_cooldown,
+             steps.scale_in_minutes, "LessThanOrEqualToThreshold", "at most"),
+        )  # fmt: skip
         found: dict[str, tuple[_StepConfiguration, dict[str, object]]] = {}
-        if steps.scale_out:
-            bounds = [step.at_least for step in steps.scale_out]
-            threshold = bounds[0]
-            adjustments = [
-                _StepAdjustment(
-                    scaling_adjustment=step.add,
-                    metric_interval_lower_bound=_relative(bounds[index], threshold),
-                    metric_interval_upper_bound=_relative(bounds[index + 1], threshold)
-                    if index + 1 < len(bounds)
-                    else None,
-                )
-                for index, step in enumerate(steps.scale_out)
-            ]
-            found["scale_out"] = (
-                _StepConfiguration(
-                    adjustment_type="ChangeInCapacity",
-                    cooldown=scaling.scale_out_cooldown,
-                    metric_aggregation_type=aggregation,
-                    step_adjustment=adjustments,
-                ),
-                {
-                    **metric,
-                    "alarm_description": f"{self._props.stem}: scale out, {metric_name} at least {_number(threshold)}",
-                    "comparison_operator": "GreaterThanOrEqualToThreshold",
-                    "threshold": threshold,
-                    "evaluation_periods": steps.scale_out_minutes,
-                    "datapoints_to_alarm": steps.scale_out_minutes,
-                },
+        for suffix, bounded, cooldown, minutes, comparison, words in directions:
+            if not bounded:
+                continue
+            threshold = bounded[0][0]
+            configuration = _StepConfiguration(
+                adjustment_type="ChangeInCapacity",
+                cooldown=cooldown,
+                metric_aggregation_type=AGGREGATION.get(signal.stat, "Average"),
+                step_adjustment=_adjustments(bounded, outward=suffix == "scale_out"),
             )
-        if steps.scale_in:
-            bounds = [step.at_most for step in steps.scale_in]
-            threshold = bounds[0]
-            adjustments = [
-                _StepAdjustment(
-                    scaling_adjustment=-step.remove,
-                    metric_interval_lower_bound=_relative(bounds[index + 1], threshold)
-                    if index + 1 < len(bounds)
-                    else None,
-                    metric_interval_upper_bound=_relative(bounds[index], threshold),
-                )
-                for index, step in enumerate(steps.scale_in)
-            ]
-            found["scale_in"] = (
-                _StepConfiguration(
-                    adjustment_type="ChangeInCapacity",
-                    cooldown=scaling.scale_in_cooldown,
-                    metric_aggregation_type=aggregation,
-                    step_adjustment=adjustments,
-                ),
+            found[suffix] = (
+                configuration,
                 {
                     **metric,
-                    "alarm_description": f"{self._props.stem}: scale in, {metric_name} at most {_number(threshold)}",
-                    "comparison_operator": "LessThanOrEqualToThreshold",
+                    "alarm_description": f"{self._props.stem}: {suffix.replace('_', ' ')}, {signal.name} {words} "
+                    f"{_number(threshold)}",
+                    "comparison_operator": comparison,
                     "threshold": threshold,
-                    "evaluation_periods": steps.scale_in_minutes,
-                    "datapoints_to_alarm": steps.scale_in_minutes,
+                    "evaluation_periods": minutes,
+                    "datapoints_to_alarm": minutes,
                 },
             )
         return found
@@ -299,6 +267,24 @@ class VariantAutoscaling(Construct):
                 _Query(id="per_task", label=f"{label} per running task", expression="signal / tasks", return_data=True),
             ]
         )
+
+
+def _adjustments(bounded: list[tuple[float, int]], *, outward: bool) -> list[_StepAdjustment]:
+    """Step adjustments from (bound, change) pairs listed from the alarm threshold (the first bound)
+    outwards: each spans its bound to the next one (the last is unbounded), relative to the threshold;
+    `outward` (scale out) ranges go up from their bound, the others down."""
+    threshold = bounded[0][0]
+    found = []
+    for index, (bound, change) in enumerate(bounded):
+        near = _relative(bound, threshold)
+        far = _relative(bounded[index + 1][0], threshold) if index + 1 < len(bounded) else None
+        lower, upper = (near, far) if outward else (far, near)
+        found.append(
+            _StepAdjustment(
+                scaling_adjustment=change, metric_interval_lower_bound=lower, metric_interval_upper_bound=upper
+            )
+        )
+    return found
 
 
 def _relative(bound: float, threshold: float) -> str:
