@@ -1,8 +1,10 @@
-"""CloudWatch's own monthly price of the observability resources (dashboards, alarms, error metrics).
+"""CloudWatch's own monthly price of the resources we create there (dashboards, alarms, error metrics).
 
-Counted from the resolved config, as `constructs.observability` creates them: per pipeline with an
-observed variant one dashboard; per observed variant one custom metric (its error count) and its
-alarms, each alarm priced per metric it reads (metric math: every metric, not the expression).
+Counted from the resolved config, as `constructs.observability` and `constructs.autoscaling` create
+them: per pipeline with an observed variant one dashboard; per observed variant one custom metric
+(its error count) and its alarms; per variant with step scaling its scale-out and scale-in alarms
+(one metric each). Each alarm is priced per metric it reads (metric math: every metric, not the
+expression). Target tracking's own alarms, which Application Auto Scaling creates, are not counted.
 List prices, USD, standard resolution, before the free tier (3 dashboards, 10 alarm metrics and 10
 custom metrics per account), which the account may already use up.
 """
@@ -31,8 +33,14 @@ READ_ON = datetime.date(2026, 12, 2)
 FIXED_ALARM_METRICS = 2 + 1 + 1 + 1
 
 
+def step_alarms(spec: VariantSpec) -> int:
+    """The variant's step scaling alarms: one per direction with steps (each reads one metric)."""
+    steps = spec.autoscaling.steps if spec.autoscaling else None
+    return 0 if steps is None else bool(steps.scale_out) + bool(steps.scale_in)
+
+
 def alarm_metrics(spec: VariantSpec) -> int:
-    """Metrics the variant's alarms read (0 when it is not observed)."""
+    """Metrics the variant's observability alarms read (0 when it is not observed)."""
     obs = spec.observability
     if obs is None:
         return 0
@@ -66,7 +74,7 @@ def cloudwatch_cost(deployment: Deployment) -> CloudWatchCost:
     observed = [spec for spec in deployment.variants if spec.observability is not None]
     return CloudWatchCost(
         dashboards=len({spec.pipeline for spec in observed}),
-        alarm_metrics=sum(alarm_metrics(spec) for spec in observed),
+        alarm_metrics=sum(alarm_metrics(spec) + step_alarms(spec) for spec in deployment.variants),
         custom_metrics=len(observed),
     )
 
