@@ -103,7 +103,7 @@ def test_the_alarms_run_their_policies_on_the_queue_depth(stack):
     }
     assert out == {
         **common,
-        "alarm_name": "streaming-feature-pipelines_news-encoder_control_scale_out",
+        "alarm_name": "feature-pipelines_news-encoder_control_scale_out",
         "alarm_description": "news-encoder_control: scale out, ApproximateNumberOfMessagesVisible at least 1",
         "alarm_actions": ["${aws_appautoscaling_policy.news-encoder_control_scale_out.arn}"],
         "comparison_operator": "GreaterThanOrEqualToThreshold",
@@ -113,7 +113,7 @@ def test_the_alarms_run_their_policies_on_the_queue_depth(stack):
     }
     assert into == {
         **common,
-        "alarm_name": "streaming-feature-pipelines_news-encoder_control_scale_in",
+        "alarm_name": "feature-pipelines_news-encoder_control_scale_in",
         "alarm_description": "news-encoder_control: scale in, ApproximateNumberOfMessagesVisible at most 0.5",
         "alarm_actions": ["${aws_appautoscaling_policy.news-encoder_control_scale_in.arn}"],
         "comparison_operator": "LessThanOrEqualToThreshold",
