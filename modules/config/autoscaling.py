@@ -115,7 +115,7 @@ class Backlog(MetricSource):
 class ScaleOutStep(_Strict):
     """One scale-out step: from `at_least` up to the next step's `at_least`, add `add` tasks."""
 
-    at_least: Annotated[float, Field(ge=-1e15, le=1e15)] = Field(
+    at_least: float = Field(
         description="the step applies while the signal is at least this (up to the next step's at_least)"
     )
     add: Annotated[int, Field(ge=1, le=MAX_TASKS)] = Field(description=f"tasks added (1-{MAX_TASKS})")
@@ -124,7 +124,7 @@ class ScaleOutStep(_Strict):
 class ScaleInStep(_Strict):
     """One scale-in step: from `at_most` down to the next step's `at_most`, remove `remove` tasks."""
 
-    at_most: Annotated[float, Field(ge=-1e15, le=1e15)] = Field(
+    at_most: float = Field(
         description="the step applies while the signal is at most this (down to the next step's at_most)"
     )
     remove: Annotated[int, Field(ge=1, le=MAX_TASKS)] = Field(description=f"tasks removed (1-{MAX_TASKS})")
@@ -136,6 +136,11 @@ class StepScaling(MetricSource):
     Unlike a per-task backlog, an `sqs` queue depth or a total `cloudwatch` metric has data while
     no task runs, so step scaling can scale a service out from 0 tasks.
     """
+
+    source: Annotated[str, AfterValidator(_source)] = Field(
+        description="the signal, its absolute value: `sqs` (the queue's visible messages), `kinesis` (the "
+        "stream's GetRecords.IteratorAgeMilliseconds), `cloudwatch` (any CloudWatch metric)"
+    )
 
     scale_out: Annotated[list[ScaleOutStep], Field(max_length=MAX_STEPS)] = Field(
         [],
