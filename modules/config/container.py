@@ -90,6 +90,11 @@ def _secret(value: str) -> str:
     return value
 
 
+def _repository(value: str) -> str:
+    arns.parse_repository_arn(value)
+    return value
+
+
 def _not_latest(value: str) -> str:
     if value == "latest":
         raise ValueError("`latest` is not pinned: each task may pull another image; use a release tag or image_digest")
@@ -166,7 +171,7 @@ class SidecarConfig(BaseModel):
         description=f"{IMAGE_RULE}; from a public registry (e.g. public.ecr.aws): no IAM grant. A private ECR "
         "image: `repository_arn` with `image_tag` or `image_digest` instead",
     )
-    repository_arn: Annotated[str, AfterValidator(arns.parse_repository_arn)] | None = Field(
+    repository_arn: Annotated[str, AfterValidator(_repository)] | None = Field(
         None, description="a private ECR repository (by ARN) the image comes from: the execution role may pull from it"
     )
     image_tag: (
@@ -338,8 +343,7 @@ def dependency_problems(
             if target == name:
                 problems.append(Problem(at, "a container cannot wait for itself", target))
             elif target not in graph:
-                known = ", ".join(sorted(n for n in graph if n != name))
-                problems.append(Problem(at, f"no such container; containers: {known}", target))
+                problems.append(Problem(at, f"no such container; containers: {', '.join(sorted(graph))}", target))
             elif condition in ("COMPLETE", "SUCCESS") and essential[target]:
                 why = (
                     f"{condition} waits for {target} to exit, but it is essential (its exit stops the task); use START"
