@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -19,13 +19,8 @@ from . import arns, names
 from .errors import Problem
 
 #: What a container may wait for in another (ECS ContainerDependency.condition).
-CONDITIONS = ("START", "COMPLETE", "SUCCESS", "HEALTHY")
 Condition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
 #: The ulimit names ECS accepts (the ECS API reference, Ulimit).
-ULIMIT_NAMES = (
-    "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
-    "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack",
-)  # fmt: skip
 UlimitName = Literal[
     "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice",
     "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack",
@@ -153,7 +148,7 @@ class Ulimit(BaseModel):
         return self
 
 
-Ulimits = Annotated[dict[UlimitName, Ulimit], Field(max_length=len(ULIMIT_NAMES))]
+Ulimits = Annotated[dict[UlimitName, Ulimit], Field(max_length=len(get_args(UlimitName)))]
 DependsOn = Annotated[dict[Annotated[str, AfterValidator(names.check_name)], Condition], Field(max_length=20)]
 
 
@@ -283,9 +278,13 @@ def sidecar_problems(
     problems += _share_problems(sidecars, cpu=cpu, memory=memory, paths=paths)
     problems += _ulimit_problems({f"{paths[n]}.ulimits": s.ulimits for n, s in sidecars.items()})
     problems += dependency_problems(
-        sidecars, main=main, main_depends_on=main_depends_on, main_health_check=main_health_check,
-        paths=paths, main_path=main_path,
-    )  # fmt: skip
+        sidecars,
+        main=main,
+        main_depends_on=main_depends_on,
+        main_health_check=main_health_check,
+        paths=paths,
+        main_path=main_path,
+    )
     return problems
 
 

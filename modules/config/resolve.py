@@ -290,7 +290,7 @@ def containers(merged: MergedVariant) -> list[Problem]:
     paths = {name: merged.path(f"sidecars.{name}") for name in sidecars}
     return ulimit_problems(values["ulimits"], merged.path("ulimits")) + sidecar_problems(
         sidecars,
-        main=merged.paths["variant"].split(".")[1],
+        main=merged.paths["variant"].split(".")[1],  # the main container is named after its pipeline
         main_depends_on=values["depends_on"],
         main_health_check=values["health_check"],
         cpu=values["cpu"],
