@@ -173,8 +173,8 @@ class ContainerSettings(_Strict):
     """Settings a pipeline sets for all its variants and a variant may override.
 
     `None` means "not set here": a variant inherits its pipeline's value, a pipeline the
-    documented default. `environment`, `secrets`, `tags` and `waivers` merge key by key
-    (`MERGED`); every other setting is replaced whole.
+    documented default. The maps in `MERGED` (`environment`, `sidecars`, ...) merge key by
+    key; every other setting is replaced whole.
     """
 
     repository_arn: RepositoryArn | None = Field(

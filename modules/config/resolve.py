@@ -1,8 +1,8 @@
 """Resolve a validated Config into one flat, fully merged spec per variant.
 
-A variant inherits every setting of its pipeline and may override any of them;
-`environment`, `secrets`, `tags` and `waivers` merge key by key (`model.MERGED`). Cross-field rules (Fargate sizes,
-image reference, capacity weights) are checked here, after merging, and reported at the
+A variant inherits every setting of its pipeline and may override any of them; the maps in
+`model.MERGED` (`environment`, `secrets`, `sidecars`, ...) merge key by key. Cross-field rules
+(Fargate sizes, image reference, capacity weights, containers) are checked here, after merging, and reported at the
 path where the offending value was written.
 """
 
