@@ -42,3 +42,27 @@ def test_other_variant_is_byte_identical(mutate):
     data = default_data()
     mutate(data)
     assert other_variant_bytes(data) == before
+
+
+OTEL = {"image": "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1", "user": "10001"}
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: change(d, sidecars={"otel-collector": OTEL}),
+        lambda d: change(d, sidecars={"otel-collector": {**OTEL, "cpu": 0.5, "image": OTEL["image"] + "1"}}),
+        lambda d: change(d, health_check={"command": ["CMD", "/check"]}, restart_policy={}),
+        lambda d: change(d, init_process_enabled=False, ulimits={"nofile": {"soft": 1, "hard": 2}}),
+    ],
+    ids=["add-sidecar", "change-sidecar", "health-and-restarts", "init-and-ulimits"],
+)
+def test_one_variants_container_settings_leave_the_other_byte_identical(mutate):
+    base = default_data()
+    change(base, sidecars={"otel-collector": OTEL})
+    before = other_variant_bytes(base)
+    data = default_data()
+    change(data, sidecars={"otel-collector": OTEL})
+    mutate(data)
+    assert other_variant_bytes(data) == before
+    assert other_variant_bytes(default_data()) == before, "a sidecar on one variant leaves the other as it was"

@@ -52,7 +52,7 @@ pipelines:
     # Each variant is its own ECS service; add `treatment` to A/B test a change side by side.
     variants:
       control:
-        image_tag: "latest"  # pin the tag (or image_digest) you deploy
+        image_tag: "1.0.0"  # the release tag (or image_digest) you deploy; never latest
         desired_count: 1
       # treatment:
       #   image_tag: "next"

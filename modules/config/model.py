@@ -19,20 +19,11 @@ from ..policy.catalog import RULES
 from . import arns, fargate, names
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
+from .container import DependsOn, HealthCheck, RestartPolicy, SidecarConfig, Ulimits
+from .names import USER_RULE
 from .observability import ObservabilityConfig
 from .pricing import PricingConfig
 from .terraform import TerraformConfig
-
-#: A container user: `uid` or `name`, optionally `:gid` or `:group`. A uid is decimal digits without
-#: sign or leading zero; a name follows the Linux (shadow-utils) rule: lower case, digits, `_` and `-`,
-#: not starting with a digit or `-`, at most 32 characters.
-_UID_OR_NAME = r"(?:0|[1-9][0-9]{0,9}|[a-z_][a-z0-9_-]{0,31})"
-USER = re.compile(rf"{_UID_OR_NAME}(?::{_UID_OR_NAME})?")
-MAX_ID = 4294967294  # 2**32 - 2: (uid_t) -1 means "no id"
-USER_RULE = (
-    "use uid[:gid] or name[:group]: an id is decimal digits without sign or leading zero (at most "
-    f"{MAX_ID}), a name is a Linux user or group name ([a-z_][a-z0-9_-]*, at most 32 characters)"
-)
 
 # Values CloudWatch Logs accepts for retention_in_days.
 LOG_RETENTION_DAYS = (
@@ -45,12 +36,6 @@ def _name(value: str) -> str:
     return names.check_name(value)
 
 
-def _env_name(value: str) -> str:
-    if not names.ENV_VAR.match(value):
-        raise ValueError(f"invalid variable name; use {names.ENV_VAR_RULE}")
-    return value
-
-
 def _repository(value: str) -> str:
     arns.parse_repository_arn(value)
     return value
@@ -58,12 +43,6 @@ def _repository(value: str) -> str:
 
 def _secret(value: str) -> str:
     arns.secret_resource_arn(value)
-    return value
-
-
-def _user(value: str) -> str:
-    if not USER.fullmatch(value) or any(part.isdigit() and int(part) > MAX_ID for part in value.split(":")):
-        raise ValueError(USER_RULE)
     return value
 
 
@@ -121,7 +100,7 @@ def _cidr(value: str) -> str:
 
 
 Name = Annotated[str, AfterValidator(_name)]
-EnvName = Annotated[str, AfterValidator(_env_name)]
+EnvName = Annotated[str, AfterValidator(names.check_env_name)]
 Region = Annotated[str, AfterValidator(arns.check_region)]
 RepositoryArn = Annotated[str, AfterValidator(_repository)]
 SecretArn = Annotated[str, AfterValidator(_secret)]
@@ -132,7 +111,7 @@ RuleId = Annotated[str, AfterValidator(_rule_id)]
 Reason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500), AfterValidator(_one_line)
 ]
-User = Annotated[str, AfterValidator(_user)]
+User = Annotated[str, AfterValidator(names.check_user)]
 Retention = Annotated[int, AfterValidator(_retention)]
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_tag_key)]
 TagValue = Annotated[str, StringConstraints(max_length=256), AfterValidator(_tag_text)]
@@ -195,8 +174,8 @@ class ContainerSettings(_Strict):
     """Settings a pipeline sets for all its variants and a variant may override.
 
     `None` means "not set here": a variant inherits its pipeline's value, a pipeline the
-    documented default. `environment`, `secrets`, `tags` and `waivers` merge key by key
-    (`MERGED`); every other setting is replaced whole.
+    documented default. The maps in `MERGED` (`environment`, `sidecars`, ...) merge key by
+    key; every other setting is replaced whole.
     """
 
     repository_arn: RepositoryArn | None = Field(
@@ -311,6 +290,36 @@ class ContainerSettings(_Strict):
         None,
         description="dashboard and alarms (docs/observability.md); merges key by key over the top level's block",
     )
+    health_check: HealthCheck | None = Field(
+        None,
+        description="the main container's health check (docs/stream-consumers.md#container); without a load "
+        "balancer a consumer's only liveness signal: an unhealthy essential container stops its task",
+    )
+    restart_policy: RestartPolicy | None = Field(
+        None,
+        description="restart the main container in place when it exits, instead of replacing the task (off by "
+        "default: in-place restarts hide a crash loop from the running-tasks alarm and the circuit breaker)",
+    )
+    init_process_enabled: bool | None = Field(
+        None,
+        description="run an init process as PID 1 in every container, which forwards SIGTERM to the process "
+        "and reaps zombies (`linuxParameters.initProcessEnabled`)",
+    )
+    ulimits: Ulimits | None = Field(
+        None,
+        description="the main container's resource limits, name -> `{soft, hard}` (e.g. `nofile` for many "
+        "partitions); merges by name",
+    )
+    depends_on: DependsOn | None = Field(
+        None,
+        description="sidecar name -> condition (START, COMPLETE, SUCCESS, HEALTHY) the main container waits for "
+        "before it starts",
+    )
+    sidecars: Annotated[dict[Name, SidecarConfig], Field(max_length=9)] | None = Field(
+        None,
+        description="containers beside the main one in each task, by name (e.g. otel-collector); merge by name: "
+        "a variant's sidecar replaces its pipeline's of the same name whole",
+    )
 
 
 class VariantConfig(ContainerSettings):
@@ -370,4 +379,4 @@ class Config(_Strict):
 
 
 INHERITED = tuple(ContainerSettings.model_fields)
-MERGED = ("environment", "secrets", "tags", "waivers")
+MERGED = ("environment", "secrets", "tags", "waivers", "ulimits", "sidecars")

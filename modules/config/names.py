@@ -11,6 +11,17 @@ NAME_RULE = "lowercase letters, digits and '-', starting with a letter, not endi
 NAME_MAX = 64
 ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 ENV_VAR_RULE = "letters, digits and '_', not starting with a digit"
+#: A container user: `uid` or `name`, optionally `:gid` or `:group`. A uid is decimal digits without
+#: sign or leading zero; a name follows the Linux (shadow-utils) rule: lower case, digits, `_` and `-`,
+#: not starting with a digit or `-`, at most 32 characters.
+_UID_OR_NAME = r"(?:0|[1-9][0-9]{0,9}|[a-z_][a-z0-9_-]{0,31})"
+USER = re.compile(rf"{_UID_OR_NAME}(?::{_UID_OR_NAME})?")
+MAX_ID = 4294967294  # 2**32 - 2: (uid_t) -1 means "no id"
+USER_RULE = (
+    "use uid[:gid] or name[:group]: an id is decimal digits without sign or leading zero (at most "
+    f"{MAX_ID}), a name is a Linux user or group name ([a-z_][a-z0-9_-]*, at most 32 characters)"
+)
+
 
 #: AWS name limits used by the constructs.
 LIMITS = {
@@ -36,6 +47,20 @@ def check_name(name: str) -> str:
     if not NAME.match(name):
         raise ValueError(f"invalid name; use {NAME_RULE}")
     return name
+
+
+def check_env_name(value: str) -> str:
+    """Return `value` if it is a valid environment variable name; ValueError otherwise."""
+    if not ENV_VAR.match(value):
+        raise ValueError(f"invalid variable name; use {ENV_VAR_RULE}")
+    return value
+
+
+def check_user(value: str) -> str:
+    """Return `value` if it is a valid container user (`USER_RULE`); ValueError otherwise."""
+    if not USER.fullmatch(value) or any(part.isdigit() and int(part) > MAX_ID for part in value.split(":")):
+        raise ValueError(USER_RULE)
+    return value
 
 
 def owned_by(name: str, stem: str) -> bool:

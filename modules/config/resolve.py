@@ -1,8 +1,8 @@
 """Resolve a validated Config into one flat, fully merged spec per variant.
 
-A variant inherits every setting of its pipeline and may override any of them;
-`environment`, `secrets`, `tags` and `waivers` merge key by key (`model.MERGED`). Cross-field rules (Fargate sizes,
-image reference, capacity weights) are checked here, after merging, and reported at the
+A variant inherits every setting of its pipeline and may override any of them; the maps in
+`model.MERGED` (`environment`, `secrets`, `sidecars`, ...) merge key by key. Cross-field rules
+(Fargate sizes, image reference, capacity weights, containers) are checked here, after merging, and reported at the
 path where the offending value was written.
 """
 
@@ -17,6 +17,7 @@ from . import fargate
 from .arns import RepositoryRef, parse_repository_arn, region_of
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .backend import BackendConfig, backend_problems
+from .container import HealthCheck, RestartPolicy, SidecarConfig, Ulimit, sidecar_problems, ulimit_problems
 from .errors import Problem
 from .fingerprint import fingerprint
 from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
@@ -54,6 +55,12 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "image_owner": "terraform",  # the config pins the image
         "waivers": {},  # every policy rule applies
         "observability": None,  # on, with the defaults of the `observability` table
+        "health_check": None,  # none: ECS knows only whether the process runs
+        "restart_policy": None,  # off: an exited essential container stops its task, which ECS replaces
+        "init_process_enabled": True,  # SIGTERM reaches the consumer, so it can commit before SIGKILL
+        "ulimits": {},  # Fargate's (nofile 65535/65535)
+        "depends_on": {},  # the main container starts at once
+        "sidecars": {},  # the main container only
     }
 )
 assert set(DEFAULTS) == set(INHERITED), "every inherited setting needs a documented default"
@@ -100,6 +107,15 @@ class VariantSpec:
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     observability: ObservabilitySpec | None = None
     """Alarms and dashboard entry (`config.observability`); None: off."""
+    health_check: HealthCheck | None = None
+    restart_policy: RestartPolicy | None = None
+    """None: off (or enabled: false)."""
+    init_process_enabled: bool = True
+    ulimits: Mapping[str, Ulimit] = field(default_factory=lambda: MappingProxyType({}))
+    depends_on: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Of the main container: sidecar name -> condition."""
+    sidecars: Mapping[str, SidecarConfig] = field(default_factory=lambda: MappingProxyType({}))
+    """By name, in name order."""
 
     @property
     def address(self) -> str:
@@ -234,8 +250,9 @@ def capacity_weights(merged: MergedVariant) -> list[Problem]:
 
 
 def kms_keys_have_secrets(merged: MergedVariant) -> list[Problem]:
-    """Secrets KMS keys only with secrets to decrypt (least privilege)."""
-    if not merged.values["secrets_kms_key_arns"] or merged.values["secrets"]:
+    """Secrets KMS keys only with secrets to decrypt (least privilege), the main container's or a sidecar's."""
+    has_secrets = merged.values["secrets"] or any(s.secrets for s in merged.values["sidecars"].values())
+    if not merged.values["secrets_kms_key_arns"] or has_secrets:
         return []
     why = "no secrets to decrypt: the variant has no secrets; remove it (least privilege)"
     return [Problem(merged.path("secrets_kms_key_arns"), why)]
@@ -265,6 +282,24 @@ def autoscaling_settings(merged: MergedVariant) -> list[Problem]:
     return autoscaling_problems(merged.values["autoscaling"], merged.path("autoscaling"))
 
 
+def containers(merged: MergedVariant) -> list[Problem]:
+    """The main container's ulimits, and the sidecars: names, images, shares of the task size,
+    dependencies (`container.sidecar_problems`)."""
+    values = merged.values
+    sidecars = values["sidecars"]
+    paths = {name: merged.path(f"sidecars.{name}") for name in sidecars}
+    return ulimit_problems(values["ulimits"], merged.path("ulimits")) + sidecar_problems(
+        sidecars,
+        main=merged.paths["variant"].split(".")[1],  # the main container is named after its pipeline
+        main_depends_on=values["depends_on"],
+        main_health_check=values["health_check"],
+        cpu=values["cpu"],
+        memory=values["memory"],
+        paths=paths,
+        main_path=merged.path("depends_on").removesuffix(".depends_on"),
+    )
+
+
 #: The cross-field checks of a merged variant, in the order their problems are reported.
 CROSS_FIELD_CHECKS = (
     repository_set,
@@ -274,6 +309,7 @@ CROSS_FIELD_CHECKS = (
     environment_apart_from_secrets,
     tags_within_limit,
     autoscaling_settings,
+    containers,
 )
 
 
@@ -301,6 +337,8 @@ def resolve_pipeline(
             values["egress"] = network_egress
         if values["autoscaling"] is not None and not values["autoscaling"].enabled:
             values["autoscaling"] = None
+        if values["restart_policy"] is not None and not values["restart_policy"].enabled:
+            values["restart_policy"] = None
         all_tags = {**tags, **values["tags"], "pipeline": name, "variant": variant_name}
         image, found = _image_problems(pipeline, variant, paths)
         merged = MergedVariant(values, origin, paths, all_tags)
@@ -366,6 +404,12 @@ def _spec(
         egress=tuple(values["egress"]),
         sources=MappingProxyType(sources),
         observability=values["observability"],
+        health_check=values["health_check"],
+        restart_policy=values["restart_policy"],
+        init_process_enabled=values["init_process_enabled"],
+        ulimits=MappingProxyType(dict(values["ulimits"])),
+        depends_on=MappingProxyType(dict(values["depends_on"])),
+        sidecars=MappingProxyType(dict(sorted(values["sidecars"].items()))),
     )
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..config.arns import secret_resource_arn, secret_service, service_host
+from ..config.container import HealthCheck
+from ..config.fargate import cpu_units, memory_mib
 from .props import ContainerProps, VariantServiceProps
 
 Document = dict[str, Any]
 
 ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
-TMP_VOLUME = "tmp"
 #: Per secret service: the statement id and the one action ECS needs to read its secrets.
 SECRET_READS = (
     ("secretsmanager", "Secrets", "secretsmanager:GetSecretValue"),
@@ -33,18 +34,20 @@ def assume_role_policy(service: str = "ecs-tasks.amazonaws.com") -> Document:
 def execution_role_policy(props: VariantServiceProps, log_group_arn: str) -> Document:
     """What ECS needs to start this variant's task, and nothing more.
 
-    Pull from the one repository (`ecr:GetAuthorizationToken` only accepts "*"), write to
-    the variant's own log group, read only the secrets this variant references, and decrypt
+    Pull from the one repository and the private ECR repositories of its sidecars
+    (`ecr:GetAuthorizationToken` only accepts "*"), write to the variant's own log group, read
+    only the secrets its containers reference, and decrypt
     with the variant's `secrets_kms_key_arns` only through Secrets Manager or SSM (the
     `kms:ViaService` of each key's region), so the role cannot use the keys directly.
     """
+    repositories = [props.repository_arn, *(a for a in props.sidecar_repository_arns if a != props.repository_arn)]
     statements: list[Document] = [
         {"Sid": "EcrAuth", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
         {
             "Sid": "EcrPull",
             "Effect": "Allow",
             "Action": list(ECR_PULL_ACTIONS),
-            "Resource": props.repository_arn,
+            "Resource": repositories[0] if len(repositories) == 1 else repositories,
         },
         {
             "Sid": "Logs",
@@ -54,7 +57,8 @@ def execution_role_policy(props: VariantServiceProps, log_group_arn: str) -> Doc
         },
     ]
     by_service: dict[str, list[str]] = {}
-    for value_from in props.container.secrets.values():
+    secrets = [v for container in (props.container, *props.sidecars) for v in container.secrets.values()]
+    for value_from in secrets:
         arns = by_service.setdefault(secret_service(value_from), [])
         if secret_resource_arn(value_from) not in arns:
             arns.append(secret_resource_arn(value_from))
@@ -81,15 +85,22 @@ def execution_role_policy(props: VariantServiceProps, log_group_arn: str) -> Doc
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def container_definitions(container: ContainerProps, region: str) -> list[Document]:
-    """The one container of the variant's task: image, entry point, env, secrets, awslogs."""
+def container_definitions(
+    container: ContainerProps, region: str, sidecars: tuple[ContainerProps, ...] = ()
+) -> list[Document]:
+    """The variant's containers: the main one first, then its sidecars."""
+    return [container_definition(c, region) for c in (container, *sidecars)]
+
+
+def container_definition(container: ContainerProps, region: str) -> Document:
+    """One container: image, entry point, env, secrets, awslogs, health check, restarts, limits."""
     document: Document = {
         "name": container.name,
         "image": container.image,
-        "essential": True,
+        "essential": container.essential,
         "readonlyRootFilesystem": True,
         "privileged": False,
-        "mountPoints": [{"sourceVolume": TMP_VOLUME, "containerPath": "/tmp", "readOnly": False}],  # noqa: S108
+        "mountPoints": [{"sourceVolume": container.tmp_volume, "containerPath": "/tmp", "readOnly": False}],  # noqa: S108
         "environment": [{"name": k, "value": v} for k, v in sorted(container.environment.items())],
         "secrets": [{"name": k, "valueFrom": v} for k, v in sorted(container.secrets.items())],
         "logConfiguration": {
@@ -109,4 +120,39 @@ def container_definitions(container: ContainerProps, region: str) -> list[Docume
         document["user"] = container.user
     if container.stop_timeout is not None:
         document["stopTimeout"] = container.stop_timeout
-    return [document]
+    if container.cpu is not None:
+        document["cpu"] = cpu_units(container.cpu)
+    if container.memory is not None:
+        document["memory"] = memory_mib(container.memory)
+    if container.depends_on:
+        document["dependsOn"] = [
+            {"containerName": name, "condition": condition} for name, condition in sorted(container.depends_on.items())
+        ]
+    if container.health_check:
+        document["healthCheck"] = _health_check(container.health_check)
+    if container.restart_policy:
+        policy = container.restart_policy
+        document["restartPolicy"] = {
+            "enabled": True,
+            **({"ignoredExitCodes": list(policy.ignored_exit_codes)} if policy.ignored_exit_codes else {}),
+            "restartAttemptPeriod": policy.restart_attempt_period,
+        }
+    if container.init_process_enabled:
+        document["linuxParameters"] = {"initProcessEnabled": True}
+    if container.ulimits:
+        document["ulimits"] = [
+            {"name": name, "softLimit": limit.soft, "hardLimit": limit.hard}
+            for name, limit in sorted(container.ulimits.items())
+        ]
+    return document
+
+
+def _health_check(check: HealthCheck) -> Document:
+    """ECS's HealthCheck, every timing written out (ECS fills in unset ones, which would show as drift)."""
+    return {
+        "command": list(check.command),
+        "interval": check.interval,
+        "timeout": check.timeout,
+        "retries": check.retries,
+        **({"startPeriod": check.start_period} if check.start_period else {}),
+    }

@@ -37,7 +37,8 @@ class VariantService(Construct):
     - Security group: no ingress; egress only as the props say (the variant's `egress`
       rules, else the network's; default HTTPS).
     - Task definition: Fargate, awsvpc, the props' CPU, memory, architecture and ephemeral
-      storage; one container with a read-only root filesystem and a writable /tmp volume.
+      storage; the main container and its sidecars, each with a read-only root filesystem and
+      a writable /tmp volume, an init process unless `init_process_enabled` is off.
     - Service: in `cluster`, created after the cluster's capacity providers are attached
       (ECS refuses a strategy naming a provider the cluster does not have yet, and the AWS
       provider does not retry that); capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
@@ -172,8 +173,11 @@ class VariantService(Construct):
             ),
             execution_role_arn=execution_role.ref("arn"),
             task_role_arn=task_role.ref("arn"),
-            volume=[cdk.EcsTaskDefinitionVolume(name=documents.TMP_VOLUME)],
-            container_definitions=_json(documents.container_definitions(props.container, props.region)),
+            volume=[
+                cdk.EcsTaskDefinitionVolume(name=container.tmp_volume)
+                for container in (props.container, *props.sidecars)
+            ],
+            container_definitions=_json(documents.container_definitions(props.container, props.region, props.sidecars)),
             skip_destroy=True,
             track_latest=ci_owned or None,
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=["container_definitions"]) if ci_owned else None,

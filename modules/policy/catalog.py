@@ -10,6 +10,7 @@ RULES: dict[str, str] = {
     "ECS-NOT-PRIVILEGED": "containers are not privileged",
     "ECS-NO-PLAIN-SECRETS": "no credentials in plain environment variables, command or entry point (use secrets)",
     "ECS-AWSLOGS": "containers log to CloudWatch Logs through the awslogs driver",
+    "ECS-IMAGE-PINNED": "container images are pinned by a digest or a tag other than `latest`",
     "IAM-DISTINCT-ROLES": "the task's execution role and task role are distinct roles",
     "IAM-NO-WILDCARD-RESOURCE": "no IAM Allow on Resource '*' except ecr:GetAuthorizationToken",
     "IAM-NO-ADMIN-POLICY": "no AWS managed policy granting admin or broad secret, KMS or IAM power on the task role",

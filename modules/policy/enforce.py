@@ -67,15 +67,22 @@ def check_variant(spec: VariantSpec, view: VariantView, *, stack_name: str = "")
         for expression in view.expressions
     ]
     return unjudged + [
-        Finding(rule, label, fix_path(spec, violation.key), violation.message, stack_name)
+        Finding(rule, label, fix_path(spec, violation.key, violation.container), violation.message, stack_name)
         for rule, check in CHECKS.items()
         for violation in check(view)
     ]
 
 
-def fix_path(spec: VariantSpec, key: str) -> str:
+def fix_path(spec: VariantSpec, key: str, container: str = "") -> str:
     """Where to fix `key`: where the config sets it; a key nobody sets, at the variant's pipeline
-    (setting it there fixes every variant that leaves it unset)."""
+    (setting it there fixes every variant that leaves it unset). A key of a sidecar (`container`
+    names one) is fixed in that sidecar's block, where it is written; the main container's image
+    at `image_tag`."""
+    if container in spec.sidecars:
+        sidecar = spec.source(f"sidecars.{container}")
+        return f"{sidecar}.{key}" if key else sidecar
+    if key == "image":
+        key = "image_digest" if "image_digest" in spec.sources else "image_tag"
     if key and key not in spec.sources and ".variants." in spec.path:
         return f"{spec.path.rsplit('.variants.', 1)[0]}.{key}"
     return spec.source(key)

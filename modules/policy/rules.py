@@ -24,19 +24,28 @@ WILDCARD_ACTIONS = ("ecr:GetAuthorizationToken",)
 
 @dataclass(frozen=True)
 class Violation:
-    """What a rule found: the config key responsible and why it is a problem."""
+    """What a rule found: the config key responsible and why it is a problem.
+
+    `container` names the container it was found in (empty: not about one container); the key is
+    relative to it, so `user` of a sidecar is fixed at that sidecar's `user`.
+    """
 
     key: str
     message: str
+    container: str = ""
 
 
 Rule = Callable[[VariantView], Iterator[Violation]]
 
 
+def _name(container: dict) -> str:
+    return str(container.get("name", ""))
+
+
 def readonly_root(view: VariantView) -> Iterator[Violation]:
     for container in view.containers:
         if container.get("readonlyRootFilesystem") is not True:
-            yield Violation("", f"container {container.get('name')!r} has a writable root filesystem")
+            yield Violation("", f"container {container.get('name')!r} has a writable root filesystem", _name(container))
 
 
 def non_root_user(view: VariantView) -> Iterator[Violation]:
@@ -47,9 +56,14 @@ def non_root_user(view: VariantView) -> Iterator[Violation]:
                 "user",
                 "not set: the container runs as the image's USER, which is root unless the image says "
                 "otherwise; set user to a non-root uid[:gid]",
+                _name(container),
             )
         elif is_root(str(user)):
-            yield Violation("user", f"the container runs as root ({user!r}); use a non-root uid[:gid]")
+            yield Violation(
+                "user",
+                f"the container runs as root ({user!r}); use a non-root uid[:gid]",
+                _name(container),
+            )
 
 
 def is_root(user: str) -> bool:
@@ -67,7 +81,7 @@ def is_root(user: str) -> bool:
 def not_privileged(view: VariantView) -> Iterator[Violation]:
     for container in view.containers:
         if container.get("privileged") is True:
-            yield Violation("", f"container {container.get('name')!r} is privileged")
+            yield Violation("", f"container {container.get('name')!r} is privileged", _name(container))
 
 
 def no_plain_secrets(view: VariantView) -> Iterator[Violation]:
@@ -80,6 +94,7 @@ def no_plain_secrets(view: VariantView) -> Iterator[Violation]:
                     f"environment.{name}",
                     f"{why}, but it is a plain environment variable; "
                     "move it to secrets (a Secrets Manager or SSM parameter ARN)",
+                    _name(container),
                 )
         for field, key in (("entryPoint", "entry_point"), ("command", "command")):
             for index, how in credentials.credential_arguments(container.get(field) or []).items():
@@ -87,6 +102,7 @@ def no_plain_secrets(view: VariantView) -> Iterator[Violation]:
                     key,
                     f"argument {index} {how}; pass it through secrets (an environment variable from a "
                     "Secrets Manager or SSM parameter ARN) and read it from there",
+                    _name(container),
                 )
 
 
@@ -97,9 +113,39 @@ def awslogs(view: VariantView) -> Iterator[Violation]:
         options = logging.get("options") or {}
         missing = [option for option in required if not options.get(option)]
         if logging.get("logDriver") != "awslogs":
-            yield Violation("", f"container {container.get('name')!r} does not use the awslogs log driver")
+            yield Violation(
+                "", f"container {container.get('name')!r} does not use the awslogs log driver", _name(container)
+            )
         elif missing:
-            yield Violation("", f"awslogs options missing: {', '.join(missing)}")
+            yield Violation("", f"awslogs options missing: {', '.join(missing)}", _name(container))
+
+
+def image_pinned(view: VariantView) -> Iterator[Violation]:
+    for container in view.containers:
+        image = str(container.get("image", ""))
+        if "@sha256:" in image or "${" in image:
+            continue  # a reference (the exported module's image variable) is only known at plan time
+        tag = image_tag(image)
+        if tag is None:
+            yield Violation(
+                "image",
+                f"container {container.get('name')!r}: image {image!r} has no tag or digest, so it is `latest`; "
+                "pin a release tag or a digest",
+                _name(container),
+            )
+        elif tag == "latest":
+            yield Violation(
+                "image",
+                f"container {container.get('name')!r}: image {image!r} is `latest`, which moves: each task may "
+                "pull another image; pin a release tag or a digest",
+                _name(container),
+            )
+
+
+def image_tag(image: str) -> str | None:
+    """The tag of an image reference without digest, or None (a `:port` of the registry is no tag)."""
+    last = image.rsplit("/", 1)[-1]
+    return last.rsplit(":", 1)[1] if ":" in last else None
 
 
 def distinct_roles(view: VariantView) -> Iterator[Violation]:
@@ -172,6 +218,7 @@ CHECKS: dict[str, Rule] = {
     "ECS-NOT-PRIVILEGED": not_privileged,
     "ECS-NO-PLAIN-SECRETS": no_plain_secrets,
     "ECS-AWSLOGS": awslogs,
+    "ECS-IMAGE-PINNED": image_pinned,
     "IAM-DISTINCT-ROLES": distinct_roles,
     "IAM-NO-WILDCARD-RESOURCE": no_wildcard_resource,
     "IAM-NO-ADMIN-POLICY": no_admin_policy,

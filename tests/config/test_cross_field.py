@@ -35,6 +35,10 @@ COMPLIANT: dict[str, Any] = {
     "environment": {"MODE": "batch"},
     "tags": {},
     "autoscaling": None,
+    "ulimits": {},
+    "depends_on": {},
+    "health_check": None,
+    "sidecars": {},
 }
 
 

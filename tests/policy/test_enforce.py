@@ -223,3 +223,31 @@ def test_an_admin_policy_on_the_task_role_is_a_finding_where_the_arns_are_writte
         f"{PIPELINE}.task_role_policy_arns: [IAM-NO-ADMIN-POLICY] AdministratorAccess grants every action on every "
         "resource of the account; attach a policy scoped to"
     )
+
+
+def test_a_sidecars_finding_is_reported_in_the_sidecars_block_where_it_is_written():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["sidecars"] = {
+        "otel": {"image": "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1"}
+    }
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["sidecars"] = {
+        "agent": {"image": "public.ecr.aws/datadog/agent:7", "user": "0", "environment": {"DD_API_KEY": "x" * 32}}
+    }
+    findings = {(f.rule, f.variant, f.path) for f in report_of(data).findings}
+    assert findings == {
+        ("ECS-NON-ROOT-USER", "news-encoder/control", f"{PIPELINE}.sidecars.otel.user"),
+        ("ECS-NON-ROOT-USER", "news-encoder/treatment", f"{PIPELINE}.sidecars.otel.user"),
+        ("ECS-NON-ROOT-USER", "news-encoder/treatment", f"{PIPELINE}.variants.treatment.sidecars.agent.user"),
+        (
+            "ECS-NO-PLAIN-SECRETS",
+            "news-encoder/treatment",
+            f"{PIPELINE}.variants.treatment.sidecars.agent.environment.DD_API_KEY",
+        ),
+    }
+
+
+def test_the_main_containers_latest_tag_is_reported_where_the_tag_is_written():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["image_tag"] = "latest"
+    findings = {(f.rule, f.path) for f in report_of(data).findings}
+    assert findings == {("ECS-IMAGE-PINNED", f"{CONTROL}.image_tag")}

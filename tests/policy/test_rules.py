@@ -292,3 +292,73 @@ def test_attached_policies_are_read_from_the_variant_s_own_attachments():
     stack = synth(data)
     assert view_of(stack, "news-encoder_treatment").policy_arns == (admin,)
     assert view_of(stack, "news-encoder_control").policy_arns == ()
+
+
+@pytest.mark.parametrize(
+    ("image", "fragment"),
+    [
+        ("123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder", "has no tag or digest"),
+        ("123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder:latest", "is `latest`"),
+        ("localhost:5000/agent", "has no tag or digest"),
+    ],
+)
+def test_an_unpinned_image_is_a_finding(deployed, image, fragment):
+    view = broken(deployed, "containers", lambda c: c.update(image=image))
+    ((key, message),) = found(rules.image_pinned, view)
+    assert key == "image" and fragment in message
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "localhost:5000/agent:1",
+        f"public.ecr.aws/datadog/agent:latest@sha256:{'a' * 64}",
+        "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder:${var.tag}",
+    ],
+)
+def test_a_tag_a_digest_or_a_module_variable_is_pinned(deployed, image):
+    assert found(rules.image_pinned, broken(deployed, "containers", lambda c: c.update(image=image))) == []
+
+
+SIDECAR = {"image": "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1", "user": "10001"}
+
+
+@pytest.fixture(scope="module")
+def with_sidecar() -> VariantView:
+    data = default_data()
+    data["pipelines"]["news-encoder"]["sidecars"] = {"otel": SIDECAR}
+    return view_of(synth(data), "news-encoder_control")
+
+
+def sidecar_broken(view: VariantView, change) -> VariantView:
+    """`view` with its sidecar (the second container) changed by `change`."""
+    items = copy.deepcopy(list(view.containers))
+    change(items[1])
+    return dataclasses.replace(view, containers=tuple(items))
+
+
+def test_a_synthesized_sidecar_is_compliant_with_every_rule(with_sidecar):
+    assert [c["name"] for c in with_sidecar.containers] == ["news-encoder", "otel"]
+    for rule_id, rule in rules.CHECKS.items():
+        assert found(rule, with_sidecar) == [], rule_id
+
+
+@pytest.mark.parametrize(
+    ("rule", "change", "key"),
+    [
+        (rules.readonly_root, lambda c: c.update(readonlyRootFilesystem=False), ""),
+        (rules.non_root_user, lambda c: c.pop("user"), "user"),
+        (rules.non_root_user, lambda c: c.update(user="0"), "user"),
+        (rules.not_privileged, lambda c: c.update(privileged=True), ""),
+        (
+            rules.no_plain_secrets,
+            lambda c: c["environment"].append({"name": "DD_API_KEY", "value": "x" * 32}),
+            "environment.DD_API_KEY",
+        ),
+        (rules.awslogs, lambda c: c.pop("logConfiguration"), ""),
+        (rules.image_pinned, lambda c: c.update(image="public.ecr.aws/aws-observability/aws-otel-collector"), "image"),
+    ],
+)
+def test_every_container_rule_judges_the_sidecar_and_names_it(with_sidecar, rule, change, key):
+    violations = list(rule(sidecar_broken(with_sidecar, change)))
+    assert [(v.key, v.container) for v in violations] == [(key, "otel")]

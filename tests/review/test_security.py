@@ -268,3 +268,16 @@ def test_escaped_text_is_shown_as_aws_receives_it_and_is_no_danger():
 def test_a_reference_is_no_expression_danger():
     head = stack({"environment": [{"name": "GROUP", "value": "${aws_cloudwatch_log_group.p_v.name}"}]})
     assert details(stack(), head) == []
+
+
+def test_a_sidecar_added_to_a_variant_is_a_security_danger(synth_outputs):
+    sidecar = {"image": "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1", "user": "10001"}
+    result = compare(synth_outputs, set_treatment(sidecars={"otel-collector": sidecar}))
+    added = [(a, d) for a, d in security(result) if "a container is added" in d]
+    assert added == [
+        (
+            f"aws_ecs_task_definition.{TREATMENT}",
+            "container_definitions[otel-collector]: a container is added (image "
+            '"public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1", user "10001"): it runs with the task role',
+        )
+    ]

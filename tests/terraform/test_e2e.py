@@ -50,6 +50,8 @@ class Cycle:
     replan: str = ""
     remaining: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    containers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """After apply, each task definition's containers as the provider read them back from the API."""
 
 
 def cycle(terraform: Terraform, workdir: Path) -> Cycle:
@@ -68,10 +70,24 @@ def cycle(terraform: Terraform, workdir: Path) -> Cycle:
     step("plan", "plan", "-input=false", "-no-color", "-out=tfplan")
     step("apply", "apply", "-input=false", "-no-color", "tfplan")
     done.outputs = {name: body["value"] for name, body in json.loads(step("output", "output", "-json")).items()}
+    done.containers = applied_containers(json.loads(step("show", "show", "-json")))
     done.replan = step("replan", "plan", "-input=false", "-no-color", "-detailed-exitcode", expect=(0, 2))
     step("destroy", "destroy", "-input=false", "-no-color", "-auto-approve")
     done.remaining = step("state", "state", "list").split()
     return done
+
+
+def applied_containers(state: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Task definition address -> its container definitions in a `terraform show -json` state."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    modules = [state.get("values", {}).get("root_module", {})]
+    while modules:
+        module = modules.pop()
+        modules += module.get("child_modules", [])
+        for resource in module.get("resources", []):
+            if resource["type"] == "aws_ecs_task_definition":
+                found[resource["address"]] = json.loads(resource["values"]["container_definitions"])
+    return found
 
 
 def prepare(name: str, data: dict[str, Any], workdir: Path, servers: list[MotoServer]) -> dict[str, Path]:
@@ -158,6 +174,31 @@ def test_every_environment_stack_applies_replans_clean_and_destroys_with_state_i
 def test_every_feature_applies_replans_clean_and_destroys(cycles):
     (done,) = checked(cycles, "examples/all-features.yaml").values()
     assert len(service_arns(done.outputs)) == 3
+
+
+def test_container_settings_reach_the_api_as_synthesized(cycles):
+    """The health checks, restart policies, init process, ulimits, dependencies and sidecars of
+    all-features are what the ECS API holds after apply (read back by the provider), not dropped
+    on the way (a field the provider did not know would vanish on both sides and still re-plan clean)."""
+    (done,) = checked(cycles, "examples/all-features.yaml").values()
+    control = {c["name"]: c for c in done.containers["aws_ecs_task_definition.news-encoder_control"]}
+    main, otel = control["news-encoder"], control["otel-collector"]
+    assert main["healthCheck"] == {
+        "command": ["CMD-SHELL", "test -f /tmp/healthy"],
+        "interval": 15,
+        "timeout": 5,
+        "retries": 3,
+        "startPeriod": 60,
+    }
+    assert main["linuxParameters"]["initProcessEnabled"] is True
+    assert main["ulimits"] == [{"name": "nofile", "softLimit": 65536, "hardLimit": 65536}]
+    assert main["dependsOn"] == [{"containerName": "otel-collector", "condition": "HEALTHY"}]
+    assert otel["restartPolicy"] == {"enabled": True, "ignoredExitCodes": [0], "restartAttemptPeriod": 60}
+    assert (otel["essential"], otel["cpu"], otel["memory"], otel["user"]) == (False, 256, 256, "10001")
+    treatment = {c["name"]: c for c in done.containers["aws_ecs_task_definition.news-encoder_treatment"]}
+    assert treatment["news-encoder"]["restartPolicy"]["restartAttemptPeriod"] == 120
+    clicks = {c["name"]: c for c in done.containers["aws_ecs_task_definition.click-aggregator_control"]}
+    assert "linuxParameters" not in clicks["click-aggregator"] and clicks["log-router"]["essential"] is True
 
 
 def test_the_exported_module_applies_replans_clean_and_destroys_from_a_root_configuration(cycles):
