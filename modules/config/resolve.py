@@ -17,9 +17,10 @@ from . import fargate
 from .arns import RepositoryRef, parse_repository_arn, region_of
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .backend import BackendConfig, backend_problems
+from .deployment import DeploymentSpec, resolve_deployment, task_counts
 from .errors import Problem
 from .fingerprint import fingerprint
-from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
+from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, ExecLoggingConfig, PipelineConfig
 from .names import VariantNames
 from .observability import ObservabilityConfig, ObservabilitySpec, resolve_observability
 from .pricing import PricingConfig
@@ -45,6 +46,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "desired_count": 1,
         "fargate_weight": 1,
         "fargate_spot_weight": 0,
+        "fargate_base": 0,  # no on-demand floor: the weights alone place every task (an explicit cost choice)
         "log_retention_days": 365,
         "log_kms_key_arn": None,  # CloudWatch Logs' own encryption
         "task_role_policy_arns": [],
@@ -54,6 +56,8 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "image_owner": "terraform",  # the config pins the image
         "waivers": {},  # every policy rule applies
         "observability": None,  # on, with the defaults of the `observability` table
+        "deployment": None,  # the defaults of the `deployment` table
+        "exec": None,  # ECS Exec off
     }
 )
 assert set(DEFAULTS) == set(INHERITED), "every inherited setting needs a documented default"
@@ -100,6 +104,12 @@ class VariantSpec:
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     observability: ObservabilitySpec | None = None
     """Alarms and dashboard entry (`config.observability`); None: off."""
+    fargate_base: int = 0
+    """Tasks placed on FARGATE before the weights apply."""
+    deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
+    """Healthy percents, deployment alarms, rollback, waiting (`config.deployment`)."""
+    exec_enabled: bool = False
+    """ECS Exec allowed into the variant's containers."""
 
     @property
     def address(self) -> str:
@@ -135,6 +145,13 @@ class Deployment:
     assume_role_arn: str | None = None
     pricing: PricingConfig = field(default_factory=PricingConfig)
     terraform: TerraformConfig = field(default_factory=TerraformConfig)
+    exec_logging: ExecLoggingConfig = field(default_factory=ExecLoggingConfig)
+    """The cluster's ECS Exec audit logging (used when a variant enables exec)."""
+
+    @property
+    def exec_enabled(self) -> bool:
+        """Any variant allows ECS Exec: the cluster logs sessions."""
+        return any(spec.exec_enabled for spec in self.variants)
 
     def pipelines(self) -> dict[str, list[VariantSpec]]:
         """Variants grouped by pipeline, in config order."""
@@ -258,6 +275,20 @@ def tags_within_limit(merged: MergedVariant) -> list[Problem]:
     return [Problem(merged.path("tags"), why, len(merged.tags))]
 
 
+def fargate_base_fits(merged: MergedVariant) -> list[Problem]:
+    """The on-demand floor is at most the tasks the service may run (else the weights never apply)."""
+    base, counts = (
+        merged.values["fargate_base"],
+        task_counts(merged.values["desired_count"], merged.values["autoscaling"]),
+    )
+    most = counts[-1]
+    if base <= most:
+        return []
+    what = "autoscaling.max" if merged.values["autoscaling"] is not None else "desired_count"
+    why = f"more than the variant's {most} task(s) ({what}); use 0-{most}"
+    return [Problem(merged.path("fargate_base"), why, base)]
+
+
 def autoscaling_settings(merged: MergedVariant) -> list[Problem]:
     """Autoscaling, when on, is consistent (`autoscaling.autoscaling_problems`)."""
     if merged.values["autoscaling"] is None:
@@ -274,6 +305,7 @@ CROSS_FIELD_CHECKS = (
     environment_apart_from_secrets,
     tags_within_limit,
     autoscaling_settings,
+    fargate_base_fits,
 )
 
 
@@ -314,6 +346,16 @@ def resolve_pipeline(
             layers, region=region, autoscaling=values["autoscaling"]
         )
         found += observed
+        values["deployment"], deployed = resolve_deployment(
+            [
+                (f"{paths['pipeline']}.deployment", pipeline.deployment),
+                (f"{paths['variant']}.deployment", variant.deployment),
+            ],
+            observability=values["observability"],
+            desired_count=values["desired_count"],
+            autoscaling=values["autoscaling"],
+        )
+        found += deployed
         problems += [problem for problem in found if problem not in problems]
         if not found:
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
@@ -366,6 +408,9 @@ def _spec(
         egress=tuple(values["egress"]),
         sources=MappingProxyType(sources),
         observability=values["observability"],
+        fargate_base=values["fargate_base"],
+        deployment=values["deployment"],
+        exec_enabled=values["exec"] is not None and values["exec"].enabled,
     )
 
 
@@ -404,6 +449,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         assume_role_arn=config.assume_role_arn,
         pricing=config.pricing,
         terraform=config.terraform,
+        exec_logging=config.cluster.exec_logging,
     )
     return deployment, problems
 

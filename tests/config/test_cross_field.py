@@ -35,6 +35,8 @@ COMPLIANT: dict[str, Any] = {
     "environment": {"MODE": "batch"},
     "tags": {},
     "autoscaling": None,
+    "fargate_base": 0,
+    "desired_count": 1,
 }
 
 
