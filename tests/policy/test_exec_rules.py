@@ -7,8 +7,8 @@ import pytest
 
 from modules.constructs.documents import EXEC_CHANNEL_ACTIONS, exec_task_role_policy
 from modules.policy import rules
-from modules.policy.view import VariantView, view_of
 from modules.policy.enforce import check_stack
+from modules.policy.view import VariantView, view_of
 from tests.helpers import default_data, load, synth
 
 GROUP = "arn:aws:logs:ap-northeast-1:123456789012:log-group:/ecs/c/exec"
