@@ -46,7 +46,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "desired_count": 1,
         "fargate_weight": 1,
         "fargate_spot_weight": 0,
-        "fargate_base": 0,  # no on-demand floor: the weights alone place every task (an explicit cost choice)
+        "fargate_base": 0,  # no on-demand floor: the weights alone place every task, an explicit cost choice
         "log_retention_days": 365,
         "log_kms_key_arn": None,  # CloudWatch Logs' own encryption
         "task_role_policy_arns": [],
