@@ -20,6 +20,7 @@ from . import arns, fargate, names
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .container import DependsOn, HealthCheck, RestartPolicy, SidecarConfig, Ulimits
+from .deployment import DeploymentConfig, ExecConfig
 from .names import USER_RULE
 from .observability import ObservabilityConfig
 from .pricing import PricingConfig
@@ -128,6 +129,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+class ExecLoggingConfig(_Strict):
+    """Where ECS Exec sessions are logged and how they are encrypted (shared by every variant of the cluster)."""
+
+    kms_key_arn: KmsKeyArn | None = Field(
+        None,
+        description="customer managed KMS key (same region) encrypting exec sessions; the exec variants' task "
+        "roles may kms:Decrypt with it; unset: TLS only",
+    )
+    log_retention_days: Retention = Field(365, description="retention of the exec audit log group, in days")
+    log_kms_key_arn: KmsKeyArn | None = Field(
+        None,
+        description="customer managed KMS key (same region) of the exec audit log group; its key policy must "
+        "allow `logs.<region>.amazonaws.com`; set: sessions log only to an encrypted group",
+    )
+
+
 class ClusterConfig(_Strict):
     """The one ECS cluster every variant runs in."""
 
@@ -138,6 +155,11 @@ class ClusterConfig(_Strict):
         "`<project>-<environment>`), so two projects in one account do not collide",
     )
     container_insights: Literal["enabled", "enhanced"] = Field("enabled", description="CloudWatch Container Insights")
+    exec_logging: ExecLoggingConfig = Field(
+        ExecLoggingConfig(),
+        description="ECS Exec audit logging, used once any variant sets `exec.enabled`: every session is logged "
+        "to the log group `/ecs/<cluster>/exec` this stack creates",
+    )
 
 
 class EgressRule(_Strict):
@@ -249,6 +271,11 @@ class ContainerSettings(_Strict):
         None,
         description="capacity provider weight of FARGATE_SPOT",
     )
+    fargate_base: Count | None = Field(
+        None,
+        description="tasks always placed on FARGATE (on-demand) before the weights share the rest: a floor that "
+        "Spot interruptions cannot take; at most the variant's task count (`desired_count` or `autoscaling.max`)",
+    )
     log_retention_days: Retention | None = Field(
         None,
         description=f"retention of the variant's log group, in days: {', '.join(map(str, LOG_RETENTION_DAYS))}",
@@ -319,6 +346,16 @@ class ContainerSettings(_Strict):
         None,
         description="containers beside the main one in each task, by name (e.g. otel-collector); merge by name: "
         "a variant's sidecar replaces its pipeline's of the same name whole",
+    )
+    deployment: DeploymentConfig | None = Field(
+        None,
+        description="how the service deploys: healthy percents, alarms that roll a deployment back, waiting for "
+        "steady state (docs/stream-consumers.md); a variant's keys merge over its pipeline's",
+    )
+    exec: ExecConfig | None = Field(
+        None,
+        description="ECS Exec into the running containers (off unless `enabled: true`); a variant's block "
+        "replaces its pipeline's whole",
     )
 
 

@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from . import fargate, observability, resolve
+from . import deployment, fargate, observability, resolve
 from .model import MERGED, Config, PipelineConfig, VariantConfig
 
 BEGIN = "<!-- generated: python -m modules.config.reference -->"
@@ -163,7 +163,11 @@ def default_text(section: Section, name: str, field: FieldInfo, notes: Mapping[s
     """`required`, a literal, the behaviour an unset value has, or `unset`."""
     if field.is_required():
         return "required"
-    defaults = {PipelineConfig: resolve.DEFAULTS, observability.ObservabilityConfig: observability.DEFAULTS}
+    defaults = {
+        PipelineConfig: resolve.DEFAULTS,
+        observability.ObservabilityConfig: observability.DEFAULTS,
+        deployment.DeploymentConfig: deployment.DEFAULTS,
+    }
     if name in defaults.get(section.model, {}):
         value, note = defaults[section.model][name], notes.get(name)
         if value is None:
@@ -263,7 +267,7 @@ def render(root: type[BaseModel] = Config) -> str:
     """The generated part of docs/configuration.md (without its markers): every block below `root`."""
     found = sections(root)
     titles = {section.model: section.title for section in found}
-    notes = {**default_notes(observability), **default_notes()}
+    notes = {**default_notes(deployment), **default_notes(observability), **default_notes()}
     lines: list[str] = []
     for section in found:
         lines += [f"### {section.title}", "", *_intro(section), "", *_table(section, titles, notes), ""]

@@ -18,9 +18,10 @@ from .arns import RepositoryRef, parse_repository_arn, region_of
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .backend import BackendConfig, backend_problems
 from .container import HealthCheck, RestartPolicy, SidecarConfig, Ulimit, sidecar_problems, ulimit_problems
+from .deployment import DeploymentSpec, resolve_deployment, task_counts
 from .errors import Problem
 from .fingerprint import fingerprint
-from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, PipelineConfig
+from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, ExecLoggingConfig, PipelineConfig
 from .names import VariantNames
 from .observability import ObservabilityConfig, ObservabilitySpec, resolve_observability
 from .pricing import PricingConfig
@@ -46,6 +47,7 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "desired_count": 1,
         "fargate_weight": 1,
         "fargate_spot_weight": 0,
+        "fargate_base": 0,  # no on-demand floor: the weights alone place every task, an explicit cost choice
         "log_retention_days": 365,
         "log_kms_key_arn": None,  # CloudWatch Logs' own encryption
         "task_role_policy_arns": [],
@@ -61,6 +63,8 @@ DEFAULTS: Mapping[str, Any] = MappingProxyType(
         "ulimits": {},  # Fargate's (nofile 65535/65535)
         "depends_on": {},  # the main container starts at once
         "sidecars": {},  # the main container only
+        "deployment": None,  # the defaults of the `deployment` table
+        "exec": None,  # ECS Exec off
     }
 )
 assert set(DEFAULTS) == set(INHERITED), "every inherited setting needs a documented default"
@@ -116,6 +120,12 @@ class VariantSpec:
     """Of the main container: sidecar name -> condition."""
     sidecars: Mapping[str, SidecarConfig] = field(default_factory=lambda: MappingProxyType({}))
     """By name, in name order."""
+    fargate_base: int = 0
+    """Tasks placed on FARGATE before the weights apply."""
+    deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
+    """Healthy percents, deployment alarms, rollback, waiting (`config.deployment`)."""
+    exec_enabled: bool = False
+    """ECS Exec allowed into the variant's containers."""
 
     @property
     def address(self) -> str:
@@ -151,6 +161,13 @@ class Deployment:
     assume_role_arn: str | None = None
     pricing: PricingConfig = field(default_factory=PricingConfig)
     terraform: TerraformConfig = field(default_factory=TerraformConfig)
+    exec_logging: ExecLoggingConfig = field(default_factory=ExecLoggingConfig)
+    """The cluster's ECS Exec audit logging (used when a variant enables exec)."""
+
+    @property
+    def exec_enabled(self) -> bool:
+        """Any variant allows ECS Exec: the cluster logs sessions."""
+        return any(spec.exec_enabled for spec in self.variants)
 
     def pipelines(self) -> dict[str, list[VariantSpec]]:
         """Variants grouped by pipeline, in config order."""
@@ -275,6 +292,20 @@ def tags_within_limit(merged: MergedVariant) -> list[Problem]:
     return [Problem(merged.path("tags"), why, len(merged.tags))]
 
 
+def fargate_base_fits(merged: MergedVariant) -> list[Problem]:
+    """The on-demand floor is at most the tasks the service may run (else the weights never apply)."""
+    base, counts = (
+        merged.values["fargate_base"],
+        task_counts(merged.values["desired_count"], merged.values["autoscaling"]),
+    )
+    most = counts[-1]
+    if base <= most:
+        return []
+    what = "autoscaling.max" if merged.values["autoscaling"] is not None else "desired_count"
+    why = f"more than the variant's {most} task(s) ({what}); use 0-{most}"
+    return [Problem(merged.path("fargate_base"), why, base)]
+
+
 def autoscaling_settings(merged: MergedVariant) -> list[Problem]:
     """Autoscaling, when on, is consistent (`autoscaling.autoscaling_problems`)."""
     if merged.values["autoscaling"] is None:
@@ -310,6 +341,7 @@ CROSS_FIELD_CHECKS = (
     tags_within_limit,
     autoscaling_settings,
     containers,
+    fargate_base_fits,
 )
 
 
@@ -352,6 +384,16 @@ def resolve_pipeline(
             layers, region=region, autoscaling=values["autoscaling"]
         )
         found += observed
+        values["deployment"], deployed = resolve_deployment(
+            [
+                (f"{paths['pipeline']}.deployment", pipeline.deployment),
+                (f"{paths['variant']}.deployment", variant.deployment),
+            ],
+            observability=values["observability"],
+            desired_count=values["desired_count"],
+            autoscaling=values["autoscaling"],
+        )
+        found += deployed
         problems += [problem for problem in found if problem not in problems]
         if not found:
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
@@ -410,6 +452,9 @@ def _spec(
         ulimits=MappingProxyType(dict(values["ulimits"])),
         depends_on=MappingProxyType(dict(values["depends_on"])),
         sidecars=MappingProxyType(dict(sorted(values["sidecars"].items()))),
+        fargate_base=values["fargate_base"],
+        deployment=values["deployment"],
+        exec_enabled=values["exec"] is not None and values["exec"].enabled,
     )
 
 
@@ -448,6 +493,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         assume_role_arn=config.assume_role_arn,
         pricing=config.pricing,
         terraform=config.terraform,
+        exec_logging=config.cluster.exec_logging,
     )
     return deployment, problems
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .autoscaling import AutoscalingConfig
+from .deployment import task_counts
 from .errors import Problem
 from .resolve import Deployment, VariantSpec
 
@@ -42,28 +43,39 @@ def backlog_silent_at_zero(block: AutoscalingConfig) -> str | None:
     return SILENT_AT_ZERO[backlog.source]
 
 
+def deployment_gap(spec: VariantSpec) -> list[Problem]:
+    """`minimum_healthy_percent: 0` on a service that runs tasks: every deployment stops them all first."""
+    if spec.deployment.minimum_healthy_percent != 0 or task_counts(spec.desired_count, spec.autoscaling)[-1] == 0:
+        return []
+    message = (
+        "minimum_healthy_percent 0: ECS may stop every running task before the new ones start, so nothing "
+        "consumes during each deployment (a gap of at least a task start); keep it only if overlapping "
+        "consumers are worse (e.g. a consumer group that rebalances)"
+    )
+    return [Problem(f"{spec.source('deployment')}.minimum_healthy_percent", message)]
+
+
 def variant_warnings(spec: VariantSpec) -> list[Problem]:
     """The warnings of one variant, at the config path that sets what they are about."""
-    block = spec.autoscaling
-    if block is None:
-        return []
     found = []
-    why = backlog_silent_at_zero(block)
-    if why is not None and block.backlog is not None:
-        message = (
-            f"min 0 with this backlog: {why}, so there is no data at 0 tasks and the service never scales out "
-            f"from 0 on it; add {STEPS_AT_ZERO[block.backlog.source]}, which has data at 0 tasks, "
-            "or use min >= 1 (0 only in scheduled windows: schedules)"
-        )
-        found.append(Problem(f"{spec.source('autoscaling')}.min", message))
-    if block.disable_scale_in and not (block.steps and block.steps.scale_in) and not block.schedules:
-        message = (
-            "target tracking never removes tasks and nothing else does (no steps.scale_in, no schedules): "
-            "the service only grows until an operator lowers it; add steps.scale_in or schedules, or remove "
-            "disable_scale_in"
-        )
-        found.append(Problem(f"{spec.source('autoscaling')}.disable_scale_in", message))
-    return found
+    block = spec.autoscaling
+    if block is not None:
+        why = backlog_silent_at_zero(block)
+        if why is not None and block.backlog is not None:
+            message = (
+                f"min 0 with this backlog: {why}, so there is no data at 0 tasks and the service never scales "
+                f"out from 0 on it; add {STEPS_AT_ZERO[block.backlog.source]}, which has data at 0 tasks, "
+                "or use min >= 1 (0 only in scheduled windows: schedules)"
+            )
+            found.append(Problem(f"{spec.source('autoscaling')}.min", message))
+        if block.disable_scale_in and not (block.steps and block.steps.scale_in) and not block.schedules:
+            message = (
+                "target tracking never removes tasks and nothing else does (no steps.scale_in, no schedules): "
+                "the service only grows until an operator lowers it; add steps.scale_in or schedules, or remove "
+                "disable_scale_in"
+            )
+            found.append(Problem(f"{spec.source('autoscaling')}.disable_scale_in", message))
+    return [*found, *deployment_gap(spec)]
 
 
 def warnings(deployments: Sequence[Deployment]) -> list[Problem]:

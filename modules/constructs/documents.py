@@ -85,6 +85,40 @@ def execution_role_policy(props: VariantServiceProps, log_group_arn: str) -> Doc
     return {"Version": "2012-10-17", "Statement": statements}
 
 
+#: What the SSM agent in a task needs for an ECS Exec session: open the control and data channels.
+EXEC_CHANNEL_ACTIONS = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+#: The statement id of the channel grant: the policy rules accept Resource "*" for exactly this statement.
+EXEC_CHANNELS_SID = "EcsExecChannels"
+
+
+def exec_task_role_policy(log_group_arn: str, kms_key_arn: str | None) -> Document:
+    """What ECS Exec needs from the task role, and nothing more.
+
+    The ssmmessages channel actions have no resource type in IAM (the Service Authorization
+    Reference lists none for them), so they are granted on "*", in a statement holding only them;
+    the session log goes to the cluster's one exec log group, and the session key (when the cluster
+    sets one) may only decrypt.
+    """
+    statements: list[Document] = [
+        {"Sid": EXEC_CHANNELS_SID, "Effect": "Allow", "Action": list(EXEC_CHANNEL_ACTIONS), "Resource": "*"},
+        {"Sid": "EcsExecLogGroup", "Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": log_group_arn},
+        {
+            "Sid": "EcsExecLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{log_group_arn}:log-stream:*",
+        },
+    ]
+    if kms_key_arn:
+        statements.append({"Sid": "EcsExecKms", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": kms_key_arn})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
 def container_definitions(
     container: ContainerProps, region: str, sidecars: tuple[ContainerProps, ...] = ()
 ) -> list[Document]:

@@ -15,9 +15,11 @@ from types import MappingProxyType
 
 from ..config.autoscaling import AutoscalingConfig, ImageOwner
 from ..config.container import HealthCheck, RestartPolicy, Ulimit, image_of
-from ..config.model import EgressRule
+from ..config.deployment import DeploymentSpec
+from ..config.model import EgressRule, ExecLoggingConfig
 from ..config.names import VariantNames
 from ..config.resolve import DEFAULTS, Deployment, VariantSpec
+from .address import Address
 
 
 def _empty() -> Mapping[str, str]:
@@ -31,6 +33,10 @@ class ClusterProps:
     name: str
     container_insights: str = "enabled"
     """Container Insights: "enabled", "enhanced" (per-task metrics) or "disabled"."""
+    exec_logging: ExecLoggingConfig | None = None
+    """None: no variant allows ECS Exec, the cluster has no exec configuration. Set: sessions are
+    logged (`logging = "OVERRIDE"`) to the log group `/ecs/<name>/exec` the cluster creates, with its
+    retention and KMS key, and encrypted with its `kms_key_arn` when set."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,18 @@ class VariantServiceProps:
     """Containers beside the main one (none: the main container only)."""
     sidecar_repository_arns: tuple[str, ...] = ()
     """Private ECR repositories of sidecar images the execution role may also pull from."""
+    fargate_base: int = DEFAULTS["fargate_base"]
+    """Tasks placed on FARGATE before the weights share the rest (0: none)."""
+    deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
+    """Default: 100 % minimum healthy / 200 % maximum, rollback on failure, `terraform apply` waits for
+    steady state with the provider's timeouts, no deployment alarms."""
+    deployment_alarm_names: tuple[str, ...] = ()
+    """CloudWatch alarms (names or references to them) that fail a deployment; none: no `alarms` block."""
+    exec_log_group: Address | None = None
+    """None: ECS Exec off. Set: the service allows ECS Exec, and the task role may open SSM session channels
+    and write to this log group (the cluster's exec audit log)."""
+    exec_kms_key_arn: str | None = None
+    """The cluster's exec session key: the task role may kms:Decrypt with it (with ECS Exec on)."""
 
 
 @dataclass(frozen=True)
@@ -137,8 +155,24 @@ class AutoscalingProps:
     tags: Mapping[str, str] = field(default_factory=_empty)
 
 
+#: The cluster construct's id: the exec audit log group is `aws_cloudwatch_log_group.<id>__exec`.
+CLUSTER_ID = "cluster"
+#: `__` never occurs in a pipeline or variant name, so no variant's address can collide with it.
+EXEC_LOG_GROUP = Address("aws_cloudwatch_log_group", f"{CLUSTER_ID}__exec")
+
+
 def cluster_props(deployment: Deployment) -> ClusterProps:
-    return ClusterProps(name=deployment.cluster_name, container_insights=deployment.container_insights)
+    return ClusterProps(
+        name=deployment.cluster_name,
+        container_insights=deployment.container_insights,
+        exec_logging=deployment.exec_logging if deployment.exec_enabled else None,
+    )
+
+
+def deployment_alarm_names(spec: VariantSpec) -> tuple[str, ...]:
+    """References to the variant's own deployment alarms (Terraform creates them first), then the extra names."""
+    own = (Address("aws_cloudwatch_metric_alarm", f"{spec.address}_{suffix}") for suffix in spec.deployment.alarms)
+    return (*(alarm.ref("alarm_name") for alarm in own), *spec.deployment.extra_alarm_names)
 
 
 def container_props(spec: VariantSpec) -> ContainerProps:
@@ -220,6 +254,11 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
         sidecar_repository_arns=tuple(
             dict.fromkeys(arn for sidecar in spec.sidecars.values() if (arn := image_of(sidecar)[1]))
         ),
+        fargate_base=spec.fargate_base,
+        deployment=spec.deployment,
+        deployment_alarm_names=deployment_alarm_names(spec),
+        exec_log_group=EXEC_LOG_GROUP if spec.exec_enabled else None,
+        exec_kms_key_arn=deployment.exec_logging.kms_key_arn if spec.exec_enabled else None,
     )
 
 

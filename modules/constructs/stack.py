@@ -12,7 +12,7 @@ from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
 from .observability import add_observability
 from .outputs import outputs
-from .props import autoscaling_props, cluster_props, service_props
+from .props import CLUSTER_ID, autoscaling_props, cluster_props, service_props
 from .variant import VariantService
 
 MANAGED_BY = "streaming-feature-pipelines"
@@ -92,7 +92,7 @@ def add_workloads(
 
     `region` is where the tasks log (a name, or a reference in an exported module).
     """
-    cluster = PipelineCluster(scope, "cluster", props=cluster_props(deployment))
+    cluster = PipelineCluster(scope, CLUSTER_ID, props=cluster_props(deployment))
     variants: dict[str, VariantService] = {}
     for spec in deployment.variants:
         variant = VariantService(

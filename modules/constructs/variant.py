@@ -42,8 +42,15 @@ class VariantService(Construct):
     - Service: in `cluster`, created after the cluster's capacity providers are attached
       (ECS refuses a strategy naming a provider the cluster does not have yet, and the AWS
       provider does not retry that); capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
-      no public IP, circuit breaker with rollback, 100 % minimum healthy / 200 % maximum,
-      platform version LATEST, tags propagated from the task definition.
+      no public IP, platform version LATEST, tags propagated from the task definition.
+    - Deployments (`props.deployment`): the circuit breaker, and the `alarms` block when
+      `deployment_alarm_names` names any, roll a failed deployment back unless `rollback` is off;
+      minimum healthy / maximum percent as set (default 100 / 200); `wait_for_steady_state` (default
+      on: a failed deployment fails `terraform apply`) with the `timeouts` set (else the provider's).
+    - Spot floor: `fargate_base` tasks on FARGATE before the weights apply (FARGATE joins the strategy
+      for its base even at weight 0).
+    - ECS Exec only when `exec_log_group` is set: `enable_execute_command`, and an inline task role
+      policy `aws_iam_role_policy.<id>_task_exec` (`documents.exec_task_role_policy`).
     - `force_new_deployment`: an update of the service rolls its tasks. The AWS provider
       (6.x, since PR #43533 of July 2025) rejects a `capacity_provider_strategy` change without it, so
       changing a Spot weight is an in-place update instead of a failed plan.
@@ -121,6 +128,15 @@ class VariantService(Construct):
             tags=tags,
         )
         task_role = pin(self.task_role, f"{id}_task")
+        if props.exec_log_group is not None:
+            exec_policy = cdk.IamRolePolicy(
+                self,
+                "task_exec_policy",
+                name="ecs-exec",
+                role=task_role.ref("id"),
+                policy=_json(documents.exec_task_role_policy(props.exec_log_group.ref("arn"), props.exec_kms_key_arn)),
+            )
+            pin(exec_policy, f"{id}_task_exec")
         for policy_arn in props.task_role_policy_arns:
             suffix = hashlib.sha256(policy_arn.encode()).hexdigest()[:8]
             attachment = cdk.IamRolePolicyAttachment(
@@ -189,7 +205,7 @@ class VariantService(Construct):
         self, id: str, cluster: PipelineCluster, task_definition: Address, security_group: Address
     ) -> Address:
         """`aws_ecs_service.<id>` in `cluster`, after its capacity providers."""
-        props = self.props
+        props, deploy = self.props, self.props.deployment
         ignored = [
             *(["desired_count"] if props.autoscaled else []),
             *(["task_definition"] if self._ci_owned else []),
@@ -202,23 +218,32 @@ class VariantService(Construct):
             task_definition=task_definition.ref("arn"),
             desired_count=props.desired_count,
             capacity_provider_strategy=[
-                cdk.EcsServiceCapacityProviderStrategy(capacity_provider=provider, weight=weight)
-                for provider, weight in (
-                    ("FARGATE", props.fargate_weight),
-                    ("FARGATE_SPOT", props.fargate_spot_weight),
+                cdk.EcsServiceCapacityProviderStrategy(capacity_provider=provider, weight=weight, base=base or None)
+                for provider, weight, base in (
+                    ("FARGATE", props.fargate_weight, props.fargate_base),
+                    ("FARGATE_SPOT", props.fargate_spot_weight, 0),
                 )
-                if weight
+                if weight or base
             ],
             network_configuration=cdk.EcsServiceNetworkConfiguration(
                 subnets=list(props.subnet_ids), security_groups=[security_group.ref("id")], assign_public_ip=False
             ),
-            deployment_circuit_breaker=cdk.EcsServiceDeploymentCircuitBreaker(enable=True, rollback=True),
-            deployment_minimum_healthy_percent=100,
-            deployment_maximum_percent=200,
+            deployment_circuit_breaker=cdk.EcsServiceDeploymentCircuitBreaker(enable=True, rollback=deploy.rollback),
+            alarms=cdk.EcsServiceAlarms(
+                alarm_names=list(props.deployment_alarm_names), enable=True, rollback=deploy.rollback
+            )
+            if props.deployment_alarm_names
+            else None,
+            deployment_minimum_healthy_percent=deploy.minimum_healthy_percent,
+            deployment_maximum_percent=deploy.maximum_percent,
+            wait_for_steady_state=deploy.wait_for_steady_state,
+            timeouts=cdk.EcsServiceTimeouts(**{op: f"{minutes}m" for op, minutes in deploy.timeouts})
+            if deploy.timeouts
+            else None,
             platform_version="LATEST",
             propagate_tags="TASK_DEFINITION",
             enable_ecs_managed_tags=True,
-            enable_execute_command=False,
+            enable_execute_command=props.exec_log_group is not None,
             force_new_deployment=True,
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored) if ignored else None,
             tags=dict(props.tags),

@@ -1,9 +1,9 @@
 """The Fargate cost of each variant (pure; no cdktf).
 
 Per task-hour: vCPU x price per vCPU-hour + GiB x price per GB-hour + GiB of ephemeral storage
-above the free 20 x price per storage GB-hour. Per variant-hour: tasks x that, less the Spot
-share (FARGATE_SPOT weight / all weights) x the assumed Spot discount. Month = 730 h, year =
-8,760 h. A `Workload` is read either from a resolved config (`workload_of`) or from synthesized
+above the free 20 x price per storage GB-hour. Per variant-hour: tasks x that, less the Spot tasks
+(the FARGATE_SPOT weight's share of the tasks above the FARGATE base) x the assumed Spot discount.
+Month = 730 h, year = 8,760 h. A `Workload` is read either from a resolved config (`workload_of`) or from synthesized
 Terraform JSON (`modules.review.cost.workloads`), so a review can price two outputs without configs.
 """
 
@@ -42,12 +42,18 @@ class Workload:
     tasks: Tasks
     fargate_weight: int
     spot_weight: int
+    fargate_base: int = 0
+    """Tasks ECS places on FARGATE before the weights share the rest."""
 
     @property
     def spot_share(self) -> Decimal:
-        """The share of tasks ECS places on FARGATE_SPOT (capacity provider weights, no base)."""
+        """The share of the tasks above the base that ECS places on FARGATE_SPOT (capacity provider weights)."""
         total = self.fargate_weight + self.spot_weight
         return Decimal(self.spot_weight) / total if total else Decimal(0)
+
+    def spot_tasks(self, tasks: int) -> Decimal:
+        """Of `tasks` running, how many run on FARGATE_SPOT: the weights' share of those above the base."""
+        return max(tasks - self.fargate_base, 0) * self.spot_share
 
 
 def tasks_of(spec: VariantSpec) -> Tasks:
@@ -72,6 +78,7 @@ def workload_of(spec: VariantSpec, *, stack: str, region: str) -> Workload:
         tasks=tasks_of(spec),
         fargate_weight=spec.fargate_weight,
         spot_weight=spec.fargate_spot_weight,
+        fargate_base=spec.fargate_base,
     )
 
 
@@ -96,7 +103,7 @@ class VariantCost:
         return task_hour_usd(w.vcpu, w.memory_gib, w.storage_gib, self.rates)
 
     def _per_hour(self, tasks: int) -> Decimal:
-        return tasks * self.usd_per_task_hour * (1 - self.workload.spot_share * self.spot_discount)
+        return self.usd_per_task_hour * (tasks - self.workload.spot_tasks(tasks) * self.spot_discount)
 
     @property
     def usd_per_hour(self) -> Decimal:

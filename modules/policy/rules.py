@@ -18,8 +18,19 @@ from .view import VariantView
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 #: A numeric uid as a container runtime may read it (sign and leading zeros included).
 NUMERIC_UID = re.compile(r"^\s*[+-]?[0-9]+\s*$")
-#: The one action that only accepts Resource "*".
-WILDCARD_ACTIONS = ("ecr:GetAuthorizationToken",)
+#: Actions that only accept Resource "*", each set granted in a statement of its own: ECR's token,
+#: and the SSM session channels ECS Exec opens (IAM defines no resource type for these ssmmessages
+#: actions: Service Authorization Reference, "Actions defined by Amazon Session Manager Message
+#: Gateway Service"). A statement mixing them with anything else, or naming `ssmmessages:*`, is refused.
+WILDCARD_ACTIONS = (
+    ("ecr:GetAuthorizationToken",),
+    (
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -172,8 +183,12 @@ def no_wildcard_resource(view: VariantView) -> Iterator[Violation]:
                 yield Violation("", f"statement {statement.get('Sid', '')!r} uses NotResource/NotAction")
                 continue
             actions = _as_list(statement.get("Action"))
-            if "*" in _as_list(statement.get("Resource")) and any(a not in WILDCARD_ACTIONS for a in actions):
-                listed = ", ".join(a for a in actions if a not in WILDCARD_ACTIONS)
+            if "*" not in _as_list(statement.get("Resource")):
+                continue
+            allowed = next((group for group in WILDCARD_ACTIONS if set(actions) <= set(group)), ())
+            if not allowed:
+                exempt = {action for group in WILDCARD_ACTIONS for action in group}
+                listed = ", ".join(a for a in actions if a not in exempt) or ", ".join(actions)
                 yield Violation("", f"statement {statement.get('Sid', '')!r} allows {listed} on Resource '*'")
 
 
@@ -185,6 +200,16 @@ def no_admin_policy(view: VariantView) -> Iterator[Violation]:
                 "task_role_policy_arns",
                 f"{arn.split(':policy/', 1)[-1]} {reason}; "
                 "attach a policy scoped to the streams, queues and buckets the pipeline uses",
+            )
+
+
+def no_exec(view: VariantView) -> Iterator[Violation]:
+    for service in view.services:
+        if service.get("enable_execute_command") is True:
+            yield Violation(
+                "exec",
+                f"service {service.get('name')!r} allows ECS Exec: whoever may call ecs:ExecuteCommand gets a shell "
+                "with the task role's permissions; waive ECS-NO-EXEC with who needs it and why",
             )
 
 
@@ -222,6 +247,7 @@ CHECKS: dict[str, Rule] = {
     "IAM-DISTINCT-ROLES": distinct_roles,
     "IAM-NO-WILDCARD-RESOURCE": no_wildcard_resource,
     "IAM-NO-ADMIN-POLICY": no_admin_policy,
+    "ECS-NO-EXEC": no_exec,
     "NET-NO-PUBLIC-IP": no_public_ip,
     "NET-NO-OPEN-INGRESS": no_open_ingress,
     "LOG-RETENTION": log_retention,

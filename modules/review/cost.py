@@ -32,10 +32,12 @@ def _block(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _weights(service: dict[str, Any]) -> tuple[int, int]:
+def _weights(service: dict[str, Any]) -> tuple[int, int, int]:
+    """FARGATE weight, FARGATE_SPOT weight, FARGATE base."""
     strategy = service.get("capacity_provider_strategy") or [{"capacity_provider": "FARGATE", "weight": 1}]
     weights = {item.get("capacity_provider"): int(item.get("weight", 0)) for item in strategy}
-    return weights.get("FARGATE", 0), weights.get("FARGATE_SPOT", 0)
+    base = next((int(item.get("base") or 0) for item in strategy if item.get("capacity_provider") == "FARGATE"), 0)
+    return weights.get("FARGATE", 0), weights.get("FARGATE_SPOT", 0), base
 
 
 def workloads(stack: Stack) -> list[Workload]:
@@ -56,7 +58,7 @@ def workloads(stack: Stack) -> list[Workload]:
             continue
         owner = owner_of(address, service, variants)
         count = int(service.get("desired_count", 0))
-        fargate, spot = _weights(service)
+        fargate, spot, base = _weights(service)
         platform = _block(task.get("runtime_platform"))
         storage = _block(task.get("ephemeral_storage")).get("size_in_gib", FREE_STORAGE_GIB)
         found.append(
@@ -72,6 +74,7 @@ def workloads(stack: Stack) -> list[Workload]:
                 tasks=scaling.get(owner, Tasks(count, count)),
                 fargate_weight=fargate,
                 spot_weight=spot,
+                fargate_base=base,
             )
         )
     return found

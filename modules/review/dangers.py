@@ -6,7 +6,10 @@
 - `replace`: a resource is destroyed and created again (an ECS service: its tasks stop); a
   variant renamed (removed while another appears in the same pipeline) counts too;
 - `data_loss`: a resource that holds data is destroyed or replaced;
-- `security`: a new or widened grant (`security.find`);
+- `security`: a new or widened grant (`security.find`), ECS Exec turned on or the cluster's exec
+  configuration changed (`dangers_service.find`);
+- `safety`: a deployment made less safe: rollback off, minimum healthy 0, deployment alarms removed,
+  `wait_for_steady_state` off (`dangers_service.find`);
 - `shared`: something every variant depends on changes (shared resources, the provider, the
   state backend);
 - `isolation`: a variant's resources change although its own config block did not (by the
@@ -21,14 +24,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import security
+from . import dangers_service, security
 from .changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange
 from .diff import diff_values
 from .forcenew import GLOBAL, HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_SOURCE
 from .outputs import Stack
 from .owners import Owner
 
-KINDS = ("orphans", "replace", "data_loss", "security", "shared", "isolation", "observability", "plan_fails")
+KINDS = ("orphans", "replace", "data_loss", "security", "safety", "shared", "isolation", "observability", "plan_fails")
 #: What watches the variants (`constructs.observability`): destroying one is an `observability` danger.
 OBSERVABILITY_TYPES = frozenset(
     {
@@ -239,6 +242,10 @@ def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, 
     dangers += [
         Danger("security", address, (head or base).name, detail)
         for address, detail in security.find(changes, base, head)
+    ]  # type: ignore[union-attr]
+    dangers += [
+        Danger(kind, address, (head or base).name, detail)
+        for kind, address, detail in dangers_service.find(changes, base, head)
     ]  # type: ignore[union-attr]
     dangers += _isolation(changes, base, head)
     dangers += [

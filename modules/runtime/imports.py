@@ -72,16 +72,24 @@ PROVIDER_CLASSES: dict[str, tuple[str, ...]] = {
         "CloudwatchMetricAlarmMetricQueryMetric",
     ),
     "data_aws_region": ("DataAwsRegion",),
-    "ecs_cluster": ("EcsCluster", "EcsClusterSetting"),
+    "ecs_cluster": (
+        "EcsCluster",
+        "EcsClusterConfiguration",
+        "EcsClusterConfigurationExecuteCommandConfiguration",
+        "EcsClusterConfigurationExecuteCommandConfigurationLogConfiguration",
+        "EcsClusterSetting",
+    ),
     "ecs_cluster_capacity_providers": (
         "EcsClusterCapacityProviders",
         "EcsClusterCapacityProvidersDefaultCapacityProviderStrategy",
     ),
     "ecs_service": (
         "EcsService",
+        "EcsServiceAlarms",
         "EcsServiceCapacityProviderStrategy",
         "EcsServiceDeploymentCircuitBreaker",
         "EcsServiceNetworkConfiguration",
+        "EcsServiceTimeouts",
     ),
     "ecs_task_definition": (
         "EcsTaskDefinition",

@@ -39,6 +39,8 @@ COMPLIANT: dict[str, Any] = {
     "depends_on": {},
     "health_check": None,
     "sidecars": {},
+    "fargate_base": 0,
+    "desired_count": 1,
 }
 
 

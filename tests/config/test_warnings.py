@@ -115,6 +115,33 @@ def test_validate_prints_the_warning_and_exits_0(tmp_path, capsys):
     assert "valid (1 pipeline, 2 variants)" in captured.out
 
 
-def test_the_examples_have_no_warnings(capsys):
+def test_the_examples_warn_only_of_the_deliberate_0_100_deploys(capsys):
     assert main(["validate", "--config", str(ROOT / "examples" / "all-features.yaml")]) == 0
-    assert capsys.readouterr().err == ""
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("warning: pipelines.click-aggregator.deployment.minimum_healthy_percent: minimum_healthy")
+
+
+def test_minimum_healthy_0_with_a_running_task_warns_of_the_gap_where_it_is_set():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["deployment"] = {"minimum_healthy_percent": 0, "maximum_percent": 100}
+    found = [str(w) for w in warnings([load(data)])]
+    assert found == [
+        "pipelines.news-encoder.deployment.minimum_healthy_percent: minimum_healthy_percent 0: ECS may stop every "
+        "running task before the new ones start, so nothing consumes during each deployment (a gap of at least a "
+        "task start); keep it only if overlapping consumers are worse (e.g. a consumer group that rebalances)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"deployment": {"minimum_healthy_percent": 50}},
+        {"deployment": {"minimum_healthy_percent": 0}, "desired_count": 0},
+    ],
+    ids=["min-50", "no-tasks"],
+)
+def test_a_floor_above_0_or_a_service_without_tasks_does_not_warn(settings):
+    data = default_data()
+    for variant in data["pipelines"]["news-encoder"]["variants"].values():
+        variant.update(settings)
+    assert warnings([load(data)]) == []

@@ -1,12 +1,23 @@
 """The price model: the check figure, storage, Spot, task counts, prices per region."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
 
 from modules.config import ConfigError
+from modules.config.pricing import PricingConfig
 from modules.cost.currency import Currency
-from modules.cost.model import Tasks, VariantCost, Workload, price_deployment, task_hour_usd, tasks_of
+from modules.cost.model import (
+    Tasks,
+    VariantCost,
+    Workload,
+    price,
+    price_deployment,
+    task_hour_usd,
+    tasks_of,
+    workload_of,
+)
 from modules.cost.prices import BUILT_IN
 from tests.helpers import default_data, load
 
@@ -135,3 +146,14 @@ def test_configured_spot_discount_is_used():
     control, _ = price_deployment(load(data))
     assert control.spot_discount == Decimal("0.5")
     assert control.usd_per_hour == Decimal("0.06162") * Decimal("0.75")
+
+
+def test_a_fargate_base_is_priced_on_demand_and_the_weights_share_the_rest():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"].update({"fargate_weight": 1, "fargate_spot_weight": 1})
+    spec = next(s for s in load(data).variants if s.variant == "control")
+    (no_base,), _ = price([workload_of(spec, stack="s", region="ap-northeast-1")], PricingConfig())
+    based_spec = dataclasses.replace(spec, fargate_base=1)
+    (based,), _ = price([workload_of(based_spec, stack="s", region="ap-northeast-1")], PricingConfig())
+    assert based.usd_per_hour == based.usd_per_task_hour  # the one task is the on-demand base
+    assert no_base.usd_per_hour < based.usd_per_hour

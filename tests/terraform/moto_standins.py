@@ -22,18 +22,21 @@ ECS_SERVICE_KEPT = {
     "capacityProviderStrategy": "capacity_provider_strategy",
     "enableECSManagedTags": "enable_ecs_managed_tags",
     "availabilityZoneRebalancing": "availability_zone_rebalancing",
+    "deploymentConfiguration": "deployment_configuration",
+    "enableExecuteCommand": "enable_execute_command",
 }
 
 
 def keep_service_settings(service: Service, params: dict[str, Any]) -> None:
     """Keep what CreateService/UpdateService were given that DescribeServices must return.
 
-    Real ECS returns `capacityProviderStrategy`, `enableECSManagedTags` and
-    `availabilityZoneRebalancing` as set, and omits `launchType` for a service created with a
+    Real ECS returns `capacityProviderStrategy`, `enableECSManagedTags`, `availabilityZoneRebalancing`,
+    `deploymentConfiguration` (percents, circuit breaker, alarms) and `enableExecuteCommand` as set
+    (API_Service.html), and omits `launchType` for a service created with a
     capacity provider strategy ("launchType ... this field is omitted if the service was created
     using a capacity provider strategy"): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html
     (and API_CreateService.html: launchType and capacityProviderStrategy are mutually exclusive).
-    moto drops the three and reports launchType EC2, so every re-plan would replace every service.
+    moto drops them and reports launchType EC2, so every re-plan would replace every service.
     """
     for member, attribute in ECS_SERVICE_KEPT.items():
         if member in params:
@@ -44,6 +47,28 @@ def keep_service_settings(service: Service, params: dict[str, Any]) -> None:
             deployment["launchType"] = None
             deployment["capacityProviderStrategy"] = params["capacityProviderStrategy"]
             deployment["platformFamily"] = "FARGATE"
+
+
+def reach_steady_state(service: Service) -> None:
+    """The service's tasks run: what Fargate does once it has started the desired tasks.
+
+    moto starts no task, so a service stays at runningCount 0 with its deployment IN_PROGRESS, and
+    `wait_for_steady_state` would wait until its timeout. Real ECS reports, once the tasks run, one
+    PRIMARY deployment with runningCount = desiredCount, pendingCount 0 and rolloutState COMPLETED
+    (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html: "COMPLETED: the
+    deployment has completed successfully ... when the service reaches a steady state"; API_Service.html:
+    runningCount, pendingCount). A service whose tasks fail never gets here on real ECS; our tests
+    deploy no image, so this is the only way moto can answer what a healthy rollout answers.
+    """
+    service.running_count, service.pending_count = service.desired_count, 0
+    for deployment in service.deployments:
+        deployment.update(
+            desiredCount=service.desired_count,
+            runningCount=service.desired_count,
+            pendingCount=0,
+            rolloutState="COMPLETED",
+            rolloutStateReason=f"ECS deployment {deployment['id']} completed.",
+        )
 
 
 def _after(method: Callable[..., Any], then: Callable[[Any], None]) -> Callable[..., Any]:
@@ -61,7 +86,9 @@ def _ecs_service_of(response: EC2ContainerServiceResponse) -> Service:
 
 
 def _keep_ecs(response: EC2ContainerServiceResponse) -> None:
-    keep_service_settings(_ecs_service_of(response), response._get_params())
+    service = _ecs_service_of(response)
+    keep_service_settings(service, response._get_params())
+    reach_steady_state(service)
 
 
 # Application Auto Scaling tags. https://docs.aws.amazon.com/autoscaling/application/APIReference/

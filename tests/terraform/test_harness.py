@@ -62,7 +62,7 @@ def test_seed_spec_has_a_vpc_per_environment_in_its_account_and_the_state_bucket
 def test_seed_spec_names_every_key_secret_and_parameter_a_config_refers_to():
     spec = seed_spec(ALL_FEATURES)
     assert spec["vpcs"] == {"": {"role_arn": None, "subnets": 2}}
-    assert len(spec["kms_keys"]) == 2
+    assert len(spec["kms_keys"]) == 3  # secrets, log groups, ECS Exec sessions
     assert spec["secrets"] == ["feature-db", "feature-store-token"]
     assert spec["parameters"] == ["/all-features/model-api-key"]
     assert spec["buckets"] == []
