@@ -7,6 +7,7 @@ from ..config.resolve import Deployment
 from ..lib.terraform_literal import literal_strings
 from ..runtime import cdk
 from ..runtime.cdk import Construct
+from .adopt import adopt_existing
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
@@ -29,6 +30,7 @@ class PipelinesStack(cdk.TerraformStack):
     (`declare_outputs`): cluster name and ARN, per variant its service, task definition, log
     group, roles and security group. State: the configured backend (`add_state_backend`).
     The `terraform` block requires the configured Terraform and provider versions (`pin_versions`).
+    Resources the config adopts are imported, never replaced (`adopt.adopt_existing`).
     Every config string reaches Terraform as a literal (`terraform_literal.literal_strings`).
     """
 
@@ -48,6 +50,8 @@ class PipelinesStack(cdk.TerraformStack):
         add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
         self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
+        if deployment.adopt:
+            adopt_existing(self, deployment.adopt, cluster=self.cluster, variants=self.variants)
         if deployment.variants:  # one jsii call for all variants' fingerprints
             self.add_override(
                 f"//.{METADATA_KEY}",
