@@ -34,27 +34,57 @@ blocks only: the resources synthesize byte-identical.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from .errors import Problem
 from .names import LIMITS, VariantNames
 
 #: What AWS accepts in each identifier (CreateCluster / CreateService names, RegisterTaskDefinition
-#: family, CreateRole RoleName, CreateLogGroup logGroupName, EC2 security group ids).
-ECS_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}"
-ClusterName = Annotated[str, StringConstraints(pattern=rf"^{ECS_NAME}$")]
-ServiceId = Annotated[str, StringConstraints(pattern=rf"^{ECS_NAME}/{ECS_NAME}$")]
-Family = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,255}$")]
-RoleName = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,64}$")]
-LogGroupName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./#-]{1,512}$")]
-SecurityGroupId = Annotated[str, StringConstraints(pattern=r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")]
-#: EC2 GroupName / GroupDescription: up to 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*.
-SecurityGroupText = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$")]
+#: family, CreateRole RoleName, CreateLogGroup logGroupName, EC2 security group ids, GroupName and
+#: GroupDescription), and how a problem says it.
+_ECS_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]{0,254}"
+_ECS_RULE = "1-255 letters, digits, '-' and '_', starting with a letter or digit"
+_SHAPES = {
+    "cluster": (re.compile(_ECS_NAME), f"an ECS cluster name: {_ECS_RULE}"),
+    "service": (re.compile(rf"{_ECS_NAME}/{_ECS_NAME}"), f"<cluster>/<service>, each {_ECS_RULE}"),
+    "family": (re.compile(r"[A-Za-z0-9_-]{1,255}"), "a task definition family: 1-255 letters, digits, '-' and '_'"),
+    "role": (re.compile(r"[A-Za-z0-9_+=,.@-]{1,64}"), "an IAM role name: 1-64 letters, digits and + = , . @ _ -"),
+    "log_group": (re.compile(r"[A-Za-z0-9_./#-]{1,512}"), "a log group name: 1-512 letters, digits and _ - / . #"),
+    "security_group": (
+        re.compile(r"sg-[0-9a-f]{8}(?:[0-9a-f]{9})?"),
+        "a security group id: sg- and 8 or 17 hex digits, e.g. sg-0123456789abcdef0",
+    ),
+    "security_group_text": (
+        re.compile(r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}"),
+        "1-255 letters, digits, spaces and . _ - : / ( ) # , @ [ ] + = & ; { } ! $ * (what EC2 accepts)",
+    ),
+}
+
+
+def _shape(kind: str) -> AfterValidator:
+    pattern, rule = _SHAPES[kind]
+
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(f"not {rule}" if rule.startswith(("a ", "an ")) else f"use {rule}")
+        return value
+
+    return AfterValidator(check)
+
+
+ClusterName = Annotated[str, _shape("cluster")]
+ServiceId = Annotated[str, _shape("service")]
+Family = Annotated[str, _shape("family")]
+RoleName = Annotated[str, _shape("role")]
+LogGroupName = Annotated[str, _shape("log_group")]
+SecurityGroupId = Annotated[str, _shape("security_group")]
+SecurityGroupText = Annotated[str, _shape("security_group_text")]
 
 
 class _Strict(BaseModel):
@@ -208,7 +238,7 @@ def adoption_problems(
                 if value is None:
                     continue
                 first = owners.setdefault((kind, value), f"{path}.{key}")
-                if first != f"{path}.{key}":
+                if first != f"{path}.{key}" and not first.startswith(f"{path}."):  # in one variant: below
                     problems.append(
                         Problem(f"{path}.{key}", f"already adopted by {first}; each is one variant's", value)
                     )
