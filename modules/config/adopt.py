@@ -300,3 +300,37 @@ def resolve_adoption(adopt: AdoptConfig, addresses: Mapping[tuple[str, str], str
         if (pipeline, variant) in addresses
     }
     return Adoption(cluster=adopt.cluster, write_imports=adopt.imports, variants=MappingProxyType(variants))
+
+
+def shared_adoptions(stacks: Mapping[str, tuple[Adoption, str, str | None]]) -> list[Problem]:
+    """Resources two environments' stacks would both import: both would manage them.
+
+    `stacks`: stack name -> (its adoption, region, the role it assumes). Two stacks are apart when their
+    regions differ or they assume different roles (possibly other accounts); the same role, or none, is
+    taken as the same account.
+    """
+    seen: dict[tuple[str, str | None, str, str], str] = {}
+    problems: list[Problem] = []
+    for stack, (adoption, region, role) in stacks.items():
+        ids = [("cluster", adoption.cluster)] if adoption.cluster else []
+        for adopted in adoption.variants.values():
+            ids += [
+                (key, value)
+                for key, value in (
+                    ("service", adopted.service),
+                    ("role", adopted.execution_role),
+                    ("role", adopted.task_role),
+                    ("log_group", adopted.log_group),
+                    ("security_group", adopted.security_group),
+                )
+                if value
+            ]
+        for kind, value in ids:
+            first = seen.setdefault((region, role, kind, value), stack)
+            if first != stack:
+                why = (
+                    f"environments {first} and {stack} both import {kind} {value!r}: each stack would manage it; "
+                    "give each environment its own `adopt:` (in its entry)"
+                )
+                problems.append(Problem("adopt", why))
+    return problems

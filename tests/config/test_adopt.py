@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import config_problems, default_data, load
+from tests.helpers import config_problems, default_data, load, load_all
 
 CLUSTER = "NewsStack-ClusterEB0386A7-AB12CD34EF56"
 CONTROL = {
@@ -160,3 +160,23 @@ def test_shapes_are_checked_at_their_path(key, value):
 def test_unknown_keys_are_refused():
     (problem,) = config_problems(adopting(service_name="x"))
     assert problem.startswith(f"{VARIANT}.service_name: ")
+
+
+def test_two_environments_importing_one_resource_are_refused():
+    data = adopting()
+    data["environments"] = {"stg": None, "prd": None}
+    problems = config_problems(data)
+    assert problems[0] == (
+        f"adopt: environments stg and prd both import cluster '{CLUSTER}': each stack would manage it; give each "
+        "environment its own `adopt:` (in its entry)"
+    )
+    assert len(problems) == 6  # the cluster, and the service, both roles, log group and security group
+
+
+def test_environments_in_other_accounts_may_adopt_the_same_names():
+    data = adopting()
+    data["environments"] = {
+        env: {"assume_role_arn": f"arn:aws:iam::{account}:role/deploy"}
+        for env, account in (("stg", "111111111111"), ("prd", "222222222222"))
+    }
+    assert [d.adopt.cluster for d in load_all(data)] == [CLUSTER, CLUSTER]

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from modules.review.outputs import read_output
+from modules.review.review import review
 from tests.helpers import ROOT, default_data, to_yaml
 from tests.terraform.conftest import skip_or_fail
 from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, provider_override, rebind, seed_spec
@@ -55,15 +57,16 @@ def deploy_cdk_stack(server: MotoServer, network: dict[str, Any], region: str) -
     return json.loads(done.stdout)
 
 
-def adopting(data: dict[str, Any], cdk: dict[str, Any], *, imports: bool) -> dict[str, Any]:
+def adopting(
+    data: dict[str, Any], cdk: dict[str, Any], *, imports: bool, launch_type: str = "FARGATE"
+) -> dict[str, Any]:
     """The config adopting the CDK stack's cluster and both variants (`cluster.name` left to `adopt.cluster`)."""
     data = {**data, "cluster": {k: v for k, v in data["cluster"].items() if k != "name"}}
+    variants = {variant: {**cdk["variants"][variant]["adopt"], "launch_type": launch_type} for variant in VARIANTS}
     data["adopt"] = {
         "cluster": cdk["cluster"],
         "imports": imports,
-        "pipelines": {
-            "news-encoder": {"variants": {variant: cdk["variants"][variant]["adopt"] for variant in VARIANTS}}
-        },
+        "pipelines": {"news-encoder": {"variants": variants}},
     }
     return data
 
@@ -92,6 +95,13 @@ def migration(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) ->
     try:
         base = rebind(default_data(), server.seed(seed_spec(default_data())))
         cdk = deploy_cdk_stack(server, base["network"], base["region"])
+        # The contrast: declared as having a capacity provider strategy, the launch-type services are replaced.
+        (wrong,) = synthesize_stacks(
+            to_yaml(adopting(base, cdk, imports=True, launch_type="none")), workdir / "wrong"
+        ).values()
+        point_at(wrong, server.endpoint)
+        terraform.run(wrong, "init", "-input=false", "-no-color")
+        contrast = plan_json(terraform, wrong)
         (stack,) = synthesize_stacks(to_yaml(adopting(base, cdk, imports=True)), workdir / "first").values()
         point_at(stack, server.endpoint)
         terraform.run(stack, "init", "-input=false", "-no-color")
@@ -104,7 +114,14 @@ def migration(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) ->
         point_at(later, server.endpoint)
         terraform.run(later, "init", "-input=false", "-no-color")
         replan = terraform.run(later, "plan", "-input=false", "-no-color", "-detailed-exitcode", expect=(0, 2))
-        return {"plan": plan, "cdk": cdk, "outputs": outputs, "replan": replan, "later": later}
+        return {
+            "plan": plan,
+            "cdk": cdk,
+            "outputs": outputs,
+            "replan": replan,
+            "later": later,
+            "contrast": (wrong, contrast),
+        }
     finally:
         server.stop()
 
@@ -161,3 +178,17 @@ def test_the_apply_keeps_the_running_services_and_names(migration):
 def test_without_the_import_blocks_the_next_plan_changes_nothing(migration):
     assert "import" not in json.loads((migration["later"] / "cdk.tf.json").read_text())
     assert migration["replan"].returncode == 0, migration["replan"].stdout[-8000:]
+
+
+def test_a_wrong_launch_type_would_replace_the_services_and_review_says_so(migration):
+    """Why `launch_type` is kept: the AWS provider replaces a service that gains a capacity provider strategy.
+    `review` on that real plan reports each such import as an adoption danger."""
+    wrong, plan = migration["contrast"]
+    found = changes(plan)
+    for variant in VARIANTS:
+        change = found[f"aws_ecs_service.news-encoder_{variant}"]["change"]
+        assert change["importing"] and change["actions"] == ["delete", "create"]
+    result = review({}, read_output(wrong.parent.parent, "--head"), {"feature-pipelines": plan})
+    assert [(d.kind, d.address) for d in result.dangers if d.kind == "adoption"] == [
+        ("adoption", f"aws_ecs_service.news-encoder_{variant}") for variant in VARIANTS
+    ]
