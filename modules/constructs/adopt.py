@@ -1,7 +1,5 @@
-"""Adopting running resources: the stack's Terraform `import` blocks, and what keeps an import from replacing.
-
-Only a root module may declare `import` blocks, so only the stack calls this (the exported module never does).
-"""
+"""Adopting running resources: what keeps an import from replacing (`keep_adopted`, every root construct), and
+the stack's Terraform `import` blocks (`add_imports`: only a root module may declare them)."""
 
 from __future__ import annotations
 
@@ -46,22 +44,15 @@ def imports(
     return found
 
 
-def adopt_existing(
-    stack: cdk.TerraformStack,
-    adoption: Adoption,
-    *,
-    cluster: PipelineCluster,
-    variants: Mapping[str, VariantService],
-) -> None:
-    """Keep each adopted resource from being replaced, and declare the imports (unless `write_imports` is off).
+def keep_adopted(adoption: Adoption, *, variants: Mapping[str, VariantService]) -> None:
+    """Keep each adopted resource from being replaced (why: `config.adopt`); the stack and the exported module.
 
-    Behaviour (why: `config.adopt`):
+    Behaviour:
 
     - A service adopted with launch type FARGATE keeps `launch_type = "FARGATE"` and has no capacity
       provider strategy (a change of either replaces a service).
     - An adopted security group takes the adopted description when given; a name or description not
       given is ignored (`lifecycle.ignore_changes`): both force replacement and only AWS knows them.
-    - One top-level `import` list, `{to, id}` per resource (`imports`), in one override.
     """
     for stem, adopted in adoption.variants.items():
         variant = variants[stem]
@@ -73,6 +64,17 @@ def adopt_existing(
         ignored = adopted.ignored_security_group_attributes
         if ignored:
             variant.security_group.add_override("lifecycle.ignore_changes", list(ignored))
+
+
+def add_imports(
+    stack: cdk.TerraformStack,
+    adoption: Adoption,
+    *,
+    cluster: PipelineCluster,
+    variants: Mapping[str, VariantService],
+) -> None:
+    """One top-level `import` list, `{to, id}` per adopted resource (`imports`), in one override; none when
+    `write_imports` is off. Only a root module may hold import blocks: the stack calls this, the module never."""
     if adoption.write_imports:
         found = imports(adoption, cluster=cluster, variants=variants)
         if found:

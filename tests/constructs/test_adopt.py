@@ -109,3 +109,14 @@ def test_adopting_what_has_our_names_changes_nothing_once_adopt_is_removed():
     adopted = synth(data)
     assert len(adopted["import"]) == 7
     assert without_imports(adopted) == json.dumps(ours, sort_keys=True)
+
+
+def test_the_exported_module_keeps_the_adopted_settings_without_import_blocks():
+    from modules.app import module_json
+    from tests.helpers import load
+
+    module = module_json(load(adopting()))
+    assert "import" not in module  # only a root module may declare them: the caller writes its own
+    service = module["resource"]["aws_ecs_service"][STEM]
+    assert service["launch_type"] == "FARGATE" and "capacity_provider_strategy" not in service
+    assert module["resource"]["aws_security_group"][STEM]["lifecycle"] == {"ignore_changes": ["name", "description"]}
