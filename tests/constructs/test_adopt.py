@@ -120,3 +120,19 @@ def test_the_exported_module_keeps_the_adopted_settings_without_import_blocks():
     service = module["resource"]["aws_ecs_service"][STEM]
     assert service["launch_type"] == "FARGATE" and "capacity_provider_strategy" not in service
     assert module["resource"]["aws_security_group"][STEM]["lifecycle"] == {"ignore_changes": ["name", "description"]}
+
+
+def test_the_override_writes_what_cdktf_import_from_writes():
+    """`add_imports` declares every import in one override (one kernel call); cdktf's own `import_from` on a
+    pinned resource writes the same block at the same address."""
+    from modules.constructs.address import pin
+    from modules.runtime import cdk
+
+    stack = cdk.TerraformStack(cdk.Testing.app(), "s")
+    cdk.AwsProvider(stack, "aws", region="ap-northeast-1")
+    group = cdk.CloudwatchLogGroup(cdk.Construct(stack, STEM), "log_group", name=CONTROL["log_group"])
+    pin(group, STEM)
+    group.import_from(CONTROL["log_group"])
+    (theirs,) = json.loads(cdk.Testing.synth(stack))["import"]
+    ours = next(block for block in synth(adopting())["import"] if block["to"] == theirs["to"])
+    assert ours == theirs
