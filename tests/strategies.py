@@ -58,9 +58,26 @@ def autoscaling_blocks(draw: st.DrawFn) -> dict[str, Any]:
             )
         ),
         "schedules": {draw(names): {"schedule": "cron(0 22 * * ? *)", "timezone": "Asia/Tokyo", "min": 0, "max": 0}},
+        "steps": draw(
+            st.sampled_from(
+                [
+                    {"source": "sqs", "queue_name": "articles", "scale_out": [{"at_least": 1, "add": 1}]},
+                    {
+                        "source": "cloudwatch",
+                        "namespace": "AWS/Kafka",
+                        "metric_name": "SumOffsetLag",
+                        "statistic": "Sum",
+                        "scale_out": [{"at_least": 1000, "add": 1}, {"at_least": 10000, "add": 3}],
+                        "scale_in": [{"at_most": 10, "remove": 1}],
+                    },
+                ]
+            )
+        ),
     }
     chosen = draw(st.sets(st.sampled_from(sorted(signals)), min_size=1))
     block.update({key: signals[key] for key in chosen})
+    if draw(st.booleans()):
+        block["disable_scale_in"] = True
     return block
 
 

@@ -50,7 +50,7 @@ def test_a_directory_with_other_files_needs_force_and_keeps_them(tmp_path):
     forced = run("module", "--environment", "prd", "--config", str(EXAMPLE), "--out", str(tmp_path), "--force")
     assert forced.returncode == 0, forced.stderr
     assert (tmp_path / "caller.tf").read_text() == 'module "x" { source = "./m" }\n'
-    assert 'name = "streaming-feature-pipelines-prd"' in (tmp_path / "main.tf").read_text()
+    assert 'name = "feature-pipelines-prd"' in (tmp_path / "main.tf").read_text()
 
 
 def test_help_lists_the_module_command_and_its_options():

@@ -68,8 +68,8 @@ def test_overrides_and_omissions_reach_the_resources(stacks):
         {"capacity_provider": "FARGATE", "weight": 1},
         {"capacity_provider": "FARGATE_SPOT", "weight": 1},
     ]
-    assert dev["aws_ecs_cluster"]["cluster"]["name"] == "streaming-feature-pipelines-dev"
-    assert prd["aws_ecs_cluster"]["cluster"]["name"] == "streaming-feature-pipelines-prd"
+    assert dev["aws_ecs_cluster"]["cluster"]["name"] == "feature-pipelines-dev"
+    assert prd["aws_ecs_cluster"]["cluster"]["name"] == "feature-pipelines-prd"
 
 
 def change_prd(data):

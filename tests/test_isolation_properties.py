@@ -90,7 +90,9 @@ def test_every_synthesized_name_fits_its_aws_limit(data):
         if "autoscaling" in settings
     ]
     per_block = [
-        sum(key in block for key in ("cpu_target", "memory_target", "backlog")) + len(block.get("schedules", {}))
+        sum(key in block for key in ("cpu_target", "memory_target", "backlog"))
+        + len(block.get("schedules", {}))
+        + sum(direction in block.get("steps", {}) for direction in ("scale_out", "scale_in"))
         for block in scaling
     ]
     assert checked == 1 + 6 * len(stems(data)) + sum(per_block)

@@ -14,6 +14,7 @@ from tests.helpers import ROOT
 from tests.review.synthesized import output, rename_treatment
 
 WORKFLOW = ROOT / ".github" / "workflows" / "terraform-plan.yml"
+PROVIDER_CACHE = ROOT / ".github" / "workflows" / "provider-cache.yml"
 REVIEW_SCRIPT = ROOT / ".github" / "scripts" / "review.sh"
 HCL_DIFF_SCRIPT = ROOT / ".github" / "scripts" / "hcl-diff.sh"
 BIN = Path(sys.executable).parent
@@ -22,8 +23,10 @@ BIN = Path(sys.executable).parent
 def test_actionlint_and_shellcheck_pass():
     assert (BIN / "actionlint").is_file() and (BIN / "shellcheck").is_file(), "run `make setup`"
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    workflows = sorted(str(path.relative_to(ROOT)) for path in (ROOT / ".github" / "workflows").glob("*.y*ml"))
+    assert len(workflows) == 2
     result = subprocess.run(
-        [str(BIN / "actionlint"), "-no-color", str(WORKFLOW.relative_to(ROOT))],
+        [str(BIN / "actionlint"), "-no-color", *workflows],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -70,6 +73,41 @@ def test_the_plan_job_checks_the_stacks_then_plans_them():
     assert steps["AWS credentials (OIDC)"]["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
     assert steps["Upload the plans"]["uses"].startswith("actions/upload-artifact@")
     assert "!cancelled()" in steps["Upload the plans"]["if"], "plans made before a failing stack are kept"
+
+
+#: What determines the trimmed provider assembly (modules/runtime/provider_assembly.py `cached_trim`).
+ASSEMBLY_INPUTS = ("requirements*.txt", "modules/runtime/imports.py", "modules/runtime/provider_assembly.py")
+
+
+def _hashed(key: str) -> list[str]:
+    inside = key[key.index("hashFiles(") + len("hashFiles(") : key.index(")")]
+    return [part.strip().strip("'") for part in inside.split(",")]
+
+
+def test_the_trimmed_assembly_is_cached_where_make_setup_builds_it_keyed_on_what_determines_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from modules.runtime.provider_assembly import cache_dir
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "/home/runner")
+    where = "~/" + str(cache_dir().relative_to("/home/runner"))
+    build = yaml.safe_load(PROVIDER_CACHE.read_text())
+    assert list(build[True]) == ["push", "workflow_dispatch"] and build[True]["push"] == {"branches": ["main"]}
+    saved = steps_of(build["jobs"]["build"])["Trimmed provider assembly cache"]
+    assert saved["uses"].startswith("actions/cache@") and saved["with"]["path"] == where
+    assert _hashed(saved["with"]["key"]) == list(ASSEMBLY_INPUTS)
+    assert steps_of(build["jobs"]["build"])["Build the trimmed provider assembly"]["run"] == "make .venv/.assembly"
+    # pull requests restore what the default branch saved (same key for the same files), never save
+    restored = steps_of(yaml.safe_load(WORKFLOW.read_text())["jobs"]["synthesize"])[
+        "Restore the trimmed provider assembly"
+    ]
+    assert restored["uses"].startswith("actions/cache/restore@") and restored["with"]["path"] == where
+    assert _hashed(restored["with"]["key"]) == [f"head/{path}" for path in ASSEMBLY_INPUTS]
+    prefix = saved["with"]["key"][: saved["with"]["key"].index("${{ hashFiles")]
+    assert restored["with"]["key"].startswith(prefix) and restored["with"]["restore-keys"] == prefix
+    makefile = (ROOT / "Makefile").read_text()
+    assert "$(VENV)/.assembly: $(VENV)/.runtime node_modules/.installed modules/runtime/imports.py " in makefile
 
 
 SCRIPT = ROOT / ".github" / "scripts" / "post-review.js"

@@ -29,7 +29,7 @@ TEMPLATE = """\
 # Starter config written by `python main.py init`. Reference of every key: docs/configuration.md.
 # Check it with `python main.py validate`; write Terraform JSON with `python main.py synth`.
 {todo}region: {region}
-# The stack's name: cdktf.out/stacks/<project>.
+# The stack's name (cdktf.out/stacks/<project>) and the cluster's, which prefixes every AWS name.
 project: {project}
 # An existing VPC: tasks run in its private subnets, never with a public IP.
 network:
@@ -74,7 +74,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repository-arn", help="ECR repository of the image (its region becomes the stack's)")
     parser.add_argument("--vpc-id", help="VPC of the tasks (vpc-...)")
     parser.add_argument("--subnet-ids", nargs="+", metavar="SUBNET_ID", help="private subnets (subnet-...)")
-    parser.add_argument("--project", default="feature-pipelines", help="the stack's name (default: %(default)s)")
+    parser.add_argument(
+        "--project", default="feature-pipelines", help="the stack's and the cluster's name (default: %(default)s)"
+    )
 
 
 def _scalar(value: str) -> str:

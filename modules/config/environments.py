@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import Problem, did_you_mean, unknown_key
-from .model import ClusterConfig
+from .model import Config
 from .resolve import Deployment
 
 #: Keys of an environment entry that are not overrides of top-level settings.
@@ -56,8 +56,10 @@ def expand(
     if not _sets(overrides, "cluster", "name") and not (isinstance(adopted, Mapping) and adopted.get("cluster")):
         # An adopted cluster keeps its name (`config.adopt`): no environment suffix.
         cluster = merged.setdefault("cluster", {})
-        if isinstance(cluster, dict):
-            cluster["name"] = f"{cluster.get('name', ClusterConfig.model_fields['name'].default)}-{name}"
+        stem = cluster.get("name") if isinstance(cluster, dict) else None
+        stem = stem or merged.get("project", Config.model_fields["project"].default)
+        if isinstance(cluster, dict) and isinstance(stem, str):
+            cluster["name"] = f"{stem}-{name}"
     problems = _omit(where, merged, entry.get("omit", []))
     return (None if problems else merged), problems
 

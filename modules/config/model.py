@@ -153,10 +153,11 @@ class _Strict(BaseModel):
 class ClusterConfig(_Strict):
     """The one ECS cluster every variant runs in."""
 
-    name: Name = Field(
-        "streaming-feature-pipelines",
+    name: Name | None = Field(
+        None,
         description="name of the one ECS cluster; every variant's AWS names (roles, task families, security "
-        "groups, log groups) derive from it",
+        "groups, log groups, alarms, dashboards) derive from it; unset: `project` (with environments: "
+        "`<project>-<environment>`), so two projects in one account do not collide",
     )
     container_insights: Literal["enabled", "enhanced"] = Field("enabled", description="CloudWatch Container Insights")
 
@@ -331,8 +332,9 @@ class Config(_Strict):
     region: Region = Field(description="AWS region of the stack, e.g. ap-northeast-1")
     project: Name = Field(
         "feature-pipelines",
-        description="the stack's name (`cdktf.out/stacks/<project>`) when there are no environments; "
-        "`{project}` in backend templates",
+        description="the stack's name (`cdktf.out/stacks/<project>`) when there are no environments; the "
+        "cluster's name, and so the prefix of every AWS name, unless `cluster.name` is set; `{project}` in backend "
+        "templates",
     )
     cluster: ClusterConfig = Field(ClusterConfig(), description="the one ECS cluster")
     network: NetworkConfig = Field(description="where the tasks run")
@@ -366,6 +368,11 @@ class Config(_Strict):
         description="running resources (AWS CDK, console, other Terraform) the stack imports instead of creating, "
         "never replacing them (docs/adopting.md; modules.config.adopt)",
     )
+
+    @property
+    def cluster_name(self) -> str:
+        """The cluster's name: `cluster.name`, else `project`."""
+        return self.cluster.name or self.project
 
 
 INHERITED = tuple(ContainerSettings.model_fields)

@@ -379,7 +379,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
     """
     problems: list[Problem] = backend_problems(config.backend)
     specs: list[VariantSpec] = []
-    cluster = cluster_name(config.cluster.name, config.adopt)
+    cluster = cluster_name(config.cluster_name, config.adopt)
     for name, pipeline in config.pipelines.items():
         found_specs, found = resolve_pipeline(
             name,
@@ -425,8 +425,8 @@ def _adopt(config: Config, specs: list[VariantSpec]) -> tuple[list[VariantSpec],
     }
     problems = adoption_problems(
         config.adopt,
-        cluster_name=config.cluster.name,
-        cluster_name_set="name" in config.cluster.model_fields_set,
+        cluster_name=config.cluster_name,
+        cluster_name_set=config.cluster.name is not None,
         variants=settings,
     )
     adopted = {(p, v): item for p, entry in config.adopt.pipelines.items() for v, item in entry.variants.items()}

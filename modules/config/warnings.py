@@ -15,27 +15,55 @@ SILENT_AT_ZERO = {
     "cloudwatch": "a per_task metric is divided by the running tasks",
 }
 
+#: Step scaling that has data at 0 tasks, by backlog source: the fix the warning suggests.
+STEPS_AT_ZERO = {
+    "sqs": "step scaling on the queue's depth (steps: source sqs, the same queue_name, scale_out at_least 1)",
+    "kinesis": "step scaling on what producers write (steps: source cloudwatch, namespace AWS/Kinesis, "
+    "metric_name IncomingRecords, dimensions StreamName, statistic Sum)",
+    "cloudwatch": "step scaling on the metric itself (steps: source cloudwatch, the same metric, not per task)",
+}
+
+
+def steps_scale_out_from_zero(block: AutoscalingConfig) -> bool:
+    """Whether `block` has step scaling that adds tasks on a signal with data at 0 tasks (a queue's
+    depth, a total metric; not a kinesis iterator age, which only reading consumers produce)."""
+    steps = block.steps
+    return steps is not None and bool(steps.scale_out) and steps.source != "kinesis"
+
 
 def backlog_silent_at_zero(block: AutoscalingConfig) -> str | None:
-    """Why `block`'s backlog signal cannot scale out from `min: 0`, or None when it can (or min > 0)."""
+    """Why `block` cannot scale out from `min: 0` on its backlog signal, or None when it can (or
+    min > 0, or step scaling scales out from 0)."""
     backlog = block.backlog
     if block.min != 0 or backlog is None or (backlog.source == "cloudwatch" and not backlog.per_task):
+        return None
+    if steps_scale_out_from_zero(block):
         return None
     return SILENT_AT_ZERO[backlog.source]
 
 
 def variant_warnings(spec: VariantSpec) -> list[Problem]:
     """The warnings of one variant, at the config path that sets what they are about."""
-    if spec.autoscaling is None:
+    block = spec.autoscaling
+    if block is None:
         return []
-    why = backlog_silent_at_zero(spec.autoscaling)
-    if why is None:
-        return []
-    message = (
-        f"min 0 with this backlog: {why}, so there is no data at 0 tasks and the service never scales out "
-        "from 0 on it; use min >= 1, and 0 only in scheduled windows (schedules)"
-    )
-    return [Problem(f"{spec.source('autoscaling')}.min", message)]
+    found = []
+    why = backlog_silent_at_zero(block)
+    if why is not None and block.backlog is not None:
+        message = (
+            f"min 0 with this backlog: {why}, so there is no data at 0 tasks and the service never scales out "
+            f"from 0 on it; add {STEPS_AT_ZERO[block.backlog.source]}, which has data at 0 tasks, "
+            "or use min >= 1 (0 only in scheduled windows: schedules)"
+        )
+        found.append(Problem(f"{spec.source('autoscaling')}.min", message))
+    if block.disable_scale_in and not (block.steps and block.steps.scale_in) and not block.schedules:
+        message = (
+            "target tracking never removes tasks and nothing else does (no steps.scale_in, no schedules): "
+            "the service only grows until an operator lowers it; add steps.scale_in or schedules, or remove "
+            "disable_scale_in"
+        )
+        found.append(Problem(f"{spec.source('autoscaling')}.disable_scale_in", message))
+    return found
 
 
 def warnings(deployments: Sequence[Deployment]) -> list[Problem]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
 from ..config.autoscaling import Backlog
 from ..config.names import fit
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from .address import pin
+from .dashboard import STEP_PERIOD, step_signal
 from .props import AutoscalingProps
 
 #: AWS limit on scaling policy and scheduled action names.
@@ -17,6 +19,11 @@ SQS_METRIC = ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName")
 KINESIS_METRIC = ("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName")
 # Running tasks of one service: published by Container Insights, which the cluster always enables.
 TASKS_METRIC = ("ECS/ContainerInsights", "RunningTaskCount")
+#: AWS limit on alarm names.
+ALARM_NAME_LIMIT = 255
+#: How Application Auto Scaling aggregates an alarm's datapoints, by the metric's statistic
+#: (it takes Average, Minimum or Maximum; the rest aggregate as Average, as aws-cdk does).
+AGGREGATION = {"Minimum": "Minimum", "Maximum": "Maximum"}
 
 _Tracking = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration
 _Predefined = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification
@@ -28,6 +35,8 @@ _Metric = (
     cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetric
 )
 _QueryDimension = cdk.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecificationMetricsMetricStatMetricDimensions  # noqa: E501
+_StepConfiguration = cdk.AppautoscalingPolicyStepScalingPolicyConfiguration
+_StepAdjustment = cdk.AppautoscalingPolicyStepScalingPolicyConfigurationStepAdjustment
 _Step = cdk.AppautoscalingTarget | cdk.AppautoscalingPolicy | cdk.AppautoscalingScheduledAction
 
 
@@ -36,9 +45,12 @@ class VariantAutoscaling(Construct):
 
     Addresses derive from the variant's address stem (`<pipeline>_<variant>`) only:
     `aws_appautoscaling_target.<stem>`; target tracking policies
-    `aws_appautoscaling_policy.<stem>_cpu`, `_memory` and `_backlog`; scheduled actions
-    `aws_appautoscaling_scheduled_action.<stem>_<schedule name>`. AWS names are the same
-    strings (shortened with a hash past 256 characters).
+    `aws_appautoscaling_policy.<stem>_cpu`, `_memory` and `_backlog`; step scaling policies
+    `aws_appautoscaling_policy.<stem>_scale_out` and `_scale_in` with their alarms
+    `aws_cloudwatch_metric_alarm.<stem>_scale_out` and `_scale_in`; scheduled actions
+    `aws_appautoscaling_scheduled_action.<stem>_<schedule name>`. Policy and action AWS names
+    are the same strings, alarm names `<cluster>_<stem>_scale_out`/`_scale_in` (each shortened
+    with a hash past the AWS limit).
 
     Behaviour:
 
@@ -49,7 +61,20 @@ class VariantAutoscaling(Construct):
       messages per running task (metric math: ApproximateNumberOfMessagesVisible /
       RunningTaskCount), `kinesis` the stream's maximum GetRecords.IteratorAgeMilliseconds,
       `cloudwatch` the given metric (statistic Average unless set), divided by the running
-      tasks when `per_task`. All use the block's scale-in and scale-out cooldowns.
+      tasks when `per_task`. All use the block's scale-in and scale-out cooldowns; with
+      `disable_scale_in` they only add tasks.
+    - Step scaling (`steps`), as aws-cdk's `StepScalingPolicy` builds it: the signal's
+      absolute value (`sqs`: the queue's ApproximateNumberOfMessagesVisible, `kinesis`: the
+      iterator age, both Maximum; `cloudwatch`: the metric, statistic Average unless set) in
+      one-minute datapoints. A scale-out alarm (GreaterThanOrEqualToThreshold the lowest
+      `at_least`, for `scale_out_minutes` datapoints) runs the `ChangeInCapacity` policy whose
+      step adjustments span each `at_least` up to the next (the last unbounded), relative to
+      that threshold; a scale-in alarm (LessThanOrEqualToThreshold the highest `at_most`, for
+      `scale_in_minutes`) runs the policy removing tasks from each `at_most` down to the next
+      (the last unbounded). Cooldowns: the block's `scale_out_cooldown` and
+      `scale_in_cooldown`; aggregation: the statistic when Minimum or Maximum, else Average.
+      Missing data leaves an alarm's state as it is (CloudWatch's default). The alarms carry
+      the variant's tags; they notify nothing but their policy.
     - Scheduled actions set new min/max bounds at their schedule, in their time zone.
     - Application Auto Scaling rejects concurrent updates to one target, so the policies
       and scheduled actions are created one after another (each depends on the previous).
@@ -91,6 +116,30 @@ class VariantAutoscaling(Construct):
             )
             pin(policy, f"{stem}_{suffix}")
             self.policies[suffix] = previous = policy
+        self.alarms: dict[str, cdk.CloudwatchMetricAlarm] = {}
+        for suffix, (configuration, alarm) in self._step_policies().items():
+            policy = cdk.AppautoscalingPolicy(
+                self,
+                suffix,
+                name=fit(f"{stem}_{suffix}", NAME_LIMIT),
+                policy_type="StepScaling",
+                service_namespace=target.ref("service_namespace"),
+                scalable_dimension=target.ref("scalable_dimension"),
+                resource_id=target.ref("resource_id"),
+                step_scaling_policy_configuration=configuration,
+                depends_on=[previous],
+            )
+            address = pin(policy, f"{stem}_{suffix}")
+            self.policies[suffix] = previous = policy
+            self.alarms[suffix] = cdk.CloudwatchMetricAlarm(
+                self,
+                f"{suffix}_alarm",
+                alarm_name=fit(f"{props.alarm_prefix}_{suffix}", ALARM_NAME_LIMIT),
+                alarm_actions=[address.ref("arn")],
+                tags=dict(tags) if tags else None,
+                **alarm,
+            )
+            pin(self.alarms[suffix], f"{stem}_{suffix}")
         for name, schedule in scaling.schedules.items():
             action = cdk.AppautoscalingScheduledAction(
                 self,
@@ -131,8 +180,54 @@ class VariantAutoscaling(Construct):
             target_value=target,
             scale_in_cooldown=self._props.scaling.scale_in_cooldown,
             scale_out_cooldown=self._props.scaling.scale_out_cooldown,
+            disable_scale_in=True if self._props.scaling.disable_scale_in else None,
             **metric,
         )
+
+    def _step_policies(self) -> dict[str, tuple[_StepConfiguration, dict[str, object]]]:
+        """Per direction configured (`scale_out`, `scale_in`): its policy configuration and its alarm's arguments."""
+        steps, signal = self._props.scaling.steps, step_signal(self._props.scaling)
+        if steps is None or signal is None:
+            return {}
+        scaling = self._props.scaling
+        metric = {
+            "namespace": signal.namespace,
+            "metric_name": signal.name,
+            "dimensions": dict(signal.dimensions) or None,
+            "statistic": signal.stat,
+            "period": STEP_PERIOD,
+            "treat_missing_data": "missing",
+        }
+        directions = (
+            ("scale_out", [(s.at_least, s.add) for s in steps.scale_out], scaling.scale_out_cooldown,
+             steps.scale_out_minutes, "GreaterThanOrEqualToThreshold", "at least"),
+            ("scale_in", [(s.at_most, -s.remove) for s in steps.scale_in], scaling.scale_in_cooldown,
+             steps.scale_in_minutes, "LessThanOrEqualToThreshold", "at most"),
+        )  # fmt: skip
+        found: dict[str, tuple[_StepConfiguration, dict[str, object]]] = {}
+        for suffix, bounded, cooldown, minutes, comparison, words in directions:
+            if not bounded:
+                continue
+            threshold = bounded[0][0]
+            configuration = _StepConfiguration(
+                adjustment_type="ChangeInCapacity",
+                cooldown=cooldown,
+                metric_aggregation_type=AGGREGATION.get(signal.stat, "Average"),
+                step_adjustment=_adjustments(bounded, outward=suffix == "scale_out"),
+            )
+            found[suffix] = (
+                configuration,
+                {
+                    **metric,
+                    "alarm_description": f"{self._props.stem}: {suffix.replace('_', ' ')}, {signal.name} {words} "
+                    f"{_number(threshold)}",
+                    "comparison_operator": comparison,
+                    "threshold": threshold,
+                    "evaluation_periods": minutes,
+                    "datapoints_to_alarm": minutes,
+                },
+            )
+        return found
 
     def _backlog(self) -> _Customized:
         backlog: Backlog = self._props.scaling.backlog  # type: ignore[assignment]
@@ -172,6 +267,38 @@ class VariantAutoscaling(Construct):
                 _Query(id="per_task", label=f"{label} per running task", expression="signal / tasks", return_data=True),
             ]
         )
+
+
+def _adjustments(bounded: list[tuple[float, int]], *, outward: bool) -> list[_StepAdjustment]:
+    """Step adjustments from (bound, change) pairs listed from the alarm threshold (the first bound)
+    outwards: each spans its bound to the next one (the last is unbounded), relative to the threshold;
+    `outward` (scale out) ranges go up from their bound, the others down."""
+    threshold = bounded[0][0]
+    found = []
+    for index, (bound, change) in enumerate(bounded):
+        near = _relative(bound, threshold)
+        far = _relative(bounded[index + 1][0], threshold) if index + 1 < len(bounded) else None
+        lower, upper = (near, far) if outward else (far, near)
+        found.append(
+            _StepAdjustment(
+                scaling_adjustment=change, metric_interval_lower_bound=lower, metric_interval_upper_bound=upper
+            )
+        )
+    return found
+
+
+def _relative(bound: float, threshold: float) -> str:
+    """A step bound relative to its alarm's threshold, as the provider's string (`99`, `0.5`: exact decimals)."""
+    return _decimal(Decimal(repr(bound)) - Decimal(repr(threshold)))
+
+
+def _number(value: float) -> str:
+    return _decimal(Decimal(repr(value)))
+
+
+def _decimal(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 def _query(

@@ -4,7 +4,9 @@ The metrics here are the ones the alarms watch (`constructs.observability` build
 `Metric`/`Expression` too), so a dashboard line and its alarm cannot disagree. The body is
 `json.dumps(..., sort_keys=True)` of dataclasses: the same specs give the same bytes.
 Layout (CloudWatch's 24-column grid): one row per signal, the variants side by side in config order,
-each row's widgets on the same y axis; then the latest error lines of each variant (Logs Insights).
+each row's widgets on the same y axis (the step scaling row, when a variant has steps, shows the
+signal with its scale-out and scale-in thresholds); then the latest error lines of each variant
+(Logs Insights).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..config.autoscaling import AutoscalingConfig
 from ..config.observability import ObservabilitySpec
 from ..config.resolve import VariantSpec
 
@@ -27,6 +30,8 @@ GRID = 24
 HEIGHT = 6
 MAX_COLUMNS = 4
 LATEST_ERRORS = 20
+#: Seconds per datapoint of the step scaling alarms.
+STEP_PERIOD = 60
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,30 @@ def stream_signal(cluster_name: str, spec: VariantSpec) -> Signal | None:
     return Signal((metric,), "")
 
 
+def step_signal(scaling: AutoscalingConfig | None) -> Metric | None:
+    """The `steps` signal of an autoscaling block as its alarms read it: absolute (not per task), one-minute
+    datapoints; `sqs` the queue's visible messages and `kinesis` the iterator age (Maximum), else the metric."""
+    steps = scaling.steps if scaling else None
+    if steps is None:
+        return None
+    if steps.source in ("sqs", "kinesis"):
+        namespace, name, dimension = SQS if steps.source == "sqs" else KINESIS
+        value = steps.queue_name if steps.source == "sqs" else steps.stream_name
+        return Metric("m1", namespace, name, ((dimension, value or ""),), "Maximum", name)
+    dimensions = tuple(sorted((steps.dimensions or {}).items()))
+    name = steps.metric_name or ""
+    return Metric("m1", steps.namespace or "", name, dimensions, steps.statistic or "Average", name)
+
+
+def step_thresholds(scaling: AutoscalingConfig | None) -> tuple[tuple[str, float], ...]:
+    """The step scaling alarms' thresholds: ("scale out", lowest at_least), ("scale in", highest at_most)."""
+    steps = scaling.steps if scaling else None
+    if steps is None:
+        return ()
+    marks = [("scale out", steps.scale_out[0].at_least)] if steps.scale_out else []
+    return tuple(marks + ([("scale in", steps.scale_in[0].at_most)] if steps.scale_in else []))
+
+
 def error_regex(terms: Sequence[str]) -> str:
     """A Logs Insights regex matching any term literally (terms hold letters, digits and `_ . : -` only)."""
     return "|".join(term.replace(".", "\\.") for term in terms)
@@ -155,6 +184,8 @@ class MetricWidget:
     lines: tuple[Query, ...]
     y_range: tuple[float, float | None]
     threshold: float | None = None
+    marks: tuple[tuple[str, float], ...] = ()
+    """More horizontal lines, (label, value), after the alarm threshold."""
 
     def to_json(self) -> dict[str, Any]:
         """The widget as CloudWatch's dashboard body structure."""
@@ -169,8 +200,9 @@ class MetricWidget:
             "view": "timeSeries",
             "yAxis": {"left": axis},
         }
-        if self.threshold is not None:
-            properties["annotations"] = {"horizontal": [{"label": "alarm", "value": self.threshold}]}
+        lines = ([("alarm", self.threshold)] if self.threshold is not None else []) + list(self.marks)
+        if lines:
+            properties["annotations"] = {"horizontal": [{"label": label, "value": value} for label, value in lines]}
         return _placed(self, "metric", properties)
 
 
@@ -298,6 +330,27 @@ def pipeline_dashboard(specs: Sequence[VariantSpec], *, cluster_name: str, regio
             )
 
         add_row(stream)
+    if any(spec.autoscaling and spec.autoscaling.steps for spec in specs):
+
+        def steps(spec: VariantSpec, obs: ObservabilitySpec, x: int, y: int) -> Widget:
+            metric = step_signal(spec.autoscaling)
+            if metric is None:
+                return TextWidget(
+                    x, y, width, f"{spec.variant}: step scaling", "No step scaling (no `autoscaling.steps`)."
+                )
+            return MetricWidget(
+                x,
+                y,
+                width,
+                f"{spec.variant}: step scaling signal",
+                region,
+                STEP_PERIOD,
+                (metric,),
+                (0, None),
+                marks=step_thresholds(spec.autoscaling),
+            )
+
+        add_row(steps)
     add_row(
         lambda spec, obs, x, y: MetricWidget(
             x,

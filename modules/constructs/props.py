@@ -105,6 +105,8 @@ class AutoscalingProps:
     service: str
     """The service's AWS name (the running-tasks metric's dimension)."""
     scaling: AutoscalingConfig
+    alarm_prefix: str = ""
+    """`<cluster>_<pipeline>_<variant>`: the step scaling alarms' names start with it (unique per region)."""
     tags: Mapping[str, str] = field(default_factory=_empty)
 
 
@@ -156,8 +158,14 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
     )
 
 
-def autoscaling_props(spec: VariantSpec) -> AutoscalingProps | None:
+def autoscaling_props(spec: VariantSpec, *, cluster_name: str) -> AutoscalingProps | None:
     """None when the variant does not autoscale."""
     if spec.autoscaling is None:
         return None
-    return AutoscalingProps(stem=spec.address, service=spec.names.service, scaling=spec.autoscaling, tags=spec.tags)
+    return AutoscalingProps(
+        stem=spec.address,
+        service=spec.names.service,
+        scaling=spec.autoscaling,
+        alarm_prefix=f"{cluster_name}_{spec.address}",
+        tags=spec.tags,
+    )

@@ -104,7 +104,7 @@ def add_workloads(
             scope, spec.address, props=service_props(spec, deployment, region=region), cluster=cluster
         )
         variants[spec.address] = variant
-        scaling = autoscaling_props(spec)
+        scaling = autoscaling_props(spec, cluster_name=deployment.cluster_name)
         if scaling:
             VariantAutoscaling(
                 scope,

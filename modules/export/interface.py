@@ -25,8 +25,8 @@ class Variable:
     type: str
     description: str
     default: Any
-    condition: str
-    error_message: str
+    condition: str | None = None
+    error_message: str | None = None
 
 
 def image_tag_variable(spec: VariantSpec) -> str:
@@ -35,6 +35,14 @@ def image_tag_variable(spec: VariantSpec) -> str:
 
 def desired_count_variable(spec: VariantSpec) -> str:
     return f"{spec.address}_desired_count"
+
+
+#: Switches every observability resource of the module (`count` 1 or 0).
+OBSERVABILITY_ENABLED = "observability_enabled"
+
+
+def alarms_enabled_variable(spec: VariantSpec) -> str:
+    return f"{spec.address}_alarms_enabled"
 
 
 def image_reference(spec: VariantSpec) -> str:
@@ -70,6 +78,16 @@ def variables(deployment: Deployment) -> tuple[Variable, ...]:
             "tags holds at most 40 tags (AWS allows 50 per resource, including the module's own).",
         ),
     ]
+    if any(spec.observability is not None for spec in deployment.variants):
+        found.append(
+            Variable(
+                OBSERVABILITY_ENABLED,
+                "bool",
+                "Create the dashboards, alarms, error metric filters and deployment-event rules; false removes "
+                "them all (the services are untouched)",
+                True,
+            )
+        )
     for spec in deployment.variants:
         found.append(
             Variable(
@@ -91,6 +109,16 @@ def variables(deployment: Deployment) -> tuple[Variable, ...]:
                     f"var.{desired_count_variable(spec)} >= 0 && var.{desired_count_variable(spec)} <= 1000 && "
                     f"floor(var.{desired_count_variable(spec)}) == var.{desired_count_variable(spec)}",
                     "Use a whole number of tasks from 0 to 1000.",
+                )
+            )
+        if spec.observability is not None:
+            found.append(
+                Variable(
+                    alarms_enabled_variable(spec),
+                    "bool",
+                    f"Create the alarms and deployment-event rule of {spec.pipeline}/{spec.variant} (with "
+                    f"`{OBSERVABILITY_ENABLED}`); false removes them, its error metric filter stays for the dashboard",
+                    True,
                 )
             )
     return tuple(found)

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 from ..config.resolve import Deployment, VariantSpec
+from ..constructs.address import Address
 from ..constructs.backend import pin_versions
+from ..constructs.observability import PipelineDashboard, VariantObservability
 from ..constructs.stack import add_workloads, declare_outputs
 from ..lib.terraform_literal import literal_strings
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from .interface import (
+    OBSERVABILITY_ENABLED,
     Variable,
+    alarms_enabled_variable,
     desired_count_variable,
     image_tag_variable,
     variables,
@@ -33,6 +38,8 @@ class PipelinesModule(cdk.TerraformStack):
       (`data.aws_region.current`).
     - Every config string, variable defaults included, is a Terraform literal
       (`terraform_literal.literal_strings`): Terraform evaluates JSON strings as templates.
+    - `observability_enabled` and per variant `<pipeline>_<variant>_alarms_enabled` (both default
+      true) switch the observability resources off (`_switch_observability`).
     - Outputs: cluster name and ARN, and per variant the service, task definition, log group,
       role and security group names/ARNs/IDs (`constructs.outputs`, as the stack's).
     """
@@ -53,10 +60,20 @@ class PipelinesModule(cdk.TerraformStack):
         )
         region = cdk.DataAwsRegion(self, "current").name  # `region` exists in 6.x only
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
+        _switch_observability(self, parameterised.variants)
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
 
 
 def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:
+    checks = (
+        [
+            cdk.TerraformVariableValidationConfig(
+                condition=f"${{{variable.condition}}}", error_message=variable.error_message
+            )
+        ]
+        if variable.condition
+        else None
+    )
     return cdk.TerraformVariable(
         scope,
         variable.name,
@@ -64,12 +81,38 @@ def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:
         description=variable.description,
         default=variable.default,
         nullable=False,
-        validation=[
-            cdk.TerraformVariableValidationConfig(
-                condition=f"${{{variable.condition}}}", error_message=variable.error_message
-            )
-        ],
+        validation=checks,
     )
+
+
+def _switch_observability(module: cdk.TerraformStack, specs: Sequence[VariantSpec]) -> None:
+    """`count` on every observability resource: 1 while its variables are true, else 0.
+
+    The dashboards and metric filters follow `observability_enabled`; a variant's alarms, its
+    deployment-event rule and targets follow it and `<pipeline>_<variant>_alarms_enabled`. A
+    resource that gains `count` keeps its object: Terraform moves `x` to `x[0]` by itself (tested
+    with a plan against a state of the module before the switch).
+    """
+    enabled = f"var.{OBSERVABILITY_ENABLED}"
+    pipelines: list[str] = []
+    for spec in specs:
+        if spec.observability is None:
+            continue
+        pipelines += [spec.pipeline] if spec.pipeline not in pipelines else []
+        observed: VariantObservability = module.node.find_child(f"{spec.address}_observability")  # type: ignore[assignment]
+        alarms = f"{enabled} && var.{alarms_enabled_variable(spec)}"
+        rule = observed.addresses.get("deployment_rule")
+        for key, address in observed.addresses.items():
+            _count(module, address, enabled if key == "metric_filter" else alarms)
+            if key.startswith("deployment_target_") and rule is not None:
+                module.add_override(f"resource.{address.type}.{address.name}.rule", f"${{{rule}[0].name}}")
+    for pipeline in pipelines:
+        dashboard: PipelineDashboard = module.node.find_child(f"{pipeline}__dashboard")  # type: ignore[assignment]
+        _count(module, dashboard.address, enabled)
+
+
+def _count(module: cdk.TerraformStack, address: Address, condition: str) -> None:
+    module.add_override(f"resource.{address.type}.{address.name}.count", f"${{{condition} ? 1 : 0}}")
 
 
 def _parameterised(

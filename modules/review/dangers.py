@@ -12,7 +12,8 @@
 - `isolation`: a variant's resources change although its own config block did not (by the
   config fingerprints the stack records; not checked when an output lacks them);
 - `observability`: an alarm, metric filter, dashboard or deployment event rule is destroyed: what
-  would notice a broken variant goes away;
+  would notice a broken variant goes away (not a step scaling alarm, which runs a scaling policy and
+  watches nothing: removing scaling is no danger);
 - `plan_fails`: a change the AWS provider rejects as written;
 - `adoption`: a resource the plan imports (`adopt:`) is then replaced or destroyed: adopting must
   never take down what runs (docs/adopting.md).
@@ -133,6 +134,12 @@ def _observability(change: ResourceChange) -> Danger:
     return Danger(
         "observability", change.address, change.stack, f"destroyed: {change.owner} is no longer watched by it"
     )
+
+
+def _runs_scaling(change: ResourceChange, base: Stack | None) -> bool:
+    """Whether the alarm's actions run an Application Auto Scaling policy (a step scaling alarm)."""
+    body = base.resources.get(change.address, {}) if base is not None else {}
+    return any(str(action).startswith("${aws_appautoscaling_policy.") for action in body.get("alarm_actions") or ())
 
 
 def _plan_fails(change: ResourceChange, head: Stack | None) -> Danger | None:
@@ -259,7 +266,11 @@ def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, 
         for address, detail in security.find(changes, base, head)
     ]  # type: ignore[union-attr]
     dangers += _isolation(changes, base, head)
-    dangers += [_observability(c) for c in changes if c.type in OBSERVABILITY_TYPES and c.action == DELETE]
+    dangers += [
+        _observability(c)
+        for c in changes
+        if c.type in OBSERVABILITY_TYPES and c.action == DELETE and not _runs_scaling(c, base)
+    ]
     if inferred:
         dangers += [d for c in changes if (d := _plan_fails(c, head))]
     return sorted(dangers, key=lambda d: KINDS.index(d.kind))

@@ -53,6 +53,8 @@ PROVIDER_CLASSES: dict[str, tuple[str, ...]] = {
         f"{_CUSTOM}MetricsMetricStatMetric",
         f"{_CUSTOM}MetricsMetricStatMetricDimensions",
         f"{_SCALING}PredefinedMetricSpecification",
+        "AppautoscalingPolicyStepScalingPolicyConfiguration",
+        "AppautoscalingPolicyStepScalingPolicyConfigurationStepAdjustment",
     ),
     "appautoscaling_scheduled_action": (
         "AppautoscalingScheduledAction",

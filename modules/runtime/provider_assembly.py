@@ -12,7 +12,7 @@ wraps the seam's provider imports and avoids both:
    classes' `__jsii_type__`) select a trimmed copy of the provider's tarball: the same
    package.json, the same JavaScript files of those submodules, and the provider's own
    `.jsii` holding only their types (and any provider type those reference). It is built
-   once per provider tarball and set of namespaces (15-20 s and about 700 MiB: it reads the
+   once per provider tarball content and set of namespaces (15-20 s and about 700 MiB: it reads the
    130 MB assembly; `make setup` does it, `python -m modules.runtime.prepare`, printing one
    line whenever it runs) and cached in `$XDG_CACHE_HOME/feature-pipelines/jsii` (default
    `~/.cache/...`).
@@ -33,6 +33,7 @@ The private jsii names this uses are listed and checked at start in `private_nam
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import importlib
@@ -71,6 +72,10 @@ _SUBMODULE_EXPORT = re.compile(
 )
 #: TypeScript's declaration of every export (`exports.a = exports.b = ... = void 0;`): dropped when trimming.
 _VOID_EXPORTS = re.compile(r"^(?:exports\.[A-Za-z0-9_$]+ = )+void 0;\n", re.M)
+
+
+#: A SHA-256 digest as wheels' RECORD files write it (urlsafe base64, no padding).
+_URLSAFE_DIGEST = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 class ProviderAssemblyError(RuntimeError):
@@ -223,10 +228,14 @@ def trim(source: Path, namespaces: Iterable[str], dest: Path) -> Trimmed:
 
 
 def cached_trim(source: Path, namespaces: Sequence[str]) -> Trimmed:
-    """`trim()` through the cache: built once per provider tarball (size, mtime) and namespaces."""
-    stat = source.stat()
+    """`trim()` through the cache: built once per provider tarball content and namespaces.
+
+    The key holds no path or time, so a cache restored on another machine (CI's `actions/cache`)
+    hits for the same provider version.
+    """
+    size = source.stat().st_size
     key = hashlib.sha256(
-        json.dumps([FORMAT, source.name, stat.st_size, stat.st_mtime_ns, sorted(namespaces)]).encode()
+        json.dumps([FORMAT, source.name, size, content_digest(source, size), sorted(namespaces)]).encode()
     ).hexdigest()[:20]
     tarball = cache_dir() / f"{source.name.removesuffix('.jsii.tgz')}-{key}.jsii.tgz"
     manifest = tarball.with_suffix(".json")
@@ -241,6 +250,30 @@ def cached_trim(source: Path, namespaces: Sequence[str]) -> Trimmed:
         os.replace(built.tarball, tarball)
         os.replace(Path(scratch) / manifest.name, manifest)
     return _trimmed_record(tarball, record)
+
+
+def content_digest(source: Path, size: int) -> str:
+    """SHA-256 of the tarball's bytes (urlsafe base64, as wheels record it).
+
+    Read from the RECORD pip wrote when installing the provider (`<package>-*.dist-info` beside
+    `<package>/_jsii/`) when it lists the file with this size, else computed from the bytes
+    (tens of milliseconds for the real provider, which warm synths then would pay every time).
+    """
+    package = source.parent.parent
+    entry = f"\n{package.name}/_jsii/{source.name},sha256=".encode()
+    for record in sorted(package.parent.glob(f"{package.name}-*.dist-info/RECORD")):
+        text = b"\n" + record.read_bytes() + b"\n"  # bytes: decoding all of it costs more than the search
+        start = text.find(entry)
+        if start >= 0:
+            line = text[start + len(entry) : text.find(b"\n", start + len(entry))].decode().rstrip("\r")
+            digest, _, listed = line.partition(",")
+            if listed == str(size) and _URLSAFE_DIGEST.match(digest):
+                return digest
+    digest = hashlib.sha256()
+    with source.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
 
 
 def _trimmed_record(tarball: Path, record: dict) -> Trimmed:

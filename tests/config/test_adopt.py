@@ -23,7 +23,7 @@ VARIANT = "adopt.pipelines.news-encoder.variants.control"
 def adopting(**control: Any) -> dict[str, Any]:
     """The default config (without `cluster.name`) adopting the CDK cluster and the control's resources."""
     data = default_data()
-    del data["cluster"]["name"]
+    data.setdefault("cluster", {}).pop("name", None)
     data["adopt"] = {
         "cluster": CLUSTER,
         "pipelines": {"news-encoder": {"variants": {"control": {**CONTROL, **control}}}},

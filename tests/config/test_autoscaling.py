@@ -76,7 +76,7 @@ def test_image_owner_is_inherited_and_overridable():
         ({"max": 2, "cpu_target": 50}, f"{TREATMENT}.autoscaling.min: required key is missing"),
         (
             {"min": 1, "max": 2},
-            f"{TREATMENT}.autoscaling: nothing to scale on: set cpu_target, memory_target, backlog or schedules "
+            f"{TREATMENT}.autoscaling: nothing to scale on: set cpu_target, memory_target, backlog, steps or schedules "
             "(or enabled: false)",
         ),
         (

@@ -34,7 +34,7 @@ def test_deep_merge_merges_mappings_and_replaces_everything_else():
 def test_without_environments_one_stack_named_after_the_project():
     (deployment,) = load_all(default_data())
     assert (deployment.stack, deployment.environment) == ("feature-pipelines", None)
-    assert deployment.cluster_name == "streaming-feature-pipelines"
+    assert deployment.cluster_name == "feature-pipelines"
 
 
 def test_each_environment_is_a_stack_named_after_it_in_config_order():
@@ -46,8 +46,8 @@ def test_each_environment_is_a_stack_named_after_it_in_config_order():
 
 def test_cluster_and_so_every_aws_name_carries_the_environment_unless_it_sets_its_own():
     stacks = by_stack(with_environments(dev={}, prd={"cluster": {"name": "pipelines"}}))
-    assert stacks["dev"].cluster_name == "streaming-feature-pipelines-dev"
-    assert variants(stacks["dev"])["control"].names.execution_role.startswith("streaming-feature-pipelines-dev_")
+    assert stacks["dev"].cluster_name == "feature-pipelines-dev"
+    assert variants(stacks["dev"])["control"].names.execution_role.startswith("feature-pipelines-dev_")
     assert stacks["prd"].cluster_name == "pipelines"
 
 

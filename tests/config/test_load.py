@@ -60,7 +60,7 @@ def test_unknown_key_is_an_error_with_a_suggestion():
 
 def test_unknown_key_without_a_close_one_lists_the_valid_keys_after_a_separator():
     data = default_data()
-    data["cluster"]["zzz"] = 1
+    data["cluster"] = {"zzz": 1}
     assert config_problems(data) == ["cluster.zzz: unknown key; valid keys: container_insights, name"]
 
 

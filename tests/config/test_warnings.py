@@ -6,7 +6,7 @@ import pytest
 
 from modules.cli import main
 from modules.config.autoscaling import AutoscalingConfig
-from modules.config.warnings import backlog_silent_at_zero, warnings
+from modules.config.warnings import backlog_silent_at_zero, variant_warnings, warnings
 from tests.helpers import ROOT, default_data, load, to_yaml
 
 SQS = {"source": "sqs", "queue_name": "q", "target": 10}
@@ -34,6 +34,63 @@ def test_a_signal_with_data_at_0_tasks_or_min_above_0_does_not_warn(min_tasks, b
     assert backlog_silent_at_zero(block(min_tasks, backlog)) is None
 
 
+QUEUE_DEPTH = {"source": "sqs", "queue_name": "q", "scale_out": [{"at_least": 1, "add": 1}]}
+
+
+def test_the_sqs_warning_points_at_step_scaling_on_the_queue_depth():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["autoscaling"] = {"min": 0, "max": 4, "backlog": SQS}
+    (warning,) = warnings([load(data)])
+    assert "add step scaling on the queue's depth (steps: source sqs, the same queue_name, scale_out at_least 1)" in (
+        warning.message
+    )
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [QUEUE_DEPTH, {**QUEUE_DEPTH, "source": "cloudwatch", "queue_name": None, "namespace": "N", "metric_name": "M"}],
+    ids=["queue-depth", "total-metric"],
+)
+def test_step_scaling_out_on_a_signal_with_data_at_0_tasks_silences_it(steps):
+    scaling = {"min": 0, "max": 4, "backlog": SQS, "steps": {k: v for k, v in steps.items() if v is not None}}
+    assert backlog_silent_at_zero(AutoscalingConfig.model_validate(scaling)) is None
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        {**QUEUE_DEPTH, "scale_out": [], "scale_in": [{"at_most": 0, "remove": 1}]},
+        {"source": "kinesis", "stream_name": "s", "scale_out": [{"at_least": 60000, "add": 1}]},
+    ],
+    ids=["scale-in-only", "kinesis-iterator-age"],
+)
+def test_steps_that_cannot_scale_out_from_0_do_not_silence_it(steps):
+    scaling = {"min": 0, "max": 4, "backlog": SQS, "steps": steps}
+    assert backlog_silent_at_zero(AutoscalingConfig.model_validate(scaling))
+
+
+@pytest.mark.parametrize(
+    ("extra", "warns"),
+    [
+        ({}, True),
+        ({"steps": {**QUEUE_DEPTH, "scale_in": [{"at_most": 0, "remove": 1}]}}, False),
+        ({"schedules": {"night": {"schedule": "cron(0 22 * * ? *)", "max": 1}}}, False),
+    ],
+    ids=["nothing-scales-in", "steps-scale-in", "schedules"],
+)
+def test_disable_scale_in_warns_when_nothing_else_removes_tasks(extra, warns):
+    data = default_data()
+    block = {"min": 1, "max": 4, "cpu_target": 60, "disable_scale_in": True, **extra}
+    data["pipelines"]["news-encoder"]["variants"]["control"]["autoscaling"] = block
+    found = [str(w) for w in variant_warnings(load(data).variants[0])]
+    expected = (
+        "pipelines.news-encoder.variants.control.autoscaling.disable_scale_in: target tracking never removes tasks "
+        "and nothing else does (no steps.scale_in, no schedules): the service only grows until an operator lowers "
+        "it; add steps.scale_in or schedules, or remove disable_scale_in"
+    )
+    assert found == ([expected] if warns else [])
+
+
 def test_a_pipeline_setting_warns_once_at_the_pipeline():
     data = default_data()
     data["pipelines"]["news-encoder"]["autoscaling"] = {"min": 0, "max": 4, "backlog": SQS}
@@ -51,7 +108,9 @@ def test_validate_prints_the_warning_and_exits_0(tmp_path, capsys):
     assert captured.err.splitlines() == [
         "warning: pipelines.news-encoder.variants.control.autoscaling.min: min 0 with this backlog: the kinesis "
         "iterator age comes from consumers reading the stream, so there is no data at 0 tasks and the service never "
-        "scales out from 0 on it; use min >= 1, and 0 only in scheduled windows (schedules)"
+        "scales out from 0 on it; add step scaling on what producers write (steps: source cloudwatch, namespace "
+        "AWS/Kinesis, metric_name IncomingRecords, dimensions StreamName, statistic Sum), which has data at 0 tasks, "
+        "or use min >= 1 (0 only in scheduled windows: schedules)"
     ]
     assert "valid (1 pipeline, 2 variants)" in captured.out
 

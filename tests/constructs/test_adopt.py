@@ -86,13 +86,14 @@ def test_adopting_what_has_our_names_changes_nothing_once_adopt_is_removed():
     resources = ours["resource"]
     group = resources["aws_security_group"][STEM]
     data = default_data()
+    cluster = resources["aws_ecs_cluster"]["cluster"]["name"]
     data["adopt"] = {
-        "cluster": data["cluster"]["name"],
+        "cluster": cluster,
         "pipelines": {
             "news-encoder": {
                 "variants": {
                     "control": {
-                        "service": f"{data['cluster']['name']}/{resources['aws_ecs_service'][STEM]['name']}",
+                        "service": f"{cluster}/{resources['aws_ecs_service'][STEM]['name']}",
                         "launch_type": "none",
                         "family": resources["aws_ecs_task_definition"][STEM]["family"],
                         "execution_role": resources["aws_iam_role"][f"{STEM}_execution"]["name"],

@@ -67,7 +67,7 @@ def test_container_definition():
     assert container["logConfiguration"] == {
         "logDriver": "awslogs",
         "options": {
-            "awslogs-group": "/ecs/streaming-feature-pipelines/news-encoder/treatment",
+            "awslogs-group": "/ecs/feature-pipelines/news-encoder/treatment",
             "awslogs-region": "ap-northeast-1",
             "awslogs-stream-prefix": "treatment",
         },

@@ -7,7 +7,7 @@ import pytest
 from modules.lib.terraform_literal import evaluate
 from tests.helpers import default_data, resources_of, synth
 
-CLUSTER = "streaming-feature-pipelines"
+CLUSTER = "feature-pipelines"
 TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:pipeline-alarms"
 SQS = {"min": 1, "max": 4, "backlog": {"source": "sqs", "queue_name": "articles", "target": 50}}
 KINESIS = {"min": 1, "max": 6, "backlog": {"source": "kinesis", "stream_name": "clicks", "target": 2000}}
@@ -214,8 +214,8 @@ def test_the_committed_dashboard_picture_is_drawn_from_the_default_examples_body
     assert PICTURE.read_text() == default_picture(), "run: python -m modules.constructs.dashboard_svg --write"
     body = default_stack["resource"]["aws_cloudwatch_dashboard"]["news-encoder"]["dashboard_body"]
     picture = render(body, "t")
-    assert picture == default_picture().replace(
-        "Dashboard streaming-feature-pipelines_news-encoder (pipelines.yaml)", "t"
-    ), "the picture's body is the synthesized one"
+    assert picture == default_picture().replace("Dashboard feature-pipelines_news-encoder (pipelines.yaml)", "t"), (
+        "the picture's body is the synthesized one"
+    )
     for widget in dashboard(default_stack):
         assert f">{widget['properties']['title']}</text>" in picture

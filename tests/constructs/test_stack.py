@@ -23,7 +23,7 @@ def test_provider_region_and_default_tags(stack):
 
 def test_cluster_has_insights_and_both_fargate_capacity_providers(stack):
     cluster = stack["resource"]["aws_ecs_cluster"]["cluster"]
-    assert cluster["name"] == "streaming-feature-pipelines"
+    assert cluster["name"] == "feature-pipelines"
     assert cluster["setting"] == [{"name": "containerInsights", "value": "enabled"}]
     providers = stack["resource"]["aws_ecs_cluster_capacity_providers"]["cluster"]
     assert providers["capacity_providers"] == ["FARGATE", "FARGATE_SPOT"]
@@ -80,7 +80,7 @@ def test_spot_weight_adds_a_fargate_spot_strategy():
 
 def test_task_definition(stack):
     task = stack["resource"]["aws_ecs_task_definition"]["news-encoder_treatment"]
-    assert task["family"] == "streaming-feature-pipelines_news-encoder_treatment"
+    assert task["family"] == "feature-pipelines_news-encoder_treatment"
     assert task["requires_compatibilities"] == ["FARGATE"]
     assert task["network_mode"] == "awsvpc"
     assert (task["cpu"], task["memory"]) == ("2048", "8192")
@@ -103,7 +103,7 @@ def test_arm64_and_ephemeral_storage():
 
 def test_roles_trust_ecs_tasks_and_the_policy_references_the_variant_log_group(stack):
     role = stack["resource"]["aws_iam_role"][f"{CONTROL}_execution"]
-    assert role["name"] == "streaming-feature-pipelines_news-encoder_control_apne1_exec"
+    assert role["name"] == "feature-pipelines_news-encoder_control_apne1_exec"
     trust = json.loads(role["assume_role_policy"])
     assert trust["Statement"][0]["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
     policy = stack["resource"]["aws_iam_role_policy"][f"{CONTROL}_execution"]
@@ -155,7 +155,7 @@ def test_pipeline_egress_replaces_the_network_rules_for_its_variants_only():
 
 def test_log_group_retention(stack):
     group = stack["resource"]["aws_cloudwatch_log_group"][CONTROL]
-    assert group["name"] == "/ecs/streaming-feature-pipelines/news-encoder/control"
+    assert group["name"] == "/ecs/feature-pipelines/news-encoder/control"
     assert group["retention_in_days"] == 365
 
 

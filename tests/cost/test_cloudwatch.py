@@ -46,6 +46,7 @@ def test_the_line_shows_units_total_source_and_date():
     assert CloudWatchCost(1, 10, 2).usd_per_month == Decimal("4.60")
     assert text.startswith(
         "CloudWatch (feature-pipelines): 1 dashboard(s) x 3.00 + 10 alarm metric(s) x 0.10 + 2 custom metric(s) "
-        "x 0.30 USD = 4.60 USD/month, before the free tier; prices: https://aws.amazon.com/cloudwatch/pricing/"
+        "x 0.30 USD = 4.60 USD/month, before the free tier; prices: secondary sources ("
     )
+    assert "not AWS's own page" in text and "check https://aws.amazon.com/cloudwatch/pricing/" in text
     assert text.endswith("read 2026-12-02")

@@ -258,7 +258,7 @@ def test_an_environment_exports_its_own_variants_and_names(tmp_path):
     module = export(deployments["prd"], tmp_path / "prd")
     load_dir(tmp_path / "prd")
     assert set(module["resource"]["aws_ecs_service"]) == {"news-encoder_control"}
-    assert module["resource"]["aws_ecs_cluster"]["cluster"]["name"] == "streaming-feature-pipelines-prd"
+    assert module["resource"]["aws_ecs_cluster"]["cluster"]["name"] == "feature-pipelines-prd"
     assert module["variable"]["news-encoder_control_desired_count"]["default"] == 3
     assert module["variable"]["vpc_id"]["default"] == "vpc-0f1e2d3c4b5a69788"
     assert "(environment prd)" in (tmp_path / "prd" / "README.md").read_text()
@@ -332,3 +332,76 @@ def test_terraform_loads_the_module_of_autoscaled_and_ci_owned_variants(tmp_path
     assert "aws_appautoscaling_target.news-encoder_canary" in loaded["ManagedResources"]
     target = module["resource"]["aws_appautoscaling_target"]["news-encoder_canary"]
     assert target["tags"] == "${merge(var.tags, local.news-encoder_canary_tags)}"
+
+
+OBSERVABILITY_TYPES = (
+    "aws_cloudwatch_dashboard",
+    "aws_cloudwatch_log_metric_filter",
+    "aws_cloudwatch_metric_alarm",
+    "aws_cloudwatch_event_rule",
+    "aws_cloudwatch_event_target",
+)
+
+
+def test_observability_switches_are_bools_defaulting_to_true_without_a_validation(exported):
+    _, module = exported
+    variables = module["variable"]
+    for name in (
+        "observability_enabled",
+        "news-encoder_control_alarms_enabled",
+        "news-encoder_treatment_alarms_enabled",
+    ):
+        assert variables[name]["type"] == "bool" and variables[name]["default"] is True, name
+        assert variables[name]["nullable"] is False and "validation" not in variables[name], name
+
+
+def test_every_observability_resource_and_nothing_else_is_counted_by_its_switches():
+    data = every_source()
+    data["observability"] = {
+        "deployment_failure_events": True,
+        "alarm_topic_arns": ["arn:aws:sns:ap-northeast-1:123456789012:alarms"],
+    }
+    deployment = load(data)
+    module = module_json(deployment)
+    observed = {spec.address for spec in deployment.variants}
+    counted = {}
+    for rtype, by_name in module["resource"].items():
+        for name, body in by_name.items():
+            assert ("count" in body) == (rtype in OBSERVABILITY_TYPES), f"{rtype}.{name}"
+            if "count" in body:
+                counted[f"{rtype}.{name}"] = body["count"]
+    on = "${var.observability_enabled ? 1 : 0}"
+    for address, count in counted.items():
+        rtype, name = address.split(".")
+        stem = "_".join(name.split("_", 2)[:2])
+        if rtype in ("aws_cloudwatch_dashboard", "aws_cloudwatch_log_metric_filter"):
+            assert count == on, address
+        else:
+            assert stem in observed, address
+            assert count == f"${{var.observability_enabled && var.{stem}_alarms_enabled ? 1 : 0}}", address
+    targets = module["resource"]["aws_cloudwatch_event_target"]
+    assert targets and len(targets) == len(observed)
+    for name, target in targets.items():
+        stem = "_".join(name.split("_", 2)[:2])
+        assert target["rule"] == f"${{aws_cloudwatch_event_rule.{stem}_deployment_failed[0].name}}"
+    assert {f"{t}.{n}" for t, by in module["resource"].items() for n in by} == {
+        f"{t}.{n}" for t, by in synth(data)["resource"].items() for n in by
+    }, "the same addresses as the stack (count adds the [0] instance key only)"
+
+
+def test_the_stack_has_no_switches():
+    assert not [
+        name
+        for by_name in synth(default_data())["resource"].values()
+        for name, body in by_name.items()
+        if "count" in body
+    ]
+
+
+def test_without_observability_there_are_no_switches():
+    from modules.export.interface import variables
+
+    data = default_data()
+    data["observability"] = {"enabled": False}
+    names = {variable.name for variable in variables(load(data))}
+    assert not [name for name in names if name.endswith("_enabled")]

@@ -39,7 +39,7 @@ def rename_treatment(data: dict[str, Any]) -> None:
 
 
 def enhanced_insights(data: dict[str, Any]) -> None:
-    data["cluster"]["container_insights"] = "enhanced"
+    data.setdefault("cluster", {})["container_insights"] = "enhanced"
 
 
 def pipeline_environment(data: dict[str, Any]) -> None:
@@ -71,7 +71,7 @@ def scheduled_treatment(data: dict[str, Any]) -> None:
 
 
 def renamed_cluster(data: dict[str, Any]) -> None:
-    data["cluster"]["name"] = "feature-pipelines-v2"
+    data.setdefault("cluster", {})["name"] = "feature-pipelines-v2"
 
 
 def unpriced_region(data: dict[str, Any]) -> None:

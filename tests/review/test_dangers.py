@@ -91,6 +91,22 @@ def test_a_region_change_names_the_global_resources_it_takes_from_the_old_region
     assert "global resources" not in orphans.detail, "a role that stays the same is not taken"
 
 
+def test_removing_step_scaling_is_no_danger():
+    """Its alarms run a scaling policy and watch nothing; a policy removed is no danger either."""
+    policy = {"aws_appautoscaling_policy": {"p_v_scale_out": {"name": "p_v_scale_out"}}}
+    alarm = {
+        "aws_cloudwatch_metric_alarm": {
+            "p_v_scale_out": {
+                "alarm_name": "c_p_v_scale_out",
+                "alarm_actions": ["${aws_appautoscaling_policy.p_v_scale_out.arn}"],
+                "tags": TAGS,
+            }
+        }
+    }
+    service = {"aws_ecs_service": {"p_v": {"name": "p_v", "tags": TAGS}}}
+    assert kinds(stack({**policy, **alarm, **service}), stack(service)) == []
+
+
 def test_removed_alarms_and_dashboards_are_observability_dangers():
     alarm = {"aws_cloudwatch_metric_alarm": {"p_v_tasks": {"alarm_name": "c_p_v_tasks", "tags": TAGS}}}
     dashboard = {"aws_cloudwatch_dashboard": {"p": {"dashboard_name": "c_p", "dashboard_body": "{}"}}}

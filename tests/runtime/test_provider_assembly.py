@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
+import hashlib
 import importlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -60,9 +63,12 @@ def _tarball(path: Path, files: dict[str, bytes]) -> Path:
     return path
 
 
+PACKAGE_JSON = {"name": ASSEMBLY, "version": "1.2.3", "main": "lib/index.js"}
+
+
 def _provider(tmp_path: Path, **replace: bytes | None) -> Path:
     files = {
-        "package.json": json.dumps({"name": ASSEMBLY, "version": "1.2.3", "main": "lib/index.js"}).encode(),
+        "package.json": json.dumps(PACKAGE_JSON).encode(),
         ".jsii": json.dumps(_assembly()).encode(),
         "lib/index.js": INDEX_JS.encode(),
         **{f"lib/{ns}/index.js": f"exports.{ns.title()} = class {{}};".encode() for ns in ("alpha", "beta", "gamma")},
@@ -161,8 +167,58 @@ def test_cached_trim_builds_once_per_provider_and_namespaces(
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert cached_trim(source, ["gamma"]).tarball != first.tarball
-    os.utime(source, ns=(1, 1))  # a reinstalled or upgraded provider
-    assert cached_trim(source, ["alpha"]).tarball != first.tarball
+    monkeypatch.setattr(provider_assembly, "trim", no_rebuild)
+    elsewhere = tmp_path / "runner" / source.name  # the same provider installed on another machine
+    elsewhere.parent.mkdir()
+    shutil.copyfile(source, elsewhere)
+    os.utime(elsewhere, ns=(1, 1))
+    assert cached_trim(elsewhere, ["alpha"]) == first  # what a CI cache restore relies on
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    changed = json.dumps({**PACKAGE_JSON, "description": "x"}).encode()
+    upgraded = _provider(tmp_path / "runner", **{"package.json": changed})
+    assert upgraded.name == source.name
+    assert cached_trim(upgraded, ["alpha"]).tarball != first.tarball  # other bytes
+
+
+def _installed(site: Path, digest: str, size: int) -> Path:
+    """A provider tarball as pip installs it: `<package>/_jsii/` and a RECORD listing it."""
+    tarball = site / "provider_pkg" / "_jsii" / "provider@1.2.3.jsii.tgz"
+    tarball.parent.mkdir(parents=True)
+    tarball.write_bytes(b"x" * 7)
+    record = site / "provider_pkg-1.2.3.dist-info" / "RECORD"
+    record.parent.mkdir()
+    record.write_text(
+        "provider_pkg/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"
+        f"provider_pkg/_jsii/provider@1.2.3.jsii.tgz,sha256={digest},{size}\n"
+        "provider_pkg-1.2.3.dist-info/RECORD,,"
+    )
+    return tarball
+
+
+SHA256_OF_7_XS = "e3DTq0x2QVQuHxWLRY7q58-3vbgV1BEMxheLr8_fQ_g"
+
+
+def test_the_content_digest_is_read_from_the_wheel_record_when_it_lists_the_file(tmp_path: Path) -> None:
+    listed = "A" * 43  # not the bytes' digest: proves it was read, not computed
+    tarball = _installed(tmp_path, listed, 7)
+    assert provider_assembly.content_digest(tarball, 7) == listed
+    assert provider_assembly.content_digest(tarball, 8) == SHA256_OF_7_XS  # RECORD of another size: computed
+
+
+@pytest.mark.parametrize("digest", ["", "short", "A" * 42 + "=", "A" * 44])
+def test_a_record_entry_that_is_not_a_sha256_digest_is_not_trusted(tmp_path: Path, digest: str) -> None:
+    assert provider_assembly.content_digest(_installed(tmp_path, digest, 7), 7) == SHA256_OF_7_XS
+
+
+def test_the_content_digest_of_the_installed_provider_is_its_bytes_digest() -> None:
+    from modules.runtime.cdk import PROVIDER_PACKAGE
+
+    source = provider_assembly.provider_tarball(PROVIDER_PACKAGE)
+    computed = hashlib.sha256(source.read_bytes()).digest()
+    assert provider_assembly.content_digest(source, source.stat().st_size) == (
+        base64.urlsafe_b64encode(computed).rstrip(b"=").decode()
+    )
 
 
 # The real provider, through the seam (imported once per test process).

@@ -61,7 +61,7 @@ def adopting(
     data: dict[str, Any], cdk: dict[str, Any], *, imports: bool, launch_type: str = "FARGATE"
 ) -> dict[str, Any]:
     """The config adopting the CDK stack's cluster and both variants (`cluster.name` left to `adopt.cluster`)."""
-    data = {**data, "cluster": {k: v for k, v in data["cluster"].items() if k != "name"}}
+    data = {**data, "cluster": {k: v for k, v in data.get("cluster", {}).items() if k != "name"}}
     variants = {variant: {**cdk["variants"][variant]["adopt"], "launch_type": launch_type} for variant in VARIANTS}
     data["adopt"] = {
         "cluster": cdk["cluster"],

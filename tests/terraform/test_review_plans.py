@@ -49,7 +49,7 @@ def bump_image(data: dict[str, Any]) -> None:
 
 
 def rename_cluster(data: dict[str, Any]) -> None:
-    data["cluster"]["name"] = "feature-pipelines-v2"
+    data.setdefault("cluster", {})["name"] = "feature-pipelines-v2"
 
 
 def change_region(data: dict[str, Any]) -> None:

@@ -1,0 +1,133 @@
+"""The exported module's observability switches, planned and applied by the real Terraform CLI.
+
+`observability_enabled` and `<pipeline>_<variant>_alarms_enabled` put `count` on the dashboards,
+metric filters, alarms and deployment-event rules. Offline plans (slow) of both module forms
+with the switches on and off; on moto (e2e), a module exported before the switches existed is
+applied, then the current one plans no change at all (Terraform moves `x` to `x[0]` by itself),
+and switching off destroys exactly the observability resources.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from modules.config import load_text
+from modules.export import module as exported
+from tests.helpers import ROOT, to_yaml
+from tests.terraform.conftest import skip_or_fail
+from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.stacks import export_root
+from tests.terraform.terraform_cli import Terraform
+from tests.terraform.test_hcl import OFFLINE
+
+CONFIG = ROOT / "examples" / "all-features.yaml"
+OBSERVABILITY = (
+    "aws_cloudwatch_dashboard",
+    "aws_cloudwatch_log_metric_filter",
+    "aws_cloudwatch_metric_alarm",
+    "aws_cloudwatch_event_rule",
+    "aws_cloudwatch_event_target",
+)
+PREFIX = "module.feature_pipelines."
+
+
+def switch(root: Path, variable: str, value: bool) -> None:
+    """Set one module input in the root's `main.tf` (the README usage sets every input)."""
+    main = root / "main.tf"
+    text, found = re.subn(
+        rf"(?m)^(\s*{re.escape(variable)}\s*=\s*)(true|false)$", rf"\g<1>{str(value).lower()}", main.read_text()
+    )
+    assert found == 1, variable
+    main.write_text(text)
+
+
+def observability(addresses: Any) -> set[str]:
+    return {a for a in addresses if a.removeprefix(PREFIX).split(".")[0] in OBSERVABILITY}
+
+
+def plan(terraform: Terraform, root: Path) -> dict[str, Any]:
+    terraform.run(root, "plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan")
+    return json.loads(terraform.run(root, "show", "-json", "tfplan").stdout)
+
+
+def created(planned: dict[str, Any]) -> set[str]:
+    return {change["address"] for change in planned["resource_changes"] if change["change"]["actions"] == ["create"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("form", ["hcl", "json"])
+def test_switches_plan_the_observability_resources_in_and_out(terraform, tmp_path, form):
+    (deployment,) = load_text(CONFIG.read_text())
+    root = export_root(deployment, tmp_path, format=form)
+    (root / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
+    terraform.init(root)
+    everything = created(plan(terraform, root))
+    watched = observability(everything)
+    stems = {spec.address for spec in deployment.variants if spec.observability is not None}
+    assert {f"{PREFIX}aws_cloudwatch_metric_alarm.{stem}_tasks[0]" for stem in stems} <= watched
+    assert f"{PREFIX}aws_cloudwatch_dashboard.news-encoder[0]" in watched
+    assert any(".aws_cloudwatch_event_target." in address for address in watched)
+
+    switch(root, "observability_enabled", False)
+    assert created(plan(terraform, root)) == everything - watched
+
+    switch(root, "observability_enabled", True)
+    switch(root, "news-encoder_control_alarms_enabled", False)
+    control_alarms = {
+        a for a in watched if ".news-encoder_control_" in a and ".aws_cloudwatch_log_metric_filter." not in a
+    }
+    assert control_alarms and all("alarm" in a or "event" in a for a in control_alarms)
+    assert created(plan(terraform, root)) == everything - control_alarms
+
+
+@pytest.fixture
+def moto(tmp_path: Path):
+    if not E2E_PYTHON.exists():
+        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    server = MotoServer(tmp_path / "moto.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.e2e
+def test_a_module_exported_before_the_switches_moves_to_them_without_a_change(terraform, tmp_path, moto, monkeypatch):
+    data = yaml.safe_load(CONFIG.read_text())
+    (deployment,) = load_text(to_yaml(rebind(data, moto.seed(seed_spec(data)))))
+    monkeypatch.setattr(exported, "_switch_observability", lambda *_: None)  # the module as exported before
+    root = export_root(deployment, tmp_path / "root")
+    monkeypatch.undo()
+    point_at_moto(root, moto.endpoint)
+    terraform.run(root, "init", "-input=false", "-no-color")
+    terraform.run(root, "apply", "-input=false", "-no-color", "-auto-approve")
+    before = terraform.run(root, "state", "list").stdout.split()
+    assert observability(before) and not any("[" in address for address in before)
+
+    export_root(deployment, tmp_path / "root-now")
+    for path in (tmp_path / "root-now").rglob("*.tf"):
+        (root / path.relative_to(tmp_path / "root-now")).write_text(path.read_text())
+    moved = plan(terraform, root)
+    changes = moved["resource_changes"]
+    assert {tuple(change["change"]["actions"]) for change in changes} == {("no-op",)}
+    assert {change["previous_address"] for change in changes if "previous_address" in change} == observability(before)
+    assert {change["address"] for change in changes if "previous_address" in change} == {
+        f"{address}[0]" for address in observability(before)
+    }
+    terraform.run(root, "apply", "-input=false", "-no-color", "tfplan")
+
+    switch(root, "observability_enabled", False)
+    off = plan(terraform, root)
+    destroyed = {c["address"] for c in off["resource_changes"] if c["change"]["actions"] == ["delete"]}
+    untouched = {tuple(c["change"]["actions"]) for c in off["resource_changes"] if c["address"] not in destroyed}
+    assert destroyed == {f"{address}[0]" for address in observability(before)} and untouched == {("no-op",)}
+    terraform.run(root, "apply", "-input=false", "-no-color", "tfplan")
+    assert observability(terraform.run(root, "state", "list").stdout.split()) == set()
+    terraform.run(root, "destroy", "-input=false", "-no-color", "-auto-approve")
+    assert terraform.run(root, "state", "list").stdout.split() == []
