@@ -52,7 +52,9 @@ def expand(
         base.pop("backend", None)  # another backend type replaces the block whole
     merged = deep_merge(base, overrides)
     _keep_state_region(merged, base, overrides)
-    if not _sets(overrides, "cluster", "name"):
+    adopted = merged.get("adopt")
+    if not _sets(overrides, "cluster", "name") and not (isinstance(adopted, Mapping) and adopted.get("cluster")):
+        # An adopted cluster keeps its name (`config.adopt`): no environment suffix.
         cluster = merged.setdefault("cluster", {})
         stem = cluster.get("name") if isinstance(cluster, dict) else None
         stem = stem or merged.get("project", Config.model_fields["project"].default)

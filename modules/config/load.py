@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import environments, names
+from .adopt import shared_adoptions
 from .errors import ConfigError, Problem, from_validation_error, join_path
 from .model import Config, PipelineConfig, VariantConfig
 from .resolve import Deployment, resolve, resolve_pipeline
@@ -196,6 +197,9 @@ def _load_environments(data: dict) -> list[Deployment]:
                 envs.append(str(name))
     if found:
         raise ConfigError([_in_environments(problem, envs, resolved) for problem, envs in found])
+    shared = shared_adoptions({d.stack: (d.adopt, d.region, d.assume_role_arn) for d in deployments})
+    if shared:
+        raise ConfigError(shared)
     return deployments
 
 

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from ..policy.catalog import RULES
 from . import arns, fargate, names
+from .adopt import AdoptConfig
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .container import DependsOn, HealthCheck, RestartPolicy, SidecarConfig, Ulimits
@@ -407,6 +408,11 @@ class Config(_Strict):
     terraform: TerraformConfig = Field(
         TerraformConfig(),
         description="Terraform and AWS provider versions every stack requires (modules.config.terraform)",
+    )
+    adopt: AdoptConfig = Field(
+        AdoptConfig(),
+        description="running resources (AWS CDK, console, other Terraform) the stack imports instead of creating, "
+        "never replacing them (docs/adopting.md; modules.config.adopt)",
     )
 
     @property

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from . import fargate
+from .adopt import Adoption, adopted_names, adoption_problems, cluster_name, resolve_adoption
 from .arns import RepositoryRef, parse_repository_arn, region_of
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .backend import BackendConfig, backend_problems
@@ -163,6 +164,8 @@ class Deployment:
     terraform: TerraformConfig = field(default_factory=TerraformConfig)
     exec_logging: ExecLoggingConfig = field(default_factory=ExecLoggingConfig)
     """The cluster's ECS Exec audit logging (used when a variant enables exec)."""
+    adopt: Adoption = field(default_factory=Adoption)
+    """Existing resources the stack imports (`config.adopt`); empty: it creates everything."""
 
     @property
     def exec_enabled(self) -> bool:
@@ -465,11 +468,12 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
     """
     problems: list[Problem] = backend_problems(config.backend)
     specs: list[VariantSpec] = []
+    cluster = cluster_name(config.cluster_name, config.adopt)
     for name, pipeline in config.pipelines.items():
         found_specs, found = resolve_pipeline(
             name,
             pipeline,
-            cluster_name=config.cluster_name,
+            cluster_name=cluster,
             region=config.region,
             tags=config.tags,
             network_egress=config.network.egress,
@@ -478,11 +482,13 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         specs += found_specs
         problems += found
     problems += _kms_region_problems(specs, config.region)
+    specs, adoption, found = _adopt(config, specs)
+    problems += found
     deployment = Deployment(
         stack=environment or config.project,
         project=config.project,
         region=config.region,
-        cluster_name=config.cluster_name,
+        cluster_name=cluster,
         container_insights=config.cluster.container_insights,
         vpc_id=config.network.vpc_id,
         subnet_ids=tuple(config.network.subnet_ids),
@@ -494,8 +500,33 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         pricing=config.pricing,
         terraform=config.terraform,
         exec_logging=config.cluster.exec_logging,
+        adopt=adoption,
     )
     return deployment, problems
+
+
+def _adopt(config: Config, specs: list[VariantSpec]) -> tuple[list[VariantSpec], Adoption, list[Problem]]:
+    """`config.adopt` checked (`adopt.adoption_problems`), and the specs with the adopted names."""
+    by_key = {(spec.pipeline, spec.variant): spec for spec in specs}
+    settings = {
+        (pipeline, variant): {"fargate_spot_weight": getattr(by_key.get((pipeline, variant)), "fargate_spot_weight", 0)}
+        for pipeline, entry in config.pipelines.items()
+        for variant in entry.variants
+    }
+    problems = adoption_problems(
+        config.adopt,
+        cluster_name=config.cluster_name,
+        cluster_name_set=config.cluster.name is not None,
+        variants=settings,
+    )
+    adopted = {(p, v): item for p, entry in config.adopt.pipelines.items() for v, item in entry.variants.items()}
+    specs = [
+        replace(spec, names=adopted_names(spec.names, adopted[key])) if key in adopted else spec
+        for spec in specs
+        for key in [(spec.pipeline, spec.variant)]
+    ]
+    adoption = resolve_adoption(config.adopt, {(spec.pipeline, spec.variant): spec.address for spec in specs})
+    return specs, adoption, problems
 
 
 def _kms_region_problems(specs: list[VariantSpec], region: str) -> list[Problem]:

@@ -7,6 +7,7 @@ from ..config.resolve import Deployment
 from ..lib.terraform_literal import literal_strings
 from ..runtime import cdk
 from ..runtime.cdk import Construct
+from .adopt import add_imports, keep_adopted
 from .autoscaling import VariantAutoscaling
 from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
@@ -29,6 +30,7 @@ class PipelinesStack(cdk.TerraformStack):
     (`declare_outputs`): cluster name and ARN, per variant its service, task definition, log
     group, roles and security group. State: the configured backend (`add_state_backend`).
     The `terraform` block requires the configured Terraform and provider versions (`pin_versions`).
+    Resources the config adopts are imported (`adopt.add_imports`), never replaced (`adopt.keep_adopted`).
     Every config string reaches Terraform as a literal (`terraform_literal.literal_strings`).
     """
 
@@ -48,6 +50,8 @@ class PipelinesStack(cdk.TerraformStack):
         add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
         self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
+        if deployment.adopt:
+            add_imports(self, deployment.adopt, cluster=self.cluster, variants=self.variants)
         if deployment.variants:  # one jsii call for all variants' fingerprints
             self.add_override(
                 f"//.{METADATA_KEY}",
@@ -88,7 +92,8 @@ def declare_outputs(
 def add_workloads(
     scope: Construct, deployment: Deployment, *, region: str
 ) -> tuple[PipelineCluster, dict[str, VariantService]]:
-    """The shared cluster, then per variant its VariantService and, when set, VariantAutoscaling.
+    """The shared cluster, then per variant its VariantService and, when set, VariantAutoscaling; adopted
+    resources kept from replacement (`adopt.keep_adopted`).
 
     `region` is where the tasks log (a name, or a reference in an exported module).
     """
@@ -108,6 +113,8 @@ def add_workloads(
                 cluster_name=cluster.name,
                 service_name=variant.addresses["service"].ref("name"),
             )
+    if deployment.adopt:
+        keep_adopted(deployment.adopt, variants=variants)
     addresses = {address: variant.addresses for address, variant in variants.items()}
     add_observability(
         scope, deployment.variants, cluster_name=deployment.cluster_name, region=region, addresses=addresses

@@ -14,6 +14,8 @@ from .owners import Owner, owner_of, variants_in
 CREATE, UPDATE, REPLACE, DELETE = "create", "update", "replace", "delete"
 NO_OP = "no-op"
 """Only meta-arguments (lifecycle, depends_on) changed: Terraform changes nothing in AWS."""
+IMPORT = "import"
+"""Taken into the state as it is (a plan's `importing` with no other action): nothing changes in AWS."""
 
 #: `terraform show -json` actions -> ours; no-op and read are not changes.
 _PLAN_ACTIONS = {
@@ -35,6 +37,8 @@ class ResourceChange:
     action: str
     attributes: list[AttributeChange] = field(default_factory=list)
     forces_replacement: list[str] = field(default_factory=list)
+    importing: str | None = None
+    """The import id when Terraform's plan imports the resource first (`adopt:`); its action follows the import."""
 
     @property
     def type(self) -> str:
@@ -146,18 +150,21 @@ def from_plan(plan: dict[str, Any], base: Stack | None, head: Stack | None) -> l
     for item in plan.get("resource_changes", []):
         details = item.get("change", {})
         action = _PLAN_ACTIONS.get(tuple(details.get("actions", ())))
+        importing = details.get("importing")
+        importing_id = str(importing.get("id", "")) if isinstance(importing, dict) else None
+        if action is None and importing_id is not None:
+            action = IMPORT
         if action is None:
             continue
         address = item["address"]
         body = details.get("after") or details.get("before") or {}
-        if action in (CREATE, DELETE):
+        if action in (CREATE, DELETE, IMPORT):
             attributes = []
         elif address in inferred:
             attributes = inferred[address].attributes
         else:
             attributes = diff_values(details.get("before") or {}, details.get("after") or {}, templates=False)
         replace_paths = [".".join(str(p) for p in path) for path in details.get("replace_paths") or []]
-        changes.append(
-            ResourceChange(name, address, owner_of(address, body, variants), action, attributes, replace_paths)
-        )
+        owner = owner_of(address, body, variants)
+        changes.append(ResourceChange(name, address, owner, action, attributes, replace_paths, importing_id))
     return changes

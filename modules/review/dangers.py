@@ -17,7 +17,9 @@
 - `observability`: an alarm, metric filter, dashboard or deployment event rule is destroyed: what
   would notice a broken variant goes away (not a step scaling alarm, which runs a scaling policy and
   watches nothing: removing scaling is no danger);
-- `plan_fails`: a change the AWS provider rejects as written.
+- `plan_fails`: a change the AWS provider rejects as written;
+- `adoption`: a resource the plan imports (`adopt:`) is then replaced or destroyed: adopting must
+  never take down what runs (docs/adopting.md).
 """
 
 from __future__ import annotations
@@ -31,7 +33,18 @@ from .forcenew import GLOBAL, HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_S
 from .outputs import Stack
 from .owners import Owner
 
-KINDS = ("orphans", "replace", "data_loss", "security", "safety", "shared", "isolation", "observability", "plan_fails")
+KINDS = (
+    "orphans",
+    "adoption",
+    "replace",
+    "data_loss",
+    "security",
+    "safety",
+    "shared",
+    "isolation",
+    "observability",
+    "plan_fails",
+)
 #: What watches the variants (`constructs.observability`): destroying one is an `observability` danger.
 OBSERVABILITY_TYPES = frozenset(
     {
@@ -63,6 +76,18 @@ def _replace(change: ResourceChange) -> Danger:
         "its tasks stop and start again (an outage)" if change.type == "aws_ecs_service" else "destroyed, then created"
     )
     return Danger("replace", change.address, change.stack, f"replaced ({why}): {effect}")
+
+
+def _adoption(change: ResourceChange) -> Danger:
+    forced = f" ({_short(change.forces_replacement)} force it)" if change.forces_replacement else ""
+    verb = "replaced" if change.action == REPLACE else "destroyed"
+    return Danger(
+        "adoption",
+        change.address,
+        change.stack,
+        f"imported ({change.importing}), then {verb}{forced}: the running resource is destroyed instead of adopted; "
+        "make the config match it (docs/adopting.md)",
+    )
 
 
 def _renames(changes: list[ResourceChange]) -> list[Danger]:
@@ -228,7 +253,8 @@ def _portable(backend: dict) -> dict:
 
 def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, *, inferred: bool) -> list[Danger]:
     """Every danger in one stack's changes, in KINDS order."""
-    dangers = [_replace(c) for c in changes if c.action == REPLACE and not c.new_revision]
+    dangers = [_adoption(c) for c in changes if c.importing is not None and c.action in (REPLACE, DELETE)]
+    dangers += [_replace(c) for c in changes if c.action == REPLACE and not c.new_revision and c.importing is None]
     dangers += _renames(changes)
     dangers += [d for c in changes if c.type in HOLDS_DATA and (d := _data_loss(c, base))]
     dangers += [

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..cost.prices import HOURS_PER_MONTH
-from .changes import NO_OP, REPLACE, ResourceChange
+from .changes import IMPORT, NO_OP, REPLACE, ResourceChange
 from .cost import PRICING
 from .diff import AFTER_APPLY
 from .owners import Owner
@@ -81,6 +81,14 @@ def _plain(text: str) -> str:
 
 
 def _action(change: ResourceChange) -> str:
+    if change.importing is not None and change.action != IMPORT:
+        return f"import `{_plain(change.importing)}`, then {_plain_action(change)}"
+    if change.importing is not None:
+        return f"import `{_plain(change.importing)}`"
+    return _plain_action(change)
+
+
+def _plain_action(change: ResourceChange) -> str:
     if change.new_revision:
         return "replace (new revision)"
     if change.action == NO_OP:
@@ -178,6 +186,7 @@ def as_json(result: Review) -> str:
                 "address": c.address,
                 "type": c.type,
                 "action": c.action,
+                "importing": c.importing,
                 "new_revision": c.new_revision,
                 "forces_replacement": c.forces_replacement,
                 "attributes": [{"path": a.path, "old": _value(a.old), "new": _value(a.new)} for a in c.attributes],

@@ -145,6 +145,7 @@ class _Change(_Open):
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     replace_paths: list[list[str | int]] | None = None
+    importing: dict[str, Any] | None = None
 
 
 class _ResourceChange(_Open):

@@ -87,7 +87,11 @@ def test_exec_turns_on_the_service_grants_only_its_task_role_and_configures_the_
     data = default_data()
     control(data)["exec"] = {"enabled": True}
     control(data)["waivers"] = {"ECS-NO-EXEC": "on-call debugs stuck consumers in staging"}
-    data.setdefault("cluster", {})["exec_logging"] = {"kms_key_arn": KEY, "log_kms_key_arn": LOG_KEY, "log_retention_days": 30}
+    data.setdefault("cluster", {})["exec_logging"] = {
+        "kms_key_arn": KEY,
+        "log_kms_key_arn": LOG_KEY,
+        "log_retention_days": 30,
+    }
     stack = synth(data)
     resource = stack["resource"]
     assert resource["aws_ecs_service"]["news-encoder_control"]["enable_execute_command"] is True
