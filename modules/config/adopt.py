@@ -209,7 +209,7 @@ def adoption_problems(
     """Everything in `adopt:` that cannot be taken over without a replacement, or names nothing.
 
     `cluster_name_set`: the config writes `cluster.name` (else it is the default). `variants`: every
-    (pipeline, variant) of the config -> its merged settings (`fargate_spot_weight`).
+    (pipeline, variant) of the config -> its merged settings (`fargate_spot_weight`, `fargate_base`).
     """
     problems: list[Problem] = []
     if adopt.cluster is not None and cluster_name_set and adopt.cluster != cluster_name:
@@ -260,12 +260,13 @@ def _variant_problems(
         elif adopt.cluster is None:
             why = "adopting a service needs its cluster adopted too: set adopt.cluster (ECS services live in it)"
             problems.append(Problem(f"{path}.service", why, adopted.service))
-        if adopted.launch_type == "FARGATE" and settings.get("fargate_spot_weight"):
-            why = (
-                "the service has launch type FARGATE: Spot needs a capacity provider strategy, and adding one "
-                "replaces the service; keep fargate_spot_weight 0 while adopting (launch_type: none if it has one)"
-            )
-            problems.append(Problem(f"{path}.launch_type", why, adopted.launch_type))
+        for key in ("fargate_spot_weight", "fargate_base"):
+            if adopted.launch_type == "FARGATE" and settings.get(key):
+                why = (
+                    f"the service has launch type FARGATE: {key} needs a capacity provider strategy, and adding one "
+                    f"replaces the service; keep {key} 0 while adopting (launch_type: none if it has one)"
+                )
+                problems.append(Problem(f"{path}.launch_type", why, adopted.launch_type))
     elif adopted.launch_type != "FARGATE":
         problems.append(
             Problem(f"{path}.launch_type", "only with `service` (it is the service's)", adopted.launch_type)

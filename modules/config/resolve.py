@@ -509,7 +509,9 @@ def _adopt(config: Config, specs: list[VariantSpec]) -> tuple[list[VariantSpec],
     """`config.adopt` checked (`adopt.adoption_problems`), and the specs with the adopted names."""
     by_key = {(spec.pipeline, spec.variant): spec for spec in specs}
     settings = {
-        (pipeline, variant): {"fargate_spot_weight": getattr(by_key.get((pipeline, variant)), "fargate_spot_weight", 0)}
+        (pipeline, variant): {
+            key: getattr(by_key.get((pipeline, variant)), key, 0) for key in ("fargate_spot_weight", "fargate_base")
+        }
         for pipeline, entry in config.pipelines.items()
         for variant in entry.variants
     }

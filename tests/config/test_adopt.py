@@ -85,11 +85,12 @@ def test_a_service_needs_its_cluster_adopted():
     assert problem.startswith(f"{VARIANT}.service: adopting a service needs its cluster adopted too")
 
 
-def test_spot_on_a_launch_type_service_is_refused():
+@pytest.mark.parametrize("key", ["fargate_spot_weight", "fargate_base"])
+def test_a_strategy_on_a_launch_type_service_is_refused(key):
     data = adopting()
-    data["pipelines"]["news-encoder"]["variants"]["control"]["fargate_spot_weight"] = 1
+    data["pipelines"]["news-encoder"]["variants"]["control"][key] = 1
     (problem,) = config_problems(data)
-    assert problem.startswith(f"{VARIANT}.launch_type: the service has launch type FARGATE: Spot needs a capacity")
+    assert problem.startswith(f"{VARIANT}.launch_type: the service has launch type FARGATE: {key} needs a capacity")
 
 
 def test_spot_on_a_capacity_provider_service_is_fine():

@@ -2,10 +2,10 @@
 
 The real Terraform CLI and hashicorp/aws provider, one moto server per config (they run side by
 side), for the default example, examples/environments.yaml (three stacks, state in moto's S3),
-examples/all-features.yaml and the exported module called from a root configuration. What each
-config refers to (VPC and subnets, KMS keys, secrets, parameters, state bucket) is created in moto
-first and the config's ids replaced by moto's; the synthesized stacks are used as written, plus
-override files pointing the provider (and the S3 backend) at moto. Marked e2e: `make e2e`.
+examples/all-features.yaml, examples/stream-consumer.yaml and the exported module called from a root
+configuration. What each config refers to (VPC and subnets, KMS keys, secrets, parameters, state
+bucket) is created in moto first and the config's ids replaced by moto's; the synthesized stacks are
+used as written, plus override files pointing the provider (and the S3 backend) at moto. Marked e2e: `make e2e`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ CONFIGS = {
     "pipelines.yaml": ROOT / "pipelines.yaml",
     "examples/environments.yaml": ROOT / "examples" / "environments.yaml",
     "examples/all-features.yaml": ROOT / "examples" / "all-features.yaml",
+    "examples/stream-consumer.yaml": ROOT / "examples" / "stream-consumer.yaml",
 }
 MODULE_CONFIG = "examples/all-features.yaml"
 #: Cycles side by side: each mostly waits on moto and the provider.
@@ -52,6 +53,8 @@ class Cycle:
     seconds: dict[str, float] = field(default_factory=dict)
     containers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """After apply, each task definition's containers as the provider read them back from the API."""
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """After apply, each ECS service's attributes as the provider read them back from the API."""
 
 
 def cycle(terraform: Terraform, workdir: Path) -> Cycle:
@@ -70,24 +73,34 @@ def cycle(terraform: Terraform, workdir: Path) -> Cycle:
     step("plan", "plan", "-input=false", "-no-color", "-out=tfplan")
     step("apply", "apply", "-input=false", "-no-color", "tfplan")
     done.outputs = {name: body["value"] for name, body in json.loads(step("output", "output", "-json")).items()}
-    done.containers = applied_containers(json.loads(step("show", "show", "-json")))
+    state = json.loads(step("show", "show", "-json"))
+    done.containers = applied_containers(state)
+    done.services = {address: values for address, values in applied(state, "aws_ecs_service").items()}
     done.replan = step("replan", "plan", "-input=false", "-no-color", "-detailed-exitcode", expect=(0, 2))
     step("destroy", "destroy", "-input=false", "-no-color", "-auto-approve")
     done.remaining = step("state", "state", "list").split()
     return done
 
 
-def applied_containers(state: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Task definition address -> its container definitions in a `terraform show -json` state."""
-    found: dict[str, list[dict[str, Any]]] = {}
+def applied(state: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """Address -> attribute values of every `resource_type` resource in a `terraform show -json` state."""
+    found: dict[str, dict[str, Any]] = {}
     modules = [state.get("values", {}).get("root_module", {})]
     while modules:
         module = modules.pop()
         modules += module.get("child_modules", [])
         for resource in module.get("resources", []):
-            if resource["type"] == "aws_ecs_task_definition":
-                found[resource["address"]] = json.loads(resource["values"]["container_definitions"])
+            if resource["type"] == resource_type:
+                found[resource["address"]] = resource["values"]
     return found
+
+
+def applied_containers(state: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Task definition address -> its container definitions in a `terraform show -json` state."""
+    return {
+        address: json.loads(values["container_definitions"])
+        for address, values in applied(state, "aws_ecs_task_definition").items()
+    }
 
 
 def prepare(name: str, data: dict[str, Any], workdir: Path, servers: list[MotoServer]) -> dict[str, Path]:
@@ -199,6 +212,29 @@ def test_container_settings_reach_the_api_as_synthesized(cycles):
     assert treatment["news-encoder"]["restartPolicy"]["restartAttemptPeriod"] == 120
     clicks = {c["name"]: c for c in done.containers["aws_ecs_task_definition.click-aggregator_control"]}
     assert "linuxParameters" not in clicks["click-aggregator"] and clicks["log-router"]["essential"] is True
+
+
+def test_the_stream_consumer_example_applies_as_a_careful_operator_runs_it(cycles):
+    """examples/stream-consumer.yaml: what the provider read back after apply is a 0/100 deployment rolled
+    back by its own lag and running-tasks alarms, one task on on-demand FARGATE before Spot, and a health
+    checked consumer that waits for its healthy OpenTelemetry sidecar."""
+    (done,) = checked(cycles, "examples/stream-consumer.yaml").values()
+    assert len(service_arns(done.outputs)) == 2
+    for variant in ("control", "treatment"):
+        service = done.services[f"aws_ecs_service.click-embedder_{variant}"]
+        percents = service["deployment_minimum_healthy_percent"], service["deployment_maximum_percent"]
+        assert percents == (0, 100)
+        (alarms,) = service["alarms"]
+        assert (alarms["enable"], alarms["rollback"]) == (True, True)
+        assert sorted(alarms["alarm_names"]) == [
+            f"clickstream_click-embedder_{variant}_{suffix}" for suffix in ("stream_lag", "tasks")
+        ]
+        strategy = {s["capacity_provider"]: (s["base"], s["weight"]) for s in service["capacity_provider_strategy"]}
+        assert strategy == {"FARGATE": (1, 1), "FARGATE_SPOT": (0, 3)}
+        containers = {c["name"]: c for c in done.containers[f"aws_ecs_task_definition.click-embedder_{variant}"]}
+        main = containers["click-embedder"]
+        assert main["dependsOn"] == [{"containerName": "otel-collector", "condition": "HEALTHY"}]
+        assert main["healthCheck"]["command"][0] == "CMD-SHELL" and "healthCheck" in containers["otel-collector"]
 
 
 def test_the_exported_module_applies_replans_clean_and_destroys_from_a_root_configuration(cycles):
