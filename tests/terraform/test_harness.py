@@ -64,7 +64,7 @@ def test_seed_spec_names_every_key_secret_and_parameter_a_config_refers_to():
     assert spec["vpcs"] == {"": {"role_arn": None, "subnets": 2}}
     assert len(spec["kms_keys"]) == 3  # secrets, log groups, ECS Exec sessions
     assert spec["secrets"] == ["feature-db", "feature-store-token"]
-    assert spec["parameters"] == ["/all-features/model-api-key"]
+    assert spec["parameters"] == ["/all-features/model-api-key", "/all-features/router-token"]
     assert spec["buckets"] == []
 
 
@@ -74,7 +74,10 @@ def test_rebind_puts_moto_ids_in_and_keeps_a_secrets_json_key():
         "vpcs": {"": {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ["subnet-1", "subnet-2"]}},
         "kms_keys": {arn: arn.replace("123456789012", "999999999999") for arn in spec["kms_keys"]},
         "secrets": {name: f"arn:new:{name}-XyZ123" for name in spec["secrets"]},
-        "parameters": {"/all-features/model-api-key": "arn:new:parameter"},
+        "parameters": {
+            "/all-features/model-api-key": "arn:new:parameter",
+            "/all-features/router-token": "arn:new:router-token",
+        },
     }
     bound = rebind(ALL_FEATURES, answer)
     assert bound["network"] == answer["vpcs"][""]
@@ -84,6 +87,8 @@ def test_rebind_puts_moto_ids_in_and_keeps_a_secrets_json_key():
         "DB_PASSWORD": "arn:new:feature-db-XyZ123:password::",
         "MODEL_API_KEY": "arn:new:parameter",
     }
+    router = bound["pipelines"]["click-aggregator"]["sidecars"]["log-router"]["secrets"]
+    assert router == {"ROUTER_TOKEN": "arn:new:router-token"}, "a sidecar's secret is rebound too"
     assert "123456789012:key/" not in json.dumps(bound)
     assert ALL_FEATURES["network"]["vpc_id"] == "vpc-0a1b2c3d4e5f60718", "the input is not changed"
 
