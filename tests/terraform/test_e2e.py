@@ -229,7 +229,9 @@ def test_the_stream_consumer_example_applies_as_a_careful_operator_runs_it(cycle
         assert sorted(alarms["alarm_names"]) == [
             f"clickstream_click-embedder_{variant}_{suffix}" for suffix in ("stream_lag", "tasks")
         ]
-        strategy = {s["capacity_provider"]: (s["base"], s["weight"]) for s in service["capacity_provider_strategy"]}
+        strategy = {
+            s["capacity_provider"]: (s["base"] or 0, s["weight"]) for s in service["capacity_provider_strategy"]
+        }
         assert strategy == {"FARGATE": (1, 1), "FARGATE_SPOT": (0, 3)}
         containers = {c["name"]: c for c in done.containers[f"aws_ecs_task_definition.click-embedder_{variant}"]}
         main = containers["click-embedder"]
