@@ -11,7 +11,7 @@ from ..constructs.address import Address
 from ..constructs.backend import pin_versions
 from ..constructs.observability import PipelineDashboard, VariantObservability
 from ..constructs.stack import add_workloads, declare_outputs
-from ..lib.terraform_literal import literal_strings
+from ..lib.terraform_literal import hcl_escape, literal_strings
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from .interface import (
@@ -89,7 +89,8 @@ def _switch_observability(module: cdk.TerraformStack, specs: Sequence[VariantSpe
     """`count` on every observability resource: 1 while its variables are true, else 0.
 
     The dashboards and metric filters follow `observability_enabled`; a variant's alarms, its
-    deployment-event rule and targets follow it and `<pipeline>_<variant>_alarms_enabled`. A
+    deployment-event rule and targets follow it and `<pipeline>_<variant>_alarms_enabled`, and so do
+    the service's deployment alarms (`_deployment_alarms`). A
     resource that gains `count` keeps its object: Terraform moves `x` to `x[0]` by itself (tested
     with a plan against a state of the module before the switch).
     """
@@ -106,9 +107,25 @@ def _switch_observability(module: cdk.TerraformStack, specs: Sequence[VariantSpe
             _count(module, address, enabled if key == "metric_filter" else alarms)
             if key.startswith("deployment_target_") and rule is not None:
                 module.add_override(f"resource.{address.type}.{address.name}.rule", f"${{{rule}[0].name}}")
+        if spec.deployment.alarms:
+            _deployment_alarms(module, spec, alarms)
     for pipeline in pipelines:
         dashboard: PipelineDashboard = module.node.find_child(f"{pipeline}__dashboard")  # type: ignore[assignment]
         _count(module, dashboard.address, enabled)
+
+
+def _deployment_alarms(module: cdk.TerraformStack, spec: VariantSpec, condition: str) -> None:
+    """The service's deployment alarms as the switched alarms leave them: each own alarm while it
+    exists (a splat of its instances), then the extra names; the block is disabled when none is left."""
+    own = [
+        f"{Address('aws_cloudwatch_metric_alarm', f'{spec.address}_{suffix}')}[*].alarm_name"
+        for suffix in spec.deployment.alarms
+    ]
+    extra = ", ".join(f'"{hcl_escape(name)}"' for name in spec.deployment.extra_alarm_names)
+    service = f"resource.aws_ecs_service.{spec.address}.alarms"
+    module.add_override(f"{service}.alarm_names", f"${{concat({', '.join(own)}, [{extra}])}}")
+    if not spec.deployment.extra_alarm_names:
+        module.add_override(f"{service}.enable", f"${{{condition}}}")
 
 
 def _count(module: cdk.TerraformStack, address: Address, condition: str) -> None:

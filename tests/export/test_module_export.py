@@ -405,3 +405,24 @@ def test_without_observability_there_are_no_switches():
     data["observability"] = {"enabled": False}
     names = {variable.name for variable in variables(load(data))}
     assert not [name for name in names if name.endswith("_enabled")]
+
+
+def test_deployment_alarms_follow_the_switches_and_extra_names_keep_the_block_on():
+    """A switched-off alarm leaves the service's deployment alarms (a splat of its instances); with no
+    extra name left the block is disabled, so the module never names an alarm it did not create."""
+    data = yaml.safe_load((ROOT / "examples" / "all-features.yaml").read_text())
+    data["pipelines"]["click-aggregator"]["deployment"]["extra_alarm_names"] = ['msk "clicks" ${lag}']
+    module = module_json(load(data))
+    services = module["resource"]["aws_ecs_service"]
+    control = services["news-encoder_control"]["alarms"]
+    assert control["alarm_names"] == (
+        "${concat(aws_cloudwatch_metric_alarm.news-encoder_control_stream_lag[*].alarm_name, "
+        "aws_cloudwatch_metric_alarm.news-encoder_control_tasks[*].alarm_name, [])}"
+    )
+    assert control["enable"] == "${var.observability_enabled && var.news-encoder_control_alarms_enabled}"
+    clicks = services["click-aggregator_control"]["alarms"]
+    assert clicks["alarm_names"] == (
+        "${concat(aws_cloudwatch_metric_alarm.click-aggregator_control_stream_lag[*].alarm_name, "
+        '["msk \\"clicks\\" $${lag}"])}'
+    )
+    assert clicks["enable"] is True
