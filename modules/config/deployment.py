@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
-from .observability import ObservabilitySpec
+from .observability import ObservabilitySpec, merge_layers
 
 #: The variant's own alarms (`constructs.observability`), by suffix.
 ALARMS = ("tasks", "errors", "cpu", "memory", "stream_lag")
@@ -147,13 +147,7 @@ def resolve_deployment(
     Problems: an alarm the variant does not have, and minimum/maximum percents with which ECS cannot
     replace a task at some desired count the service may have.
     """
-    values: dict[str, Any] = dict(DEFAULTS)
-    origin: dict[str, str] = {}
-    for path, block in layers:
-        if block is None:
-            continue
-        for key in block.model_fields_set:
-            values[key], origin[key] = getattr(block, key), path
+    values, origin = merge_layers(layers, DEFAULTS)
     have = own_alarms(observability)
     problems: list[Problem] = []
     alarms = values["alarms"]

@@ -156,6 +156,21 @@ class ObservabilitySpec:
         return max(1, -(-minutes * 60 // self.period))
 
 
+def merge_layers(
+    layers: Sequence[tuple[str, BaseModel | None]], defaults: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """`defaults`, then each block's keys that it sets (nearest last): the values, and per key the dotted
+    path of the block that set it."""
+    values: dict[str, Any] = dict(defaults)
+    origin: dict[str, str] = {}
+    for path, block in layers:
+        if block is None:
+            continue
+        for key in block.model_fields_set:
+            values[key], origin[key] = getattr(block, key), path
+    return values, origin
+
+
 def resolve_observability(
     layers: Sequence[tuple[str, ObservabilityConfig | None]],
     *,
@@ -167,13 +182,7 @@ def resolve_observability(
     None when turned off. Problems: a topic outside the stack's partition, and
     `deployment_failure_events` without a topic to send to.
     """
-    values: dict[str, Any] = dict(DEFAULTS)
-    origin: dict[str, str] = {}
-    for path, block in layers:
-        if block is None:
-            continue
-        for key in block.model_fields_set:
-            values[key], origin[key] = getattr(block, key), path
+    values, origin = merge_layers(layers, DEFAULTS)
     if not values["enabled"]:
         return None, []
     problems: list[Problem] = []

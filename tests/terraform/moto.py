@@ -70,8 +70,12 @@ class MotoServer:
 
     def seed(self, spec: dict[str, Any]) -> dict[str, Any]:
         """Create what `spec` names (see `seed_spec`); ids and ARNs under the same keys."""
+        return self.run("tests.terraform.moto_seed", spec)
+
+    def run(self, module: str, spec: dict[str, Any]) -> dict[str, Any]:
+        """Run `module` in the moto virtualenv against this server: `spec` as JSON in, its JSON answer out."""
         done = subprocess.run(
-            [str(E2E_PYTHON), "-m", "tests.terraform.moto_seed", self.endpoint],
+            [str(E2E_PYTHON), "-m", module, self.endpoint],
             cwd=ROOT,
             input=json.dumps(spec),
             capture_output=True,

@@ -11,7 +11,6 @@ replaced; the apply keeps the very same services; and once applied, the config w
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +45,7 @@ def deploy_cdk_stack(server: MotoServer, network: dict[str, Any], region: str) -
         "image": "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder:2026-10-01",
         **network,
     }
-    done = subprocess.run(
-        [str(E2E_PYTHON), "-m", "tests.terraform.moto_cdk", server.endpoint],
-        cwd=ROOT,
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return server.run("tests.terraform.moto_cdk", spec)
 
 
 def adopting(
