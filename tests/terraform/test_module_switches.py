@@ -48,7 +48,9 @@ def switch(root: Path, variable: str, value: bool) -> None:
 
 
 def observability(addresses: Any) -> set[str]:
-    return {a for a in addresses if a.removeprefix(PREFIX).split(".")[0] in OBSERVABILITY}
+    """The switched resources: observability types with the `[0]` instance key their `count` gives (a step
+    scaling alarm is a metric alarm too, but it runs a scaling policy and is never switched off)."""
+    return {a for a in addresses if a.removeprefix(PREFIX).split(".")[0] in OBSERVABILITY and a.endswith("[0]")}
 
 
 def plan(terraform: Terraform, root: Path) -> dict[str, Any]:
@@ -73,6 +75,8 @@ def test_switches_plan_the_observability_resources_in_and_out(terraform, tmp_pat
     assert {f"{PREFIX}aws_cloudwatch_metric_alarm.{stem}_tasks[0]" for stem in stems} <= watched
     assert f"{PREFIX}aws_cloudwatch_dashboard.news-encoder[0]" in watched
     assert any(".aws_cloudwatch_event_target." in address for address in watched)
+    steps = {f"{PREFIX}aws_cloudwatch_metric_alarm.news-encoder_control_scale_{way}" for way in ("out", "in")}
+    assert steps <= everything - watched
 
     switch(root, "observability_enabled", False)
     assert created(plan(terraform, root)) == everything - watched
