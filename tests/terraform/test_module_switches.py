@@ -47,10 +47,18 @@ def switch(root: Path, variable: str, value: bool) -> None:
     main.write_text(text)
 
 
+#: Step scaling's alarms (`constructs.autoscaling`) are metric alarms too, but they run a scaling policy:
+#: never switched off.
+STEP_ALARMS = ("_scale_out", "_scale_in")
+
+
 def observability(addresses: Any) -> set[str]:
-    """The switched resources: observability types with the `[0]` instance key their `count` gives (a step
-    scaling alarm is a metric alarm too, but it runs a scaling policy and is never switched off)."""
-    return {a for a in addresses if a.removeprefix(PREFIX).split(".")[0] in OBSERVABILITY and a.endswith("[0]")}
+    """The resources the switches govern: the observability types but step scaling's alarms."""
+    return {
+        a
+        for a in addresses
+        if a.removeprefix(PREFIX).split(".")[0] in OBSERVABILITY and not a.removesuffix("[0]").endswith(STEP_ALARMS)
+    }
 
 
 def plan(terraform: Terraform, root: Path) -> dict[str, Any]:
