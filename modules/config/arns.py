@@ -87,6 +87,18 @@ def secret_service(value_from: str) -> str:
     return value_from.split(":")[2]
 
 
+def check_repository_arn(arn: str) -> str:
+    """`arn` if it is an ECR repository ARN (`parse_repository_arn`); ValueError otherwise."""
+    parse_repository_arn(arn)
+    return arn
+
+
+def check_secret_arn(arn: str) -> str:
+    """`arn` if it names a secret or parameter (`secret_resource_arn`); ValueError otherwise."""
+    secret_resource_arn(arn)
+    return arn
+
+
 def check_policy_arn(arn: str) -> str:
     """Return `arn` when it is an IAM managed policy ARN; ValueError otherwise."""
     if not _POLICY.match(arn):

@@ -80,16 +80,6 @@ def _health_command(value: list[str]) -> list[str]:
     return value
 
 
-def _secret(value: str) -> str:
-    arns.secret_resource_arn(value)
-    return value
-
-
-def _repository(value: str) -> str:
-    arns.parse_repository_arn(value)
-    return value
-
-
 def _not_latest(value: str) -> str:
     if value == "latest":
         raise ValueError("`latest` is not pinned: each task may pull another image; use a release tag or image_digest")
@@ -166,7 +156,7 @@ class SidecarConfig(BaseModel):
         description=f"{IMAGE_RULE}; from a public registry (e.g. public.ecr.aws): no IAM grant. A private ECR "
         "image: `repository_arn` with `image_tag` or `image_digest` instead",
     )
-    repository_arn: Annotated[str, AfterValidator(_repository)] | None = Field(
+    repository_arn: Annotated[str, AfterValidator(arns.check_repository_arn)] | None = Field(
         None, description="a private ECR repository (by ARN) the image comes from: the execution role may pull from it"
     )
     image_tag: (
@@ -200,7 +190,10 @@ class SidecarConfig(BaseModel):
         Field(max_length=200),
     ] = Field({}, description="plain environment variables, NAME -> value (never credentials: see `secrets`)")
     secrets: Annotated[
-        dict[Annotated[str, AfterValidator(names.check_env_name)], Annotated[str, AfterValidator(_secret)]],
+        dict[
+            Annotated[str, AfterValidator(names.check_env_name)],
+            Annotated[str, AfterValidator(arns.check_secret_arn)],
+        ],
         Field(max_length=100),
     ] = Field(
         {},

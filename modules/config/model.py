@@ -38,16 +38,6 @@ def _name(value: str) -> str:
     return names.check_name(value)
 
 
-def _repository(value: str) -> str:
-    arns.parse_repository_arn(value)
-    return value
-
-
-def _secret(value: str) -> str:
-    arns.secret_resource_arn(value)
-    return value
-
-
 def _one_line(value: str) -> str:
     if not value.isprintable():
         raise ValueError("must be one line of printable characters (no newline, tab or control character)")
@@ -104,8 +94,8 @@ def _cidr(value: str) -> str:
 Name = Annotated[str, AfterValidator(_name)]
 EnvName = Annotated[str, AfterValidator(names.check_env_name)]
 Region = Annotated[str, AfterValidator(arns.check_region)]
-RepositoryArn = Annotated[str, AfterValidator(_repository)]
-SecretArn = Annotated[str, AfterValidator(_secret)]
+RepositoryArn = Annotated[str, AfterValidator(arns.check_repository_arn)]
+SecretArn = Annotated[str, AfterValidator(arns.check_secret_arn)]
 PolicyArn = Annotated[str, AfterValidator(arns.check_policy_arn)]
 Cidr = Annotated[str, AfterValidator(_cidr)]
 KmsKeyArn = Annotated[str, AfterValidator(arns.check_kms_key_arn)]
