@@ -6,10 +6,11 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+from ..config.names import fit
 from ..config.resolve import Deployment, VariantSpec
 from ..constructs.address import Address
 from ..constructs.backend import pin_versions
-from ..constructs.observability import PipelineDashboard, VariantObservability
+from ..constructs.observability import ALARM_NAME_LIMIT, PipelineDashboard, VariantObservability
 from ..constructs.stack import add_workloads, declare_outputs
 from ..lib.terraform_literal import hcl_escape, literal_strings
 from ..runtime import cdk
@@ -60,7 +61,7 @@ class PipelinesModule(cdk.TerraformStack):
         )
         region = cdk.DataAwsRegion(self, "current").name  # `region` exists in 6.x only
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
-        _switch_observability(self, parameterised.variants)
+        _switch_observability(self, parameterised.variants, cluster_name=parameterised.cluster_name)
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
 
 
@@ -85,7 +86,7 @@ def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:
     )
 
 
-def _switch_observability(module: cdk.TerraformStack, specs: Sequence[VariantSpec]) -> None:
+def _switch_observability(module: cdk.TerraformStack, specs: Sequence[VariantSpec], *, cluster_name: str) -> None:
     """`count` on every observability resource: 1 while its variables are true, else 0.
 
     The dashboards and metric filters follow `observability_enabled`; a variant's alarms, its
@@ -108,23 +109,28 @@ def _switch_observability(module: cdk.TerraformStack, specs: Sequence[VariantSpe
             if key.startswith("deployment_target_") and rule is not None:
                 module.add_override(f"resource.{address.type}.{address.name}.rule", f"${{{rule}[0].name}}")
         if spec.deployment.alarms:
-            _deployment_alarms(module, spec, alarms)
+            _deployment_alarms(module, spec, alarms, cluster_name)
     for pipeline in pipelines:
         dashboard: PipelineDashboard = module.node.find_child(f"{pipeline}__dashboard")  # type: ignore[assignment]
         _count(module, dashboard.address, enabled)
 
 
-def _deployment_alarms(module: cdk.TerraformStack, spec: VariantSpec, condition: str) -> None:
-    """The service's deployment alarms as the switched alarms leave them: each own alarm while it
-    exists (a splat of its instances), then the extra names; the block is disabled when none is left."""
+def _deployment_alarms(module: cdk.TerraformStack, spec: VariantSpec, condition: str, cluster_name: str) -> None:
+    """The service's deployment alarms as the switches leave them. On: each own alarm's instances (a
+    splat, so Terraform creates them first), then the extra names. Off: the extra names, else the
+    block is disabled; ECS refuses an empty list, so it then lists the own alarms' names unwatched."""
     own = [
-        f"{Address('aws_cloudwatch_metric_alarm', f'{spec.address}_{suffix}')}[*].alarm_name"
-        for suffix in spec.deployment.alarms
+        f"{Address('aws_cloudwatch_metric_alarm', f'{spec.address}_{s}')}[*].alarm_name" for s in spec.deployment.alarms
     ]
-    extra = ", ".join(f'"{hcl_escape(name)}"' for name in spec.deployment.extra_alarm_names)
+    extras = spec.deployment.extra_alarm_names
+    names = extras or tuple(fit(f"{cluster_name}_{spec.address}_{s}", ALARM_NAME_LIMIT) for s in spec.deployment.alarms)
+    listed = ", ".join(f'"{hcl_escape(name)}"' for name in names)
+    extra = ", ".join(f'"{hcl_escape(name)}"' for name in extras)
     service = f"resource.aws_ecs_service.{spec.address}.alarms"
-    module.add_override(f"{service}.alarm_names", f"${{concat({', '.join(own)}, [{extra}])}}")
-    if not spec.deployment.extra_alarm_names:
+    module.add_override(
+        f"{service}.alarm_names", f"${{{condition} ? concat({', '.join(own)}, [{extra}]) : [{listed}]}}"
+    )
+    if not extras:
         module.add_override(f"{service}.enable", f"${{{condition}}}")
 
 

@@ -408,21 +408,24 @@ def test_without_observability_there_are_no_switches():
 
 
 def test_deployment_alarms_follow_the_switches_and_extra_names_keep_the_block_on():
-    """A switched-off alarm leaves the service's deployment alarms (a splat of its instances); with no
-    extra name left the block is disabled, so the module never names an alarm it did not create."""
+    """Switched on, the service's deployment alarms are the counted alarms' instances (a splat) and the
+    extra names; switched off, the extra names, else the block is disabled (ECS refuses an empty list)."""
     data = yaml.safe_load((ROOT / "examples" / "all-features.yaml").read_text())
     data["pipelines"]["click-aggregator"]["deployment"]["extra_alarm_names"] = ['msk "clicks" ${lag}']
     module = module_json(load(data))
     services = module["resource"]["aws_ecs_service"]
     control = services["news-encoder_control"]["alarms"]
+    on = "var.observability_enabled && var.news-encoder_control_alarms_enabled"
     assert control["alarm_names"] == (
-        "${concat(aws_cloudwatch_metric_alarm.news-encoder_control_stream_lag[*].alarm_name, "
-        "aws_cloudwatch_metric_alarm.news-encoder_control_tasks[*].alarm_name, [])}"
+        f"${{{on} ? concat(aws_cloudwatch_metric_alarm.news-encoder_control_stream_lag[*].alarm_name, "
+        "aws_cloudwatch_metric_alarm.news-encoder_control_tasks[*].alarm_name, []) : "
+        '["all-features_news-encoder_control_stream_lag", "all-features_news-encoder_control_tasks"]}'
     )
-    assert control["enable"] == "${var.observability_enabled && var.news-encoder_control_alarms_enabled}"
+    assert control["enable"] == f"${{{on}}}"
     clicks = services["click-aggregator_control"]["alarms"]
+    on = "var.observability_enabled && var.click-aggregator_control_alarms_enabled"
     assert clicks["alarm_names"] == (
-        "${concat(aws_cloudwatch_metric_alarm.click-aggregator_control_stream_lag[*].alarm_name, "
-        '["msk \\"clicks\\" $${lag}"])}'
+        f"${{{on} ? concat(aws_cloudwatch_metric_alarm.click-aggregator_control_stream_lag[*].alarm_name, "
+        '["msk \\"clicks\\" $${lag}"]) : ["msk \\"clicks\\" $${lag}"]}'
     )
     assert clicks["enable"] is True

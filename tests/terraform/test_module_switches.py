@@ -113,7 +113,7 @@ def moto(tmp_path: Path):
 def test_a_module_exported_before_the_switches_moves_to_them_without_a_change(terraform, tmp_path, moto, monkeypatch):
     data = yaml.safe_load(CONFIG.read_text())
     (deployment,) = load_text(to_yaml(rebind(data, moto.seed(seed_spec(data)))))
-    monkeypatch.setattr(exported, "_switch_observability", lambda *_: None)  # the module as exported before
+    monkeypatch.setattr(exported, "_switch_observability", lambda *_, **__: None)  # the module as exported before
     root = export_root(deployment, tmp_path / "root")
     monkeypatch.undo()
     point_at_moto(root, moto.endpoint)
@@ -137,8 +137,14 @@ def test_a_module_exported_before_the_switches_moves_to_them_without_a_change(te
     switch(root, "observability_enabled", False)
     off = plan(terraform, root)
     destroyed = {c["address"] for c in off["resource_changes"] if c["change"]["actions"] == ["delete"]}
-    untouched = {tuple(c["change"]["actions"]) for c in off["resource_changes"] if c["address"] not in destroyed}
+    updated = {c["address"] for c in off["resource_changes"] if c["change"]["actions"] == ["update"]}
+    untouched = {
+        tuple(c["change"]["actions"]) for c in off["resource_changes"] if c["address"] not in destroyed | updated
+    }
     assert destroyed == {f"{address}[0]" for address in observability(before)} and untouched == {("no-op",)}
+    # The services watched by deployment alarms drop them in place (the block is disabled, never dangling).
+    watched_services = {spec.address for spec in deployment.variants if spec.deployment.alarms}
+    assert updated == {f"{PREFIX}aws_ecs_service.{address}" for address in watched_services}
     terraform.run(root, "apply", "-input=false", "-no-color", "tfplan")
     assert observability(terraform.run(root, "state", "list").stdout.split()) == set()
     terraform.run(root, "destroy", "-input=false", "-no-color", "-auto-approve")
