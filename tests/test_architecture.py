@@ -61,6 +61,10 @@ RULES: dict[str, Rule] = {
         *("lib", "config", "app", "synth", "export", "policy", "review", "cost"),
     ),
     "cli": rule("argument parsing, exit codes and signals around the commands", "commands", "config", "lib", "synth"),
+    "launch": rule(
+        "runs first, in whatever Python started main.py: which packages make a runtime, nothing else of ours",
+        "runtime.imports",
+    ),
     "modules": rule("the package file: a docstring"),
 }
 

@@ -1,4 +1,8 @@
-"""`npx cdktf synth` (or `npx cdktn synth` on CDK Terrain) runs our app as cdktf.json says and writes its stacks."""
+"""`npx cdktf synth` (or `npx cdktn synth` on CDK Terrain) runs our app as cdktf.json says and writes its stacks.
+
+As users run it: the project's virtualenv is not on PATH, so `python3` is one without the runtime and
+main.py runs itself in the virtualenv (modules/launch.py).
+"""
 
 from __future__ import annotations
 
@@ -23,11 +27,14 @@ def test_the_runtimes_command_line_synthesizes(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".*", "node_modules", "cdktf.out", "__pycache__"))
     (project / "node_modules").symlink_to(ROOT / "node_modules")
+    virtualenv = Path(sys.prefix)
+    (project / virtualenv.name).symlink_to(virtualenv)
+    paths = os.environ["PATH"].split(os.pathsep)
+    not_the_virtualenv = [p for p in paths if not Path(p).resolve().is_relative_to(virtualenv.resolve())]
     env = {
         **os.environ,
-        "PATH": os.pathsep.join(
-            [str(Path(sys.executable).parent), str(ROOT / "node_modules" / ".bin"), os.environ["PATH"]]
-        ),
+        "PATH": os.pathsep.join([str(ROOT / "node_modules" / ".bin"), *not_the_virtualenv]),
+        "RUNTIME": installed_runtime().name,
         "CHECKPOINT_DISABLE": "1",
         "CI": "1",
     }
