@@ -1,4 +1,9 @@
-"""`init`: write a commented starter pipelines.yaml for your repository, VPC and subnets; never overwrites."""
+"""`init`: write a commented starter pipelines.yaml for your repository, VPC and subnets; never overwrites.
+
+Its first line points editors at the JSON Schema by a path relative to the config, so that it works
+wherever the config is committed: inside this checkout, the shipped `pipelines.schema.json`; anywhere
+else, a copy written beside the config (`schema --out` refreshes it; an existing one is kept).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ import yaml
 from ..config import ConfigError, Problem, load_text
 from ..config.arns import parse_repository_arn
 from ..config.names import check_name
-from ..config.schema import SCHEMA_FILE
+from ..config.schema import SCHEMA_FILE, render
 from .common import CONFIG_NAME, CONFIG_VARIABLE, EXIT_OK, default_config, shown
 
 NAME = "init"
@@ -85,12 +90,15 @@ def _scalar(value: str) -> str:
     return value if _PLAIN.fullmatch(value) and yaml.safe_load(value) == value else json.dumps(value)
 
 
-def _schema_reference(config: Path) -> str:
-    """The schema's path relative to the config when both are in this repository, else its file URI."""
+def schema_for(config: Path) -> Path:
+    """The schema file the config's first line names: the shipped one inside this checkout, else one beside it."""
     folder = config.resolve().parent
-    if folder.is_relative_to(SCHEMA_FILE.parent):
-        return os.path.relpath(SCHEMA_FILE, folder)
-    return SCHEMA_FILE.as_uri()
+    return SCHEMA_FILE if folder.is_relative_to(SCHEMA_FILE.parent) else folder / SCHEMA_FILE.name
+
+
+def _schema_reference(config: Path) -> str:
+    """The schema's path relative to the config (a file URI would name this checkout, on this machine only)."""
+    return os.path.relpath(schema_for(config), config.resolve().parent)
 
 
 def _pipeline_name(repository_arn: str) -> str:
@@ -145,5 +153,14 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError([Problem("--config", message, str(args.config))]) from None
     with os.fdopen(descriptor, "w") as stream:
         stream.write(text)
-    print(f"wrote {shown(args.config.resolve())}: check it with `python main.py validate --config {args.config}`")
+    written = [str(shown(args.config.resolve()))]
+    schema = schema_for(args.config)
+    if schema != SCHEMA_FILE:
+        try:
+            with open(schema, "x") as stream:
+                stream.write(render())
+            written.append(f"{shown(schema)} (for editors; `python main.py schema --out {shown(schema)}` refreshes it)")
+        except FileExistsError:
+            pass  # the user's copy, kept as it is
+    print(f"wrote {' and '.join(written)}: check it with `python main.py validate --config {args.config}`")
     return EXIT_OK
