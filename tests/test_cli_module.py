@@ -23,6 +23,21 @@ def test_module_writes_the_module_and_a_summary(tmp_path):
     ], "the HCL files of the earlier export are gone (Terraform would read both)"
 
 
+def test_the_readmes_example_call_names_the_module_where_out_put_it(tmp_path):
+    """`source` is --out seen from the directory the export ran in, whatever --out was."""
+    config = str(ROOT / "pipelines.yaml")
+    (tmp_path / "infra" / "live").mkdir(parents=True)
+    assert run("module", "--config", config, "--out", "infra/modules/fp", cwd=tmp_path).returncode == 0
+    readme = (tmp_path / "infra" / "modules" / "fp" / "README.md").read_text()
+    assert '  source = "./infra/modules/fp" # --out, from where it was exported\n' in readme
+    assert "./feature-pipelines" not in readme
+    live = tmp_path / "infra" / "live"
+    assert run("module", "--config", config, "--out", "../modules/fp", "--force", cwd=live).returncode == 0
+    assert '  source = "../modules/fp" #' in (tmp_path / "infra" / "modules" / "fp" / "README.md").read_text()
+    assert run("module", "--config", config, "--out", str(tmp_path / "elsewhere"), cwd=live).returncode == 0
+    assert '  source = "../../elsewhere" #' in (tmp_path / "elsewhere" / "README.md").read_text()
+
+
 def test_environment_is_required_and_checked_when_the_config_has_environments(tmp_path):
     out = tmp_path / "m"
     missing = run("module", "--config", str(EXAMPLE), "--out", str(out))

@@ -51,7 +51,7 @@ def _refuse(message: str, *value: str) -> Deployment:
 
 def run(args: argparse.Namespace) -> int:
     from ..app import module_json
-    from ..export.files import check_destination, render, write
+    from ..export.files import check_destination, module_source_of, render, write
     from ..policy.enforce import check_stack, describe, enforce
     from ..synth import output_path
 
@@ -60,7 +60,13 @@ def run(args: argparse.Namespace) -> int:
     check_destination(args.out, force=args.force)
     module = module_json(deployment)
     report = enforce(check_stack(module, deployment))  # the same security rules as synth
-    files = render(module, deployment, source=args.config.name, format=args.format)
+    files = render(
+        module,
+        deployment,
+        source=args.config.name,
+        module_source=module_source_of(args.out, Path.cwd()),
+        format=args.format,
+    )
     written = write(files, args.out, force=args.force)
     print(
         f"module -> {shown(args.out)}: {plural(len(deployment.variants), 'variant')}, "

@@ -52,8 +52,13 @@ def _without_comments(value: Any) -> Any:
     return value
 
 
-def render(module: Mapping[str, Any], deployment: Deployment, *, source: str, format: str = "hcl") -> dict[str, str]:
-    """The text of every file the export writes, by file name; `format` "hcl" (`*.tf`) or "json" (`*.tf.json`)."""
+def render(
+    module: Mapping[str, Any], deployment: Deployment, *, source: str, module_source: str, format: str = "hcl"
+) -> dict[str, str]:
+    """The text of every file the export writes, by file name; `format` "hcl" (`*.tf`) or "json" (`*.tf.json`).
+
+    `source`: the config's name; `module_source`: the module's path in the README's example call
+    (`module_source_of`)."""
     files = {}
     for stem, keys in PARTS.items():
         body = {key: module[key] for key in keys if key in module}
@@ -74,14 +79,21 @@ def render(module: Mapping[str, Any], deployment: Deployment, *, source: str, fo
             "and cluster name. Regenerate the module rather than editing it."
         ),
         marker=MARKER,
-        call=usage(deployment),
+        call=usage(deployment, module_source),
     )
     return files
 
 
-def usage(deployment: Deployment) -> str:
+def module_source_of(out: Path, base: Path) -> str:
+    """The module directory `out` as a Terraform local source (`./...` or `../...`) seen from `base`."""
+    relative = Path(os.path.relpath(out.resolve(), base.resolve())).as_posix()
+    return relative if relative.startswith("../") or relative == ".." else f"./{relative}".removesuffix("/.")
+
+
+def usage(deployment: Deployment, module_source: str) -> str:
     """A module block that sets the common inputs, and outputs that use the module's."""
-    lines = ['module "feature_pipelines" {', '  source = "./feature-pipelines" # this directory', ""]
+    source = json.dumps(module_source)
+    lines = ['module "feature_pipelines" {', f"  source = {source} # --out, from where it was exported", ""]
     inputs = {variable.name: literal_strings(variable.default) for variable in variables(deployment)}
     lines += [hcl.arguments(inputs).rstrip("\n"), "}", ""]
     for spec in deployment.variants:

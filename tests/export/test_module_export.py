@@ -20,7 +20,11 @@ def export(deployment, out: Path) -> dict:
     with, cannot marshal a native-syntax config; tests/terraform/test_hcl.py checks the HCL form with real
     Terraform); the merged module JSON."""
     module = module_json(deployment)
-    write(render(module, deployment, source="pipelines.yaml", format="json"), out, force=False)
+    write(
+        render(module, deployment, source="pipelines.yaml", module_source="./feature-pipelines", format="json"),
+        out,
+        force=False,
+    )
     return module
 
 
@@ -303,16 +307,24 @@ def test_a_file_the_export_did_not_write_is_never_overwritten(tmp_path, force):
 def test_hcl_by_default_and_a_format_switch_removes_the_other_formats_files(tmp_path):
     deployment = load(default_data())
     module = module_json(deployment)
-    hcl_files = render(module, deployment, source="pipelines.yaml")
+    hcl_files = render(module, deployment, source="pipelines.yaml", module_source="./feature-pipelines")
     assert sorted(hcl_files) == ["README.md", "main.tf", "outputs.tf", "variables.tf", "versions.tf"]
     assert all(text.startswith(f"# {MARKER}\n") for name, text in hcl_files.items() if name.endswith(".tf"))
     assert 'resource "aws_ecs_service" "news-encoder_control" {' in hcl_files["main.tf"]
     assert " = merge(var.tags, local.news-encoder_control_tags)\n" in hcl_files["main.tf"]
     (tmp_path / "caller.tf").write_text("# mine\n")
-    write(render(module, deployment, source="pipelines.yaml", format="json"), tmp_path, force=True)
+    write(
+        render(module, deployment, source="pipelines.yaml", module_source="./feature-pipelines", format="json"),
+        tmp_path,
+        force=True,
+    )
     write(hcl_files, tmp_path, force=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*hcl_files, "caller.tf"])
-    write(render(module, deployment, source="pipelines.yaml", format="json"), tmp_path, force=True)
+    write(
+        render(module, deployment, source="pipelines.yaml", module_source="./feature-pipelines", format="json"),
+        tmp_path,
+        force=True,
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["README.md", "caller.tf", "main.tf.json", "outputs.tf.json", "variables.tf.json", "versions.tf.json"]
     )

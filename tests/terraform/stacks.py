@@ -27,7 +27,9 @@ def export_root(deployment: Deployment, root: Path, *, format: str = "hcl") -> P
     The module goes into `root/feature-pipelines`; `main.tf` is the README's usage example plus the
     `aws` provider the module leaves to its caller. The module is HCL (`main.py module`'s default) or JSON.
     """
-    module = render(module_json(deployment), deployment, source="pipelines.yaml", format=format)
+    module = render(
+        module_json(deployment), deployment, source="pipelines.yaml", module_source="./feature-pipelines", format=format
+    )
     write(module, root / MODULE_DIR, force=False)
     provider = f'provider "aws" {{\n  region = {json.dumps(deployment.region)}\n}}\n\n'
     (root / "main.tf").write_text(provider + usage(deployment) + "\n")
