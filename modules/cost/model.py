@@ -85,7 +85,8 @@ def workload_of(spec: VariantSpec, *, stack: str, region: str) -> Workload:
 def task_hour_usd(vcpu: Decimal, memory_gib: Decimal, storage_gib: int, rates: Rates) -> Decimal:
     """On-demand USD for one task running one hour."""
     extra_storage = max(storage_gib - FREE_STORAGE_GIB, 0)
-    return vcpu * rates.vcpu_hour + memory_gib * rates.gb_hour + extra_storage * rates.storage_gb_hour
+    storage = extra_storage * rates.storage_gb_hour if extra_storage else Decimal(0)
+    return vcpu * rates.vcpu_hour + memory_gib * rates.gb_hour + storage
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,23 @@ def price(workloads: Iterable[Workload], pricing: PricingConfig) -> tuple[list[V
     problems: list[Problem] = []
     for workload in workloads:
         rates = rates_for(workload.region, workload.architecture, pricing)
-        if isinstance(rates, Problem):
-            if rates not in problems:
-                problems.append(rates)
+        if isinstance(rates, Problem) or (rates.storage_gb_hour is None and workload.storage_gib > FREE_STORAGE_GIB):
+            problem = rates if isinstance(rates, Problem) else _no_storage_price(workload)
+            if problem not in problems:
+                problems.append(problem)
             continue
         costs.append(VariantCost(workload, rates, Decimal(str(pricing.spot_discount))))
     return costs, problems
+
+
+def _no_storage_price(workload: Workload) -> Problem:
+    region, architecture = workload.region, workload.architecture
+    return Problem(
+        f"pricing.regions.{region}.{architecture}",
+        f"no ephemeral storage price for {region} is built in (only the free {FREE_STORAGE_GIB} GiB are priced; "
+        f"{workload.pipeline}/{workload.variant} asks for {workload.storage_gib}); add vcpu_hour, gb_hour, "
+        "storage_gb_hour (USD, Linux on-demand), source and read_on there",
+    )
 
 
 def workloads_of(deployment: Deployment) -> list[Workload]:

@@ -107,9 +107,10 @@ def title(costs: Sequence[VariantCost], currency: Currency) -> str:
 
 
 def _price_line(region: str, architecture: str, rates: Rates) -> str:
+    storage = "no price built in" if rates.storage_gb_hour is None else rates.storage_gb_hour
     return (
         f"{region} {architecture}: {rates.vcpu_hour} per vCPU-hour, {rates.gb_hour} per GB-hour, "
-        f"{rates.storage_gb_hour} per GB-hour of storage above {FREE_STORAGE_GIB} GiB "
+        f"{storage} per GB-hour of storage above {FREE_STORAGE_GIB} GiB "
         f"(read {rates.read_on.isoformat()}: {rates.source})"
     )
 
@@ -163,7 +164,7 @@ def records(costs: Sequence[VariantCost], currency: Currency = USD) -> list[dict
     """One JSON object per variant (amounts in USD, and in `currency` too when it is not USD)."""
     out = []
     for cost in costs:
-        w = cost.workload
+        w, storage = cost.workload, cost.rates.storage_gb_hour
         record: dict[str, object] = {
             "stack": w.stack,
             "pipeline": w.pipeline,
@@ -185,7 +186,7 @@ def records(costs: Sequence[VariantCost], currency: Currency = USD) -> list[dict
             "prices": {
                 "usd_per_vcpu_hour": float(cost.rates.vcpu_hour),
                 "usd_per_gb_hour": float(cost.rates.gb_hour),
-                "usd_per_storage_gb_hour": float(cost.rates.storage_gb_hour),
+                "usd_per_storage_gb_hour": None if storage is None else float(storage),
                 "source": cost.rates.source,
                 "read_on": cost.rates.read_on.isoformat(),
             },

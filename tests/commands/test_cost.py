@@ -41,12 +41,14 @@ def test_bad_input_exits_2_with_the_fix(tmp_path):
     assert unknown.returncode == 2
     assert "argument --currency: invalid choice: 'EUR'" in unknown.stderr
     data = default_data()
-    data["region"] = "eu-west-1"
+    data["region"] = "eu-central-2"
     config = tmp_path / "eu.yaml"
     config.write_text(to_yaml(data))
     no_prices = run("cost", "--config", str(config))
     assert no_prices.returncode == 2
-    assert "pricing.regions.eu-west-1.x86_64: no Fargate prices for eu-west-1 x86_64" in no_prices.stderr
+    assert "pricing.regions.eu-central-2.x86_64: no Fargate prices for eu-central-2 x86_64: no source" in (
+        no_prices.stderr
+    )
     assert no_prices.stderr.splitlines()[0] == f"error: {config}: 1 problem", "cost never writes anything"
     for result in (missing, negative, unknown, no_prices):
         assert "Traceback" not in result.stderr

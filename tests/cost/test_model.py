@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from modules.config import ConfigError
+from modules.config.errors import Problem
 from modules.config.pricing import PricingConfig
 from modules.cost.currency import Currency
 from modules.cost.model import (
@@ -18,7 +19,15 @@ from modules.cost.model import (
     tasks_of,
     workload_of,
 )
-from modules.cost.prices import BUILT_IN
+from modules.cost.prices import (
+    BUILT_IN,
+    FARGATE_REGIONS,
+    NO_SOURCE,
+    NOT_FARGATE,
+    OTHER_PARTITION,
+    rates_for,
+    why_unpriced,
+)
 from tests.helpers import default_data, load
 
 TOKYO_X86 = BUILT_IN["ap-northeast-1"]["x86_64"]
@@ -112,16 +121,62 @@ def test_arm_uses_its_own_prices():
     assert control.usd_per_hour == Decimal("0.04045") + 2 * Decimal("0.00442")
 
 
-def test_a_region_without_prices_says_how_to_add_them():
+def test_a_region_without_prices_says_why_and_how_to_add_them():
     data = default_data()
-    data["region"] = "eu-west-1"
+    data["region"] = "eu-central-2"
     with pytest.raises(ConfigError) as caught:
         price_deployment(load(data))
     (problem,) = caught.value.problems
-    assert problem.path == "pricing.regions.eu-west-1.x86_64"
-    assert "no Fargate prices for eu-west-1 x86_64" in problem.message
+    assert problem.path == "pricing.regions.eu-central-2.x86_64"
+    assert f"no Fargate prices for eu-central-2 x86_64: {NO_SOURCE}" in problem.message
     assert "vcpu_hour, gb_hour, storage_gb_hour" in problem.message
     assert "https://aws.amazon.com/fargate/pricing/" in problem.message
+
+
+#: Every AWS region name as of 2026 (commercial, China, GovCloud): what `region` accepts, and more.
+AWS_REGIONS = (
+    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+    "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
+    "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
+    "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "cn-north-1", "cn-northwest-1",
+    "us-gov-east-1", "us-gov-west-1",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("region", AWS_REGIONS)
+@pytest.mark.parametrize("architecture", ["x86_64", "arm64"])
+def test_every_region_has_prices_or_a_statement_why_not(region, architecture):
+    found = rates_for(region, architecture, PricingConfig())
+    if isinstance(found, Problem):
+        statement = why_unpriced(region, architecture)
+        assert f": {statement}; add" in found.message
+        if region.startswith(("cn-", "us-gov-")):
+            assert statement == OTHER_PARTITION
+        elif region in FARGATE_REGIONS:
+            assert statement == NO_SOURCE or region in BUILT_IN, "a Fargate region is either priced or unsourced"
+        else:
+            assert statement == NOT_FARGATE
+    else:
+        assert region in FARGATE_REGIONS, "prices only for regions with Fargate"
+        assert found.source and found.read_on and found.vcpu_hour > found.gb_hour > 0
+
+
+def test_a_commercial_fargate_region_teams_use_gets_a_cost():
+    """eu-west-1 and us-west-2 (issue 31) are priced on x86; their storage above 20 GiB is not."""
+    for region in ("eu-west-1", "us-west-2"):
+        data = default_data()
+        data["region"] = region
+        control, _ = price_deployment(load(data))
+        assert control.usd_per_hour == Decimal("0.04048") + 2 * Decimal("0.004445")
+        assert "theuves/fgcalc" in control.rates.source
+    data["pipelines"]["news-encoder"]["variants"]["control"]["ephemeral_storage"] = 30
+    with pytest.raises(ConfigError) as caught:
+        price_deployment(load(data))
+    (problem,) = caught.value.problems
+    assert problem.path == "pricing.regions.us-west-2.x86_64"
+    assert "no ephemeral storage price for us-west-2 is built in" in problem.message
+    assert "news-encoder/control asks for 30" in problem.message
 
 
 def test_config_adds_a_region_and_overrides_a_built_in_one():

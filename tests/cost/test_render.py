@@ -87,3 +87,13 @@ def test_json_records():
     assert (treatment["jpy_per_hour"], treatment["jpy_per_year"]) == (21.69, 189984.0)
     assert treatment["prices"]["read_on"] == "2026-11-28"
     assert control["usd_per_hour"] == 0.06162
+
+
+def test_a_region_priced_without_storage_says_so_in_the_notes_and_the_json():
+    data = default_data()
+    data["region"] = "eu-west-1"
+    costs = price_deployment(load(data))
+    assert "per GB-hour, no price built in per GB-hour of storage above 20 GiB" in render.table(costs)
+    control, _ = json.loads(render.as_json(costs))
+    assert control["prices"]["usd_per_storage_gb_hour"] is None
+    assert control["usd_per_hour"] == 0.04937

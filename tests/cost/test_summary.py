@@ -26,10 +26,10 @@ def test_configured_currency_and_spot_are_stated():
 
 def test_missing_prices_say_what_to_add():
     data = default_data()
-    data["region"] = "eu-west-1"
+    data["region"] = "eu-central-2"
     costs = monthly(load(data))
     assert (costs.per_variant, costs.usd_per_month) == ({}, None)
-    assert costs.line.startswith("cost: unknown; pricing.regions.eu-west-1.x86_64: no Fargate prices")
+    assert costs.line.startswith("cost: unknown; pricing.regions.eu-central-2.x86_64: no Fargate prices")
 
 
 def test_all_stacks_together():
@@ -38,6 +38,6 @@ def test_all_stacks_together():
     assert [d.stack for d in deployments] == ["dev", "stg", "prd"]
     assert overall(deployments, stacks) == "cost of all 3 stacks: 278.14 USD/month"
     data = default_data()
-    data["region"] = "eu-west-1"
+    data["region"] = "eu-central-2"
     unpriced = monthly(load(data))
     assert overall(deployments, [*stacks[:2], unpriced]).endswith("USD/month (1 without prices left out)")

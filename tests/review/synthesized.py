@@ -75,4 +75,4 @@ def renamed_cluster(data: dict[str, Any]) -> None:
 
 
 def unpriced_region(data: dict[str, Any]) -> None:
-    data["region"] = "eu-west-1"
+    data["region"] = "eu-central-2"

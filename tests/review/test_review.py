@@ -216,7 +216,7 @@ def test_a_variant_without_prices_makes_the_cost_change_unknown_not_a_saving(syn
     assert "cost change unknown (no prices for some variants: see the notes)" in text.splitlines()[2]
     assert "-151.10" not in text
     assert "| **total** | | | 151.10 | ? | ? |" in text
-    assert any("cost incomplete: pricing.regions.eu-west-1.x86_64" in note for note in result.notes)
+    assert any("cost incomplete: pricing.regions.eu-central-2.x86_64" in note for note in result.notes)
 
 
 def test_what_lifecycle_ignore_changes_hides_from_terraform_is_no_change(synth_outputs):
@@ -237,6 +237,6 @@ def test_a_region_change_orphans_the_old_region(synth_outputs):
     result = compare(synth_outputs, unpriced_region)
     orphans = [d for d in result.dangers if d.kind == "orphans"]
     assert [(d.address, d.stack) for d in orphans] == [("provider.aws", STACK)]
-    assert "from ap-northeast-1 to eu-west-1 with the same state" in orphans[0].detail
+    assert "from ap-northeast-1 to eu-central-2 with the same state" in orphans[0].detail
     assert f"aws_iam_role.{CONTROL}_execution" in orphans[0].detail, "its name carries the region: replaced"
     assert result.dangers[: len(orphans)] == orphans, "orphans come first"
