@@ -7,14 +7,16 @@ placeholders the docs ask to replace filled in (`FILL`):
   in-process main) with the block's environment; the CLI itself is `make cdktf-synth`'s and the
   slow test's (tests/runtime/test_cli_runtime.py runs it);
 - `make TARGET [VAR=...]`: the target exists and the Makefile reads the variables;
-- other `npx cdktf` commands (deploy, diff: they need AWS) and the AWS CLI: the CLI exists, and
-  every block is valid shell (`bash -n`).
+- `python -m MODULE`: the module exists;
+- other `npx cdktf` commands (deploy, diff: they need AWS), the AWS CLI, terraform and curl (a
+  download) are not run; every block is valid shell (`bash -n`).
 The commands shown inline (`python main.py ...`, `make ...`) name commands and options that exist.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import shlex
@@ -38,8 +40,8 @@ FILL = {
 }
 #: Files the docs name as the reader's own: in the copy, the default example stands in for them.
 READERS_FILES = ("configs/prod.yaml",)
-#: Commands that need AWS credentials or a deployed stack: checked for existence, never run.
-NEEDS_AWS = ("aws", "terraform", "jq")
+#: Commands that need AWS credentials, a deployed stack or the network: never run.
+NOT_RUN = ("aws", "terraform", "jq", "curl")
 CDKTF_COMMANDS = {"synth", "deploy", "diff", "destroy", "list", "output", "get", "init", "watch"}
 
 
@@ -164,7 +166,10 @@ def test_every_documented_command_works_as_written(block: Block, tmp_path: Path,
         elif program == "make":
             check_make(words)
             continue
-        elif program in NEEDS_AWS or words[0].startswith("$"):
+        elif words[:2] == ["python", "-m"]:
+            assert importlib.util.find_spec(words[2]), f"{block}: no module {words[2]}"
+            continue
+        elif program in NOT_RUN or words[0].startswith("$"):
             continue
         else:
             pytest.fail(f"{block}: {' '.join(words)}: not a command this test knows; teach it")
