@@ -28,9 +28,9 @@ def export_root(deployment: Deployment, root: Path, *, format: str = "hcl") -> P
     `aws` provider the module leaves to its caller. The module is HCL (`main.py module`'s default) or JSON.
     """
     module = render(
-        module_json(deployment), deployment, source="pipelines.yaml", module_source="./feature-pipelines", format=format
+        module_json(deployment), deployment, source="pipelines.yaml", module_source=f"./{MODULE_DIR}", format=format
     )
     write(module, root / MODULE_DIR, force=False)
     provider = f'provider "aws" {{\n  region = {json.dumps(deployment.region)}\n}}\n\n'
-    (root / "main.tf").write_text(provider + usage(deployment) + "\n")
+    (root / "main.tf").write_text(provider + usage(deployment, f"./{MODULE_DIR}") + "\n")
     return root
