@@ -31,6 +31,12 @@ WILDCARD_ACTIONS = (
         "ssmmessages:OpenDataChannel",
     ),
 )
+#: Every argument list of a container definition (a command run in the container) -> its config key.
+ARGUMENT_LISTS = (
+    (("entryPoint",), "entry_point"),
+    (("command",), "command"),
+    (("healthCheck", "command"), "health_check.command"),
+)
 
 
 @dataclass(frozen=True)
@@ -107,14 +113,20 @@ def no_plain_secrets(view: VariantView) -> Iterator[Violation]:
                     "move it to secrets (a Secrets Manager or SSM parameter ARN)",
                     _name(container),
                 )
-        for field, key in (("entryPoint", "entry_point"), ("command", "command")):
-            for index, how in credentials.credential_arguments(container.get(field) or []).items():
+        for path, key in ARGUMENT_LISTS:
+            for index, how in credentials.credential_arguments(_at(container, path)).items():
                 yield Violation(
                     key,
                     f"argument {index} {how}; pass it through secrets (an environment variable from a "
                     "Secrets Manager or SSM parameter ARN) and read it from there",
                     _name(container),
                 )
+
+
+def _at(document: dict, path: tuple[str, ...]) -> list[str]:
+    for step in path:
+        document = document.get(step) or {}
+    return [str(item) for item in document] if isinstance(document, list) else []
 
 
 def awslogs(view: VariantView) -> Iterator[Violation]:

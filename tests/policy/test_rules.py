@@ -362,3 +362,46 @@ def test_a_synthesized_sidecar_is_compliant_with_every_rule(with_sidecar):
 def test_every_container_rule_judges_the_sidecar_and_names_it(with_sidecar, rule, change, key):
     violations = list(rule(sidecar_broken(with_sidecar, change)))
     assert [(v.key, v.container) for v in violations] == [(key, "otel")]
+
+
+HEALTH_CHECK = {
+    "command": ["CMD-SHELL", "curl -fsS localhost:8080/healthz"],
+    "interval": 30,
+    "timeout": 5,
+    "retries": 3,
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "fragment"),
+    [
+        (["CMD-SHELL", "curl -fsS -u admin:S3cret localhost:8080/healthz"], "argument 1 gives -u a plain value"),
+        (["CMD-SHELL", "PGPASSWORD=S3cret pg_isready -h localhost"], "argument 1 gives PGPASSWORD a plain value"),
+        (["CMD", "/bin/probe", "--token", "abc123"], "argument 3 gives --token a plain value"),
+        (["CMD", "mysqladmin", "-pS3cret", "ping"], "argument 2 gives -p a plain value"),
+        (["CMD", "/bin/probe", "AKIAIOSFODNN7EXAMPLE"], "argument 2 holds what looks like an AWS access key id"),
+    ],
+)
+def test_plain_credentials_in_health_checks_of_every_container(with_sidecar, command, fragment):
+    for position in (0, 1):  # the main container, then the sidecar
+        items = copy.deepcopy(list(with_sidecar.containers))
+        items[position]["healthCheck"] = {**HEALTH_CHECK, "command": command}
+        violations = list(rules.no_plain_secrets(dataclasses.replace(with_sidecar, containers=tuple(items))))
+        assert [(v.key, v.container) for v in violations] == [("health_check.command", items[position]["name"])]
+        assert violations[0].message.startswith(fragment)
+        assert "S3cret" not in violations[0].message
+
+
+@pytest.mark.parametrize("field", ["command", "entryPoint"])
+def test_plain_credentials_in_a_sidecar_s_command_and_entry_point(with_sidecar, field):
+    view = sidecar_broken(with_sidecar, lambda c: c.update({field: ["sh", "-c", "redis-cli -a S3cret ping"]}))
+    violations = list(rules.no_plain_secrets(view))
+    key = {"command": "command", "entryPoint": "entry_point"}[field]
+    assert [(v.key, v.container) for v in violations] == [(key, "otel")]
+
+
+def test_an_ordinary_health_check_passes(with_sidecar):
+    items = copy.deepcopy(list(with_sidecar.containers))
+    for item in items:
+        item["healthCheck"] = HEALTH_CHECK
+    assert found(rules.no_plain_secrets, dataclasses.replace(with_sidecar, containers=tuple(items))) == []
