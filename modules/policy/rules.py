@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ..config import images
 from . import credentials, managed_policies
 from .catalog import RULES
 from .view import VariantView
@@ -146,29 +147,31 @@ def awslogs(view: VariantView) -> Iterator[Violation]:
 def image_pinned(view: VariantView) -> Iterator[Violation]:
     for container in view.containers:
         image = str(container.get("image", ""))
-        if "@sha256:" in image or "${" in image:
+        if "${" in image:
             continue  # a reference (the exported module's image variable) is only known at plan time
-        tag = image_tag(image)
-        if tag is None:
+        try:
+            reference = images.parse(image)
+        except ValueError:
+            yield Violation(
+                "image", f"container {container.get('name')!r}: {image!r} is not an image reference", _name(container)
+            )
+            continue
+        if reference.digest:
+            continue
+        if reference.tag is None:
             yield Violation(
                 "image",
                 f"container {container.get('name')!r}: image {image!r} has no tag or digest, so it is `latest`; "
                 "pin a release tag or a digest",
                 _name(container),
             )
-        elif tag == "latest":
+        elif reference.tag == "latest":
             yield Violation(
                 "image",
                 f"container {container.get('name')!r}: image {image!r} is `latest`, which moves: each task may "
                 "pull another image; pin a release tag or a digest",
                 _name(container),
             )
-
-
-def image_tag(image: str) -> str | None:
-    """The tag of an image reference without digest, or None (a `:port` of the registry is no tag)."""
-    last = image.rsplit("/", 1)[-1]
-    return last.rsplit(":", 1)[1] if ":" in last else None
 
 
 def distinct_roles(view: VariantView) -> Iterator[Violation]:

@@ -300,6 +300,8 @@ def test_attached_policies_are_read_from_the_variant_s_own_attachments():
         ("123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder", "has no tag or digest"),
         ("123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder:latest", "is `latest`"),
         ("localhost:5000/agent", "has no tag or digest"),
+        ("registry.example.com:443/agent@sha256:abc", "is not an image reference"),
+        ("registry.example.com/agent:1\n", "is not an image reference"),
     ],
 )
 def test_an_unpinned_image_is_a_finding(deployed, image, fragment):
