@@ -50,9 +50,15 @@ _NOT_GLUED = frozenset({"BYPASS", "COMPASS", "ENCOMPASS", "SURPASS", "TRESPASS",
 _POINTER_WORDS = frozenset(
     {"ARN", "NAME", "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "PARAM", "PARAMETER", "HEADER"}
 )
-#: ... or describes it (TOKEN_TYPE, PASSWORD_MIN_LENGTH, KMS_KEY_ID); a well-known variable stays a
-#: credential with these (AWS_SECRET_ACCESS_KEY_ID).
-_DESCRIBING_WORDS = frozenset({"ID", "TTL", "REGION", "LENGTH", "TYPE", "ENABLED", "REQUIRED"})
+#: ... or describes it (TOKEN_TYPE, PASSWORD_MIN_LENGTH, KMS_KEY_ID, TOKEN_ISSUER); a well-known
+#: variable stays a credential with these (AWS_SECRET_ACCESS_KEY_ID).
+_DESCRIBING_WORDS = frozenset(
+    {
+        "ID", "TTL", "REGION", "LENGTH", "TYPE", "ENABLED", "REQUIRED", "ISSUER", "AUDIENCE", "SCOPE",
+        "LIMIT", "SIZE", "COUNT", "PREFIX", "SUFFIX", "PROVIDER", "TIMEOUT", "EXPIRY", "VERSION",
+        "ALGORITHM", "FORMAT", "POLICY",
+    }
+)  # fmt: skip
 #: ... or one of these word pairs.
 _PAIRS = frozenset(
     {

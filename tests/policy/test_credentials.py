@@ -245,6 +245,7 @@ def test_credential_arguments(args, found):
         # a well-known credential variable inside a longer name
         "AWS_SECRET_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY_VALUE",
+        "AWS_SECRET_ACCESS_KEY_VERSION",
         "PROD_PGPASSWORD",
         "GH_TOKEN_ID",
     ],
@@ -276,6 +277,13 @@ def test_credential_names_glued_camel_cased_abbreviated_or_extended(name):
         "AWS_SECRET_ACCESS_KEY_FILE",
         "TOKENS_PER_SECOND",
         "MAX_NEW_TOKENS",
+        "TOKEN_ISSUER",  # words that describe a credential, not hold it
+        "TOKEN_AUDIENCE",
+        "TOKEN_BUCKET_SIZE",
+        "APP_KEY_PREFIX",
+        "CREDENTIAL_PROVIDER",
+        "SECRET_VERSION",
+        "PASSWORD_POLICY",
     ],
 )
 def test_ordinary_names_stay_ordinary_however_written(name):
