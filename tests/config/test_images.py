@@ -1,6 +1,8 @@
 """Image references parsed by the distribution reference grammar, in one place."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modules.config import images
 from tests.helpers import config_problems, default_data
@@ -86,3 +88,23 @@ def test_other_registries_are_not_private_ecr(host):
 def test_a_sidecar_image_with_surrounding_whitespace_is_refused(image):
     (problem,) = sidecar_problems(image)
     assert problem.startswith(f"{PIPELINE}.sidecars.agent.image: not an image reference"), problem
+
+
+_LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?", fullmatch=True)
+_HOST = st.builds(".".join, st.lists(_LABEL, min_size=2, max_size=4))
+_COMPONENT = st.from_regex(r"[a-z0-9]{1,6}((\.|_|__|-+)[a-z0-9]{1,6}){0,2}", fullmatch=True)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    registry=st.one_of(_HOST, st.builds(lambda host, port: f"{host}:{port}", _HOST, st.integers(1, 65535))),
+    components=st.lists(_COMPONENT, min_size=1, max_size=3),
+    tag=st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}", fullmatch=True),
+    extra=st.sampled_from(["\n", "\r\n", " ", "\t", "\x00", "\u2028", "\u3164", "/", ":", "@"]),
+)
+def test_any_reference_parses_into_its_parts_and_nothing_may_follow_it(registry, components, tag, extra):
+    text = f"{registry}/{'/'.join(components)}:{tag}"
+    reference = images.parse(text)
+    assert (reference.registry, reference.path, reference.tag) == (registry, "/".join(components), tag)
+    with pytest.raises(ValueError, match="not an image reference"):
+        images.parse(text + extra)
