@@ -1,9 +1,11 @@
 """Does a plain value carry a credential? Pure heuristics over names, values and arguments.
 
-- Names are split into words (`DB_PASSWORD`, `dbPassword` -> DB, PASSWORD) and matched against
-  credential words, word pairs, vendor key names and a list of well-known variables read by
-  clients (`PGPASSWORD`, `MYSQL_PWD`, ...); a name whose last word says it holds a reference
-  (`*_ARN`, `*_FILE`, `*_URL`, ...) is not a credential name.
+- Names are split into words at separators, case changes and digits (`DB_PASSWORD`, `dbPassWord`
+  -> DB, PASS(WORD)) and matched against credential words (also glued after a qualifier:
+  `AUTHTOKEN`, `DBPASS`; also split by case and rejoined: `PassWord`), abbreviations (`CREDS`,
+  `PWD`), word pairs, vendor key names and well-known variables read by clients (`PGPASSWORD`,
+  `MYSQL_PWD`, ..., also inside a longer name); a name whose last word says where a credential is
+  (`*_ARN`, `*_FILE`, `*_URL`, ...) or describes it (`*_ID`, `*_TYPE`, ...) is not a credential name.
 - Values are matched against the shapes of well-known credentials (AWS access key ids and secret
   access keys, private keys, passwords in URLs and connection strings, documented token prefixes)
   and a conservative high-entropy check: a run of 32 or more base64/base64url characters mixing
@@ -15,8 +17,9 @@
   parameter or KMS key ARN, or an absolute path of two or more segments (an SSM parameter name or
   a mounted secret file such as /run/secrets/db). Anything else merely starting with `/` or `arn:`
   is a plain value.
-- Command and entry point arguments are read word by word (so `sh -c "app --token x"` counts):
-  `--password=x`, `--token x`, `PGPASSWORD=x`, and any credential-shaped word.
+- Arguments (command, entry point, health check) are read word by word (so `sh -c "app --token x"`
+  counts): `--password=x`, `--token x`, `PGPASSWORD=x`, the password options of common clients
+  (`mysql -px`, `sshpass -p x`, `redis-cli -a x`, `curl -u user:x`), and any credential-shaped word.
 A false alarm blocks synth, so every value pattern is specific.
 """
 
@@ -268,6 +271,7 @@ _PASSWORD_OPTIONS: dict[str, tuple[str, bool]] = {
 }  # fmt: skip
 #: Clients taking `user:password` in an option (`curl -u admin:S3cret`; `-u admin` prompts).
 _USER_PASSWORD_OPTIONS: dict[str, tuple[str, ...]] = {"curl": ("-u", "--user")}
+_CLIENTS = frozenset(_PASSWORD_OPTIONS) | frozenset(_USER_PASSWORD_OPTIONS)
 #: Shell words that end a command: the next word is another program.
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
 #: What may be the name in `--name=value`, `--name value` or `NAME=value`.
@@ -283,7 +287,7 @@ def credential_arguments(args: Sequence[str]) -> dict[int, str]:
         following = words[position + 1] if position + 1 < len(words) else None
         if word in _SEPARATORS:
             program = ""
-        elif word.rsplit("/", 1)[-1] in _PASSWORD_OPTIONS.keys() | _USER_PASSWORD_OPTIONS.keys():
+        elif word.rsplit("/", 1)[-1] in _CLIENTS:
             program = word.rsplit("/", 1)[-1]
         for at, option in [*_named(word, following), *_client_option(program, word, following)]:
             found.setdefault(index if at is None else at, f"gives {option} a plain value")
