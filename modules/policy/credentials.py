@@ -161,6 +161,8 @@ def name_words(name: str) -> list[str]:
 def credential_name(name: str) -> bool:
     """True when the variable's name says it holds a credential (not where one is, nor about one)."""
     words = name_words(name)
+    while len(words) > 1 and words[-1].isdigit():
+        words.pop()  # a numbered credential is a credential: DB_PASS2, API_KEY_1
     if not words or words[-1] in _POINTER_WORDS:
         return False
     if any(f"_{known}_" in f"_{'_'.join(words)}_" for known in KNOWN_NAMES):

@@ -248,6 +248,10 @@ def test_credential_arguments(args, found):
         "AWS_SECRET_ACCESS_KEY_VERSION",
         "PROD_PGPASSWORD",
         "GH_TOKEN_ID",
+        # numbered
+        "DB_PASS2",
+        "REDIS_PWD_1",
+        "apiKey2",
     ],
 )
 def test_credential_names_glued_camel_cased_abbreviated_or_extended(name):
