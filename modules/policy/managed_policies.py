@@ -1,9 +1,10 @@
-"""Managed policies no task role should hold, judged by what their documents grant (pure).
+"""Managed policies no task role should hold, judged by what their documents grant.
 
-AWS managed policies are judged by their documents (`judge`), not by their names: an Allow
+AWS managed policies are judged by their documents (`judge`, pure), not by their names: an Allow
 statement whose Resource covers every resource of a service (`broad_resource`: `"*"`, or an ARN
-whose resource part is only a wildcard after its resource type, such as `arn:aws:s3:::*` or
-`arn:aws:logs:*:*:*`), or that uses NotAction or NotResource, refuses the policy when it grants
+whose resource part is made of `*` and the literal words of the service's ARN formats, such as
+`arn:aws:s3:::*`, `arn:aws:logs:*:*:*` or `arn:aws:iam::*:role/*`), or that uses NotAction or
+NotResource, refuses the policy when it grants
 
 1. every action (`*`), or every action but some (NotAction);
 2. every action of a service (`s3:*`);
@@ -178,13 +179,12 @@ def snapshot() -> Snapshot:
     return Snapshot(sources=data["sources"], verdicts=verdicts)
 
 
-def denied(arn: str, known: Snapshot | None = None) -> str | None:
+def denied(arn: str) -> str | None:
     """Why the managed policy `arn` is too broad for a task role, or None (also for ARNs of other kinds)."""
     match = _POLICY_ARN.fullmatch(arn)
     if not match:
         return None
-    known = known or snapshot()
-    judged, reason = known.verdict(match["path_name"])
+    judged, reason = snapshot().verdict(match["path_name"])
     if match["account"].lower() != "aws":
         if reason is None:
             return None  # the account's own policy: its document is unknown at synth
