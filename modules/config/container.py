@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from . import arns, names
+from . import arns, images, names
 from .errors import Problem
 
 #: What a container may wait for in another (ECS ContainerDependency.condition).
@@ -29,16 +29,11 @@ UlimitName = Literal[
 NOFILE_MAX = 1048576
 #: Docker refuses a container memory limit below 6 MiB.
 MIN_MEMORY_MIB = 6
-#: A private ECR registry host: its images are pulled with the execution role's grant.
-PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
 IMAGE_RULE = (
     "a full image reference pinned by tag or digest, e.g. public.ecr.aws/aws-observability/"
     "aws-otel-collector:v0.43.1 or <registry>/<name>@sha256:<64 hex>; not `latest`"
 )
-_REFERENCE = re.compile(
-    r"^(?P<name>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+(?=/))?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
-    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(?P<digest>sha256:[a-f0-9]{64}))?$"
-)
+_SHA256 = re.compile(r"sha256:[a-f0-9]{64}")
 
 Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
@@ -49,27 +44,24 @@ def _strict() -> ConfigDict:
 
 def check_image(value: str) -> str:
     """Return `value` when it is an image reference pinned by a tag other than `latest` or a digest."""
-    match = _REFERENCE.match(value)
-    if not match:
-        raise ValueError(f"not an image reference; use {IMAGE_RULE}")
-    if not match["tag"] and not match["digest"]:
+    try:
+        reference = images.parse(value)
+    except ValueError as err:
+        raise ValueError(f"{err}; use {IMAGE_RULE}") from None
+    if reference.digest and not _SHA256.fullmatch(reference.digest):
+        raise ValueError(f"a digest is sha256:<64 lower-case hex>; use {IMAGE_RULE}")
+    if not reference.tag and not reference.digest:
         raise ValueError(
             f"no tag or digest: the image would be `latest`, whatever it is at each pull; use {IMAGE_RULE}"
         )
-    if match["tag"] == "latest" and not match["digest"]:
+    if reference.tag == "latest" and not reference.digest:
         raise ValueError(f"`latest` is not pinned: each task may pull another image; use {IMAGE_RULE}")
-    if PRIVATE_ECR.match(registry_of(value)):
+    if reference.private_ecr:
         raise ValueError(
             "a private ECR image: set repository_arn and image_tag or image_digest instead, so the execution "
             "role may pull from that one repository"
         )
     return value
-
-
-def registry_of(image: str) -> str:
-    """The registry host of an image reference (`docker.io` when it names none)."""
-    first, _, rest = image.partition("/")
-    return first if rest and ("." in first or ":" in first or first == "localhost") else "docker.io"
 
 
 def _health_command(value: list[str]) -> list[str]:

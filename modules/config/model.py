@@ -44,6 +44,26 @@ def _one_line(value: str) -> str:
     return value
 
 
+#: Letters and symbols drawn as nothing: the Hangul fillers (Unicode's default-ignorable letters),
+#: the blank braille pattern and the null notehead.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\U0001d159")
+MIN_REASON = 10
+
+
+def visible_length(text: str) -> int:
+    """Characters of `text` that are drawn: letters, digits, punctuation and symbols (Unicode categories
+    L, N, P, S); spaces, marks, format and control characters are not, nor are blank letters."""
+    return sum(unicodedata.category(char)[0] in "LNPS" and char not in _BLANK for char in text)
+
+
+def _reason(value: str) -> str:
+    if (count := visible_length(value)) < MIN_REASON:
+        raise ValueError(
+            f"needs at least {MIN_REASON} visible characters (letters, digits, punctuation, symbols), not {count}"
+        )
+    return value
+
+
 def _retention(value: int) -> int:
     if value not in LOG_RETENTION_DAYS:
         raise ValueError(f"CloudWatch accepts {', '.join(map(str, LOG_RETENTION_DAYS))}")
@@ -101,7 +121,10 @@ Cidr = Annotated[str, AfterValidator(_cidr)]
 KmsKeyArn = Annotated[str, AfterValidator(arns.check_kms_key_arn)]
 RuleId = Annotated[str, AfterValidator(_rule_id)]
 Reason = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=10, max_length=500), AfterValidator(_one_line)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=MIN_REASON, max_length=500),
+    AfterValidator(_one_line),
+    AfterValidator(_reason),
 ]
 User = Annotated[str, AfterValidator(names.check_user)]
 Retention = Annotated[int, AfterValidator(_retention)]

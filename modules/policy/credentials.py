@@ -1,9 +1,11 @@
 """Does a plain value carry a credential? Pure heuristics over names, values and arguments.
 
-- Names are split into words (`DB_PASSWORD`, `dbPassword` -> DB, PASSWORD) and matched against
-  credential words, word pairs, vendor key names and a list of well-known variables read by
-  clients (`PGPASSWORD`, `MYSQL_PWD`, ...); a name whose last word says it holds a reference
-  (`*_ARN`, `*_FILE`, `*_URL`, ...) is not a credential name.
+- Names are split into words at separators, case changes and digits (`DB_PASSWORD`, `dbPassWord`
+  -> DB, PASS(WORD)) and matched against credential words (also glued after a qualifier:
+  `AUTHTOKEN`, `DBPASS`; also split by case and rejoined: `PassWord`), abbreviations (`CREDS`,
+  `PWD`), word pairs, vendor key names and well-known variables read by clients (`PGPASSWORD`,
+  `MYSQL_PWD`, ..., also inside a longer name); a name whose last word says where a credential is
+  (`*_ARN`, `*_FILE`, `*_URL`, ...) or describes it (`*_ID`, `*_TYPE`, ...) is not a credential name.
 - Values are matched against the shapes of well-known credentials (AWS access key ids and secret
   access keys, private keys, passwords in URLs and connection strings, documented token prefixes)
   and a conservative high-entropy check: a run of 32 or more base64/base64url characters mixing
@@ -15,8 +17,9 @@
   parameter or KMS key ARN, or an absolute path of two or more segments (an SSM parameter name or
   a mounted secret file such as /run/secrets/db). Anything else merely starting with `/` or `arn:`
   is a plain value.
-- Command and entry point arguments are read word by word (so `sh -c "app --token x"` counts):
-  `--password=x`, `--token x`, `PGPASSWORD=x`, and any credential-shaped word.
+- Arguments (command, entry point, health check) are read word by word (so `sh -c "app --token x"`
+  counts): `--password=x`, `--token x`, `PGPASSWORD=x`, the password options of common clients
+  (`mysql -px`, `sshpass -p x`, `redis-cli -a x`, `curl -u user:x`), and any credential-shaped word.
 A false alarm blocks synth, so every value pattern is specific.
 """
 
@@ -30,19 +33,33 @@ from collections.abc import Sequence
 
 from ..config import arns
 
-#: A name containing one of these words names a credential.
+#: A name containing one of these words names a credential (also split by case: PassWord, ApiKey).
 _WORDS = frozenset(
-    {"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY", "DSN"}
-)
-#: ... or a word containing one of these (glued names: PGPASSWORD, DBPASSWD).
-_GLUED = ("PASSWORD", "PASSWD")
-#: ... or ending with one of these words (DB_PASS, MYSQL_PWD; a bare PWD is the working directory).
-_LAST_WORDS = frozenset({"PASS", "PWD", "PW", "PSK"})
-#: ... unless its last word says it holds a reference to one (SECRET_ARN, TOKEN_FILE, TOKEN_URL).
-_REFERENCE_WORDS = frozenset(
     {
-        "ARN", "NAME", "ID", "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "TTL", "REGION", "LENGTH",
-        "PARAM", "PARAMETER", "HEADER", "TYPE", "ENABLED", "REQUIRED",
+        "PASSWORD", "PASSWD", "PASSPHRASE", "PASSCODE", "SECRET", "TOKEN", "CREDENTIAL", "CREDENTIALS", "CREDS",
+        "APIKEY", "DSN",
+    }
+)  # fmt: skip
+#: ... or a word glued from a qualifier and one of these (AUTHTOKEN, APPSECRET, DBCREDS, PGPASSWORD).
+_GLUED = ("PASSWORD", "PASSWD", "PASSPHRASE", "PASSCODE", "SECRET", "TOKEN", "CREDENTIALS", "CREDS", "APIKEY")
+#: ... or a word containing one of these anywhere (PGPASSWORD, DBPASSWORDHASH).
+_CONTAINED = re.compile("PASSWORD|PASSWD|PASSPHRASE")
+#: ... or ending with one of these words, alone or glued (DB_PASS, MYSQL_PWD, DBPASS, ADMINPWD; a bare
+#: PWD is the working directory).
+_LAST_WORDS = ("PASS", "PWD", "PW", "PSK", "CRED")
+#: Words that merely end like a credential: English words, and the shell's previous directory.
+_NOT_GLUED = frozenset({"BYPASS", "COMPASS", "ENCOMPASS", "SURPASS", "TRESPASS", "OVERPASS", "UNDERPASS", "OLDPWD"})
+#: ... unless its last word says where the credential is (SECRET_ARN, TOKEN_FILE, TOKEN_URL) ...
+_POINTER_WORDS = frozenset(
+    {"ARN", "NAME", "FILE", "PATH", "DIR", "URL", "URI", "ENDPOINT", "PARAM", "PARAMETER", "HEADER"}
+)
+#: ... or describes it (TOKEN_TYPE, PASSWORD_MIN_LENGTH, KMS_KEY_ID, TOKEN_ISSUER); a well-known
+#: variable stays a credential with these (AWS_SECRET_ACCESS_KEY_ID).
+_DESCRIBING_WORDS = frozenset(
+    {
+        "ID", "TTL", "REGION", "LENGTH", "TYPE", "ENABLED", "REQUIRED", "ISSUER", "AUDIENCE", "SCOPE",
+        "LIMIT", "SIZE", "COUNT", "PREFIX", "SUFFIX", "PROVIDER", "TIMEOUT", "EXPIRY", "VERSION",
+        "ALGORITHM", "FORMAT", "POLICY",
     }
 )  # fmt: skip
 #: ... or one of these word pairs.
@@ -60,6 +77,11 @@ _PAIRS = frozenset(
         ("SERVICE", "KEY"),
         ("SESSION", "KEY"),
         ("HMAC", "KEY"),
+        ("PRIV", "KEY"),
+        ("ENC", "KEY"),
+        ("CRYPTO", "KEY"),
+        ("AES", "KEY"),
+        ("SECRET", "KEY"),
         ("JWT", "KEY"),
         ("SSH", "KEY"),
         ("APP", "KEY"),
@@ -126,26 +148,44 @@ _MAX_WORD_SHARE = 0.5  # random tokens: about 0.2; identifiers made of words: 0.
 _PATH = re.compile(r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.-]+){2,}")
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])")
+#: Qualifiers that make `<qualifier>KEY` a credential when glued (ACCESSKEY, STRIPEKEY).
+_KEY_QUALIFIERS = frozenset(first for first, second in _PAIRS if second == "KEY") | _VENDORS
+
+
 def name_words(name: str) -> list[str]:
-    """'DB_PASSWORD', 'dbPassword' and 'db-password' -> ['DB', 'PASSWORD']."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return [word for word in re.split(r"[_\-.]", spaced.upper()) if word]
+    """'DB_PASSWORD', 'dbPassword', 'db-password' -> ['DB', 'PASSWORD']; 'APIKey' -> ['API', 'KEY']."""
+    return [word for word in re.split(r"[^A-Z0-9]+", _CAMEL.sub("_", name).upper()) if word]
 
 
 def credential_name(name: str) -> bool:
-    """True when the variable's name says it holds a credential (not a reference to one)."""
+    """True when the variable's name says it holds a credential (not where one is, nor about one)."""
     words = name_words(name)
-    if "_".join(words) in KNOWN_NAMES:
-        return True
-    if not words or words[-1] in _REFERENCE_WORDS:
+    while len(words) > 1 and words[-1].isdigit():
+        words.pop()  # a numbered credential is a credential: DB_PASS2, API_KEY_1
+    if not words or words[-1] in _POINTER_WORDS:
         return False
+    if any(f"_{known}_" in f"_{'_'.join(words)}_" for known in KNOWN_NAMES):
+        return True
+    if words[-1] in _DESCRIBING_WORDS:
+        return False
+    # a credential word split by case (PassWord, ApiKey) is rejoined
+    terms = {*words, *(first + second for first, second in itertools.pairwise(words))}
     return (
-        bool(_WORDS.intersection(words))
-        or any(glued in word for word in words for glued in _GLUED)
-        or (words[-1] in _LAST_WORDS and (len(words) > 1 or words[-1] == "PASS"))
-        or (len(words) > 1 and words[-1] == "KEY" and words[-2] in _VENDORS)
+        bool(_WORDS & terms)
+        or any(word.endswith(_GLUED) or _CONTAINED.search(word) for word in words)
+        or _last_word_says_credential(words)
         or any(pair in _PAIRS for pair in itertools.pairwise(words))
+        or (len(words) > 1 and words[-1] == "KEY" and words[-2] in _VENDORS)
+        or any(word.endswith("KEY") and word[:-3] in _KEY_QUALIFIERS for word in words)
     )
+
+
+def _last_word_says_credential(words: list[str]) -> bool:
+    last = words[-1]
+    if last in _LAST_WORDS:
+        return len(words) > 1 or last == "PASS"
+    return last.endswith(("PASS", "PWD")) and last not in _NOT_GLUED
 
 
 def entropy(text: str) -> float:
@@ -209,22 +249,90 @@ def _given(value: str) -> bool:
     return bool(value) and not value.startswith("$") and not reference(value)
 
 
+#: Clients taking a password in a short option: program -> (option, whether the next word is its value).
+#: The MySQL clients read it glued only (`-pS3cret`; `-p db` prompts, and `db` is the database).
+_PASSWORD_OPTIONS: dict[str, tuple[str, bool]] = {
+    **dict.fromkeys(
+        (
+            "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlshow", "mysqlcheck", "mysqlslap",
+            "mysqlbinlog", "mysqlpump", "mysqlsh", "mariadb", "mariadb-dump", "mariadb-admin",
+            "mariadb-import", "mariadb-show", "mariadb-check", "mariadb-slap", "mariadb-binlog",
+        ),
+        ("-p", False),
+    ),
+    **dict.fromkeys(
+        (
+            "sshpass", "mongo", "mongosh", "mongodump", "mongorestore", "mongoexport", "mongoimport",
+            "mongostat", "mongotop", "mongofiles",
+        ),
+        ("-p", True),
+    ),
+    "redis-cli": ("-a", True),
+    "sqlcmd": ("-P", True),
+    "bcp": ("-P", True),
+}  # fmt: skip
+#: Clients taking `user:password` in an option (`curl -u admin:S3cret`; `-u admin` prompts).
+_USER_PASSWORD_OPTIONS: dict[str, tuple[str, ...]] = {"curl": ("-u", "--user")}
+_CLIENTS = frozenset(_PASSWORD_OPTIONS) | frozenset(_USER_PASSWORD_OPTIONS)
+#: Shell words that end a command: the next word is another program.
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
+#: What may be the name in `--name=value`, `--name value` or `NAME=value`.
+_OPTION_NAME = re.compile(r"-{0,2}[A-Za-z_][A-Za-z0-9_.-]*")
+
+
 def credential_arguments(args: Sequence[str]) -> dict[int, str]:
     """Argument index -> how it passes a credential in plain text (never showing it), first found per argument."""
     found: dict[int, str] = {}
     words = [(index, word) for index, arg in enumerate(args) for word in arg.split()]
+    program = ""
     for position, (index, word) in enumerate(words):
-        name, assigned, value = word.partition("=")
-        if not credential_name(name.lstrip("-")):
-            continue
-        if assigned and _given(value):
-            found.setdefault(index, f"gives {name} a plain value")
-        elif name.startswith("-") and not assigned and position + 1 < len(words):
-            following_index, following = words[position + 1]
-            if not following.startswith("-") and _given(following):
-                found.setdefault(following_index, f"gives {name} a plain value")
+        following = words[position + 1] if position + 1 < len(words) else None
+        if word in _SEPARATORS:
+            program = ""
+        elif word.rsplit("/", 1)[-1] in _CLIENTS:
+            program = word.rsplit("/", 1)[-1]
+        for at, option in [*_named(word, following), *_client_option(program, word, following)]:
+            found.setdefault(index if at is None else at, f"gives {option} a plain value")
     for index, arg in enumerate(args):
         kind = credential_value(arg)
         if kind:
             found.setdefault(index, f"holds what looks like {kind}")
     return dict(sorted(found.items()))
+
+
+Word = tuple[int, str]
+
+
+def _named(word: str, following: Word | None) -> list[tuple[int | None, str]]:
+    """`--password=x`, `PGPASSWORD=x` (None: this word), `--token x` (the following word's index)."""
+    name, assigned, value = word.partition("=")
+    if not _OPTION_NAME.fullmatch(name) or not credential_name(name.lstrip("-")):
+        return []
+    if assigned:
+        return [(None, name)] if _given(value) else []
+    if name.startswith("-") and following and not following[1].startswith("-") and _given(following[1]):
+        return [(following[0], name)]
+    return []
+
+
+def _client_option(program: str, word: str, following: Word | None) -> list[tuple[int | None, str]]:
+    """A password option of a known client: `mysql -pS3cret`, `sshpass -p S3cret`, `curl -u admin:S3cret`."""
+    if program in _PASSWORD_OPTIONS:
+        option, separate = _PASSWORD_OPTIONS[program]
+        if word.startswith(option) and word != option and _given(word[len(option) :]):
+            return [(None, option)]
+        if word == option and separate and following and not following[1].startswith("-") and _given(following[1]):
+            return [(following[0], option)]
+    for option in _USER_PASSWORD_OPTIONS.get(program, ()):
+        glued = word.removeprefix(f"{option}=" if option.startswith("--") else option)
+        if word.startswith(option) and glued != word and glued and _user_password(glued):
+            return [(None, option)]
+        if word == option and following and _user_password(following[1]):
+            return [(following[0], option)]
+    return []
+
+
+def _user_password(value: str) -> bool:
+    """`user:password` with the password written out."""
+    _, colon, password = value.strip("\"'").partition(":")
+    return bool(colon) and _given(password)

@@ -77,12 +77,15 @@ def fix_path(spec: VariantSpec, key: str, container: str = "") -> str:
     """Where to fix `key`: where the config sets it; a key nobody sets, at the variant's pipeline
     (setting it there fixes every variant that leaves it unset). A key of a sidecar (`container`
     names one) is fixed in that sidecar's block, where it is written; the main container's image
-    at `image_tag`."""
+    at `image_tag`; a key within a setting (`health_check.command`) where that setting is written."""
     if container in spec.sidecars:
         sidecar = spec.source(f"sidecars.{container}")
         return f"{sidecar}.{key}" if key else sidecar
     if key == "image":
         key = "image_digest" if "image_digest" in spec.sources else "image_tag"
+    head, _, rest = key.partition(".")
+    if rest and key not in spec.sources and head in spec.sources:  # within a setting replaced whole (health_check)
+        return f"{spec.sources[head]}.{rest}"
     if key and key not in spec.sources and ".variants." in spec.path:
         return f"{spec.path.rsplit('.variants.', 1)[0]}.{key}"
     return spec.source(key)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from ..config import images
 from . import credentials, managed_policies
 from .catalog import RULES
 from .view import VariantView
@@ -30,6 +31,12 @@ WILDCARD_ACTIONS = (
         "ssmmessages:OpenControlChannel",
         "ssmmessages:OpenDataChannel",
     ),
+)
+#: Every argument list of a container definition (a command run in the container) -> its config key.
+ARGUMENT_LISTS = (
+    (("entryPoint",), "entry_point"),
+    (("command",), "command"),
+    (("healthCheck", "command"), "health_check.command"),
 )
 
 
@@ -107,14 +114,20 @@ def no_plain_secrets(view: VariantView) -> Iterator[Violation]:
                     "move it to secrets (a Secrets Manager or SSM parameter ARN)",
                     _name(container),
                 )
-        for field, key in (("entryPoint", "entry_point"), ("command", "command")):
-            for index, how in credentials.credential_arguments(container.get(field) or []).items():
+        for path, key in ARGUMENT_LISTS:
+            for index, how in credentials.credential_arguments(_at(container, path)).items():
                 yield Violation(
                     key,
                     f"argument {index} {how}; pass it through secrets (an environment variable from a "
                     "Secrets Manager or SSM parameter ARN) and read it from there",
                     _name(container),
                 )
+
+
+def _at(document: dict, path: tuple[str, ...]) -> list[str]:
+    for step in path:
+        document = document.get(step) or {}
+    return [str(item) for item in document] if isinstance(document, list) else []
 
 
 def awslogs(view: VariantView) -> Iterator[Violation]:
@@ -134,29 +147,31 @@ def awslogs(view: VariantView) -> Iterator[Violation]:
 def image_pinned(view: VariantView) -> Iterator[Violation]:
     for container in view.containers:
         image = str(container.get("image", ""))
-        if "@sha256:" in image or "${" in image:
+        if "${" in image:
             continue  # a reference (the exported module's image variable) is only known at plan time
-        tag = image_tag(image)
-        if tag is None:
+        try:
+            reference = images.parse(image)
+        except ValueError:
+            yield Violation(
+                "image", f"container {container.get('name')!r}: {image!r} is not an image reference", _name(container)
+            )
+            continue
+        if reference.digest:
+            continue
+        if reference.tag is None:
             yield Violation(
                 "image",
                 f"container {container.get('name')!r}: image {image!r} has no tag or digest, so it is `latest`; "
                 "pin a release tag or a digest",
                 _name(container),
             )
-        elif tag == "latest":
+        elif reference.tag == "latest":
             yield Violation(
                 "image",
                 f"container {container.get('name')!r}: image {image!r} is `latest`, which moves: each task may "
                 "pull another image; pin a release tag or a digest",
                 _name(container),
             )
-
-
-def image_tag(image: str) -> str | None:
-    """The tag of an image reference without digest, or None (a `:port` of the registry is no tag)."""
-    last = image.rsplit("/", 1)[-1]
-    return last.rsplit(":", 1)[1] if ":" in last else None
 
 
 def distinct_roles(view: VariantView) -> Iterator[Violation]:

@@ -94,3 +94,43 @@ def test_a_multi_line_reason_from_an_environment_is_refused_where_the_environmen
     }
     (line,) = config_problems(data)
     assert line.startswith(f"environments.dev.{PIPELINE}.waivers.LOG-RETENTION: must be one line")
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "\u3164" * 12,  # HANGUL FILLER (a letter to Unicode, drawn as nothing)
+        "\u115f\u1160\uffa0" * 4,  # the other Hangul fillers
+        "\u2800" * 12,  # BRAILLE PATTERN BLANK
+        "ok" + "\u200b" * 12,  # zero-width space (a format character)
+        "ok" + "\u3000\u00a0\u2007" * 4,  # ideographic, no-break and figure spaces
+        "ok" + "\u0301" * 12,  # combining marks with nothing to combine with
+        "ok" + "\U000e0041" * 12,  # tag characters
+        "a" + "\u3164" * 5 + "b" + "\u2800" * 5,
+    ],
+)
+def test_a_waiver_reason_needs_ten_visible_characters(reason):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["waivers"] = {"ECS-NON-ROOT-USER": reason}
+    (line,) = config_problems(data)
+    assert line.startswith(f"{PIPELINE}.waivers.ECS-NON-ROOT-USER: ")
+
+
+def test_a_reason_of_blank_letters_says_what_counts():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["waivers"] = {"ECS-NON-ROOT-USER": "TICKET\u3164\u3164\u2800\u2800\u2800"}
+    (line,) = config_problems(data)
+    assert line.startswith(
+        f"{PIPELINE}.waivers.ECS-NON-ROOT-USER: needs at least 10 visible characters (letters, digits, "
+        "punctuation, symbols), not 6"
+    )
+
+
+@pytest.mark.parametrize(
+    "reason", ["INC-1234 ok", "ポート80のため root が必要", "vendor image: rootful (T-1)", "Ünïcödé 100"]
+)
+def test_a_reason_of_ten_visible_characters_in_any_script_is_fine(reason):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["waivers"] = {"ECS-NON-ROOT-USER": reason}
+    (spec, _) = load(data).variants
+    assert spec.waivers == {"ECS-NON-ROOT-USER": reason}

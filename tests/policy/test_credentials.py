@@ -213,3 +213,118 @@ def test_references_are_recognized_by_their_real_shape(value, is_reference):
 )
 def test_credential_arguments(args, found):
     assert credentials.credential_arguments(args) == found
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # glued words: a credential word after a qualifier, without a separator
+        "AUTHTOKEN",
+        "APITOKEN",
+        "ACCESSTOKEN",
+        "DBPASS",
+        "ADMINPASS",
+        "DBPWD",
+        "APPSECRET",
+        "DBCREDS",
+        "SECRETKEY",
+        "ACCESSKEY",
+        "STRIPEKEY",
+        # camelCase, with acronyms and split credential words
+        "dbPassWord",
+        "RootPassWord",
+        "adminPwd",
+        "APIKey",
+        "OAuthToken",
+        "userPassPhrase",
+        # abbreviations
+        "DB_CREDS",
+        "userCreds",
+        "SMTP_CRED",
+        "DB_PRIV_KEY",
+        # a well-known credential variable inside a longer name
+        "AWS_SECRET_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY_VALUE",
+        "AWS_SECRET_ACCESS_KEY_VERSION",
+        "PROD_PGPASSWORD",
+        "GH_TOKEN_ID",
+        # numbered
+        "DB_PASS2",
+        "REDIS_PWD_1",
+        "apiKey2",
+    ],
+)
+def test_credential_names_glued_camel_cased_abbreviated_or_extended(name):
+    assert credentials.credential_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "TOKENIZER_NAME",
+        "TOKENIZER",
+        "KEYSPACE",
+        "PASSTHROUGH",
+        "PASSTHROUGH_MODE",
+        "COMPASS_HEADING",
+        "SURPASS",
+        "NUM_PASSES",
+        "PASS_COUNT",
+        "PASSENGER_TABLE",
+        "MONKEY",
+        "HOTKEY",
+        "KEYBOARD_LAYOUT",
+        "CREDIT_LIMIT",
+        "AWS_ACCESS_KEY_ID",
+        "PRIVATE_KEY_ID",  # the id of a key pair (a service account file has both)
+        "SECRET_ID",  # a Secrets Manager secret id: a reference
+        "AWS_SECRET_ACCESS_KEY_FILE",
+        "TOKENS_PER_SECOND",
+        "MAX_NEW_TOKENS",
+        "TOKEN_ISSUER",  # words that describe a credential, not hold it
+        "TOKEN_AUDIENCE",
+        "TOKEN_BUCKET_SIZE",
+        "APP_KEY_PREFIX",
+        "CREDENTIAL_PROVIDER",
+        "SECRET_VERSION",
+        "PASSWORD_POLICY",
+    ],
+)
+def test_ordinary_names_stay_ordinary_however_written(name):
+    assert not credentials.credential_name(name)
+
+
+@pytest.mark.parametrize(
+    ("args", "found"),
+    [
+        (["mysql", "-h", "db", "-u", "app", "-pS3cret", "features"], {5: "gives -p a plain value"}),
+        (["sh", "-c", "exec /usr/bin/mysqldump -uroot -p'S3cret' features"], {2: "gives -p a plain value"}),
+        (["mariadb", "-pS3cret"], {1: "gives -p a plain value"}),
+        (["sshpass", "-p", "S3cret", "ssh", "host"], {2: "gives -p a plain value"}),
+        (["sh", "-c", "redis-cli -h cache -a S3cret ping"], {2: "gives -a a plain value"}),
+        (["mongosh", "--host", "db", "-p", "S3cret"], {4: "gives -p a plain value"}),
+        (["sqlcmd", "-S", "db", "-U", "sa", "-P", "S3cret"], {6: "gives -P a plain value"}),
+        (["curl", "-u", "admin:S3cret", "https://example.com"], {2: "gives -u a plain value"}),
+        (["curl", "--user=admin:S3cret", "https://example.com"], {1: "gives --user a plain value"}),
+    ],
+)
+def test_password_options_of_common_clients(args, found):
+    assert credentials.credential_arguments(args) == found
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["mysql", "-h", "db", "-p", "features"],  # -p alone prompts; `features` is the database
+        ["mysql", "-P", "3306", "-p$MYSQL_PWD"],
+        ["sh", "-c", 'mysql -p"${DB_PASSWORD}" features'],
+        ["ssh", "-p", "2222", "host"],
+        ["app", "-p", "8080", "-pfast"],  # -p of a program that takes no password there
+        ["sh", "-c", "mkdir -p /tmp/x && app -pS3cret"],
+        ["curl", "-u", "admin", "https://example.com"],  # prompts for the password
+        ["curl", "-u", "admin:$TOKEN", "https://example.com"],
+        ["redis-cli", "-h", "cache", "ping"],
+    ],
+)
+def test_ordinary_client_options_pass(args):
+    assert credentials.credential_arguments(args) == {}

@@ -251,3 +251,21 @@ def test_the_main_containers_latest_tag_is_reported_where_the_tag_is_written():
     data["pipelines"]["news-encoder"]["variants"]["control"]["image_tag"] = "latest"
     findings = {(f.rule, f.path) for f in report_of(data).findings}
     assert findings == {("ECS-IMAGE-PINNED", f"{CONTROL}.image_tag")}
+
+
+def test_a_credential_in_a_health_check_is_reported_where_the_health_check_is_written():
+    data = default_data()
+    probe = {"command": ["CMD-SHELL", "curl -fsS -u admin:S3cret localhost:8080/healthz"]}
+    data["pipelines"]["news-encoder"]["variants"]["control"]["health_check"] = probe
+    data["pipelines"]["news-encoder"]["sidecars"] = {
+        "otel": {"image": "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1", "user": "10001"}
+    }
+    data["pipelines"]["news-encoder"]["sidecars"]["otel"]["health_check"] = {
+        "command": ["CMD", "/healthcheck", "--password=S3cret"]
+    }
+    findings = {(f.rule, f.variant, f.path) for f in report_of(data).findings}
+    assert findings == {
+        ("ECS-NO-PLAIN-SECRETS", "news-encoder/control", f"{CONTROL}.health_check.command"),
+        ("ECS-NO-PLAIN-SECRETS", "news-encoder/control", f"{PIPELINE}.sidecars.otel.health_check.command"),
+        ("ECS-NO-PLAIN-SECRETS", "news-encoder/treatment", f"{PIPELINE}.sidecars.otel.health_check.command"),
+    }
