@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
 from .observability import ObservabilitySpec, merge_layers
+from .strict import Strict
 
 #: The variant's own alarms (`constructs.observability`), by suffix.
 ALARMS = ("tasks", "errors", "cpu", "memory", "stream_lag")
@@ -28,11 +29,7 @@ AlarmName = Annotated[str, StringConstraints(min_length=1, max_length=255, patte
 Minutes = Annotated[int, Field(ge=1, le=720)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Timeouts(_Strict):
+class Timeouts(Strict):
     """How long Terraform waits per operation on the service (unset: the provider's 20 minutes)."""
 
     create: Minutes | None = Field(None, description="minutes `terraform apply` waits for a new service")
@@ -40,7 +37,7 @@ class Timeouts(_Strict):
     delete: Minutes | None = Field(None, description="minutes it waits for a deleted service to drain")
 
 
-class DeploymentConfig(_Strict):
+class DeploymentConfig(Strict):
     """How ECS replaces a variant's tasks, and what makes a deployment fail."""
 
     minimum_healthy_percent: Annotated[int, Field(ge=0, le=100)] | None = Field(
@@ -74,7 +71,7 @@ class DeploymentConfig(_Strict):
     timeouts: Timeouts | None = Field(None, description="how long Terraform waits per operation")
 
 
-class ExecConfig(_Strict):
+class ExecConfig(Strict):
     """ECS Exec (`aws ecs execute-command`) into a variant's running containers."""
 
     enabled: bool = Field(

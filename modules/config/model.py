@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from ..policy.catalog import RULES
 from . import arns, fargate, names
@@ -25,6 +25,7 @@ from .deployment import DeploymentConfig, ExecConfig
 from .names import USER_RULE
 from .observability import ObservabilityConfig
 from .pricing import PricingConfig
+from .strict import Strict
 from .terraform import TerraformConfig
 
 # Values CloudWatch Logs accepts for retention_in_days.
@@ -116,11 +117,7 @@ Weight = Annotated[int, Field(ge=0, le=1000)]
 Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class ExecLoggingConfig(_Strict):
+class ExecLoggingConfig(Strict):
     """Where ECS Exec sessions are logged and how they are encrypted (shared by every variant of the cluster)."""
 
     kms_key_arn: KmsKeyArn | None = Field(
@@ -136,7 +133,7 @@ class ExecLoggingConfig(_Strict):
     )
 
 
-class ClusterConfig(_Strict):
+class ClusterConfig(Strict):
     """The one ECS cluster every variant runs in."""
 
     name: Name | None = Field(
@@ -153,7 +150,7 @@ class ClusterConfig(_Strict):
     )
 
 
-class EgressRule(_Strict):
+class EgressRule(Strict):
     """One outbound rule of each variant's security group."""
 
     port: Annotated[int, Field(ge=1, le=65535)] = Field(description="destination port")
@@ -166,7 +163,7 @@ class EgressRule(_Strict):
     )
 
 
-class NetworkConfig(_Strict):
+class NetworkConfig(Strict):
     """Where tasks run: private subnets of an existing VPC (tasks never get a public IP)."""
 
     vpc_id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")] = Field(
@@ -183,7 +180,7 @@ class NetworkConfig(_Strict):
     )
 
 
-class ContainerSettings(_Strict):
+class ContainerSettings(Strict):
     """Settings a pipeline sets for all its variants and a variant may override.
 
     `None` means "not set here": a variant inherits its pipeline's value, a pipeline the
@@ -362,7 +359,7 @@ class PipelineConfig(ContainerSettings):
     )
 
 
-class Config(_Strict):
+class Config(Strict):
     """The whole pipelines.yaml."""
 
     region: Region = Field(description="AWS region of the stack, e.g. ap-northeast-1")

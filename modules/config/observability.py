@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
+from .strict import Finite
 
 #: `arn:<partition>:sns:<region>:<account>:<topic>` (topic names: letters, digits, `-`, `_`, `.fifo`).
 _SNS = re.compile(r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$")
@@ -63,10 +64,8 @@ Minutes = Annotated[int, Field(ge=1, le=1440)]
 Percent = Annotated[float, Field(ge=1, le=100)]
 
 
-class ObservabilityConfig(BaseModel):
+class ObservabilityConfig(Finite):
     """Dashboard and alarms of a pipeline's variants; each key unset here is inherited (see above)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     enabled: bool | None = Field(
         None, description="`false`: no alarms, metric filter or dashboard entry for this level's variants"
