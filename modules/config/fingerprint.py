@@ -17,7 +17,8 @@ from pydantic import BaseModel
 
 def fingerprint(block: BaseModel, *, exclude: frozenset[str] = frozenset()) -> str:
     """A short, stable hash of the keys a block sets (unset keys and key order do not count)."""
-    data = block.model_dump(mode="json", exclude_none=True, exclude=set(exclude))
+    written = block.model_fields_set - exclude
+    data = {key: value for key, value in block.model_dump(mode="json", exclude_none=True).items() if key in written}
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -1,9 +1,9 @@
 """The configuration reference, generated from the config models (pure, no cdktf).
 
 Every row is one pydantic field: its dotted key, its type (with bounds), its default and its
-`Field(description=...)`. A pipeline or variant setting's default is the one `resolve.DEFAULTS`
-applies; where that value alone does not say what happens (`None`), the comment written beside it
-there does (`"entry_point": None,  # the image's ENTRYPOINT`).
+`Field(description=...)`. A pipeline or variant setting's default is its field's, and what that
+default means is the `unset` of its `model.Inherited` (`the image's ENTRYPOINT`). The observability and
+deployment keys' defaults are their modules' `DEFAULTS`, explained by the comment written beside each.
 
 `python -m modules.config.reference` prints the generated part of docs/configuration.md;
 `--write` replaces the part between its markers (`BEGIN`, `END`) in place.
@@ -29,8 +29,8 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from . import deployment, fargate, observability, resolve
-from .model import MERGED, Config, PipelineConfig, VariantConfig
+from . import deployment, fargate, observability
+from .model import INHERITED, MERGED, Config, PipelineConfig, VariantConfig, inherited
 
 BEGIN = "<!-- generated: python -m modules.config.reference -->"
 END = "<!-- end generated -->"
@@ -151,7 +151,7 @@ def literal(value: Any) -> str:
     return f"`{text}`"
 
 
-def default_notes(module: types.ModuleType = resolve) -> dict[str, str]:
+def default_notes(module: types.ModuleType) -> dict[str, str]:
     """The comment beside each entry of `module.DEFAULTS`, by key: what the default means."""
     block = re.search(r"^DEFAULTS\b.*?^\)", inspect.getsource(module), re.DOTALL | re.MULTILINE)
     if block is None:
@@ -163,8 +163,12 @@ def default_text(section: Section, name: str, field: FieldInfo, notes: Mapping[s
     """`required`, a literal, the behaviour an unset value has, or `unset`."""
     if field.is_required():
         return "required"
+    if section.model is PipelineConfig and name in INHERITED:
+        value, note = field.get_default(call_default_factory=True), inherited(name).unset
+        if value is None:
+            return note or "unset"
+        return f"{literal(value)} ({note})" if note else literal(value)
     defaults = {
-        PipelineConfig: resolve.DEFAULTS,
         observability.ObservabilityConfig: observability.DEFAULTS,
         deployment.DeploymentConfig: deployment.DEFAULTS,
     }
@@ -267,7 +271,7 @@ def render(root: type[BaseModel] = Config) -> str:
     """The generated part of docs/configuration.md (without its markers): every block below `root`."""
     found = sections(root)
     titles = {section.model: section.title for section in found}
-    notes = {**default_notes(deployment), **default_notes(observability), **default_notes()}
+    notes = {**default_notes(deployment), **default_notes(observability)}
     lines: list[str] = []
     for section in found:
         lines += [f"### {section.title}", "", *_intro(section), "", *_table(section, titles, notes), ""]

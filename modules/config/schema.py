@@ -2,7 +2,7 @@
 
 Editors read it for completion and inline errors (`# yaml-language-server: $schema=...`). It holds
 the shape of a config: keys, types, bounds, names, descriptions and defaults, from the same models
-and `resolve.DEFAULTS` as docs/configuration.md. Checks across fields (a task size Fargate accepts,
+as docs/configuration.md. Checks across fields (a task size Fargate accepts,
 an ARN's region) are `validate`'s.
 """
 
@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import names, resolve
-from .model import Config
-from .reference import default_notes
+from . import names
+from .model import INHERITED, Config, inherited
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: The shipped copy (tests keep it identical to `render()`); `python main.py schema --out` rewrites it.
@@ -34,21 +33,26 @@ def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield from _properties(definition)
 
 
+def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
+    """`prop`, also accepting null: a pipeline or variant setting written as `null` is not set there."""
+    if any(option.get("type") == "null" for option in prop.get("anyOf", ())):
+        return prop
+    outer = {key: prop.pop(key) for key in ("default", "description", "title") if key in prop}
+    return {"anyOf": [prop, {"type": "null"}], **outer}
+
+
 def _inherited_defaults(schema: dict[str, Any]) -> None:
-    """A pipeline's setting shows the default `resolve.DEFAULTS` applies (or what unset means);
+    """A pipeline's setting shows its default (or, where that is null, what unset means);
     a variant's says that unset inherits its pipeline's."""
-    notes = default_notes()
     definitions = schema["$defs"]
+    for model in ("PipelineConfig", "VariantConfig"):
+        properties = definitions[model]["properties"]
+        properties.update({key: _nullable(properties[key]) for key in INHERITED})
     for key, prop in definitions["PipelineConfig"]["properties"].items():
-        if key not in resolve.DEFAULTS:
-            continue
-        default = resolve.DEFAULTS[key]
-        if default is None:
-            prop.pop("default", None)
-            if key in notes:
-                prop["description"] += f"; unset: {notes[key]}"
-        else:
-            prop["default"] = json.loads(json.dumps(default))
+        if key in INHERITED and prop.get("default", ...) is None:
+            prop.pop("default")
+            if inherited(key).unset:
+                prop["description"] += f"; unset: {inherited(key).unset}"
     for prop in definitions["VariantConfig"]["properties"].values():
         prop.pop("default", None)
         prop["description"] += "; unset: the pipeline's"

@@ -1,7 +1,7 @@
 """What each construct takes (CDK-style props: small, frozen, defaults documented), and how a
 resolved config becomes them (`*_props`, called by the root constructs: the stack and the module).
 
-Defaults are the config's own (`config.resolve.DEFAULTS`): a construct used directly behaves
+Defaults are the config's own (`config.model.DEFAULT_SETTINGS`): a construct used directly behaves
 as a variant that leaves the setting unset. Values may be Terraform references (the exported
 module passes variables); every user string is already a Terraform literal
 (`lib.terraform_literal.literal_strings`, applied once by the root).
@@ -16,9 +16,10 @@ from types import MappingProxyType
 from ..config.autoscaling import AutoscalingConfig, ImageOwner
 from ..config.container import HealthCheck, RestartPolicy, Ulimit, image_of
 from ..config.deployment import DeploymentSpec
+from ..config.model import DEFAULT_SETTINGS as DEFAULT
 from ..config.model import EgressRule, ExecLoggingConfig
 from ..config.names import VariantNames
-from ..config.resolve import DEFAULTS, Deployment, VariantSpec
+from ..config.resolve import Deployment, VariantSpec
 from .address import Address
 
 
@@ -60,17 +61,17 @@ class ContainerProps:
     """None: the image's ENTRYPOINT."""
     command: tuple[str, ...] | None = None
     """None: the image's CMD."""
-    user: str | None = DEFAULTS["user"]
+    user: str | None = DEFAULT.user
     """None: the image's USER."""
-    stop_timeout: int | None = DEFAULTS["stop_timeout"]
+    stop_timeout: int | None = DEFAULT.stop_timeout
     """None: ECS's 30 s."""
     essential: bool = True
     """True: the task stops when this container stops (the main container always is)."""
-    health_check: HealthCheck | None = DEFAULTS["health_check"]
+    health_check: HealthCheck | None = DEFAULT.health_check
     """None: no health check (ECS knows only whether the process runs)."""
-    restart_policy: RestartPolicy | None = DEFAULTS["restart_policy"]
+    restart_policy: RestartPolicy | None = DEFAULT.restart_policy
     """None: no in-place restarts (an exited essential container stops the task)."""
-    init_process_enabled: bool = DEFAULTS["init_process_enabled"]
+    init_process_enabled: bool = DEFAULT.init_process_enabled
     """True: an init process is PID 1 and forwards signals (SIGTERM) to the container's process."""
     ulimits: Mapping[str, Ulimit] = field(default_factory=lambda: MappingProxyType({}))
     """Name -> limits; none: Fargate's (nofile 65535/65535)."""
@@ -99,21 +100,21 @@ class VariantServiceProps:
     region: str
     """Where the tasks log (a name, or a reference in an exported module)."""
     tags: Mapping[str, str] = field(default_factory=_empty)
-    cpu: float = DEFAULTS["cpu"]
+    cpu: float = DEFAULT.cpu
     """vCPU (a Fargate size with `memory`)."""
-    memory: float = DEFAULTS["memory"]
+    memory: float = DEFAULT.memory
     """GiB."""
-    architecture: str = DEFAULTS["architecture"]
-    ephemeral_storage: int | None = DEFAULTS["ephemeral_storage"]
+    architecture: str = DEFAULT.architecture
+    ephemeral_storage: int | None = DEFAULT.ephemeral_storage
     """GiB; None: Fargate's 20 GiB."""
-    desired_count: int = DEFAULTS["desired_count"]
+    desired_count: int = DEFAULT.desired_count
     """Tasks at creation (an autoscaled service: its `min`)."""
     autoscaled: bool = False
     """True: the service ignores `desired_count` drift (Application Auto Scaling owns it)."""
-    fargate_weight: int = DEFAULTS["fargate_weight"]
-    fargate_spot_weight: int = DEFAULTS["fargate_spot_weight"]
-    log_retention_days: int = DEFAULTS["log_retention_days"]
-    log_kms_key_arn: str | None = DEFAULTS["log_kms_key_arn"]
+    fargate_weight: int = DEFAULT.fargate_weight
+    fargate_spot_weight: int = DEFAULT.fargate_spot_weight
+    log_retention_days: int = DEFAULT.log_retention_days
+    log_kms_key_arn: str | None = DEFAULT.log_kms_key_arn
     """None: CloudWatch Logs' own encryption."""
     secrets_kms_key_arns: tuple[str, ...] = ()
     """Customer managed keys of the secrets (the execution role may decrypt through the services)."""
@@ -121,13 +122,13 @@ class VariantServiceProps:
     """Managed policies attached to the task role (none: no permissions)."""
     egress: tuple[EgressRule, ...] = ()
     """Outbound rules of the security group (none: no egress)."""
-    image_owner: ImageOwner = DEFAULTS["image_owner"]
+    image_owner: ImageOwner = DEFAULT.image_owner
     """"ci": applies never revert the image CI rolled out."""
     sidecars: tuple[ContainerProps, ...] = ()
     """Containers beside the main one (none: the main container only)."""
     sidecar_repository_arns: tuple[str, ...] = ()
     """Private ECR repositories of sidecar images the execution role may also pull from."""
-    fargate_base: int = DEFAULTS["fargate_base"]
+    fargate_base: int = DEFAULT.fargate_base
     """Tasks placed on FARGATE before the weights share the rest (0: none)."""
     deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
     """Default: 100 % minimum healthy / 200 % maximum, rollback on failure, `terraform apply` waits for

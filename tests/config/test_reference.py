@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import BaseModel, Field
 
-from modules.config import autoscaling, backend, model, pricing, reference, resolve, terraform
+from modules.config import autoscaling, backend, model, pricing, reference, terraform
+from modules.config.model import DEFAULT_SETTINGS, INHERITED, inherited
 
 FIX = "docs/configuration.md is out of date with the config models: run `python -m modules.config.reference --write`"
 
@@ -59,11 +60,11 @@ def test_every_field_of_every_model_has_a_row() -> None:
 
 def test_every_default_of_a_pipeline_setting_is_documented() -> None:
     rows = _tables(_documented())["`pipelines.<pipeline>`"]
-    notes = reference.default_notes()
-    for key, value in resolve.DEFAULTS.items():
+    for key in INHERITED:
+        value, note = getattr(DEFAULT_SETTINGS, key), inherited(key).unset
         default = rows[f"pipelines.<pipeline>.{key}"][2]
         if value is None:
-            assert default == notes.get(key, "unset"), key
+            assert default == (note or "unset"), key
         else:
             assert default.startswith(reference.literal(value).replace("|", "\\|")), key
 
