@@ -11,10 +11,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints
 
 from ..policy.catalog import RULES
 from . import arns, fargate, names
@@ -26,7 +25,7 @@ from .deployment import DeploymentConfig, ExecConfig
 from .names import USER_RULE
 from .observability import ObservabilityConfig
 from .pricing import PricingConfig
-from .strict import Strict
+from .strict import Inherited, Layered, Strict, inherited
 from .terraform import TerraformConfig
 
 # Values CloudWatch Logs accepts for retention_in_days.
@@ -181,31 +180,12 @@ class NetworkConfig(Strict):
     )
 
 
-@dataclass(frozen=True)
-class Inherited:
-    """How a pipeline or variant setting layers (metadata of its field, beside its type and default).
-
-    A variant's value overrides its pipeline's, which overrides the field's default; what a level
-    sets is what it wrote (`model_fields_set`). `merge`: a map whose entries merge key by key (else
-    a level's value replaces the one below whole); `unset`: what the default means, where its value
-    alone does not say (the reference and the JSON Schema show it).
-    """
-
-    unset: str = ""
-    merge: bool = False
-
-
-class ContainerSettings(Strict):
+class ContainerSettings(Layered):
     """Settings a pipeline sets for all its variants and a variant may override.
 
-    Each field declares its type (with the AWS limits), its default and, in `Inherited`, how it
-    layers; a key written as `null` is not set at that level.
+    Each field declares its type (with the AWS limits), its default and, in `Inherited`, what the default
+    means and whether it merges key by key (`strict.Layered`).
     """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _null_is_unset(cls, data: Any) -> Any:
-        return {key: value for key, value in data.items() if value is not None} if isinstance(data, dict) else data
 
     repository_arn: Annotated[RepositoryArn | None, Inherited(unset="required")] = Field(
         None,
@@ -453,15 +433,9 @@ class Config(Strict):
         return self.cluster.name or self.project
 
 
-def inherited(key: str) -> Inherited:
-    """How the setting `key` of `ContainerSettings` layers (its `Inherited`, else the plain default)."""
-    found = [item for item in ContainerSettings.model_fields[key].metadata if isinstance(item, Inherited)]
-    return found[0] if found else Inherited()
-
-
 #: The settings a variant inherits from its pipeline.
 INHERITED = tuple(ContainerSettings.model_fields)
 #: The maps among them that merge key by key.
-MERGED = tuple(key for key in INHERITED if inherited(key).merge)
+MERGED = tuple(key for key, field in ContainerSettings.model_fields.items() if inherited(field).merge)
 #: Every setting as a variant has it when neither it nor its pipeline sets it.
 DEFAULT_SETTINGS = ContainerSettings()

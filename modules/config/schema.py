@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import names
-from .model import INHERITED, Config, inherited
+from .model import Config, VariantConfig
+from .strict import Layered, inherited
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: The shipped copy (tests keep it identical to `render()`); `python main.py schema --out` rewrites it.
@@ -34,28 +35,36 @@ def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
-    """`prop`, also accepting null: a pipeline or variant setting written as `null` is not set there."""
+    """`prop`, also accepting null."""
     if any(option.get("type") == "null" for option in prop.get("anyOf", ())):
         return prop
     outer = {key: prop.pop(key) for key in ("default", "description", "title") if key in prop}
     return {"anyOf": [prop, {"type": "null"}], **outer}
 
 
-def _inherited_defaults(schema: dict[str, Any]) -> None:
-    """A pipeline's setting shows its default (or, where that is null, what unset means);
-    a variant's says that unset inherits its pipeline's."""
+def _layered(schema: dict[str, Any]) -> None:
+    """Each key of a layered block (`strict.Layered`) also accepts null (not set there) and shows its
+    default, or where that is null what unset means; a variant's says that unset inherits its pipeline's."""
     definitions = schema["$defs"]
-    for model in ("PipelineConfig", "VariantConfig"):
-        properties = definitions[model]["properties"]
-        properties.update({key: _nullable(properties[key]) for key in INHERITED})
-    for key, prop in definitions["PipelineConfig"]["properties"].items():
-        if key in INHERITED and prop.get("default", ...) is None:
-            prop.pop("default")
-            if inherited(key).unset:
-                prop["description"] += f"; unset: {inherited(key).unset}"
-    for prop in definitions["VariantConfig"]["properties"].values():
-        prop.pop("default", None)
-        prop["description"] += "; unset: the pipeline's"
+    for model in _subclasses(Layered):
+        if model.__name__ not in definitions:
+            continue
+        properties = definitions[model.__name__]["properties"]
+        for key, field in model.model_fields.items():
+            if field.is_required():
+                continue
+            prop = properties[key] = _nullable(properties[key])
+            if model is VariantConfig:
+                prop.pop("default", None)
+                prop["description"] += "; unset: the pipeline's"
+            elif prop.get("default", ...) is None:
+                prop.pop("default")
+                if inherited(field).unset:
+                    prop["description"] += f"; unset: {inherited(field).unset}"
+
+
+def _subclasses(model: type[Layered]) -> list[type[Layered]]:
+    return [found for sub in model.__subclasses__() for found in (sub, *_subclasses(sub))]
 
 
 def _names(schema: dict[str, Any]) -> None:
@@ -74,7 +83,7 @@ def _names(schema: dict[str, Any]) -> None:
 def generate() -> dict[str, Any]:
     """The schema as data."""
     schema = Config.model_json_schema()
-    _inherited_defaults(schema)
+    _layered(schema)
     _names(schema)
     return {"$schema": DIALECT, "title": "pipelines.yaml", **schema}
 
