@@ -16,6 +16,7 @@ from pydantic import Field, StringConstraints
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
+from .names import LIMITS
 from .observability import ObservabilitySpec, merge_layers
 from .strict import Inherited, Layered, Strict
 
@@ -23,7 +24,7 @@ from .strict import Inherited, Layered, Strict
 ALARMS = ("tasks", "errors", "cpu", "memory", "stream_lag")
 AlarmSuffix = Literal["tasks", "errors", "cpu", "memory", "stream_lag"]
 #: A CloudWatch alarm name: 1-255 printable characters (the CloudWatch API reference, PutMetricAlarm).
-AlarmName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$")]
+AlarmName = Annotated[str, StringConstraints(min_length=1, max_length=LIMITS["alarm"], pattern=r"^[^\x00-\x1f\x7f]+$")]
 #: Terraform's timeouts take minutes here; ECS's own deployment limits are hours.
 Minutes = Annotated[int, Field(ge=1, le=720)]
 
