@@ -18,7 +18,15 @@ from .adopt import Adoption, adopted_names, adoption_problems, cluster_name, res
 from .arns import RepositoryRef, parse_repository_arn, region_of
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .backend import BackendConfig, backend_problems
-from .container import HealthCheck, RestartPolicy, SidecarConfig, Ulimit, sidecar_problems, ulimit_problems
+from .container import (
+    HealthCheck,
+    RestartPolicy,
+    SidecarConfig,
+    Ulimit,
+    image_of,
+    sidecar_problems,
+    ulimit_problems,
+)
 from .deployment import DeploymentSpec, resolve_deployment, task_counts
 from .errors import Problem
 from .fingerprint import fingerprint
@@ -36,6 +44,57 @@ from .names import VariantNames
 from .observability import ObservabilityConfig, ObservabilitySpec, resolve_observability
 from .pricing import PricingConfig
 from .terraform import TerraformConfig
+
+
+def _empty() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """A container of a variant's task, resolved: the main one or a sidecar (its container definition).
+
+    Every container has a read-only root filesystem with a writable /tmp, logs to the variant's log
+    group (awslogs) and is never privileged. The defaults are those of a setting left unset.
+    """
+
+    name: str
+    image: str
+    """`<repository URI>:<tag>` or `@<digest>` (an exported module's: a Terraform expression)."""
+    log_group: str
+    """The CloudWatch Logs group it writes to (awslogs)."""
+    log_stream_prefix: str
+    environment: Mapping[str, str] = field(default_factory=_empty)
+    secrets: Mapping[str, str] = field(default_factory=_empty)
+    """Name -> Secrets Manager or SSM parameter ARN."""
+    entry_point: tuple[str, ...] | None = None
+    """None: the image's ENTRYPOINT."""
+    command: tuple[str, ...] | None = None
+    """None: the image's CMD."""
+    user: str | None = DEFAULT_SETTINGS.user
+    """None: the image's USER."""
+    stop_timeout: int | None = DEFAULT_SETTINGS.stop_timeout
+    """None: ECS's 30 s."""
+    essential: bool = True
+    """True: the task stops when this container stops (the main container always is)."""
+    health_check: HealthCheck | None = DEFAULT_SETTINGS.health_check
+    """None: no health check (ECS knows only whether the process runs)."""
+    restart_policy: RestartPolicy | None = DEFAULT_SETTINGS.restart_policy
+    """None: no in-place restarts (an exited essential container stops the task)."""
+    init_process_enabled: bool = DEFAULT_SETTINGS.init_process_enabled
+    """True: an init process is PID 1 and forwards signals (SIGTERM) to the container's process."""
+    ulimits: Mapping[str, Ulimit] = field(default_factory=lambda: MappingProxyType({}))
+    """Name -> limits; none: Fargate's (nofile 65535/65535)."""
+    depends_on: Mapping[str, str] = field(default_factory=_empty)
+    """Container name -> condition it waits for (START, COMPLETE, SUCCESS, HEALTHY); none: starts at once."""
+    cpu: float | None = None
+    """vCPU reserved out of the task's; None: shares the task's CPU."""
+    memory: float | None = None
+    """GiB hard limit; None: no limit but the task's."""
+    tmp_volume: str = "tmp"
+    """The task volume mounted writable at /tmp: each container has its own."""
+    repository_arn: str | None = None
+    """The private ECR repository its image is pulled from (the execution role may); None: a public image."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +153,53 @@ class VariantSpec:
     """Healthy percents, deployment alarms, rollback, waiting (`config.deployment`)."""
     exec_enabled: bool = False
     """ECS Exec allowed into the variant's containers."""
+
+    @property
+    def containers(self) -> tuple[ContainerSpec, ...]:
+        """The task's containers: the main one, then the sidecars in name order, logging like it."""
+        main = ContainerSpec(
+            name=self.names.container,
+            image=self.image,
+            log_group=self.names.log_group,
+            log_stream_prefix=self.variant,
+            environment=self.environment,
+            secrets=self.secrets,
+            entry_point=self.entry_point,
+            command=self.command,
+            user=self.user,
+            stop_timeout=self.stop_timeout,
+            health_check=self.health_check,
+            restart_policy=self.restart_policy,
+            init_process_enabled=self.init_process_enabled,
+            ulimits=self.ulimits,
+            depends_on=self.depends_on,
+            repository_arn=self.repository.arn,
+        )
+        return (main, *(self._sidecar(name, sidecar) for name, sidecar in self.sidecars.items()))
+
+    def _sidecar(self, name: str, sidecar: SidecarConfig) -> ContainerSpec:
+        image, repository_arn = image_of(sidecar)
+        return ContainerSpec(
+            name=name,
+            image=image,
+            log_group=self.names.log_group,
+            log_stream_prefix=self.variant,
+            environment=MappingProxyType(dict(sidecar.environment)),
+            secrets=MappingProxyType(dict(sidecar.secrets)),
+            entry_point=_tuple(sidecar.entry_point),
+            command=_tuple(sidecar.command),
+            user=sidecar.user,
+            essential=sidecar.essential,
+            health_check=sidecar.health_check,
+            restart_policy=_enabled(sidecar.restart_policy),
+            init_process_enabled=self.init_process_enabled,
+            ulimits=MappingProxyType(dict(sidecar.ulimits)),
+            depends_on=MappingProxyType(dict(sidecar.depends_on)),
+            cpu=sidecar.cpu,
+            memory=sidecar.memory,
+            tmp_volume=f"tmp-{name}",
+            repository_arn=repository_arn,
+        )
 
     @property
     def address(self) -> str:
@@ -340,9 +446,7 @@ def resolve_pipeline(
             update={
                 "egress": list(network_egress) if values.egress is None else values.egress,
                 "autoscaling": values.autoscaling if values.autoscaling and values.autoscaling.enabled else None,
-                "restart_policy": values.restart_policy
-                if values.restart_policy and values.restart_policy.enabled
-                else None,
+                "restart_policy": _enabled(values.restart_policy),
             }
         )
         all_tags = {**tags, **values.tags, "pipeline": name, "variant": variant_name}
@@ -514,6 +618,10 @@ def _kms_region_problems(specs: list[VariantSpec], region: str) -> list[Problem]
             if problem not in problems:
                 problems.append(problem)
     return problems
+
+
+def _enabled(policy: RestartPolicy | None) -> RestartPolicy | None:
+    return policy if policy is not None and policy.enabled else None
 
 
 def _tuple(value: list[str] | None) -> tuple[str, ...] | None:

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..config.autoscaling import AutoscalingConfig, ImageOwner
-from ..config.container import HealthCheck, RestartPolicy, Ulimit, image_of
 from ..config.deployment import DeploymentSpec
 from ..config.model import DEFAULT_SETTINGS as DEFAULT
 from ..config.model import EgressRule, ExecLoggingConfig
 from ..config.names import VariantNames
-from ..config.resolve import Deployment, VariantSpec
+from ..config.resolve import ContainerSpec, Deployment, VariantSpec
 from .address import Address
 
 
@@ -41,58 +40,14 @@ class ClusterProps:
 
 
 @dataclass(frozen=True)
-class ContainerProps:
-    """A container of a variant's task: the main one, or a sidecar beside it.
-
-    Every container has a read-only root filesystem with a writable /tmp, logs to the
-    variant's log group (awslogs) and is never privileged.
-    """
-
-    name: str
-    image: str
-    """`<repository URI>:<tag>` or `@<digest>`."""
-    log_group: str
-    """The CloudWatch Logs group it writes to (awslogs)."""
-    log_stream_prefix: str
-    environment: Mapping[str, str] = field(default_factory=_empty)
-    secrets: Mapping[str, str] = field(default_factory=_empty)
-    """Name -> Secrets Manager or SSM parameter ARN."""
-    entry_point: tuple[str, ...] | None = None
-    """None: the image's ENTRYPOINT."""
-    command: tuple[str, ...] | None = None
-    """None: the image's CMD."""
-    user: str | None = DEFAULT.user
-    """None: the image's USER."""
-    stop_timeout: int | None = DEFAULT.stop_timeout
-    """None: ECS's 30 s."""
-    essential: bool = True
-    """True: the task stops when this container stops (the main container always is)."""
-    health_check: HealthCheck | None = DEFAULT.health_check
-    """None: no health check (ECS knows only whether the process runs)."""
-    restart_policy: RestartPolicy | None = DEFAULT.restart_policy
-    """None: no in-place restarts (an exited essential container stops the task)."""
-    init_process_enabled: bool = DEFAULT.init_process_enabled
-    """True: an init process is PID 1 and forwards signals (SIGTERM) to the container's process."""
-    ulimits: Mapping[str, Ulimit] = field(default_factory=lambda: MappingProxyType({}))
-    """Name -> limits; none: Fargate's (nofile 65535/65535)."""
-    depends_on: Mapping[str, str] = field(default_factory=_empty)
-    """Container name -> condition it waits for (START, COMPLETE, SUCCESS, HEALTHY); none: starts at once."""
-    cpu: float | None = None
-    """vCPU reserved out of the task's; None: shares the task's CPU."""
-    memory: float | None = None
-    """GiB hard limit; None: no limit but the task's."""
-    tmp_volume: str = "tmp"
-    """The task volume mounted writable at /tmp: each container has its own."""
-
-
-@dataclass(frozen=True)
 class VariantServiceProps:
     """One variant's log group, roles, security group, task definition and service."""
 
     pipeline: str
     variant: str
     names: VariantNames
-    container: ContainerProps
+    container: ContainerSpec
+    """The main container."""
     repository_arn: str
     """The one ECR repository the execution role may pull from."""
     vpc_id: str
@@ -124,7 +79,7 @@ class VariantServiceProps:
     """Outbound rules of the security group (none: no egress)."""
     image_owner: ImageOwner = DEFAULT.image_owner
     """"ci": applies never revert the image CI rolled out."""
-    sidecars: tuple[ContainerProps, ...] = ()
+    sidecars: tuple[ContainerSpec, ...] = ()
     """Containers beside the main one (none: the main container only)."""
     sidecar_repository_arns: tuple[str, ...] = ()
     """Private ECR repositories of sidecar images the execution role may also pull from."""
@@ -176,62 +131,15 @@ def deployment_alarm_names(spec: VariantSpec) -> tuple[str, ...]:
     return (*(alarm.ref("alarm_name") for alarm in own), *spec.deployment.extra_alarm_names)
 
 
-def container_props(spec: VariantSpec) -> ContainerProps:
-    return ContainerProps(
-        name=spec.names.container,
-        image=spec.image,
-        log_group=spec.names.log_group,
-        log_stream_prefix=spec.variant,
-        environment=spec.environment,
-        secrets=spec.secrets,
-        entry_point=spec.entry_point,
-        command=spec.command,
-        user=spec.user,
-        stop_timeout=spec.stop_timeout,
-        health_check=spec.health_check,
-        restart_policy=spec.restart_policy,
-        init_process_enabled=spec.init_process_enabled,
-        ulimits=spec.ulimits,
-        depends_on=spec.depends_on,
-    )
-
-
-def sidecar_props(spec: VariantSpec) -> tuple[ContainerProps, ...]:
-    """The variant's sidecars in name order, logging like the main container."""
-    return tuple(
-        ContainerProps(
-            name=name,
-            image=image_of(sidecar)[0],
-            log_group=spec.names.log_group,
-            log_stream_prefix=spec.variant,
-            environment=MappingProxyType(dict(sidecar.environment)),
-            secrets=MappingProxyType(dict(sidecar.secrets)),
-            entry_point=tuple(sidecar.entry_point) if sidecar.entry_point is not None else None,
-            command=tuple(sidecar.command) if sidecar.command is not None else None,
-            user=sidecar.user,
-            essential=sidecar.essential,
-            health_check=sidecar.health_check,
-            restart_policy=sidecar.restart_policy
-            if sidecar.restart_policy and sidecar.restart_policy.enabled
-            else None,
-            init_process_enabled=spec.init_process_enabled,
-            ulimits=MappingProxyType(dict(sidecar.ulimits)),
-            depends_on=MappingProxyType(dict(sidecar.depends_on)),
-            cpu=sidecar.cpu,
-            memory=sidecar.memory,
-            tmp_volume=f"tmp-{name}",
-        )
-        for name, sidecar in spec.sidecars.items()
-    )
-
-
 def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> VariantServiceProps:
     """The props of `spec`'s VariantService in `deployment` (its network), logging to `region`."""
+    main, *others = spec.containers
+    sidecars = tuple(others)
     return VariantServiceProps(
         pipeline=spec.pipeline,
         variant=spec.variant,
         names=spec.names,
-        container=container_props(spec),
+        container=main,
         repository_arn=spec.repository.arn,
         vpc_id=deployment.vpc_id,
         subnet_ids=deployment.subnet_ids,
@@ -251,10 +159,8 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
         egress=spec.egress,
         image_owner=spec.image_owner,
         region=region,
-        sidecars=sidecar_props(spec),
-        sidecar_repository_arns=tuple(
-            dict.fromkeys(arn for sidecar in spec.sidecars.values() if (arn := image_of(sidecar)[1]))
-        ),
+        sidecars=sidecars,
+        sidecar_repository_arns=tuple(dict.fromkeys(arn for sidecar in sidecars if (arn := sidecar.repository_arn))),
         fargate_base=spec.fargate_base,
         deployment=spec.deployment,
         deployment_alarm_names=deployment_alarm_names(spec),
