@@ -12,7 +12,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from modules.config import names
-from modules.constructs.autoscaling import NAME_LIMIT
 from tests.helpers import resources_of, synth
 from tests.strategies import config_names, configs, variant_settings
 
@@ -24,8 +23,14 @@ NAME_LIMITS = {
     ("aws_security_group", "name"): names.LIMITS["security_group"],
     ("aws_cloudwatch_log_group", "name"): names.LIMITS["log_group"],
     ("aws_ecs_cluster", "name"): names.LIMITS["ecs_cluster"],
-    ("aws_appautoscaling_policy", "name"): NAME_LIMIT,
-    ("aws_appautoscaling_scheduled_action", "name"): NAME_LIMIT,
+    ("aws_appautoscaling_policy", "name"): names.LIMITS["scaling_policy"],
+    ("aws_appautoscaling_scheduled_action", "name"): names.LIMITS["scheduled_action"],
+}
+#: The same for what watches the variants (how many depends on the observability settings).
+WATCHER_NAME_LIMITS = {
+    ("aws_cloudwatch_metric_alarm", "alarm_name"): names.LIMITS["alarm"],
+    ("aws_cloudwatch_dashboard", "dashboard_name"): names.LIMITS["dashboard"],
+    ("aws_cloudwatch_event_rule", "name"): names.LIMITS["event_rule"],
 }
 
 SLOW = settings(
@@ -83,6 +88,9 @@ def test_every_synthesized_name_fits_its_aws_limit(data):
         for body in stack["resource"].get(rtype, {}).values():
             assert len(body[attribute]) <= limit, (rtype, body[attribute])
             checked += 1
+    for (rtype, attribute), limit in WATCHER_NAME_LIMITS.items():
+        for body in stack["resource"].get(rtype, {}).values():
+            assert len(body[attribute]) <= limit, (rtype, body[attribute])
     scaling = [
         settings["autoscaling"]
         for pipeline in data["pipelines"].values()

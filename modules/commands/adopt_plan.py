@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import load_file
-from ..review.imports import import_rows, render
+from ..review.import_table import import_rows, render
 from .common import EXIT_OK, add_config_argument, report_warnings
 
 NAME = "adopt-plan"

@@ -40,10 +40,11 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
 from .errors import Problem
 from .names import LIMITS, VariantNames
+from .strict import Strict
 
 #: What AWS accepts in each identifier (CreateCluster / CreateService names, RegisterTaskDefinition
 #: family, CreateRole RoleName, CreateLogGroup logGroupName, EC2 security group ids, GroupName and
@@ -87,11 +88,7 @@ SecurityGroupId = Annotated[str, _shape("security_group")]
 SecurityGroupText = Annotated[str, _shape("security_group_text")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class AdoptVariant(_Strict):
+class AdoptVariant(Strict):
     """The existing resources one variant takes over; each is optional (what is not named is created)."""
 
     service: ServiceId | None = Field(
@@ -116,13 +113,13 @@ class AdoptVariant(_Strict):
     )
 
 
-class AdoptPipeline(_Strict):
+class AdoptPipeline(Strict):
     """One pipeline's variants that adopt resources."""
 
     variants: dict[str, AdoptVariant] = Field(description="variant name -> the resources that variant takes over")
 
 
-class AdoptConfig(_Strict):
+class AdoptConfig(Strict):
     """Existing resources the stack takes over: imported on the first plan, never replaced (docs/adopting.md)."""
 
     cluster: ClusterName | None = Field(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from .errors import Problem
 from .names import check_name
 from .schedule import check_schedule, check_timezone
+from .strict import Finite
 
 ImageOwner = Literal["terraform", "ci"]
 SOURCES = {
@@ -67,13 +68,7 @@ Seconds = Annotated[int, Field(ge=0, le=86400)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
 
-class _Strict(BaseModel):
-    # Strict like the rest of the schema (`min: "2"`, `cpu_target: true` are refused), and
-    # finite: Terraform JSON cannot carry `.inf`/`.nan`, so they are config errors here.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-
-class MetricSource(_Strict):
+class MetricSource(Finite):
     """Where a scaling signal comes from: the keys `backlog` and `steps` share."""
 
     source: Annotated[str, AfterValidator(_source)] = Field(
@@ -112,7 +107,7 @@ class Backlog(MetricSource):
     )
 
 
-class ScaleOutStep(_Strict):
+class ScaleOutStep(Finite):
     """One scale-out step: from `at_least` up to the next step's `at_least`, add `add` tasks."""
 
     at_least: float = Field(
@@ -121,7 +116,7 @@ class ScaleOutStep(_Strict):
     add: Annotated[int, Field(ge=1, le=MAX_TASKS)] = Field(description=f"tasks added (1-{MAX_TASKS})")
 
 
-class ScaleInStep(_Strict):
+class ScaleInStep(Finite):
     """One scale-in step: from `at_most` down to the next step's `at_most`, remove `remove` tasks."""
 
     at_most: float = Field(
@@ -160,7 +155,7 @@ class StepScaling(MetricSource):
     )
 
 
-class ScheduledScaling(_Strict):
+class ScheduledScaling(Finite):
     """A scheduled change of the scaling bounds, e.g. a treatment scaled to zero at night."""
 
     schedule: Annotated[str, AfterValidator(check_schedule)] = Field(
@@ -178,7 +173,7 @@ class ScheduledScaling(_Strict):
     )
 
 
-class AutoscalingConfig(_Strict):
+class AutoscalingConfig(Finite):
     """Application Auto Scaling of one variant's ECS service (its own target and policies).
 
     At least one of `cpu_target`, `memory_target`, `backlog`, `steps` or `schedules` is required.

@@ -11,10 +11,11 @@ import re
 import string
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from . import arns
 from .errors import Problem
+from .strict import Strict
 
 PLACEHOLDERS = ("stack", "project")
 _ROLE_ARN = re.compile(r"^arn:(?:aws|aws-cn|aws-us-gov):iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
@@ -91,7 +92,7 @@ WorkspaceName = Annotated[
 Template = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_template)]
 
 
-class BackendConfig(BaseModel):
+class BackendConfig(Strict):
     """The `backend:` block. `type` picks the backend; each type uses only its own keys.
 
     - `local` (default): state in `terraform.<stack>.tfstate` beside the output directory
@@ -100,8 +101,6 @@ class BackendConfig(BaseModel):
     - `cloud`: HCP Terraform / Terraform Enterprise; `organization` and one of `workspace`
       (a name template with `{stack}`) or `workspace_tags` (one of them with `{stack}`).
     """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     type: Literal["local", "s3", "cloud"] = Field(
         "local",

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from . import arns, images, names
 from .errors import Problem
+from .strict import Strict
 
 #: What a container may wait for in another (ECS ContainerDependency.condition).
 Condition = Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
@@ -36,10 +37,6 @@ IMAGE_RULE = (
 _SHA256 = re.compile(r"sha256:[a-f0-9]{64}")
 
 Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
-
-
-def _strict() -> ConfigDict:
-    return ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def check_image(value: str) -> str:
@@ -78,10 +75,8 @@ def _not_latest(value: str) -> str:
     return value
 
 
-class HealthCheck(BaseModel):
+class HealthCheck(Strict):
     """A container health check (ECS HealthCheck); ECS's defaults where a key is unset."""
-
-    model_config = _strict()
 
     command: Annotated[list[Arg], Field(min_length=2, max_length=64), AfterValidator(_health_command)] = Field(
         description='`["CMD-SHELL", "<shell command>"]` or `["CMD", "<executable>", "<arg>", ...]`; exit status 0 '
@@ -99,10 +94,8 @@ class HealthCheck(BaseModel):
     )
 
 
-class RestartPolicy(BaseModel):
+class RestartPolicy(Strict):
     """Restart of an exited container in place, without replacing the task (ECS restartPolicy)."""
-
-    model_config = _strict()
 
     enabled: bool = Field(True, description="`false`: no restarts (a pipeline's policy turned off for a variant)")
     ignored_exit_codes: Annotated[list[Annotated[int, Field(ge=0, le=255)]], Field(max_length=50)] = Field(
@@ -115,10 +108,8 @@ class RestartPolicy(BaseModel):
     )
 
 
-class Ulimit(BaseModel):
+class Ulimit(Strict):
     """One resource limit of the container."""
-
-    model_config = _strict()
 
     soft: Annotated[int, Field(ge=0, le=2**31 - 1)] = Field(description="soft limit (at most `hard`)")
     hard: Annotated[int, Field(ge=0, le=2**31 - 1)] = Field(description="hard limit")
@@ -134,14 +125,12 @@ Ulimits = Annotated[dict[UlimitName, Ulimit], Field(max_length=len(get_args(Ulim
 DependsOn = Annotated[dict[Annotated[str, AfterValidator(names.check_name)], Condition], Field(max_length=20)]
 
 
-class SidecarConfig(BaseModel):
+class SidecarConfig(Strict):
     """A container beside the main one in every task of the variant (e.g. an OpenTelemetry collector).
 
     It obeys the main container's security rules: read-only root filesystem with a writable
     /tmp, logs to the variant's log group, never privileged; set `user` to a non-root uid.
     """
-
-    model_config = _strict()
 
     image: Annotated[str, StringConstraints(max_length=1024), AfterValidator(check_image)] | None = Field(
         None,

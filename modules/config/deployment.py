@@ -2,37 +2,34 @@
 pure, no cdktf). The cluster's exec audit log is `model.ExecLoggingConfig`.
 
 `deployment` may be written on a pipeline and on a variant and merges key by key (the variant's keys
-over its pipeline's, then `DEFAULTS`), so a pipeline can set 0/100 deploys once and one variant add an
-alarm. `exec` is replaced whole.
+over its pipeline's, then the defaults declared with each key), so a pipeline can set 0/100 deploys once
+and one variant add an alarm. `exec` is replaced whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
+from .names import LIMITS
 from .observability import ObservabilitySpec, merge_layers
+from .strict import Inherited, Layered, Strict
 
 #: The variant's own alarms (`constructs.observability`), by suffix.
 ALARMS = ("tasks", "errors", "cpu", "memory", "stream_lag")
 AlarmSuffix = Literal["tasks", "errors", "cpu", "memory", "stream_lag"]
 #: A CloudWatch alarm name: 1-255 printable characters (the CloudWatch API reference, PutMetricAlarm).
-AlarmName = Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$")]
+AlarmName = Annotated[str, StringConstraints(min_length=1, max_length=LIMITS["alarm"], pattern=r"^[^\x00-\x1f\x7f]+$")]
 #: Terraform's timeouts take minutes here; ECS's own deployment limits are hours.
 Minutes = Annotated[int, Field(ge=1, le=720)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Timeouts(_Strict):
+class Timeouts(Strict):
     """How long Terraform waits per operation on the service (unset: the provider's 20 minutes)."""
 
     create: Minutes | None = Field(None, description="minutes `terraform apply` waits for a new service")
@@ -40,41 +37,48 @@ class Timeouts(_Strict):
     delete: Minutes | None = Field(None, description="minutes it waits for a deleted service to drain")
 
 
-class DeploymentConfig(_Strict):
+class DeploymentConfig(Layered):
     """How ECS replaces a variant's tasks, and what makes a deployment fail."""
 
-    minimum_healthy_percent: Annotated[int, Field(ge=0, le=100)] | None = Field(
-        None,
+    minimum_healthy_percent: Annotated[
+        Annotated[int, Field(ge=0, le=100)], Inherited(unset="every old task runs until its replacement does")
+    ] = Field(
+        100,
         description="tasks (percent of the desired count, rounded up) that keep running during a deployment; "
         "0 lets ECS stop every old task before starting new ones (a gap in consumption)",
     )
-    maximum_percent: Annotated[int, Field(ge=100, le=200)] | None = Field(
-        None,
+    maximum_percent: Annotated[int, Field(ge=100, le=200)] = Field(
+        200,
         description="tasks (percent of the desired count, rounded down) that may run during a deployment; 100 "
         "never runs old and new tasks together (e.g. Kafka/Kinesis consumer groups that rebalance)",
     )
-    alarms: Annotated[list[AlarmSuffix], Field(max_length=len(ALARMS))] | None = Field(
+    alarms: Annotated[
+        Annotated[list[AlarmSuffix], Field(max_length=len(ALARMS))] | None,
+        Inherited(unset='["stream_lag"] when the variant has a lag alarm, else none'),
+    ] = Field(
         None,
         description=f"the variant's own alarms ({', '.join(ALARMS)}) that fail a deployment when they fire "
         "(observability must be on; `stream_lag` needs `autoscaling.backlog`)",
     )
-    extra_alarm_names: Annotated[list[AlarmName], Field(max_length=10)] | None = Field(
-        None, description="names of existing CloudWatch alarms (made elsewhere) that also fail a deployment"
+    extra_alarm_names: Annotated[list[AlarmName], Field(max_length=10)] = Field(
+        [], description="names of existing CloudWatch alarms (made elsewhere) that also fail a deployment"
     )
-    rollback: bool | None = Field(
-        None,
+    rollback: bool = Field(
+        True,
         description="a failed deployment (circuit breaker or alarm) rolls back to the last completed one; "
         "`false` leaves the failed revision in place",
     )
-    wait_for_steady_state: bool | None = Field(
-        None,
+    wait_for_steady_state: Annotated[bool, Inherited(unset="a failed deployment fails the apply")] = Field(
+        True,
         description="`terraform apply` waits until the service is stable, so a failed (rolled back) deployment "
         "fails the apply",
     )
-    timeouts: Timeouts | None = Field(None, description="how long Terraform waits per operation")
+    timeouts: Annotated[Timeouts | None, Inherited(unset="the AWS provider's 20 minutes each")] = Field(
+        None, description="how long Terraform waits per operation"
+    )
 
 
-class ExecConfig(_Strict):
+class ExecConfig(Strict):
     """ECS Exec (`aws ecs execute-command`) into a variant's running containers."""
 
     enabled: bool = Field(
@@ -82,21 +86,6 @@ class ExecConfig(_Strict):
         description="`true`: the service allows ECS Exec, its task role may open SSM session channels and write "
         "the cluster's exec audit log (see `cluster.exec_logging`)",
     )
-
-
-#: What each `deployment` key is when neither the variant nor its pipeline sets it.
-DEFAULTS: Mapping[str, Any] = MappingProxyType(
-    {
-        "minimum_healthy_percent": 100,  # every old task runs until its replacement does
-        "maximum_percent": 200,
-        "alarms": None,  # ["stream_lag"] when the variant has a lag alarm, else none
-        "extra_alarm_names": [],
-        "rollback": True,
-        "wait_for_steady_state": True,  # a failed deployment fails the apply
-        "timeouts": None,  # the AWS provider's 20 minutes each
-    }
-)
-assert set(DEFAULTS) == set(DeploymentConfig.model_fields), "every deployment key needs a default"
 
 
 @dataclass(frozen=True)
@@ -147,7 +136,7 @@ def resolve_deployment(
     Problems: an alarm the variant does not have, and minimum/maximum percents with which ECS cannot
     replace a task at some desired count the service may have.
     """
-    values, origin = merge_layers(layers, DEFAULTS)
+    values, origin = merge_layers(layers, DeploymentConfig())
     have = own_alarms(observability)
     problems: list[Problem] = []
     alarms = values["alarms"]

@@ -14,12 +14,33 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .strict import Layered
+
 
 def fingerprint(block: BaseModel, *, exclude: frozenset[str] = frozenset()) -> str:
     """A short, stable hash of the keys a block sets (unset keys and key order do not count)."""
-    data = block.model_dump(mode="json", exclude_none=True, exclude=set(exclude))
+    skipped = {**_unwritten(block), **dict.fromkeys(exclude, True)}
+    data = block.model_dump(mode="json", exclude_none=True, exclude=skipped)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _unwritten(value: Any) -> dict[Any, Any]:
+    """What `model_dump` leaves out so that only written keys count: the keys a layered block (its
+    defaults declared with its keys, `strict.Layered`) did not set, at any depth."""
+    if isinstance(value, BaseModel):
+        found: dict[Any, Any] = {}
+        for key in type(value).model_fields:
+            if isinstance(value, Layered) and key not in value.model_fields_set:
+                found[key] = True
+            elif inner := _unwritten(getattr(value, key)):
+                found[key] = inner
+        return found
+    if isinstance(value, dict):
+        return {key: inner for key, item in value.items() if (inner := _unwritten(item))}
+    if isinstance(value, list | tuple):
+        return {index: inner for index, item in enumerate(value) if (inner := _unwritten(item))}
+    return {}
 
 
 #: Where a synthesized stack keeps the fingerprints: `"//": {"variants": {<address>: {...}}}`

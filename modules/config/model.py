@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from ..policy.catalog import RULES
 from . import arns, fargate, names
@@ -25,6 +25,7 @@ from .deployment import DeploymentConfig, ExecConfig
 from .names import USER_RULE
 from .observability import ObservabilityConfig
 from .pricing import PricingConfig
+from .strict import Inherited, Layered, Strict, inherited
 from .terraform import TerraformConfig
 
 # Values CloudWatch Logs accepts for retention_in_days.
@@ -139,11 +140,7 @@ Weight = Annotated[int, Field(ge=0, le=1000)]
 Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class ExecLoggingConfig(_Strict):
+class ExecLoggingConfig(Strict):
     """Where ECS Exec sessions are logged and how they are encrypted (shared by every variant of the cluster)."""
 
     kms_key_arn: KmsKeyArn | None = Field(
@@ -159,7 +156,7 @@ class ExecLoggingConfig(_Strict):
     )
 
 
-class ClusterConfig(_Strict):
+class ClusterConfig(Strict):
     """The one ECS cluster every variant runs in."""
 
     name: Name | None = Field(
@@ -176,7 +173,7 @@ class ClusterConfig(_Strict):
     )
 
 
-class EgressRule(_Strict):
+class EgressRule(Strict):
     """One outbound rule of each variant's security group."""
 
     port: Annotated[int, Field(ge=1, le=65535)] = Field(description="destination port")
@@ -189,7 +186,7 @@ class EgressRule(_Strict):
     )
 
 
-class NetworkConfig(_Strict):
+class NetworkConfig(Strict):
     """Where tasks run: private subnets of an existing VPC (tasks never get a public IP)."""
 
     vpc_id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")] = Field(
@@ -206,19 +203,18 @@ class NetworkConfig(_Strict):
     )
 
 
-class ContainerSettings(_Strict):
+class ContainerSettings(Layered):
     """Settings a pipeline sets for all its variants and a variant may override.
 
-    `None` means "not set here": a variant inherits its pipeline's value, a pipeline the
-    documented default. The maps in `MERGED` (`environment`, `sidecars`, ...) merge key by
-    key; every other setting is replaced whole.
+    Each field declares its type (with the AWS limits), its default and, in `Inherited`, what the default
+    means and whether it merges key by key (`strict.Layered`).
     """
 
-    repository_arn: RepositoryArn | None = Field(
+    repository_arn: Annotated[RepositoryArn | None, Inherited(unset="required")] = Field(
         None,
         description="ARN of the existing ECR repository the image is pulled from (nothing is created)",
     )
-    image_tag: ImageTag | None = Field(
+    image_tag: Annotated[ImageTag | None, Inherited(unset="image_tag or image_digest is required")] = Field(
         None,
         description="image tag; one of `image_tag` and `image_digest` is required",
     )
@@ -226,147 +222,173 @@ class ContainerSettings(_Strict):
         None,
         description="image digest `sha256:<64 hex>` (immutable); replaces `image_tag`",
     )
-    entry_point: Annotated[list[Arg], Field(max_length=64)] | None = Field(
+    entry_point: Annotated[
+        Annotated[list[Arg], Field(max_length=64)] | None, Inherited(unset="the image's ENTRYPOINT")
+    ] = Field(
         None,
         description="container entry point",
     )
-    command: Annotated[list[Arg], Field(max_length=256)] | None = Field(
+    command: Annotated[Annotated[list[Arg], Field(max_length=256)] | None, Inherited(unset="the image's CMD")] = Field(
         None,
         description="container command (`[]` keeps the image's CMD)",
     )
-    environment: Annotated[dict[EnvName, EnvValue], Field(max_length=200)] | None = Field(
-        None,
+    environment: Annotated[Annotated[dict[EnvName, EnvValue], Field(max_length=200)], Inherited(merge=True)] = Field(
+        {},
         description="plain environment variables, NAME -> value (never credentials: see `secrets`)",
     )
-    secrets: Annotated[dict[EnvName, SecretArn], Field(max_length=100)] | None = Field(
-        None,
+    secrets: Annotated[Annotated[dict[EnvName, SecretArn], Field(max_length=100)], Inherited(merge=True)] = Field(
+        {},
         description="NAME -> Secrets Manager secret ARN (optionally `:json-key:stage:version`) or SSM parameter ARN; "
         "a partial Secrets Manager ARN (without the `-` and 6 random characters AWS appends) is granted as "
         "`<arn>-??????`",
     )
-    secrets_kms_key_arns: Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10)] | None = Field(
-        None,
+    secrets_kms_key_arns: Annotated[
+        Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10)],
+        Inherited(unset="secrets encrypted with AWS managed keys: no kms:Decrypt needed"),
+    ] = Field(
+        [],
         description="customer managed KMS keys the secrets (or SecureString parameters) are encrypted with: the "
         "execution role may `kms:Decrypt` with them only through Secrets Manager / SSM (`kms:ViaService`); needed "
         "for such secrets, else the task cannot start; refused when the variant has no secrets",
     )
-    cpu: float | None = Field(
-        None,
+    cpu: float = Field(
+        1.0,
         description=f"task vCPU: {', '.join(f'{cpu:g}' for cpu in fargate.valid_cpus())}",
     )
-    memory: float | None = Field(
-        None,
+    memory: float = Field(
+        2.0,
         description="task memory in GiB; must fit `cpu` (Fargate task sizes below)",
     )
-    architecture: Literal["x86_64", "arm64"] | None = Field(
-        None,
+    architecture: Literal["x86_64", "arm64"] = Field(
+        "x86_64",
         description="CPU architecture of the task (runtime platform)",
     )
-    ephemeral_storage: (
-        Annotated[int, Field(ge=fargate.EPHEMERAL_STORAGE_GIB[0], le=fargate.EPHEMERAL_STORAGE_GIB[1])] | None
-    ) = Field(None, description="task ephemeral storage in GiB")
-    user: User | None = Field(
+    ephemeral_storage: Annotated[
+        Annotated[int, Field(ge=fargate.EPHEMERAL_STORAGE_GIB[0], le=fargate.EPHEMERAL_STORAGE_GIB[1])] | None,
+        Inherited(unset="Fargate's 20 GiB"),
+    ] = Field(None, description="task ephemeral storage in GiB")
+    user: Annotated[User | None, Inherited(unset="the image's USER")] = Field(
         None,
         description=f"user the container runs as; {USER_RULE}",
     )
-    stop_timeout: Annotated[int, Field(ge=2, le=120)] | None = Field(
+    stop_timeout: Annotated[Annotated[int, Field(ge=2, le=120)] | None, Inherited(unset="ECS's 30 s")] = Field(
         None,
         description="seconds between SIGTERM and SIGKILL when a task stops",
     )
-    desired_count: Count | None = Field(
-        None,
+    desired_count: Count = Field(
+        1,
         description="tasks the service keeps running (unused with `autoscaling`: the service starts at its `min`)",
     )
-    fargate_weight: Weight | None = Field(
-        None,
+    fargate_weight: Weight = Field(
+        1,
         description="capacity provider weight of FARGATE",
     )
-    fargate_spot_weight: Weight | None = Field(
-        None,
+    fargate_spot_weight: Weight = Field(
+        0,
         description="capacity provider weight of FARGATE_SPOT",
     )
-    fargate_base: Count | None = Field(
-        None,
+    fargate_base: Annotated[
+        Count, Inherited(unset="no on-demand floor: the weights alone place every task, an explicit cost choice")
+    ] = Field(
+        0,
         description="tasks always placed on FARGATE (on-demand) before the weights share the rest: a floor that "
         "Spot interruptions cannot take; at most the variant's task count (`desired_count` or `autoscaling.max`)",
     )
-    log_retention_days: Retention | None = Field(
-        None,
+    log_retention_days: Retention = Field(
+        365,
         description=f"retention of the variant's log group, in days: {', '.join(map(str, LOG_RETENTION_DAYS))}",
     )
-    log_kms_key_arn: KmsKeyArn | None = Field(
+    log_kms_key_arn: Annotated[KmsKeyArn | None, Inherited(unset="CloudWatch Logs' own encryption")] = Field(
         None,
         description="customer managed KMS key (same region) of the variant's log group; its key policy must allow "
         "`logs.<region>.amazonaws.com`",
     )
-    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] | None = Field(
-        None,
+    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] = Field(
+        [],
         description="managed IAM policies attached to the task role (the container's own AWS access)",
     )
-    egress: Annotated[list[EgressRule], Field(max_length=50)] | None = Field(
-        None,
-        description="this pipeline's or variant's security group rules (as `network.egress`), replacing the "
-        "network's whole",
+    egress: Annotated[Annotated[list[EgressRule], Field(max_length=50)] | None, Inherited(unset="network.egress")] = (
+        Field(
+            None,
+            description="this pipeline's or variant's security group rules (as `network.egress`), replacing the "
+            "network's whole",
+        )
     )
-    tags: Tags | None = Field(
-        None,
+    tags: Annotated[Tags, Inherited(merge=True)] = Field(
+        {},
         description="extra tags on this pipeline's or variant's resources",
     )
-    autoscaling: AutoscalingConfig | None = Field(
-        None,
-        description="Application Auto Scaling of the variant's service; a variant's block replaces its "
-        "pipeline's whole",
+    autoscaling: Annotated[AutoscalingConfig | None, Inherited(unset="off: the service keeps desired_count tasks")] = (
+        Field(
+            None,
+            description="Application Auto Scaling of the variant's service; a variant's block replaces its "
+            "pipeline's whole",
+        )
     )
-    image_owner: ImageOwner | None = Field(
-        None,
+    image_owner: Annotated[ImageOwner, Inherited(unset="the config pins the image")] = Field(
+        "terraform",
         description="who rolls out new images: `terraform` (the config pins the image) or `ci` (CI registers revisions "
         "and Terraform leaves them alone)",
     )
-    waivers: Annotated[dict[RuleId, Reason], Field(max_length=len(RULES))] | None = Field(
-        None,
+    waivers: Annotated[
+        Annotated[dict[RuleId, Reason], Field(max_length=len(RULES))],
+        Inherited(unset="every policy rule applies", merge=True),
+    ] = Field(
+        {},
         description="rule id -> reason (10-500 characters, one line): security rules this pipeline or variant "
         "is exempt from (docs/security-checks.md)",
     )
-    observability: ObservabilityConfig | None = Field(
+    observability: Annotated[
+        ObservabilityConfig | None, Inherited(unset="on, with the defaults of the `observability` table")
+    ] = Field(
         None,
         description="dashboard and alarms (docs/observability.md); merges key by key over the top level's block",
     )
-    health_check: HealthCheck | None = Field(
-        None,
-        description="the main container's health check (docs/stream-consumers.md#container); without a load "
-        "balancer a consumer's only liveness signal: an unhealthy essential container stops its task",
+    health_check: Annotated[HealthCheck | None, Inherited(unset="none: ECS knows only whether the process runs")] = (
+        Field(
+            None,
+            description="the main container's health check (docs/stream-consumers.md#container); without a load "
+            "balancer a consumer's only liveness signal: an unhealthy essential container stops its task",
+        )
     )
-    restart_policy: RestartPolicy | None = Field(
+    restart_policy: Annotated[
+        RestartPolicy | None, Inherited(unset="off: an exited essential container stops its task, which ECS replaces")
+    ] = Field(
         None,
         description="restart the main container in place when it exits, instead of replacing the task (off by "
         "default: in-place restarts hide a crash loop from the running-tasks alarm and the circuit breaker)",
     )
-    init_process_enabled: bool | None = Field(
-        None,
+    init_process_enabled: Annotated[
+        bool, Inherited(unset="SIGTERM reaches the consumer, so it can commit before SIGKILL")
+    ] = Field(
+        True,
         description="run an init process as PID 1 in every container, which forwards SIGTERM to the process "
         "and reaps zombies (`linuxParameters.initProcessEnabled`)",
     )
-    ulimits: Ulimits | None = Field(
-        None,
+    ulimits: Annotated[Ulimits, Inherited(unset="Fargate's (nofile 65535/65535)", merge=True)] = Field(
+        {},
         description="the main container's resource limits, name -> `{soft, hard}` (e.g. `nofile` for many "
         "partitions); merges by name",
     )
-    depends_on: DependsOn | None = Field(
-        None,
+    depends_on: Annotated[DependsOn, Inherited(unset="the main container starts at once")] = Field(
+        {},
         description="sidecar name -> condition (START, COMPLETE, SUCCESS, HEALTHY) the main container waits for "
         "before it starts",
     )
-    sidecars: Annotated[dict[Name, SidecarConfig], Field(max_length=9)] | None = Field(
-        None,
+    sidecars: Annotated[
+        Annotated[dict[Name, SidecarConfig], Field(max_length=9)],
+        Inherited(unset="the main container only", merge=True),
+    ] = Field(
+        {},
         description="containers beside the main one in each task, by name (e.g. otel-collector); merge by name: "
         "a variant's sidecar replaces its pipeline's of the same name whole",
     )
-    deployment: DeploymentConfig | None = Field(
+    deployment: Annotated[DeploymentConfig | None, Inherited(unset="the defaults of the `deployment` table")] = Field(
         None,
         description="how the service deploys: healthy percents, alarms that roll a deployment back, waiting for "
         "steady state (docs/stream-consumers.md); a variant's keys merge over its pipeline's",
     )
-    exec: ExecConfig | None = Field(
+    exec: Annotated[ExecConfig | None, Inherited(unset="ECS Exec off")] = Field(
         None,
         description="ECS Exec into the running containers (off unless `enabled: true`); a variant's block "
         "replaces its pipeline's whole",
@@ -385,7 +407,7 @@ class PipelineConfig(ContainerSettings):
     )
 
 
-class Config(_Strict):
+class Config(Strict):
     """The whole pipelines.yaml."""
 
     region: Region = Field(description="AWS region of the stack, e.g. ap-northeast-1")
@@ -434,5 +456,9 @@ class Config(_Strict):
         return self.cluster.name or self.project
 
 
+#: The settings a variant inherits from its pipeline.
 INHERITED = tuple(ContainerSettings.model_fields)
-MERGED = ("environment", "secrets", "tags", "waivers", "ulimits", "sidecars")
+#: The maps among them that merge key by key.
+MERGED = tuple(key for key, field in ContainerSettings.model_fields.items() if inherited(field).merge)
+#: Every setting as a variant has it when neither it nor its pipeline sets it.
+DEFAULT_SETTINGS = ContainerSettings()

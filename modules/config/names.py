@@ -23,7 +23,9 @@ USER_RULE = (
 )
 
 
-#: AWS name limits used by the constructs.
+#: Every AWS name limit the generator fits names to (`fit`), in characters, by what is named (each
+#: service's API reference: CreateService, RegisterTaskDefinition, CreateRole, CreateSecurityGroup,
+#: CreateLogGroup, PutMetricAlarm, PutDashboard, PutRule, PutScalingPolicy, PutScheduledAction).
 LIMITS = {
     "ecs_cluster": 255,
     "ecs_service": 255,
@@ -31,6 +33,11 @@ LIMITS = {
     "iam_role": 64,
     "security_group": 255,
     "log_group": 512,
+    "alarm": 255,
+    "dashboard": 255,
+    "event_rule": 64,
+    "scaling_policy": 256,
+    "scheduled_action": 256,
 }
 _HASH_LEN = 8
 #: Region name parts -> their letter in the usual short region codes (ap-northeast-1 -> apne1).

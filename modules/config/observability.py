@@ -2,7 +2,7 @@
 
 The block may be written at the top level, on a pipeline and on a variant. Unlike most settings it
 merges key by key: a variant takes each key from the nearest level that sets it (variant, then
-pipeline, then top level), else the default in `DEFAULTS`. So SNS topics set once at the top level
+pipeline, then top level), else the default declared with the key. So SNS topics set once at the top level
 reach every variant, and a variant may change one threshold or turn everything off
 (`enabled: false`) without repeating the rest.
 """
@@ -10,15 +10,15 @@ reach every variant, and a variant may change one threshold or turn everything o
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
+from .strict import Finite, Inherited, Layered
 
 #: `arn:<partition>:sns:<region>:<account>:<topic>` (topic names: letters, digits, `-`, `_`, `.fifo`).
 _SNS = re.compile(r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$")
@@ -63,73 +63,54 @@ Minutes = Annotated[int, Field(ge=1, le=1440)]
 Percent = Annotated[float, Field(ge=1, le=100)]
 
 
-class ObservabilityConfig(BaseModel):
+class ObservabilityConfig(Layered, Finite):
     """Dashboard and alarms of a pipeline's variants; each key unset here is inherited (see above)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
-
-    enabled: bool | None = Field(
-        None, description="`false`: no alarms, metric filter or dashboard entry for this level's variants"
+    enabled: bool = Field(
+        True, description="`false`: no alarms, metric filter or dashboard entry for this level's variants"
     )
-    alarm_topic_arns: Annotated[list[SnsArn], Field(max_length=5)] | None = Field(
-        None,
+    alarm_topic_arns: Annotated[
+        Annotated[list[SnsArn], Field(max_length=5)], Inherited(unset="alarms change state without notifying anyone")
+    ] = Field(
+        [],
         description="SNS topics notified when an alarm fires and recovers (ARNs in the stack's partition; "
         "no topic is created)",
     )
-    tasks_below_desired_minutes: Minutes | None = Field(
-        None,
+    tasks_below_desired_minutes: Minutes = Field(
+        5,
         description="minutes the service runs fewer tasks than desired (Container Insights) before alarming: "
         "a crash loop or a failed deployment",
     )
-    error_terms: Annotated[list[Term], Field(min_length=1, max_length=10)] | None = Field(
-        None,
+    error_terms: Annotated[list[Term], Field(min_length=1, max_length=10)] = Field(
+        ["ERROR", "Exception", "Traceback"],
         description=f"a log line holding any of these terms counts as an error (each {TERM_RULE}, "
         "case-sensitive); feeds the metric filter, the error alarm and the dashboard's latest errors",
     )
-    error_threshold: Annotated[int, Field(ge=1, le=100_000)] | None = Field(
-        None, description="error lines per `period` above which the error alarm fires"
+    error_threshold: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        10, description="error lines per `period` above which the error alarm fires"
     )
-    stream_lag_threshold: Annotated[float, Field(gt=0)] | None = Field(
+    stream_lag_threshold: Annotated[
+        Annotated[float, Field(gt=0)] | None,
+        Inherited(unset="3 x the backlog target; no lag alarm without autoscaling.backlog"),
+    ] = Field(
         None,
         description="the stream signal (the variant's `autoscaling.backlog`) above which the lag alarm fires, "
         "in the signal's unit",
     )
-    stream_lag_minutes: Minutes | None = Field(None, description="minutes above `stream_lag_threshold` before alarming")
-    cpu_threshold: Percent | None = Field(None, description="average CPU utilization (percent) counted as saturated")
-    memory_threshold: Percent | None = Field(
-        None, description="average memory utilization (percent) counted as saturated"
+    stream_lag_minutes: Minutes = Field(10, description="minutes above `stream_lag_threshold` before alarming")
+    cpu_threshold: Percent = Field(90.0, description="average CPU utilization (percent) counted as saturated")
+    memory_threshold: Percent = Field(90.0, description="average memory utilization (percent) counted as saturated")
+    saturation_minutes: Minutes = Field(15, description="minutes above the CPU or memory threshold before alarming")
+    period: Annotated[int, AfterValidator(_period)] = Field(
+        60, description=f"seconds per datapoint of the alarms and the dashboard: {', '.join(map(str, PERIODS))}"
     )
-    saturation_minutes: Minutes | None = Field(
-        None, description="minutes above the CPU or memory threshold before alarming"
-    )
-    period: Annotated[int, AfterValidator(_period)] | None = Field(
-        None, description=f"seconds per datapoint of the alarms and the dashboard: {', '.join(map(str, PERIODS))}"
-    )
-    deployment_failure_events: bool | None = Field(
-        None,
+    deployment_failure_events: bool = Field(
+        False,
         description="an EventBridge rule per service sending ECS `SERVICE_DEPLOYMENT_FAILED` events to "
         "`alarm_topic_arns` (their topic policies must allow events.amazonaws.com)",
     )
 
 
-#: What each key is when no level sets it (the reference shows these; comments say what they mean).
-DEFAULTS: Mapping[str, Any] = MappingProxyType(
-    {
-        "enabled": True,
-        "alarm_topic_arns": [],  # alarms change state without notifying anyone
-        "tasks_below_desired_minutes": 5,
-        "error_terms": ["ERROR", "Exception", "Traceback"],
-        "error_threshold": 10,
-        "stream_lag_threshold": None,  # 3 x the backlog target; no lag alarm without autoscaling.backlog
-        "stream_lag_minutes": 10,
-        "cpu_threshold": 90.0,
-        "memory_threshold": 90.0,
-        "saturation_minutes": 15,
-        "period": 60,
-        "deployment_failure_events": False,
-    }
-)
-assert set(DEFAULTS) == set(ObservabilityConfig.model_fields), "every observability key needs a default"
 #: Without `stream_lag_threshold`, the lag alarm fires at this multiple of the backlog's scaling target.
 LAG_FACTOR = 3
 
@@ -157,10 +138,10 @@ class ObservabilitySpec:
 
 
 def merge_layers(
-    layers: Sequence[tuple[str, BaseModel | None]], defaults: Mapping[str, Any]
+    layers: Sequence[tuple[str, Layered | None]], defaults: Layered
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """`defaults`, then each block's keys that it sets (nearest last): the values, and per key the dotted
-    path of the block that set it."""
+    """The values of `defaults` (a block that sets nothing), then each block's keys that it sets (nearest last):
+    the values, and per key the dotted path of the block that set it."""
     values: dict[str, Any] = dict(defaults)
     origin: dict[str, str] = {}
     for path, block in layers:
@@ -182,7 +163,7 @@ def resolve_observability(
     None when turned off. Problems: a topic outside the stack's partition, and
     `deployment_failure_events` without a topic to send to.
     """
-    values, origin = merge_layers(layers, DEFAULTS)
+    values, origin = merge_layers(layers, ObservabilityConfig())
     if not values["enabled"]:
         return None, []
     problems: list[Problem] = []

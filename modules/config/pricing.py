@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from . import arns
+from .strict import Strict
 
 #: Currencies the cost report can show; USD is the price list's own.
 CURRENCIES = ("USD", "JPY")
@@ -51,11 +52,7 @@ def _spot_discount(value: float) -> float:
     return value
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class FargateRates(_Strict):
+class FargateRates(Strict):
     """Linux Fargate prices of one region and architecture, in USD, as the price page lists them."""
 
     vcpu_hour: Annotated[float, _within(0, 1, "USD price per vCPU-hour (0.03-0.07 in 2026)")] = Field(
@@ -75,14 +72,14 @@ class FargateRates(_Strict):
     )
 
 
-class RegionRates(_Strict):
+class RegionRates(Strict):
     """Prices of one region, per architecture; give the architectures your variants use."""
 
     x86_64: FargateRates | None = Field(None, description="prices of x86_64 tasks")
     arm64: FargateRates | None = Field(None, description="prices of arm64 tasks")
 
 
-class UsdRates(_Strict):
+class UsdRates(Strict):
     """Units of each currency per USD (exchange rates are never built in)."""
 
     JPY: Annotated[float, AfterValidator(_jpy_rate)] | None = Field(
@@ -96,7 +93,7 @@ class UsdRates(_Strict):
         return getattr(self, currency, None)
 
 
-class PricingConfig(_Strict):
+class PricingConfig(Strict):
     """How the cost report prices the config (docs/cost.md)."""
 
     regions: dict[Annotated[str, AfterValidator(arns.check_region)], RegionRates] = Field(

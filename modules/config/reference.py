@@ -1,9 +1,9 @@
 """The configuration reference, generated from the config models (pure, no cdktf).
 
 Every row is one pydantic field: its dotted key, its type (with bounds), its default and its
-`Field(description=...)`. A pipeline or variant setting's default is the one `resolve.DEFAULTS`
-applies; where that value alone does not say what happens (`None`), the comment written beside it
-there does (`"entry_point": None,  # the image's ENTRYPOINT`).
+`Field(description=...)`. What the default of a layered setting (`strict.Layered`: pipeline and
+variant settings, observability, deployment) means, where its value alone does not say, is the
+`unset` of its `strict.Inherited` (`the image's ENTRYPOINT`).
 
 `python -m modules.config.reference` prints the generated part of docs/configuration.md;
 `--write` replaces the part between its markers (`BEGIN`, `END`) in place.
@@ -29,8 +29,9 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from . import deployment, fargate, observability, resolve
+from . import fargate
 from .model import MERGED, Config, PipelineConfig, VariantConfig
+from .strict import Layered, inherited
 
 BEGIN = "<!-- generated: python -m modules.config.reference -->"
 END = "<!-- end generated -->"
@@ -151,25 +152,12 @@ def literal(value: Any) -> str:
     return f"`{text}`"
 
 
-def default_notes(module: types.ModuleType = resolve) -> dict[str, str]:
-    """The comment beside each entry of `module.DEFAULTS`, by key: what the default means."""
-    block = re.search(r"^DEFAULTS\b.*?^\)", inspect.getsource(module), re.DOTALL | re.MULTILINE)
-    if block is None:
-        raise LookupError(f"{module.__file__} has no DEFAULTS block to read the default notes from")
-    return dict(re.findall(r'^\s*"(\w+)": .*?,\s+#\s*(.+?)\s*$', block.group(0), re.MULTILINE))
-
-
-def default_text(section: Section, name: str, field: FieldInfo, notes: Mapping[str, str]) -> str:
+def default_text(section: Section, name: str, field: FieldInfo) -> str:
     """`required`, a literal, the behaviour an unset value has, or `unset`."""
     if field.is_required():
         return "required"
-    defaults = {
-        PipelineConfig: resolve.DEFAULTS,
-        observability.ObservabilityConfig: observability.DEFAULTS,
-        deployment.DeploymentConfig: deployment.DEFAULTS,
-    }
-    if name in defaults.get(section.model, {}):
-        value, note = defaults[section.model][name], notes.get(name)
+    if issubclass(section.model, Layered):
+        value, note = field.get_default(call_default_factory=True), inherited(field).unset
         if value is None:
             return note or "unset"
         return f"{literal(value)} ({note})" if note else literal(value)
@@ -225,7 +213,7 @@ def _cell(text: str) -> str:
     return text.replace("\n", " ").replace("|", "\\|").replace("\\\\|", "\\|")
 
 
-def _table(section: Section, titles: Mapping[type[BaseModel], str], notes: Mapping[str, str]) -> Iterator[str]:
+def _table(section: Section, titles: Mapping[type[BaseModel], str]) -> Iterator[str]:
     def link(model: type[BaseModel]) -> str:
         if model is VariantConfig:
             return f"mapping: the keys of [{titles[PipelineConfig]}](#{anchor(titles[PipelineConfig])}) but `variants`"
@@ -239,7 +227,7 @@ def _table(section: Section, titles: Mapping[type[BaseModel], str], notes: Mappi
         row = (
             f"`{section.prefix}{name}`",
             type_text(field.annotation, field.metadata, link),
-            default_text(section, name, field, notes),
+            default_text(section, name, field),
             field.description,
         )
         yield "| " + " | ".join(_cell(cell) for cell in row) + " |"
@@ -267,10 +255,9 @@ def render(root: type[BaseModel] = Config) -> str:
     """The generated part of docs/configuration.md (without its markers): every block below `root`."""
     found = sections(root)
     titles = {section.model: section.title for section in found}
-    notes = {**default_notes(deployment), **default_notes(observability), **default_notes()}
     lines: list[str] = []
     for section in found:
-        lines += [f"### {section.title}", "", *_intro(section), "", *_table(section, titles, notes), ""]
+        lines += [f"### {section.title}", "", *_intro(section), "", *_table(section, titles), ""]
         if section.model is PipelineConfig:
             lines += [*fargate_sizes(), ""]
     return "\n".join(lines).rstrip("\n")

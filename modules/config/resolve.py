@@ -18,57 +18,83 @@ from .adopt import Adoption, adopted_names, adoption_problems, cluster_name, res
 from .arns import RepositoryRef, parse_repository_arn, region_of
 from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
 from .backend import BackendConfig, backend_problems
-from .container import HealthCheck, RestartPolicy, SidecarConfig, Ulimit, sidecar_problems, ulimit_problems
+from .container import (
+    HealthCheck,
+    RestartPolicy,
+    SidecarConfig,
+    Ulimit,
+    image_of,
+    sidecar_problems,
+    ulimit_problems,
+)
 from .deployment import DeploymentSpec, resolve_deployment, task_counts
 from .errors import Problem
 from .fingerprint import fingerprint
-from .model import INHERITED, MERGED, Config, ContainerSettings, EgressRule, ExecLoggingConfig, PipelineConfig
+from .model import (
+    DEFAULT_SETTINGS,
+    INHERITED,
+    MERGED,
+    Config,
+    ContainerSettings,
+    EgressRule,
+    ExecLoggingConfig,
+    PipelineConfig,
+)
 from .names import VariantNames
 from .observability import ObservabilityConfig, ObservabilitySpec, resolve_observability
 from .pricing import PricingConfig
 from .terraform import TerraformConfig
 
-#: What a setting is when neither the variant nor its pipeline sets it.
-DEFAULTS: Mapping[str, Any] = MappingProxyType(
-    {
-        "repository_arn": None,  # required
-        "image_tag": None,  # image_tag or image_digest is required
-        "image_digest": None,
-        "entry_point": None,  # the image's ENTRYPOINT
-        "command": None,  # the image's CMD
-        "environment": {},
-        "secrets": {},
-        "secrets_kms_key_arns": [],  # secrets encrypted with AWS managed keys: no kms:Decrypt needed
-        "cpu": 1.0,
-        "memory": 2.0,
-        "architecture": "x86_64",
-        "ephemeral_storage": None,  # Fargate's 20 GiB
-        "user": None,  # the image's USER
-        "stop_timeout": None,  # ECS's 30 s
-        "desired_count": 1,
-        "fargate_weight": 1,
-        "fargate_spot_weight": 0,
-        "fargate_base": 0,  # no on-demand floor: the weights alone place every task, an explicit cost choice
-        "log_retention_days": 365,
-        "log_kms_key_arn": None,  # CloudWatch Logs' own encryption
-        "task_role_policy_arns": [],
-        "egress": None,  # network.egress
-        "tags": {},
-        "autoscaling": None,  # off: the service keeps desired_count tasks
-        "image_owner": "terraform",  # the config pins the image
-        "waivers": {},  # every policy rule applies
-        "observability": None,  # on, with the defaults of the `observability` table
-        "health_check": None,  # none: ECS knows only whether the process runs
-        "restart_policy": None,  # off: an exited essential container stops its task, which ECS replaces
-        "init_process_enabled": True,  # SIGTERM reaches the consumer, so it can commit before SIGKILL
-        "ulimits": {},  # Fargate's (nofile 65535/65535)
-        "depends_on": {},  # the main container starts at once
-        "sidecars": {},  # the main container only
-        "deployment": None,  # the defaults of the `deployment` table
-        "exec": None,  # ECS Exec off
-    }
-)
-assert set(DEFAULTS) == set(INHERITED), "every inherited setting needs a documented default"
+
+def _empty() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """A container of a variant's task, resolved: the main one or a sidecar (its container definition).
+
+    Every container has a read-only root filesystem with a writable /tmp, logs to the variant's log
+    group (awslogs) and is never privileged. The defaults are those of a setting left unset.
+    """
+
+    name: str
+    image: str
+    """`<repository URI>:<tag>` or `@<digest>` (an exported module's: a Terraform expression)."""
+    log_group: str
+    """The CloudWatch Logs group it writes to (awslogs)."""
+    log_stream_prefix: str
+    environment: Mapping[str, str] = field(default_factory=_empty)
+    secrets: Mapping[str, str] = field(default_factory=_empty)
+    """Name -> Secrets Manager or SSM parameter ARN."""
+    entry_point: tuple[str, ...] | None = None
+    """None: the image's ENTRYPOINT."""
+    command: tuple[str, ...] | None = None
+    """None: the image's CMD."""
+    user: str | None = DEFAULT_SETTINGS.user
+    """None: the image's USER."""
+    stop_timeout: int | None = DEFAULT_SETTINGS.stop_timeout
+    """None: ECS's 30 s."""
+    essential: bool = True
+    """True: the task stops when this container stops (the main container always is)."""
+    health_check: HealthCheck | None = DEFAULT_SETTINGS.health_check
+    """None: no health check (ECS knows only whether the process runs)."""
+    restart_policy: RestartPolicy | None = DEFAULT_SETTINGS.restart_policy
+    """None: no in-place restarts (an exited essential container stops the task)."""
+    init_process_enabled: bool = DEFAULT_SETTINGS.init_process_enabled
+    """True: an init process is PID 1 and forwards signals (SIGTERM) to the container's process."""
+    ulimits: Mapping[str, Ulimit] = field(default_factory=lambda: MappingProxyType({}))
+    """Name -> limits; none: Fargate's (nofile 65535/65535)."""
+    depends_on: Mapping[str, str] = field(default_factory=_empty)
+    """Container name -> condition it waits for (START, COMPLETE, SUCCESS, HEALTHY); none: starts at once."""
+    cpu: float | None = None
+    """vCPU reserved out of the task's; None: shares the task's CPU."""
+    memory: float | None = None
+    """GiB hard limit; None: no limit but the task's."""
+    tmp_volume: str = "tmp"
+    """The task volume mounted writable at /tmp: each container has its own."""
+    repository_arn: str | None = None
+    """The private ECR repository its image is pulled from (the execution role may); None: a public image."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +155,53 @@ class VariantSpec:
     """ECS Exec allowed into the variant's containers."""
 
     @property
+    def containers(self) -> tuple[ContainerSpec, ...]:
+        """The task's containers: the main one, then the sidecars in name order, logging like it."""
+        main = ContainerSpec(
+            name=self.names.container,
+            image=self.image,
+            log_group=self.names.log_group,
+            log_stream_prefix=self.variant,
+            environment=self.environment,
+            secrets=self.secrets,
+            entry_point=self.entry_point,
+            command=self.command,
+            user=self.user,
+            stop_timeout=self.stop_timeout,
+            health_check=self.health_check,
+            restart_policy=self.restart_policy,
+            init_process_enabled=self.init_process_enabled,
+            ulimits=self.ulimits,
+            depends_on=self.depends_on,
+            repository_arn=self.repository.arn,
+        )
+        return (main, *(self._sidecar(name, sidecar) for name, sidecar in self.sidecars.items()))
+
+    def _sidecar(self, name: str, sidecar: SidecarConfig) -> ContainerSpec:
+        image, repository_arn = image_of(sidecar)
+        return ContainerSpec(
+            name=name,
+            image=image,
+            log_group=self.names.log_group,
+            log_stream_prefix=self.variant,
+            environment=MappingProxyType(dict(sidecar.environment)),
+            secrets=MappingProxyType(dict(sidecar.secrets)),
+            entry_point=_tuple(sidecar.entry_point),
+            command=_tuple(sidecar.command),
+            user=sidecar.user,
+            essential=sidecar.essential,
+            health_check=sidecar.health_check,
+            restart_policy=_enabled(sidecar.restart_policy),
+            init_process_enabled=self.init_process_enabled,
+            ulimits=MappingProxyType(dict(sidecar.ulimits)),
+            depends_on=MappingProxyType(dict(sidecar.depends_on)),
+            cpu=sidecar.cpu,
+            memory=sidecar.memory,
+            tmp_volume=f"tmp-{name}",
+            repository_arn=repository_arn,
+        )
+
+    @property
     def address(self) -> str:
         """The Terraform name stem of this variant's resources, e.g. news-encoder_control."""
         return f"{self.pipeline}_{self.variant}"
@@ -180,27 +253,27 @@ class Deployment:
         return grouped
 
 
-def _merge(pipeline: ContainerSettings, variant: ContainerSettings) -> tuple[dict[str, Any], dict[str, str]]:
+def _merge(pipeline: ContainerSettings, variant: ContainerSettings) -> tuple[ContainerSettings, dict[str, str]]:
     """Merged settings and, per key, which level set it ('variant', 'pipeline' or 'default').
 
-    For the merged maps the levels of single entries are included too ('environment.NAME').
+    A level sets what it wrote (`model_fields_set`); for the merged maps the levels of single
+    entries are included too ('environment.NAME').
     """
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for key in INHERITED:
-        layers = [
-            ("default", DEFAULTS[key]),
-            ("pipeline", getattr(pipeline, key)),
-            ("variant", getattr(variant, key)),
+        layers = [("default", getattr(DEFAULT_SETTINGS, key))] + [
+            (level, getattr(settings, key))
+            for level, settings in (("pipeline", pipeline), ("variant", variant))
+            if key in settings.model_fields_set
         ]
         if key in MERGED:
             values[key] = {k: v for _, layer in layers if layer for k, v in layer.items()}
             origin[key] = next((lvl for lvl, layer in reversed(layers) if layer), "default")
             origin.update({f"{key}.{k}": lvl for lvl, layer in layers if layer for k in layer})
         else:
-            level, value = next((lvl, v) for lvl, v in reversed(layers) if v is not None or lvl == "default")
-            values[key], origin[key] = value, level
-    return values, origin
+            origin[key], values[key] = layers[-1]
+    return ContainerSettings.model_construct(**values), origin
 
 
 def _image_problems(
@@ -225,12 +298,13 @@ def _image_problems(
 class MergedVariant:
     """One variant's merged settings as the cross-field checks see them.
 
-    `values`: every inherited setting after merging; `origin`: the level that set each key
+    `values`: every inherited setting after merging (`egress` falls back to the network's; a disabled
+    `autoscaling` or `restart_policy` is None); `origin`: the level that set each key
     ('variant', 'pipeline' or 'default'; map entries as 'environment.NAME'); `paths`: the dotted
     config path of each level; `tags`: every tag its resources carry (global, own, pipeline, variant).
     """
 
-    values: Mapping[str, Any]
+    values: ContainerSettings
     origin: Mapping[str, str]
     paths: Mapping[str, str]
     tags: Mapping[str, str]
@@ -246,7 +320,7 @@ class MergedVariant:
 
 def repository_set(merged: MergedVariant) -> list[Problem]:
     """The variant or its pipeline names an ECR repository."""
-    if merged.values["repository_arn"] is not None:
+    if merged.values.repository_arn is not None:
         return []
     why = "no ECR repository: set repository_arn on the pipeline or the variant"
     return [Problem(f"{merged.paths['variant']}.repository_arn", why)]
@@ -254,16 +328,16 @@ def repository_set(merged: MergedVariant) -> list[Problem]:
 
 def fits_fargate(merged: MergedVariant) -> list[Problem]:
     """cpu and memory, wherever each was set, are a Fargate size."""
-    size = fargate.size_problem(merged.values["cpu"], merged.values["memory"])
+    size = fargate.size_problem(merged.values.cpu, merged.values.memory)
     if not size:
         return []
     key, why = size
-    return [Problem(f"{merged.nearest('cpu', 'memory')}.{key}", why, merged.values[key])]
+    return [Problem(f"{merged.nearest('cpu', 'memory')}.{key}", why, getattr(merged.values, key))]
 
 
 def capacity_weights(merged: MergedVariant) -> list[Problem]:
     """At least one capacity provider gets tasks."""
-    if merged.values["fargate_weight"] + merged.values["fargate_spot_weight"] > 0:
+    if merged.values.fargate_weight + merged.values.fargate_spot_weight > 0:
         return []
     why = "fargate_weight and fargate_spot_weight are both 0; set one of them above 0"
     return [Problem(f"{merged.nearest('fargate_weight', 'fargate_spot_weight')}.fargate_spot_weight", why)]
@@ -271,8 +345,8 @@ def capacity_weights(merged: MergedVariant) -> list[Problem]:
 
 def kms_keys_have_secrets(merged: MergedVariant) -> list[Problem]:
     """Secrets KMS keys only with secrets to decrypt (least privilege), the main container's or a sidecar's."""
-    has_secrets = merged.values["secrets"] or any(s.secrets for s in merged.values["sidecars"].values())
-    if not merged.values["secrets_kms_key_arns"] or has_secrets:
+    has_secrets = merged.values.secrets or any(s.secrets for s in merged.values.sidecars.values())
+    if not merged.values.secrets_kms_key_arns or has_secrets:
         return []
     why = "no secrets to decrypt: the variant has no secrets; remove it (least privilege)"
     return [Problem(merged.path("secrets_kms_key_arns"), why)]
@@ -280,7 +354,7 @@ def kms_keys_have_secrets(merged: MergedVariant) -> list[Problem]:
 
 def environment_apart_from_secrets(merged: MergedVariant) -> list[Problem]:
     """No name is both a plain environment variable and a secret."""
-    overlap = sorted(set(merged.values["environment"]) & set(merged.values["secrets"]))
+    overlap = sorted(set(merged.values.environment) & set(merged.values.secrets))
     if not overlap:
         return []
     why = "names set both as environment and as secrets; keep each in one place"
@@ -298,37 +372,37 @@ def tags_within_limit(merged: MergedVariant) -> list[Problem]:
 def fargate_base_fits(merged: MergedVariant) -> list[Problem]:
     """The on-demand floor is at most the tasks the service may run (else the weights never apply)."""
     base, counts = (
-        merged.values["fargate_base"],
-        task_counts(merged.values["desired_count"], merged.values["autoscaling"]),
+        merged.values.fargate_base,
+        task_counts(merged.values.desired_count, merged.values.autoscaling),
     )
     most = counts[-1]
     if base <= most:
         return []
-    what = "autoscaling.max" if merged.values["autoscaling"] is not None else "desired_count"
+    what = "autoscaling.max" if merged.values.autoscaling is not None else "desired_count"
     why = f"more than the variant's {most} task(s) ({what}); use 0-{most}"
     return [Problem(merged.path("fargate_base"), why, base)]
 
 
 def autoscaling_settings(merged: MergedVariant) -> list[Problem]:
     """Autoscaling, when on, is consistent (`autoscaling.autoscaling_problems`)."""
-    if merged.values["autoscaling"] is None:
+    if merged.values.autoscaling is None:
         return []
-    return autoscaling_problems(merged.values["autoscaling"], merged.path("autoscaling"))
+    return autoscaling_problems(merged.values.autoscaling, merged.path("autoscaling"))
 
 
 def containers(merged: MergedVariant) -> list[Problem]:
     """The main container's ulimits, and the sidecars: names, images, shares of the task size,
     dependencies (`container.sidecar_problems`)."""
     values = merged.values
-    sidecars = values["sidecars"]
+    sidecars = values.sidecars
     paths = {name: merged.path(f"sidecars.{name}") for name in sidecars}
-    return ulimit_problems(values["ulimits"], merged.path("ulimits")) + sidecar_problems(
+    return ulimit_problems(values.ulimits, merged.path("ulimits")) + sidecar_problems(
         sidecars,
         main=merged.paths["variant"].split(".")[1],  # the main container is named after its pipeline
-        main_depends_on=values["depends_on"],
-        main_health_check=values["health_check"],
-        cpu=values["cpu"],
-        memory=values["memory"],
+        main_depends_on=values.depends_on,
+        main_health_check=values.health_check,
+        cpu=values.cpu,
+        memory=values.memory,
         paths=paths,
         main_path=merged.path("depends_on").removesuffix(".depends_on"),
     )
@@ -368,13 +442,14 @@ def resolve_pipeline(
         paths = {"pipeline": f"pipelines.{name}", "variant": f"pipelines.{name}.variants.{variant_name}"}
         paths["default"] = paths["pipeline"]
         values, origin = _merge(pipeline, variant)
-        if values["egress"] is None:
-            values["egress"] = network_egress
-        if values["autoscaling"] is not None and not values["autoscaling"].enabled:
-            values["autoscaling"] = None
-        if values["restart_policy"] is not None and not values["restart_policy"].enabled:
-            values["restart_policy"] = None
-        all_tags = {**tags, **values["tags"], "pipeline": name, "variant": variant_name}
+        values = values.model_copy(
+            update={
+                "egress": list(network_egress) if values.egress is None else values.egress,
+                "autoscaling": values.autoscaling if values.autoscaling and values.autoscaling.enabled else None,
+                "restart_policy": _enabled(values.restart_policy),
+            }
+        )
+        all_tags = {**tags, **values.tags, "pipeline": name, "variant": variant_name}
         image, found = _image_problems(pipeline, variant, paths)
         merged = MergedVariant(values, origin, paths, all_tags)
         found += [problem for check in CROSS_FIELD_CHECKS for problem in check(merged)]
@@ -383,25 +458,25 @@ def resolve_pipeline(
             (f"{paths['pipeline']}.observability", pipeline.observability),
             (f"{paths['variant']}.observability", variant.observability),
         ]
-        values["observability"], observed = resolve_observability(
-            layers, region=region, autoscaling=values["autoscaling"]
-        )
+        observed_spec, observed = resolve_observability(layers, region=region, autoscaling=values.autoscaling)
         found += observed
-        values["deployment"], deployed = resolve_deployment(
+        deployment, deployed = resolve_deployment(
             [
                 (f"{paths['pipeline']}.deployment", pipeline.deployment),
                 (f"{paths['variant']}.deployment", variant.deployment),
             ],
-            observability=values["observability"],
-            desired_count=values["desired_count"],
-            autoscaling=values["autoscaling"],
+            observability=observed_spec,
+            desired_count=values.desired_count,
+            autoscaling=values.autoscaling,
         )
         found += deployed
         problems += [problem for problem in found if problem not in problems]
         if not found:
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
             names = VariantNames.of(cluster_name, name, variant_name, region)
-            spec = _spec(name, variant_name, paths["variant"], names, values, image, all_tags, sources)
+            spec = _spec(
+                name, variant_name, paths["variant"], names, values, image, all_tags, sources, observed_spec, deployment
+            )
             own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
             specs.append(replace(spec, own_config=own, pipeline_config=shared))
     return specs, problems
@@ -412,12 +487,14 @@ def _spec(
     variant: str,
     path: str,
     names: VariantNames,
-    values: dict[str, Any],
+    values: ContainerSettings,
     image: dict[str, str | None],
     tags: dict[str, str],
     sources: dict[str, str],
+    observability: ObservabilitySpec | None,
+    deployment: DeploymentSpec,
 ) -> VariantSpec:
-    repository = parse_repository_arn(values["repository_arn"])
+    repository = parse_repository_arn(values.repository_arn)
     return VariantSpec(
         pipeline=pipeline,
         variant=variant,
@@ -425,39 +502,39 @@ def _spec(
         names=names,
         repository=repository,
         image=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
-        entry_point=_tuple(values["entry_point"]),
-        command=_tuple(values["command"]),
-        environment=MappingProxyType(dict(values["environment"])),
-        secrets=MappingProxyType(dict(values["secrets"])),
-        cpu=float(values["cpu"]),
-        memory=float(values["memory"]),
-        architecture=values["architecture"],
-        ephemeral_storage=values["ephemeral_storage"],
-        user=values["user"],
-        stop_timeout=values["stop_timeout"],
-        desired_count=values["desired_count"],
-        fargate_weight=values["fargate_weight"],
-        fargate_spot_weight=values["fargate_spot_weight"],
-        log_retention_days=values["log_retention_days"],
-        task_role_policy_arns=tuple(values["task_role_policy_arns"]),
+        entry_point=_tuple(values.entry_point),
+        command=_tuple(values.command),
+        environment=MappingProxyType(dict(values.environment)),
+        secrets=MappingProxyType(dict(values.secrets)),
+        cpu=float(values.cpu),
+        memory=float(values.memory),
+        architecture=values.architecture,
+        ephemeral_storage=values.ephemeral_storage,
+        user=values.user,
+        stop_timeout=values.stop_timeout,
+        desired_count=values.desired_count,
+        fargate_weight=values.fargate_weight,
+        fargate_spot_weight=values.fargate_spot_weight,
+        log_retention_days=values.log_retention_days,
+        task_role_policy_arns=tuple(values.task_role_policy_arns),
         tags=MappingProxyType(tags),
-        autoscaling=values["autoscaling"],
-        image_owner=values["image_owner"],
-        log_kms_key_arn=values["log_kms_key_arn"],
-        secrets_kms_key_arns=tuple(values["secrets_kms_key_arns"]),
-        waivers=MappingProxyType(dict(values["waivers"])),
-        egress=tuple(values["egress"]),
+        autoscaling=values.autoscaling,
+        image_owner=values.image_owner,
+        log_kms_key_arn=values.log_kms_key_arn,
+        secrets_kms_key_arns=tuple(values.secrets_kms_key_arns),
+        waivers=MappingProxyType(dict(values.waivers)),
+        egress=tuple(values.egress or ()),
         sources=MappingProxyType(sources),
-        observability=values["observability"],
-        health_check=values["health_check"],
-        restart_policy=values["restart_policy"],
-        init_process_enabled=values["init_process_enabled"],
-        ulimits=MappingProxyType(dict(values["ulimits"])),
-        depends_on=MappingProxyType(dict(values["depends_on"])),
-        sidecars=MappingProxyType(dict(sorted(values["sidecars"].items()))),
-        fargate_base=values["fargate_base"],
-        deployment=values["deployment"],
-        exec_enabled=values["exec"] is not None and values["exec"].enabled,
+        observability=observability,
+        health_check=values.health_check,
+        restart_policy=values.restart_policy,
+        init_process_enabled=values.init_process_enabled,
+        ulimits=MappingProxyType(dict(values.ulimits)),
+        depends_on=MappingProxyType(dict(values.depends_on)),
+        sidecars=MappingProxyType(dict(sorted(values.sidecars.items()))),
+        fargate_base=values.fargate_base,
+        deployment=deployment,
+        exec_enabled=values.exec is not None and values.exec.enabled,
     )
 
 
@@ -541,6 +618,10 @@ def _kms_region_problems(specs: list[VariantSpec], region: str) -> list[Problem]
             if problem not in problems:
                 problems.append(problem)
     return problems
+
+
+def _enabled(policy: RestartPolicy | None) -> RestartPolicy | None:
+    return policy if policy is not None and policy.enabled else None
 
 
 def _tuple(value: list[str] | None) -> tuple[str, ...] | None:

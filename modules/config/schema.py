@@ -2,7 +2,7 @@
 
 Editors read it for completion and inline errors (`# yaml-language-server: $schema=...`). It holds
 the shape of a config: keys, types, bounds, names, descriptions and defaults, from the same models
-and `resolve.DEFAULTS` as docs/configuration.md. Checks across fields (a task size Fargate accepts,
+as docs/configuration.md. Checks across fields (a task size Fargate accepts,
 an ARN's region) are `validate`'s.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import names, resolve
-from .model import Config
-from .reference import default_notes
+from . import names
+from .model import Config, VariantConfig
+from .strict import Layered, inherited
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: The shipped copy (tests keep it identical to `render()`); `python main.py schema --out` rewrites it.
@@ -34,24 +34,37 @@ def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield from _properties(definition)
 
 
-def _inherited_defaults(schema: dict[str, Any]) -> None:
-    """A pipeline's setting shows the default `resolve.DEFAULTS` applies (or what unset means);
-    a variant's says that unset inherits its pipeline's."""
-    notes = default_notes()
+def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
+    """`prop`, also accepting null."""
+    if any(option.get("type") == "null" for option in prop.get("anyOf", ())):
+        return prop
+    outer = {key: prop.pop(key) for key in ("default", "description", "title") if key in prop}
+    return {"anyOf": [prop, {"type": "null"}], **outer}
+
+
+def _layered(schema: dict[str, Any]) -> None:
+    """Each key of a layered block (`strict.Layered`) also accepts null (not set there) and shows its
+    default, or where that is null what unset means; a variant's says that unset inherits its pipeline's."""
     definitions = schema["$defs"]
-    for key, prop in definitions["PipelineConfig"]["properties"].items():
-        if key not in resolve.DEFAULTS:
+    for model in _subclasses(Layered):
+        if model.__name__ not in definitions:
             continue
-        default = resolve.DEFAULTS[key]
-        if default is None:
-            prop.pop("default", None)
-            if key in notes:
-                prop["description"] += f"; unset: {notes[key]}"
-        else:
-            prop["default"] = json.loads(json.dumps(default))
-    for prop in definitions["VariantConfig"]["properties"].values():
-        prop.pop("default", None)
-        prop["description"] += "; unset: the pipeline's"
+        properties = definitions[model.__name__]["properties"]
+        for key, field in model.model_fields.items():
+            if field.is_required():
+                continue
+            prop = properties[key] = _nullable(properties[key])
+            if model is VariantConfig:
+                prop.pop("default", None)
+                prop["description"] += "; unset: the pipeline's"
+            elif prop.get("default", ...) is None:
+                prop.pop("default")
+                if inherited(field).unset:
+                    prop["description"] += f"; unset: {inherited(field).unset}"
+
+
+def _subclasses(model: type[Layered]) -> list[type[Layered]]:
+    return [found for sub in model.__subclasses__() for found in (sub, *_subclasses(sub))]
 
 
 def _names(schema: dict[str, Any]) -> None:
@@ -70,7 +83,7 @@ def _names(schema: dict[str, Any]) -> None:
 def generate() -> dict[str, Any]:
     """The schema as data."""
     schema = Config.model_json_schema()
-    _inherited_defaults(schema)
+    _layered(schema)
     _names(schema)
     return {"$schema": DIALECT, "title": "pipelines.yaml", **schema}
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field
+
+from .strict import Strict
 
 Version = tuple[int, int, int]
 
@@ -100,10 +102,8 @@ def _aws_provider_version(value: str) -> str:
     return check_constraint("aws_provider_version", value)
 
 
-class TerraformConfig(BaseModel):
+class TerraformConfig(Strict):
     """Versions every stack and the exported module require."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     required_version: Annotated[str, AfterValidator(_required_version)] = Field(
         REQUIRED_VERSION,

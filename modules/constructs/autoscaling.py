@@ -6,21 +6,17 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ..config.autoscaling import Backlog
-from ..config.names import fit
+from ..config.names import LIMITS, fit
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from .address import pin
 from .dashboard import STEP_PERIOD, step_signal
 from .props import AutoscalingProps
 
-#: AWS limit on scaling policy and scheduled action names.
-NAME_LIMIT = 256
 SQS_METRIC = ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName")
 KINESIS_METRIC = ("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", "StreamName")
 # Running tasks of one service: published by Container Insights, which the cluster always enables.
 TASKS_METRIC = ("ECS/ContainerInsights", "RunningTaskCount")
-#: AWS limit on alarm names.
-ALARM_NAME_LIMIT = 255
 #: How Application Auto Scaling aggregates an alarm's datapoints, by the metric's statistic
 #: (it takes Average, Minimum or Maximum; the rest aggregate as Average, as aws-cdk does).
 AGGREGATION = {"Minimum": "Minimum", "Maximum": "Maximum"}
@@ -106,7 +102,7 @@ class VariantAutoscaling(Construct):
             policy = cdk.AppautoscalingPolicy(
                 self,
                 suffix,
-                name=fit(f"{stem}_{suffix}", NAME_LIMIT),
+                name=fit(f"{stem}_{suffix}", LIMITS["scaling_policy"]),
                 policy_type="TargetTrackingScaling",
                 service_namespace=target.ref("service_namespace"),
                 scalable_dimension=target.ref("scalable_dimension"),
@@ -121,7 +117,7 @@ class VariantAutoscaling(Construct):
             policy = cdk.AppautoscalingPolicy(
                 self,
                 suffix,
-                name=fit(f"{stem}_{suffix}", NAME_LIMIT),
+                name=fit(f"{stem}_{suffix}", LIMITS["scaling_policy"]),
                 policy_type="StepScaling",
                 service_namespace=target.ref("service_namespace"),
                 scalable_dimension=target.ref("scalable_dimension"),
@@ -134,7 +130,7 @@ class VariantAutoscaling(Construct):
             self.alarms[suffix] = cdk.CloudwatchMetricAlarm(
                 self,
                 f"{suffix}_alarm",
-                alarm_name=fit(f"{props.alarm_prefix}_{suffix}", ALARM_NAME_LIMIT),
+                alarm_name=fit(f"{props.alarm_prefix}_{suffix}", LIMITS["alarm"]),
                 alarm_actions=[address.ref("arn")],
                 tags=dict(tags) if tags else None,
                 **alarm,
@@ -144,7 +140,7 @@ class VariantAutoscaling(Construct):
             action = cdk.AppautoscalingScheduledAction(
                 self,
                 f"schedule_{name}",
-                name=fit(f"{stem}_{name}", NAME_LIMIT),
+                name=fit(f"{stem}_{name}", LIMITS["scheduled_action"]),
                 service_namespace=target.ref("service_namespace"),
                 scalable_dimension=target.ref("scalable_dimension"),
                 resource_id=target.ref("resource_id"),

@@ -11,7 +11,8 @@ from typing import Any
 from ..config.arns import secret_resource_arn, secret_service, service_host
 from ..config.container import HealthCheck
 from ..config.fargate import cpu_units, memory_mib
-from .props import ContainerProps, VariantServiceProps
+from ..config.resolve import ContainerSpec
+from .props import VariantServiceProps
 
 Document = dict[str, Any]
 
@@ -120,13 +121,13 @@ def exec_task_role_policy(log_group_arn: str, kms_key_arn: str | None) -> Docume
 
 
 def container_definitions(
-    container: ContainerProps, region: str, sidecars: tuple[ContainerProps, ...] = ()
+    container: ContainerSpec, region: str, sidecars: tuple[ContainerSpec, ...] = ()
 ) -> list[Document]:
     """The variant's containers: the main one first, then its sidecars."""
     return [container_definition(c, region) for c in (container, *sidecars)]
 
 
-def container_definition(container: ContainerProps, region: str) -> Document:
+def container_definition(container: ContainerSpec, region: str) -> Document:
     """One container: image, entry point, env, secrets, awslogs, health check, restarts, limits."""
     document: Document = {
         "name": container.name,

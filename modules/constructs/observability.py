@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
-from ..config.names import fit
+from ..config.names import LIMITS, fit
 from ..config.observability import ObservabilitySpec
 from ..config.resolve import VariantSpec
 from ..runtime import cdk
@@ -24,9 +24,6 @@ from .dashboard import (
     utilization,
 )
 
-#: AWS limits on names: alarms and dashboards 255 characters, EventBridge rules 64.
-ALARM_NAME_LIMIT = 255
-RULE_NAME_LIMIT = 64
 DEPLOYMENT_FAILED = "SERVICE_DEPLOYMENT_FAILED"
 
 
@@ -148,7 +145,7 @@ class VariantObservability(Construct):
             alarm = cdk.CloudwatchMetricAlarm(
                 self,
                 suffix,
-                alarm_name=fit(f"{cluster_name}_{stem}_{suffix}", ALARM_NAME_LIMIT),
+                alarm_name=fit(f"{cluster_name}_{stem}_{suffix}", LIMITS["alarm"]),
                 alarm_description=f"{spec.pipeline}/{spec.variant}: {meaning}",
                 comparison_operator="GreaterThanThreshold",
                 threshold=threshold,
@@ -177,7 +174,7 @@ class VariantObservability(Construct):
         rule = cdk.CloudwatchEventRule(
             self,
             "deployment_failed",
-            name=fit(f"{cluster_name}_{stem}_deploy_failed", RULE_NAME_LIMIT),
+            name=fit(f"{cluster_name}_{stem}_deploy_failed", LIMITS["event_rule"]),
             description=f"{spec.pipeline}/{spec.variant}: ECS deployment failed",
             event_pattern=json.dumps(pattern, sort_keys=True, separators=(",", ":")),
             tags=dict(tags),
@@ -205,7 +202,7 @@ class PipelineDashboard(Construct):
         dashboard = cdk.CloudwatchDashboard(
             self,
             "dashboard",
-            dashboard_name=fit(f"{cluster_name}_{pipeline}", ALARM_NAME_LIMIT),
+            dashboard_name=fit(f"{cluster_name}_{pipeline}", LIMITS["dashboard"]),
             dashboard_body=body,
         )
         self.address = pin(dashboard, pipeline)

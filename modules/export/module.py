@@ -6,11 +6,11 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from ..config.names import fit
+from ..config.names import LIMITS, fit
 from ..config.resolve import Deployment, VariantSpec
 from ..constructs.address import Address
 from ..constructs.backend import pin_versions
-from ..constructs.observability import ALARM_NAME_LIMIT, PipelineDashboard, VariantObservability
+from ..constructs.observability import PipelineDashboard, VariantObservability
 from ..constructs.stack import add_workloads, declare_outputs
 from ..lib.terraform_literal import hcl_escape, literal_strings
 from ..runtime import cdk
@@ -123,7 +123,7 @@ def _deployment_alarms(module: cdk.TerraformStack, spec: VariantSpec, condition:
         f"{Address('aws_cloudwatch_metric_alarm', f'{spec.address}_{s}')}[*].alarm_name" for s in spec.deployment.alarms
     ]
     extras = spec.deployment.extra_alarm_names
-    names = extras or tuple(fit(f"{cluster_name}_{spec.address}_{s}", ALARM_NAME_LIMIT) for s in spec.deployment.alarms)
+    names = extras or tuple(fit(f"{cluster_name}_{spec.address}_{s}", LIMITS["alarm"]) for s in spec.deployment.alarms)
     listed = ", ".join(f'"{hcl_escape(name)}"' for name in names)
     extra = ", ".join(f'"{hcl_escape(name)}"' for name in extras)
     service = f"resource.aws_ecs_service.{spec.address}.alarms"

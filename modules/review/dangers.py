@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import dangers_service, security
@@ -251,34 +252,102 @@ def _portable(backend: dict) -> dict:
     return backend
 
 
-def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, *, inferred: bool) -> list[Danger]:
-    """Every danger in one stack's changes, in KINDS order."""
-    dangers = [_adoption(c) for c in changes if c.importing is not None and c.action in (REPLACE, DELETE)]
-    dangers += [_replace(c) for c in changes if c.action == REPLACE and not c.new_revision and c.importing is None]
-    dangers += _renames(changes)
-    dangers += [d for c in changes if c.type in HOLDS_DATA and (d := _data_loss(c, base))]
-    dangers += [
+@dataclass(frozen=True)
+class Changes:
+    """What every finder reads: one stack's resource changes and, when known, its two outputs.
+
+    `inferred`: the changes come from comparing two outputs (no plan), so what the AWS provider
+    would reject is checked too."""
+
+    changes: list[ResourceChange]
+    base: Stack | None
+    head: Stack | None
+    inferred: bool
+
+    @property
+    def stack(self) -> str:
+        return (self.head or self.base).name  # type: ignore[union-attr]
+
+
+def _adoptions(found: Changes) -> list[Danger]:
+    return [_adoption(c) for c in found.changes if c.importing is not None and c.action in (REPLACE, DELETE)]
+
+
+def _replacements(found: Changes) -> list[Danger]:
+    return [_replace(c) for c in found.changes if c.action == REPLACE and not c.new_revision and c.importing is None]
+
+
+def _variant_renames(found: Changes) -> list[Danger]:
+    return _renames(found.changes)
+
+
+def _data_losses(found: Changes) -> list[Danger]:
+    return [d for c in found.changes if c.type in HOLDS_DATA and (d := _data_loss(c, found.base))]
+
+
+def _shared_resources(found: Changes) -> list[Danger]:
+    return [
         _shared(c)
-        for c in changes
+        for c in found.changes
         if not c.owner.variant
         and c.action in (UPDATE, REPLACE, DELETE)
         and not (c.type in OBSERVABILITY_TYPES and c.action == UPDATE)  # a dashboard edit stops nothing
     ]
-    dangers += _settings(changes, base, head)
-    dangers += [
-        Danger("security", address, (head or base).name, detail)
-        for address, detail in security.find(changes, base, head)
-    ]  # type: ignore[union-attr]
-    dangers += [
-        Danger(kind, address, (head or base).name, detail)
-        for kind, address, detail in dangers_service.find(changes, base, head)
-    ]  # type: ignore[union-attr]
-    dangers += _isolation(changes, base, head)
-    dangers += [
-        _observability(c)
-        for c in changes
-        if c.type in OBSERVABILITY_TYPES and c.action == DELETE and not _runs_scaling(c, base)
+
+
+def _stack_settings(found: Changes) -> list[Danger]:
+    return _settings(found.changes, found.base, found.head)
+
+
+def _grants(found: Changes) -> list[Danger]:
+    return [
+        Danger("security", address, found.stack, detail)
+        for address, detail in security.find(found.changes, found.base, found.head)
     ]
-    if inferred:
-        dangers += [d for c in changes if (d := _plan_fails(c, head))]
+
+
+def _services(found: Changes) -> list[Danger]:
+    return [
+        Danger(kind, address, found.stack, detail)
+        for kind, address, detail in dangers_service.find(found.changes, found.base, found.head)
+    ]
+
+
+def _variant_isolation(found: Changes) -> list[Danger]:
+    return _isolation(found.changes, found.base, found.head)
+
+
+def _unwatched(found: Changes) -> list[Danger]:
+    return [
+        _observability(c)
+        for c in found.changes
+        if c.type in OBSERVABILITY_TYPES and c.action == DELETE and not _runs_scaling(c, found.base)
+    ]
+
+
+def _rejected(found: Changes) -> list[Danger]:
+    return [d for c in found.changes if (d := _plan_fails(c, found.head))] if found.inferred else []
+
+
+#: Every finder and the kinds it reports, run in this order (within a kind, dangers keep it).
+FINDERS: tuple[tuple[Callable[[Changes], list[Danger]], tuple[str, ...]], ...] = (
+    (_adoptions, ("adoption",)),
+    (_replacements, ("replace",)),
+    (_variant_renames, ("replace",)),
+    (_data_losses, ("data_loss",)),
+    (_shared_resources, ("shared",)),
+    (_stack_settings, ("orphans", "shared")),
+    (_grants, ("security",)),
+    (_services, ("security", "safety")),
+    (_variant_isolation, ("isolation",)),
+    (_unwatched, ("observability",)),
+    (_rejected, ("plan_fails",)),
+)
+assert {kind for _, kinds in FINDERS for kind in kinds} == set(KINDS), "every kind has a finder, every finder a kind"
+
+
+def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, *, inferred: bool) -> list[Danger]:
+    """Every danger in one stack's changes (`FINDERS`), in KINDS order."""
+    found = Changes(changes, base, head, inferred)
+    dangers = [danger for finder, _ in FINDERS for danger in finder(found)]
     return sorted(dangers, key=lambda d: KINDS.index(d.kind))

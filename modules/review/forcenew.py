@@ -3,8 +3,11 @@
 The one place for these lists. Source: the resource schemas of hashicorp/terraform-provider-aws
 (`ForceNew: true`), files named per type below; the bindings here pin AWS provider 6.25.0.
 Read in the provider source on 2026-11-28: aws_ecs_service, aws_cloudwatch_log_group,
-aws_security_group and aws_appautoscaling_scheduled_action; the other entries follow the same
+aws_security_group and aws_appautoscaling_scheduled_action; on 2026-12-07 (main branch):
+aws_cloudwatch_metric_alarm, aws_cloudwatch_dashboard, aws_cloudwatch_log_metric_filter,
+aws_cloudwatch_event_rule and aws_cloudwatch_event_target. The other entries follow the same
 provider's schemas but were not re-read here: re-check them when the provider is upgraded.
+Every resource type the stacks declare has an entry (tests/review/test_forcenew.py).
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {
         ("name", "resource_id", "scalable_dimension", "service_namespace"),
         "internal/service/appautoscaling/policy.go",
     ),
+    "aws_cloudwatch_metric_alarm": (("alarm_name",), "internal/service/cloudwatch/metric_alarm.go"),
+    "aws_cloudwatch_dashboard": (("dashboard_name",), "internal/service/cloudwatch/dashboard.go"),
+    "aws_cloudwatch_log_metric_filter": (("name", "log_group_name"), "internal/service/logs/metric_filter.go"),
+    "aws_cloudwatch_event_rule": (("name", "name_prefix", "event_bus_name"), "internal/service/events/rule.go"),
+    "aws_cloudwatch_event_target": (("rule", "target_id", "event_bus_name"), "internal/service/events/target.go"),
 }
 
 #: Types where every change but these attributes registers a new revision instead of

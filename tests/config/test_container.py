@@ -244,3 +244,19 @@ def test_secrets_kms_keys_count_a_sidecars_secrets():
     data["pipelines"]["news-encoder"]["sidecars"] = {}
     (problem,) = config_problems(data)
     assert "no secrets to decrypt" in problem
+
+
+def test_every_container_is_resolved_in_config_the_main_one_first_then_the_sidecars_by_name():
+    sidecars = {
+        "router": {"repository_arn": ROUTER_REPOSITORY, "image_tag": "3.2", "restart_policy": {"enabled": False}},
+        "otel": {**OTEL, "restart_policy": {"enabled": True}},
+    }
+    control = specs(with_pipeline(sidecars=sidecars))["control"]
+    main, otel, router = control.containers
+    assert (main.name, otel.name, router.name) == ("news-encoder", "otel", "router")
+    assert main.image == control.image and main.repository_arn == control.repository.arn
+    assert (otel.repository_arn, otel.image) == (None, OTEL["image"])
+    assert router.repository_arn == ROUTER_REPOSITORY and router.image.endswith("/fluent-bit:3.2")
+    assert router.restart_policy is None and otel.restart_policy is not None, "enabled: false is no policy"
+    assert {c.log_group for c in control.containers} == {control.names.log_group}
+    assert [c.tmp_volume for c in control.containers] == ["tmp", "tmp-otel", "tmp-router"]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from modules.config.autoscaling import AutoscalingConfig
+from modules.config.model import ContainerSettings
 from modules.config.resolve import (
     CROSS_FIELD_CHECKS,
     MergedVariant,
@@ -48,7 +49,8 @@ def merged(origin: dict[str, str] | None = None, tags: int = 3, **values: Any) -
     """A merged variant: COMPLIANT with `values`, each set by the variant unless `origin` says so."""
     levels = {key: "variant" for key in COMPLIANT} | (origin or {})
     paths = {"pipeline": PIPELINE, "variant": VARIANT, "default": PIPELINE}
-    return MergedVariant({**COMPLIANT, **values}, levels, paths, {f"t{i}": "x" for i in range(tags)})
+    settings = ContainerSettings.model_construct(**{**COMPLIANT, **values})
+    return MergedVariant(settings, levels, paths, {f"t{i}": "x" for i in range(tags)})
 
 
 def test_a_compliant_variant_passes_every_check():

@@ -32,6 +32,22 @@ def test_documented_defaults_apply_when_nothing_is_set():
     assert spec.entry_point is None and spec.user is None
 
 
+def test_a_setting_counts_where_it_is_written_and_null_is_not_written():
+    """A variant that writes the default still overrides its pipeline; `null` inherits (as in an environment's
+    override that takes a variant's own value away)."""
+    data = default_data()
+    pipeline = data["pipelines"]["news-encoder"]
+    pipeline.update(cpu=2, memory=4, user="1000", init_process_enabled=False)
+    pipeline["variants"]["control"].update(cpu=1.0, memory=2.0, init_process_enabled=True, user=None)
+    pipeline["variants"]["treatment"].update(cpu=None, memory=None, environment=None)
+    control, treatment = load(data).variants
+    assert (control.cpu, control.memory, control.init_process_enabled, control.user) == (1.0, 2.0, True, "1000")
+    assert (treatment.cpu, treatment.memory, treatment.init_process_enabled) == (2.0, 4.0, False)
+    assert dict(treatment.environment) == {"SOURCE_STREAM": "news-articles"}
+    assert control.source("cpu") == "pipelines.news-encoder.variants.control.cpu"
+    assert treatment.source("cpu") == "pipelines.news-encoder.cpu"
+
+
 def test_variant_digest_replaces_pipeline_tag():
     data = default_data()
     digest = "sha256:" + "0" * 64

@@ -63,6 +63,13 @@ def test_enabled_false_turns_it_off_at_any_level_and_a_nearer_level_turns_it_bac
     assert control.observability is not None and treatment.observability is None
 
 
+def test_a_key_written_as_null_is_not_set_there():
+    data = with_observability(top={"cpu_threshold": 80}, pipeline={"enabled": None}, treatment={"cpu_threshold": None})
+    control, treatment = (spec.observability for spec in load(data).variants)
+    assert control is not None and treatment is not None
+    assert control.cpu_threshold == treatment.cpu_threshold == 80
+
+
 def test_the_lag_threshold_defaults_to_three_times_the_backlog_target():
     data = with_observability(treatment={"stream_lag_threshold": 400})
     data["pipelines"]["news-encoder"]["autoscaling"] = SQS

@@ -9,7 +9,10 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import BaseModel, Field
 
-from modules.config import autoscaling, backend, model, pricing, reference, resolve, terraform
+from modules.config import autoscaling, backend, model, pricing, reference, terraform
+from modules.config.deployment import DeploymentConfig
+from modules.config.observability import ObservabilityConfig
+from modules.config.strict import Layered, inherited
 
 FIX = "docs/configuration.md is out of date with the config models: run `python -m modules.config.reference --write`"
 
@@ -57,15 +60,23 @@ def test_every_field_of_every_model_has_a_row() -> None:
         assert holders, f"{config_model.__name__}: no table lists all of {sorted(fields)}; {FIX}"
 
 
-def test_every_default_of_a_pipeline_setting_is_documented() -> None:
-    rows = _tables(_documented())["`pipelines.<pipeline>`"]
-    notes = reference.default_notes()
-    for key, value in resolve.DEFAULTS.items():
-        default = rows[f"pipelines.<pipeline>.{key}"][2]
-        if value is None:
-            assert default == notes.get(key, "unset"), key
-        else:
-            assert default.startswith(reference.literal(value).replace("|", "\\|")), key
+def test_every_default_of_a_layered_setting_is_documented_with_what_it_means() -> None:
+    """Pipeline and variant settings, observability and deployment: the declared default, and its `unset`."""
+    tables = _tables(_documented())
+    layered = [section for section in reference.sections() if issubclass(section.model, Layered)]
+    assert {section.model for section in layered} >= {model.PipelineConfig, ObservabilityConfig, DeploymentConfig}
+    for section in layered:
+        rows = tables[section.title]
+        for key, field in section.model.model_fields.items():
+            if field.is_required():
+                continue
+            value, note = field.get_default(call_default_factory=True), inherited(field).unset
+            default = rows[f"{section.prefix}{key}"][2]
+            if value is None:
+                assert default == (note or "unset"), key
+            else:
+                assert default.startswith(reference.literal(value).replace("|", "\\|")), key
+                assert default.endswith(f"({note})" if note else "`"), key
 
 
 def test_defaults_read_as_users_write_them() -> None:

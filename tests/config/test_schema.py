@@ -52,7 +52,7 @@ def test_it_is_a_valid_draft_2020_12_schema_with_descriptions_and_defaults():
     assert generated["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator.check_schema(generated)
     pipeline = generated["$defs"]["PipelineConfig"]["properties"]
-    assert pipeline["cpu"]["default"] == 1.0  # resolve.DEFAULTS, as the docs show
+    assert pipeline["cpu"]["default"] == 1.0  # declared with the key, as the docs show
     assert pipeline["user"]["description"].endswith("unset: the image's USER")
     assert "default" not in generated["$defs"]["VariantConfig"]["properties"]["cpu"]
     assert all(prop.get("description") for _, prop in schema._properties(generated))

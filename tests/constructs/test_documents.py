@@ -1,7 +1,7 @@
 """IAM policy and container documents, built without synthesizing anything."""
 
 from modules.constructs import documents
-from modules.constructs.props import VariantServiceProps, container_props, service_props
+from modules.constructs.props import VariantServiceProps, service_props
 from tests.helpers import default_data, load
 
 LOG_GROUP_ARN = "${aws_cloudwatch_log_group.x.arn}"
@@ -51,7 +51,7 @@ def test_no_secrets_means_no_secret_statement_and_parameters_use_ssm():
 
 def test_container_definition():
     treatment = load(default_data()).variants[1]
-    (container,) = documents.container_definitions(container_props(treatment), "ap-northeast-1")
+    (container,) = documents.container_definitions(treatment.containers[0], "ap-northeast-1")
     assert container["name"] == "news-encoder"
     assert container["image"] == treatment.image
     assert container["entryPoint"] == ["python", "-m", "news_encoder.stream"]

@@ -3,8 +3,9 @@
 import json
 
 from modules.config.names import VariantNames
+from modules.config.resolve import ContainerSpec
 from modules.constructs.cluster import PipelineCluster
-from modules.constructs.props import ClusterProps, ContainerProps, VariantServiceProps
+from modules.constructs.props import ClusterProps, VariantServiceProps
 from modules.constructs.variant import VariantService
 from modules.runtime import cdk
 
@@ -14,7 +15,7 @@ NAMES = VariantNames.of("c", "p", "v", "eu-west-1")
 def test_a_variant_service_with_only_the_required_props_synthesizes_the_documented_defaults():
     stack = cdk.TerraformStack(cdk.Testing.app(), "direct")
     cluster = PipelineCluster(stack, "cluster", props=ClusterProps(name="c"))
-    container = ContainerProps(name="app", image="r:1", log_group=NAMES.log_group, log_stream_prefix="v")
+    container = ContainerSpec(name="app", image="r:1", log_group=NAMES.log_group, log_stream_prefix="v")
     props = VariantServiceProps(
         pipeline="p",
         variant="v",

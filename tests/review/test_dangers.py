@@ -1,11 +1,34 @@
 """Danger rules on small hand-written stacks (no synth): data kept by skip_destroy, the
 provider and the backend, capacity provider changes the AWS provider rejects."""
 
+import pytest
+
+from modules.review import dangers
 from modules.review.changes import infer
-from modules.review.dangers import find
+from modules.review.dangers import KINDS, find
 from modules.review.outputs import parse_stack
 
 TAGS = {"pipeline": "p", "variant": "v"}
+
+
+@pytest.fixture(autouse=True)
+def finders_report_only_their_kinds(monkeypatch):
+    """Every test here also checks the registry: each finder reports only the kinds it is registered with."""
+
+    def checked(finder, registered):
+        def run(found):
+            reported = finder(found)
+            assert {danger.kind for danger in reported} <= set(registered), finder.__name__
+            return reported
+
+        return run
+
+    monkeypatch.setattr(dangers, "FINDERS", tuple((checked(f, kinds), kinds) for f, kinds in dangers.FINDERS))
+
+
+def test_every_kind_has_a_finder_in_the_registry():
+    registered = [kind for _, kinds in dangers.FINDERS for kind in kinds]
+    assert set(registered) == set(KINDS)
 
 
 def stack(resources, provider=None, backend=None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from modules.review import report
-from modules.review.imports import import_rows, render
+from modules.review.import_table import import_rows, render
 from modules.review.outputs import read_output
 from modules.review.review import review
 from modules.synth import synthesize
