@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import Problem
-from .names import check_name
+from .names import check_name, check_one_line
 from .schedule import check_schedule, check_timezone
 
 ImageOwner = Literal["terraform", "ci"]
@@ -64,7 +64,7 @@ def _statistic(value: str) -> str:
 Count = Annotated[int, AfterValidator(_count)]
 Percent = Annotated[float, AfterValidator(_percent)]
 Seconds = Annotated[int, Field(ge=0, le=86400)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(check_one_line)]
 
 
 class _Strict(BaseModel):
@@ -92,7 +92,12 @@ class MetricSource(_Strict):
         None, description="`cloudwatch`: the metric, e.g. `SumOffsetLag`; required for `cloudwatch`"
     )
     dimensions: (
-        Annotated[dict[Text, Annotated[str, StringConstraints(min_length=1, max_length=1024)]], Field(max_length=30)]
+        Annotated[
+            dict[
+                Text, Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(check_one_line)]
+            ],
+            Field(max_length=30),
+        ]
         | None
     ) = Field(None, description="`cloudwatch` only: the metric's dimensions, name -> value")
     statistic: Annotated[str, AfterValidator(_statistic)] | None = Field(

@@ -30,14 +30,14 @@ NOFILE_MAX = 1048576
 #: Docker refuses a container memory limit below 6 MiB.
 MIN_MEMORY_MIB = 6
 #: A private ECR registry host: its images are pulled with the execution role's grant.
-PRIVATE_ECR = re.compile(r"^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
+PRIVATE_ECR = re.compile(r"\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?")
 IMAGE_RULE = (
     "a full image reference pinned by tag or digest, e.g. public.ecr.aws/aws-observability/"
     "aws-otel-collector:v0.43.1 or <registry>/<name>@sha256:<64 hex>; not `latest`"
 )
 _REFERENCE = re.compile(
-    r"^(?P<name>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+(?=/))?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
-    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(?P<digest>sha256:[a-f0-9]{64}))?$"
+    r"(?P<name>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+(?=/))?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
+    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?(?:@(?P<digest>sha256:[a-f0-9]{64}))?"
 )
 
 Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
@@ -49,7 +49,7 @@ def _strict() -> ConfigDict:
 
 def check_image(value: str) -> str:
     """Return `value` when it is an image reference pinned by a tag other than `latest` or a digest."""
-    match = _REFERENCE.match(value)
+    match = _REFERENCE.fullmatch(value)
     if not match:
         raise ValueError(f"not an image reference; use {IMAGE_RULE}")
     if not match["tag"] and not match["digest"]:
@@ -58,7 +58,7 @@ def check_image(value: str) -> str:
         )
     if match["tag"] == "latest" and not match["digest"]:
         raise ValueError(f"`latest` is not pinned: each task may pull another image; use {IMAGE_RULE}")
-    if PRIVATE_ECR.match(registry_of(value)):
+    if PRIVATE_ECR.fullmatch(registry_of(value)):
         raise ValueError(
             "a private ECR image: set repository_arn and image_tag or image_digest instead, so the execution "
             "role may pull from that one repository"

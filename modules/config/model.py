@@ -55,7 +55,7 @@ def _retention(value: int) -> int:
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 TAG_RULE = "letters, digits, spaces and _ . : / = + - @ (what IAM accepts)"
 #: What EC2 accepts in a security group rule's description (the EC2 API reference, IpRange).
-_RULE_DESCRIPTION = re.compile(r"^[0-9A-Za-z_ .:/()#,@\[\]+=&;{}!$*-]*$")
+_RULE_DESCRIPTION = re.compile(r"[0-9A-Za-z_ .:/()#,@\[\]+=&;{}!$*-]*")
 
 
 def _tag_text(value: str) -> str:
@@ -72,7 +72,7 @@ def _tag_key(value: str) -> str:
 
 
 def _rule_description(value: str) -> str:
-    if not _RULE_DESCRIPTION.match(value):
+    if not _RULE_DESCRIPTION.fullmatch(value):
         raise ValueError("use letters, digits, spaces and _ . : / ( ) # , @ [ ] + = & ; { } ! $ * - (what EC2 accepts)")
     return value
 

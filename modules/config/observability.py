@@ -21,10 +21,10 @@ from .autoscaling import AutoscalingConfig
 from .errors import Problem
 
 #: `arn:<partition>:sns:<region>:<account>:<topic>` (topic names: letters, digits, `-`, `_`, `.fifo`).
-_SNS = re.compile(r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$")
+_SNS = re.compile(r"arn:(?P<partition>aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?")
 SNS_ARN_FORMAT = "arn:<partition>:sns:<region>:<12-digit account>:<topic>"
 #: A term of the error pattern: what both a metric filter term and a Logs Insights regex carry literally.
-_TERM = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_TERM = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 TERM_RULE = "1-64 letters, digits and _ . : -"
 #: CloudWatch alarm periods: 10 and 30 s are high resolution (priced higher), so whole minutes only.
 PERIODS = (60, 300, 900, 3600)
@@ -40,13 +40,13 @@ def partition_of(region: str) -> str:
 
 
 def _sns_arn(value: str) -> str:
-    if not _SNS.match(value):
+    if not _SNS.fullmatch(value):
         raise ValueError(f"not an SNS topic ARN; use {SNS_ARN_FORMAT}")
     return value
 
 
 def _term(value: str) -> str:
-    if not _TERM.match(value):
+    if not _TERM.fullmatch(value):
         raise ValueError(f"an error term is {TERM_RULE}")
     return value
 

@@ -24,7 +24,13 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "pipelines.schema.json"
 NAMED_MAPS = ("pipelines", "variants", "environments")
 #: String settings that are names themselves.
 NAMED_VALUES = {"Config": ("project",), "ClusterConfig": ("name",)}
-NAME_SCHEMA: dict[str, Any] = {"type": "string", "pattern": names.NAME.pattern, "maxLength": names.NAME_MAX}
+#: A JSON Schema pattern matches anywhere in the value, so it is anchored here; at the end by "no character
+#: follows", which every validator reads alike (Python's `$` would also match before a final line break).
+NAME_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": rf"^(?:{names.NAME.pattern})(?![\s\S])",
+    "maxLength": names.NAME_MAX,
+}
 
 
 def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
