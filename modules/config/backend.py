@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from . import arns
 from .errors import Problem
+from .lists import Distinct
 from .names import check_one_line
 
 PLACEHOLDERS = ("stack", "project")
@@ -155,7 +156,7 @@ class BackendConfig(BaseModel):
         description="`cloud`: workspace name per stack, a template with `{stack}` (letters, digits, `-`, `_`), "
         "e.g. `feature-pipelines-{stack}`; set this or `workspace_tags`",
     )
-    workspace_tags: Annotated[list[Template], Field(min_length=1, max_length=10)] | None = Field(
+    workspace_tags: Annotated[list[Template], Field(min_length=1, max_length=10), Distinct] | None = Field(
         None,
         description="`cloud`: workspaces selected by tags (templates, one with `{stack}`), e.g. "
         '`[feature-pipelines, "{stack}"]`',

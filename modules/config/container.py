@@ -44,7 +44,7 @@ Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
 
 def _strict() -> ConfigDict:
-    return ConfigDict(extra="forbid", frozen=True, strict=True)
+    return ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 def check_image(value: str) -> str:
@@ -216,6 +216,8 @@ class SidecarConfig(BaseModel):
                 raise ValueError("set image, or repository_arn with image_tag or image_digest, not both")
             if data.get("image") is None and not private:
                 raise ValueError("no image: set image, or repository_arn with image_tag or image_digest")
+            if data.get("image") is None and data.get("repository_arn") is None:
+                raise ValueError("image_tag and image_digest need repository_arn: the private ECR repository")
         return data
 
 

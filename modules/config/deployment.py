@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
-from .observability import ObservabilitySpec, merge_layers
+from .observability import ObservabilitySpec, merge_layers, refuse_null
 
 #: The variant's own alarms (`constructs.observability`), by suffix.
 ALARMS = ("tasks", "errors", "cpu", "memory", "stream_lag")
@@ -72,6 +72,11 @@ class DeploymentConfig(_Strict):
         "fails the apply",
     )
     timeouts: Timeouts | None = Field(None, description="how long Terraform waits per operation")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        return refuse_null(value)
 
 
 class ExecConfig(_Strict):

@@ -22,6 +22,7 @@ from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .container import DependsOn, HealthCheck, RestartPolicy, SidecarConfig, Ulimits
 from .deployment import DeploymentConfig, ExecConfig
+from .lists import Distinct
 from .names import USER_RULE
 from .observability import ObservabilityConfig
 from .pricing import PricingConfig
@@ -117,7 +118,7 @@ Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class ExecLoggingConfig(_Strict):
@@ -158,7 +159,7 @@ class EgressRule(_Strict):
 
     port: Annotated[int, Field(ge=1, le=65535)] = Field(description="destination port")
     protocol: Literal["tcp", "udp"] = Field("tcp", description="IP protocol")
-    cidr_blocks: Annotated[list[Cidr], Field(min_length=1)] = Field(
+    cidr_blocks: Annotated[list[Cidr], Field(min_length=1), Distinct] = Field(
         ["0.0.0.0/0"], description="destination IPv4 CIDR blocks, e.g. 10.0.0.0/16"
     )
     description: Annotated[str, StringConstraints(max_length=255), AfterValidator(_rule_description)] = Field(
@@ -175,8 +176,9 @@ class NetworkConfig(_Strict):
     subnet_ids: Annotated[
         list[Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")]],
         Field(min_length=1, max_length=16),
+        Distinct,
     ] = Field(description="subnets the tasks run in (`subnet-...`; private: tasks never get a public IP)")
-    egress: Annotated[list[EgressRule], Field(max_length=50)] = Field(
+    egress: Annotated[list[EgressRule], Field(max_length=50), Distinct] = Field(
         [EgressRule(port=443, description="HTTPS: ECR, CloudWatch Logs, AWS APIs")],
         description="outbound rules of every variant's security group (a pipeline or variant may set its own "
         "`egress` instead)",
@@ -221,7 +223,7 @@ class ContainerSettings(_Strict):
         "a partial Secrets Manager ARN (without the `-` and 6 random characters AWS appends) is granted as "
         "`<arn>-??????`",
     )
-    secrets_kms_key_arns: Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10)] | None = Field(
+    secrets_kms_key_arns: Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10), Distinct] | None = Field(
         None,
         description="customer managed KMS keys the secrets (or SecureString parameters) are encrypted with: the "
         "execution role may `kms:Decrypt` with them only through Secrets Manager / SSM (`kms:ViaService`); needed "
@@ -276,11 +278,11 @@ class ContainerSettings(_Strict):
         description="customer managed KMS key (same region) of the variant's log group; its key policy must allow "
         "`logs.<region>.amazonaws.com`",
     )
-    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] | None = Field(
+    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10), Distinct] | None = Field(
         None,
         description="managed IAM policies attached to the task role (the container's own AWS access)",
     )
-    egress: Annotated[list[EgressRule], Field(max_length=50)] | None = Field(
+    egress: Annotated[list[EgressRule], Field(max_length=50), Distinct] | None = Field(
         None,
         description="this pipeline's or variant's security group rules (as `network.egress`), replacing the "
         "network's whole",

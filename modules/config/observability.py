@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
+from .lists import Distinct
 
 #: `arn:<partition>:sns:<region>:<account>:<topic>` (topic names: letters, digits, `-`, `_`, `.fifo`).
 _SNS = re.compile(r"arn:(?P<partition>aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?")
@@ -71,7 +72,7 @@ class ObservabilityConfig(BaseModel):
     enabled: bool | None = Field(
         None, description="`false`: no alarms, metric filter or dashboard entry for this level's variants"
     )
-    alarm_topic_arns: Annotated[list[SnsArn], Field(max_length=5)] | None = Field(
+    alarm_topic_arns: Annotated[list[SnsArn], Field(max_length=5), Distinct] | None = Field(
         None,
         description="SNS topics notified when an alarm fires and recovers (ARNs in the stack's partition; "
         "no topic is created)",
@@ -81,7 +82,7 @@ class ObservabilityConfig(BaseModel):
         description="minutes the service runs fewer tasks than desired (Container Insights) before alarming: "
         "a crash loop or a failed deployment",
     )
-    error_terms: Annotated[list[Term], Field(min_length=1, max_length=10)] | None = Field(
+    error_terms: Annotated[list[Term], Field(min_length=1, max_length=10), Distinct] | None = Field(
         None,
         description=f"a log line holding any of these terms counts as an error (each {TERM_RULE}, "
         "case-sensitive); feeds the metric filter, the error alarm and the dashboard's latest errors",
@@ -110,6 +111,11 @@ class ObservabilityConfig(BaseModel):
         description="an EventBridge rule per service sending ECS `SERVICE_DEPLOYMENT_FAILED` events to "
         "`alarm_topic_arns` (their topic policies must allow events.amazonaws.com)",
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        return refuse_null(value)
 
 
 #: What each key is when no level sets it (the reference shows these; comments say what they mean).
@@ -154,6 +160,14 @@ class ObservabilitySpec:
     def periods(self, minutes: int) -> int:
         """Datapoints covering `minutes` (at least one)."""
         return max(1, -(-minutes * 60 // self.period))
+
+
+def refuse_null(value: Any) -> Any:
+    """A key of a block that merges key by key, written null (`key:` or `key: null`), is a problem: it
+    would read as the value None rather than as "inherit" (a pydantic `mode="before"` validator)."""
+    if value is None:
+        raise ValueError("null is not a value here; remove the key to inherit it")
+    return value
 
 
 def merge_layers(

@@ -244,3 +244,21 @@ def test_secrets_kms_keys_count_a_sidecars_secrets():
     data["pipelines"]["news-encoder"]["sidecars"] = {}
     (problem,) = config_problems(data)
     assert "no secrets to decrypt" in problem
+
+
+@pytest.mark.parametrize("cpu", [float("nan"), float("inf"), -float("inf")])
+def test_a_task_size_that_is_not_a_number_is_refused_with_sidecars(cpu):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["sidecars"] = {"otel": {**OTEL, "cpu": 0.25}}
+    data["pipelines"]["news-encoder"]["cpu"] = cpu
+    (found,) = config_problems(data)
+    assert found.startswith(f"{PIPELINE}.cpu: Input should be a finite number")
+
+
+def test_a_sidecar_tag_without_its_repository_is_refused():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["sidecars"] = {
+        "router": {"repository_arn": None, "image_tag": "3.2", "user": "1"}
+    }
+    (found,) = config_problems(data)
+    assert found.startswith(f"{PIPELINE}.sidecars.router: image_tag and image_digest need repository_arn")

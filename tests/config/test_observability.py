@@ -118,3 +118,17 @@ def test_bad_values_are_reported_at_their_dotted_path(block, key, fragment):
 )
 def test_partition_of_region(region, partition):
     assert partition_of(region) == partition
+
+
+@pytest.mark.parametrize("key", ["enabled", "alarm_topic_arns", "cpu_threshold", "error_terms", "period"])
+def test_a_key_written_null_is_refused_at_its_path_not_taken_as_a_value(key):
+    assert problems(with_observability(pipeline={key: None})) == [
+        f"{PIPELINE}.observability.{key}: null is not a value here; remove the key to inherit it (got None)"
+    ]
+
+
+def test_a_topic_listed_twice_is_refused():
+    (found,) = problems(with_observability(top={"alarm_topic_arns": [TOPIC, TOPIC], "deployment_failure_events": True}))
+    assert found.startswith(
+        f"observability.alarm_topic_arns: items 0 and 1 are the same; list each once (got [{TOPIC!r}"
+    )
