@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,10 @@ from modules.cli import main
 from modules.synth import is_output
 from tests.helpers import DEFAULT_DATA, ROOT
 
-BASES = [DEFAULT_DATA, yaml.safe_load((ROOT / "examples" / "environments.yaml").read_text())]
+BASES = [
+    DEFAULT_DATA,
+    *(yaml.safe_load((ROOT / "examples" / name).read_text()) for name in ("environments.yaml", "all-features.yaml")),
+]
 
 #: Values a hand-edited config could hold where another was expected.
 values = st.recursive(
@@ -49,16 +53,33 @@ def paths(data: Any, prefix: tuple = ()) -> list[tuple]:
 
 @st.composite
 def mutated_configs(draw: st.DrawFn) -> str:
-    """A base config with 1-3 values replaced, deleted or added, or its text cut or spliced."""
+    """A base config with 1-3 values replaced (by anything, null, NaN or infinity), deleted, added or
+    listed twice, or its text cut or spliced."""
     data = copy.deepcopy(draw(st.sampled_from(BASES)))
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(paths(data)[1:]))
         parent = data
         for part in path[:-1]:
             parent = parent[part]
-        action = draw(st.sampled_from(["replace", "delete", "add"]))
+        action = draw(st.sampled_from(["replace", "null", "non-finite", "newline", "duplicate", "delete", "add"]))
         if action == "replace":
             parent[path[-1]] = draw(values)
+        elif action == "null":  # an optional key written empty (`key:` or `key: null`)
+            parent[path[-1]] = None
+        elif action == "non-finite":
+            parent[path[-1]] = draw(st.sampled_from([math.nan, math.inf, -math.inf]))
+        elif action == "newline":  # a trailing line break (a `|` block scalar keeps one), on a value or a key
+            value = parent[path[-1]]
+            if isinstance(value, str):
+                parent[path[-1]] = f"{value}\n"
+            elif isinstance(parent, dict):
+                parent[f"{path[-1]}\n"] = parent.pop(path[-1])
+        elif action == "duplicate":  # a list entry listed twice
+            value = parent[path[-1]]
+            if isinstance(value, list) and value:
+                value.append(copy.deepcopy(value[draw(st.integers(0, len(value) - 1))]))
+            elif isinstance(parent, list):
+                parent.append(copy.deepcopy(value))
         elif action == "delete":
             del parent[path[-1]]
         elif isinstance(parent, dict):

@@ -8,21 +8,21 @@ from dataclasses import dataclass
 _PARTITION_DNS = {"aws": "amazonaws.com", "aws-cn": "amazonaws.com.cn", "aws-us-gov": "amazonaws.com"}
 _REGION = r"[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d"
 _ECR = re.compile(
-    rf"^arn:(?P<partition>aws|aws-cn|aws-us-gov):ecr:(?P<region>{_REGION}):(?P<account>\d{{12}}):"
-    r"repository/(?P<name>[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)$"
+    rf"arn:(?P<partition>aws|aws-cn|aws-us-gov):ecr:(?P<region>{_REGION}):(?P<account>\d{{12}}):"
+    r"repository/(?P<name>[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)"
 )
 _SECRET = re.compile(
-    rf"^(?P<arn>arn:(?:aws|aws-cn|aws-us-gov):secretsmanager:{_REGION}:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+)"
+    rf"(?P<arn>arn:(?:aws|aws-cn|aws-us-gov):secretsmanager:{_REGION}:\d{{12}}:secret:[A-Za-z0-9/_+=.@-]+)"
     # ECS's `:<json-key>:<version-stage>:<version-id>` suffix, each part optional.
-    r"(?::[A-Za-z0-9_.+=@/-]*:[A-Za-z0-9_.-]*:[A-Za-z0-9-]*)?$"
+    r"(?::[A-Za-z0-9_.+=@/-]*:[A-Za-z0-9_.-]*:[A-Za-z0-9-]*)?"
 )
-_SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
-_PARAMETER = re.compile(rf"^arn:(?:aws|aws-cn|aws-us-gov):ssm:{_REGION}:\d{{12}}:parameter/[A-Za-z0-9/_.-]+$")
-_POLICY = re.compile(r"^arn:(?:aws|aws-cn|aws-us-gov):iam::(?:\d{12}|aws):policy/[\w+=,.@/-]+$")
+_SECRET_SUFFIX = re.compile(r".*-[A-Za-z0-9]{6}", re.DOTALL)
+_PARAMETER = re.compile(rf"arn:(?:aws|aws-cn|aws-us-gov):ssm:{_REGION}:\d{{12}}:parameter/[A-Za-z0-9/_.-]+")
+_POLICY = re.compile(r"arn:(?:aws|aws-cn|aws-us-gov):iam::(?:\d{12}|aws):policy/[\w+=,.@/-]+")
 _KMS_KEY = re.compile(
-    rf"^arn:(?:aws|aws-cn|aws-us-gov):kms:(?P<region>{_REGION}):\d{{12}}:key/(?:mrk-)?[0-9a-f-]{{32,36}}$"
+    rf"arn:(?:aws|aws-cn|aws-us-gov):kms:(?P<region>{_REGION}):\d{{12}}:key/(?:mrk-)?[0-9a-f-]{{32,36}}"
 )
-REGION = re.compile(rf"^{_REGION}$")
+REGION = re.compile(_REGION)
 
 ECR_ARN_FORMAT = "arn:aws:ecr:<region>:<12-digit account>:repository/<name>"
 SECRET_ARN_FORMAT = (
@@ -60,7 +60,7 @@ class RepositoryRef:
 
 def parse_repository_arn(arn: str) -> RepositoryRef:
     """Parse an ECR repository ARN; ValueError naming the expected form otherwise."""
-    match = _ECR.match(arn)
+    match = _ECR.fullmatch(arn)
     if not match:
         raise ValueError(f"not an ECR repository ARN; expected {ECR_ARN_FORMAT}")
     return RepositoryRef(arn=arn, **match.groupdict())
@@ -73,11 +73,11 @@ def secret_resource_arn(value_from: str) -> str:
     partial ARN without that suffix, but IAM compares the full ARN, so a partial one gets the
     `-??????` wildcard AWS documents for it (exactly six characters, nothing else).
     """
-    match = _SECRET.match(value_from)
+    match = _SECRET.fullmatch(value_from)
     if match:
         arn = match.group("arn")
-        return arn if _SECRET_SUFFIX.search(arn) else f"{arn}-??????"
-    if _PARAMETER.match(value_from):
+        return arn if _SECRET_SUFFIX.fullmatch(arn) else f"{arn}-??????"
+    if _PARAMETER.fullmatch(value_from):
         return value_from
     raise ValueError(f"not a secret reference; expected {SECRET_ARN_FORMAT}")
 
@@ -101,14 +101,14 @@ def check_secret_arn(arn: str) -> str:
 
 def check_policy_arn(arn: str) -> str:
     """Return `arn` when it is an IAM managed policy ARN; ValueError otherwise."""
-    if not _POLICY.match(arn):
+    if not _POLICY.fullmatch(arn):
         raise ValueError(f"not an IAM managed policy ARN; expected {POLICY_ARN_FORMAT}")
     return arn
 
 
 def check_kms_key_arn(arn: str) -> str:
     """Return `arn` when it is a KMS key ARN; ValueError otherwise."""
-    if not _KMS_KEY.match(arn):
+    if not _KMS_KEY.fullmatch(arn):
         raise ValueError(f"not a KMS key ARN; expected {KMS_KEY_ARN_FORMAT}")
     return arn
 
@@ -126,6 +126,6 @@ def region_of(arn: str) -> str:
 
 def check_region(value: str) -> str:
     """Return `value` when it is an AWS region name; ValueError otherwise."""
-    if not REGION.match(value):
+    if not REGION.fullmatch(value):
         raise ValueError("not an AWS region name such as ap-northeast-1 or us-east-1")
     return value

@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from .errors import Problem
-from .names import check_name
+from .names import check_name, check_one_line
 from .schedule import check_schedule, check_timezone
-from .strict import Finite
+from .strict import Strict
 
 ImageOwner = Literal["terraform", "ci"]
 SOURCES = {
@@ -65,10 +65,10 @@ def _statistic(value: str) -> str:
 Count = Annotated[int, AfterValidator(_count)]
 Percent = Annotated[float, AfterValidator(_percent)]
 Seconds = Annotated[int, Field(ge=0, le=86400)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(check_one_line)]
 
 
-class MetricSource(Finite):
+class MetricSource(Strict):
     """Where a scaling signal comes from: the keys `backlog` and `steps` share."""
 
     source: Annotated[str, AfterValidator(_source)] = Field(
@@ -87,7 +87,12 @@ class MetricSource(Finite):
         None, description="`cloudwatch`: the metric, e.g. `SumOffsetLag`; required for `cloudwatch`"
     )
     dimensions: (
-        Annotated[dict[Text, Annotated[str, StringConstraints(min_length=1, max_length=1024)]], Field(max_length=30)]
+        Annotated[
+            dict[
+                Text, Annotated[str, StringConstraints(min_length=1, max_length=1024), AfterValidator(check_one_line)]
+            ],
+            Field(max_length=30),
+        ]
         | None
     ) = Field(None, description="`cloudwatch` only: the metric's dimensions, name -> value")
     statistic: Annotated[str, AfterValidator(_statistic)] | None = Field(
@@ -107,7 +112,7 @@ class Backlog(MetricSource):
     )
 
 
-class ScaleOutStep(Finite):
+class ScaleOutStep(Strict):
     """One scale-out step: from `at_least` up to the next step's `at_least`, add `add` tasks."""
 
     at_least: float = Field(
@@ -116,7 +121,7 @@ class ScaleOutStep(Finite):
     add: Annotated[int, Field(ge=1, le=MAX_TASKS)] = Field(description=f"tasks added (1-{MAX_TASKS})")
 
 
-class ScaleInStep(Finite):
+class ScaleInStep(Strict):
     """One scale-in step: from `at_most` down to the next step's `at_most`, remove `remove` tasks."""
 
     at_most: float = Field(
@@ -155,7 +160,7 @@ class StepScaling(MetricSource):
     )
 
 
-class ScheduledScaling(Finite):
+class ScheduledScaling(Strict):
     """A scheduled change of the scaling bounds, e.g. a treatment scaled to zero at night."""
 
     schedule: Annotated[str, AfterValidator(check_schedule)] = Field(
@@ -173,7 +178,7 @@ class ScheduledScaling(Finite):
     )
 
 
-class AutoscalingConfig(Finite):
+class AutoscalingConfig(Strict):
     """Application Auto Scaling of one variant's ECS service (its own target and policies).
 
     At least one of `cpu_target`, `memory_target`, `backlog`, `steps` or `schedules` is required.

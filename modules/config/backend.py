@@ -15,28 +15,30 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from . import arns
 from .errors import Problem
+from .lists import Distinct
+from .names import check_one_line
 from .strict import Strict
 
 PLACEHOLDERS = ("stack", "project")
-_ROLE_ARN = re.compile(r"^arn:(?:aws|aws-cn|aws-us-gov):iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_ROLE_ARN = re.compile(r"arn:(?:aws|aws-cn|aws-us-gov):iam::\d{12}:role/[\w+=,.@/-]{1,512}")
 # What Terraform's S3 backend accepts as kms_key_id: a key id, a multi-Region key id or an
 # alias, each alone or as an ARN (hashicorp/terraform internal/backend/remote-state/s3/validate.go).
 _KMS_ID = r"(?:key/)?(?:[a-f0-9]{8}-[a-f0-9]{4}-[1-5][a-f0-9]{3}-[ab89][a-f0-9]{3}-[a-f0-9]{12}|mrk-[a-f0-9]{32})"
 _KMS_KEY = re.compile(
-    rf"^(?:arn:(?:aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{{12}}:)?(?:{_KMS_ID}|alias/[A-Za-z0-9/_-]+)$"
+    rf"(?:arn:(?:aws|aws-cn|aws-us-gov):kms:[a-z0-9-]+:\d{{12}}:)?(?:{_KMS_ID}|alias/[A-Za-z0-9/_-]+)"
 )
 ROLE_ARN_FORMAT = "arn:aws:iam::<12-digit account>:role/<name>"
 
 
 def check_role_arn(value: str) -> str:
     """`value` if it is an IAM role ARN; ValueError naming the expected form otherwise."""
-    if not _ROLE_ARN.match(value):
+    if not _ROLE_ARN.fullmatch(value):
         raise ValueError(f"not an IAM role ARN; expected {ROLE_ARN_FORMAT}")
     return value
 
 
 def _kms_key(value: str) -> str:
-    if not _KMS_KEY.match(value):
+    if not _KMS_KEY.fullmatch(value):
         raise ValueError("not a KMS key: use a key id, alias/<name>, or their ARN (arn:aws:kms:<region>:<account>:...)")
     return value
 
@@ -82,14 +84,21 @@ def render(template: str, *, stack: str, project: str) -> str:
 
 
 RoleArn = Annotated[str, AfterValidator(check_role_arn)]
-StateKey = Annotated[str, StringConstraints(min_length=1, max_length=1024), _per_stack("{project}/{stack}.tfstate")]
+StateKey = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1024),
+    AfterValidator(check_one_line),
+    _per_stack("{project}/{stack}.tfstate"),
+]
 WorkspaceName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=90),
     _per_stack("{project}-{stack}"),
     AfterValidator(_workspace_name),
 ]
-Template = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_template)]
+Template = Annotated[
+    str, StringConstraints(min_length=1, max_length=255), AfterValidator(check_one_line), AfterValidator(_template)
+]
 
 
 class BackendConfig(Strict):
@@ -131,9 +140,9 @@ class BackendConfig(Strict):
     dynamodb_table: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{3,255}$")] | None = Field(
         None, description="`s3`: DynamoDB lock table, for older setups"
     )
-    workspace_key_prefix: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = Field(
-        None, description="`s3`: key prefix of non-default workspaces; unset: Terraform's `env:`"
-    )
+    workspace_key_prefix: (
+        Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(check_one_line)] | None
+    ) = Field(None, description="`s3`: key prefix of non-default workspaces; unset: Terraform's `env:`")
     role_arn: RoleArn | None = Field(
         None, description="`s3`: IAM role assumed to reach the state (`assume_role` block)"
     )
@@ -146,7 +155,7 @@ class BackendConfig(Strict):
         description="`cloud`: workspace name per stack, a template with `{stack}` (letters, digits, `-`, `_`), "
         "e.g. `feature-pipelines-{stack}`; set this or `workspace_tags`",
     )
-    workspace_tags: Annotated[list[Template], Field(min_length=1, max_length=10)] | None = Field(
+    workspace_tags: Annotated[list[Template], Field(min_length=1, max_length=10), Distinct] | None = Field(
         None,
         description="`cloud`: workspaces selected by tags (templates, one with `{stack}`), e.g. "
         '`[feature-pipelines, "{stack}"]`',

@@ -197,6 +197,8 @@ class SidecarConfig(Strict):
                 raise ValueError("set image, or repository_arn with image_tag or image_digest, not both")
             if data.get("image") is None and not private:
                 raise ValueError("no image: set image, or repository_arn with image_tag or image_digest")
+            if data.get("image") is None and data.get("repository_arn") is None:
+                raise ValueError("image_tag and image_digest need repository_arn: the private ECR repository")
         return data
 
 

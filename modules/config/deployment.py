@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -39,6 +39,8 @@ class Timeouts(Strict):
 
 class DeploymentConfig(Layered):
     """How ECS replaces a variant's tasks, and what makes a deployment fail."""
+
+    null_is_unset: ClassVar[bool] = False
 
     minimum_healthy_percent: Annotated[
         Annotated[int, Field(ge=0, le=100)], Inherited(unset="every old task runs until its replacement does")

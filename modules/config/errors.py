@@ -25,7 +25,7 @@ class Problem:
 
     def __str__(self) -> str:
         shown = "" if self.value is _MISSING else f" (got {_show(self.value)})"
-        return f"{self.path or '<top level>'}: {self.message}{shown}"
+        return printable(f"{self.path or '<top level>'}: {self.message}{shown}")
 
 
 class ConfigError(Exception):
@@ -34,6 +34,11 @@ class ConfigError(Exception):
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def printable(text: str) -> str:
+    """`text` on one line: a line break or other unprintable character escaped as Python writes it."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _show(value: Any) -> str:
@@ -76,13 +81,14 @@ def _repr_pieces(value: Any, depth: int) -> Iterator[str]:
 def join_path(parts: Iterable[Any]) -> str:
     """('pipelines', 'news-encoder', 'cpu') -> 'pipelines.news-encoder.cpu'; list items as [i].
 
-    A key that is empty or holds a dot, space, bracket or quote is shown quoted: variants[''].
+    A key that is empty or holds a dot, space, bracket, quote or an unprintable character (a line
+    break) is shown quoted, escapes and all: variants[''], tags['team\\n'].
     """
     out = ""
     for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif not str(part) or any(c in str(part) for c in ". []'\""):
+        elif not str(part) or not str(part).isprintable() or any(c in str(part) for c in ". []'\""):
             out += f"[{str(part)!r}]"
         else:
             out += f".{part}" if out else str(part)

@@ -22,6 +22,7 @@ from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .container import DependsOn, HealthCheck, RestartPolicy, SidecarConfig, Ulimits
 from .deployment import DeploymentConfig, ExecConfig
+from .lists import Distinct
 from .names import USER_RULE
 from .observability import ObservabilityConfig
 from .pricing import PricingConfig
@@ -76,7 +77,7 @@ def _retention(value: int) -> int:
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
 TAG_RULE = "letters, digits, spaces and _ . : / = + - @ (what IAM accepts)"
 #: What EC2 accepts in a security group rule's description (the EC2 API reference, IpRange).
-_RULE_DESCRIPTION = re.compile(r"^[0-9A-Za-z_ .:/()#,@\[\]+=&;{}!$*-]*$")
+_RULE_DESCRIPTION = re.compile(r"[0-9A-Za-z_ .:/()#,@\[\]+=&;{}!$*-]*")
 
 
 def _tag_text(value: str) -> str:
@@ -93,7 +94,7 @@ def _tag_key(value: str) -> str:
 
 
 def _rule_description(value: str) -> str:
-    if not _RULE_DESCRIPTION.match(value):
+    if not _RULE_DESCRIPTION.fullmatch(value):
         raise ValueError("use letters, digits, spaces and _ . : / ( ) # , @ [ ] + = & ; { } ! $ * - (what EC2 accepts)")
     return value
 
@@ -178,7 +179,7 @@ class EgressRule(Strict):
 
     port: Annotated[int, Field(ge=1, le=65535)] = Field(description="destination port")
     protocol: Literal["tcp", "udp"] = Field("tcp", description="IP protocol")
-    cidr_blocks: Annotated[list[Cidr], Field(min_length=1)] = Field(
+    cidr_blocks: Annotated[list[Cidr], Field(min_length=1), Distinct] = Field(
         ["0.0.0.0/0"], description="destination IPv4 CIDR blocks, e.g. 10.0.0.0/16"
     )
     description: Annotated[str, StringConstraints(max_length=255), AfterValidator(_rule_description)] = Field(
@@ -195,8 +196,9 @@ class NetworkConfig(Strict):
     subnet_ids: Annotated[
         list[Annotated[str, StringConstraints(pattern=r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")]],
         Field(min_length=1, max_length=16),
+        Distinct,
     ] = Field(description="subnets the tasks run in (`subnet-...`; private: tasks never get a public IP)")
-    egress: Annotated[list[EgressRule], Field(max_length=50)] = Field(
+    egress: Annotated[list[EgressRule], Field(max_length=50), Distinct] = Field(
         [EgressRule(port=443, description="HTTPS: ECR, CloudWatch Logs, AWS APIs")],
         description="outbound rules of every variant's security group (a pipeline or variant may set its own "
         "`egress` instead)",
@@ -243,7 +245,7 @@ class ContainerSettings(Layered):
         "`<arn>-??????`",
     )
     secrets_kms_key_arns: Annotated[
-        Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10)],
+        Annotated[list[KmsKeyArn], Field(min_length=1, max_length=10), Distinct],
         Inherited(unset="secrets encrypted with AWS managed keys: no kms:Decrypt needed"),
     ] = Field(
         [],
@@ -303,16 +305,16 @@ class ContainerSettings(Layered):
         description="customer managed KMS key (same region) of the variant's log group; its key policy must allow "
         "`logs.<region>.amazonaws.com`",
     )
-    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10)] = Field(
+    task_role_policy_arns: Annotated[list[PolicyArn], Field(max_length=10), Distinct] = Field(
         [],
         description="managed IAM policies attached to the task role (the container's own AWS access)",
     )
-    egress: Annotated[Annotated[list[EgressRule], Field(max_length=50)] | None, Inherited(unset="network.egress")] = (
-        Field(
-            None,
-            description="this pipeline's or variant's security group rules (as `network.egress`), replacing the "
-            "network's whole",
-        )
+    egress: Annotated[
+        Annotated[list[EgressRule], Field(max_length=50), Distinct] | None, Inherited(unset="network.egress")
+    ] = Field(
+        None,
+        description="this pipeline's or variant's security group rules (as `network.egress`), replacing the "
+        "network's whole",
     )
     tags: Annotated[Tags, Inherited(merge=True)] = Field(
         {},

@@ -6,10 +6,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-NAME = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$")
+NAME = re.compile(r"[a-z](?:[a-z0-9-]*[a-z0-9])?")
 NAME_RULE = "lowercase letters, digits and '-', starting with a letter, not ending with '-'"
 NAME_MAX = 64
-ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_VAR = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ENV_VAR_RULE = "letters, digits and '_', not starting with a digit"
 #: A container user: `uid` or `name`, optionally `:gid` or `:group`. A uid is decimal digits without
 #: sign or leading zero; a name follows the Linux (shadow-utils) rule: lower case, digits, `_` and `-`,
@@ -51,15 +51,22 @@ def check_name(name: str) -> str:
     """Return `name` if it is a valid pipeline/variant/cluster name; ValueError otherwise."""
     if len(name) > NAME_MAX:
         raise ValueError(f"name is {len(name)} characters; at most {NAME_MAX}")
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise ValueError(f"invalid name; use {NAME_RULE}")
     return name
 
 
 def check_env_name(value: str) -> str:
     """Return `value` if it is a valid environment variable name; ValueError otherwise."""
-    if not ENV_VAR.match(value):
+    if not ENV_VAR.fullmatch(value):
         raise ValueError(f"invalid variable name; use {ENV_VAR_RULE}")
+    return value
+
+
+def check_one_line(value: str) -> str:
+    """Return `value` if it is one line of printable characters (no line break, tab or control character)."""
+    if not value.isprintable():
+        raise ValueError("must be one line of printable characters (no line break, tab or control character)")
     return value
 
 

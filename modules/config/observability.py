@@ -12,19 +12,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
 from .autoscaling import AutoscalingConfig
 from .errors import Problem
-from .strict import Finite, Inherited, Layered
+from .lists import Distinct
+from .strict import Inherited, Layered
 
 #: `arn:<partition>:sns:<region>:<account>:<topic>` (topic names: letters, digits, `-`, `_`, `.fifo`).
-_SNS = re.compile(r"^arn:(?P<partition>aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?$")
+_SNS = re.compile(r"arn:(?P<partition>aws|aws-cn|aws-us-gov):sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?")
 SNS_ARN_FORMAT = "arn:<partition>:sns:<region>:<12-digit account>:<topic>"
 #: A term of the error pattern: what both a metric filter term and a Logs Insights regex carry literally.
-_TERM = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_TERM = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 TERM_RULE = "1-64 letters, digits and _ . : -"
 #: CloudWatch alarm periods: 10 and 30 s are high resolution (priced higher), so whole minutes only.
 PERIODS = (60, 300, 900, 3600)
@@ -40,13 +41,13 @@ def partition_of(region: str) -> str:
 
 
 def _sns_arn(value: str) -> str:
-    if not _SNS.match(value):
+    if not _SNS.fullmatch(value):
         raise ValueError(f"not an SNS topic ARN; use {SNS_ARN_FORMAT}")
     return value
 
 
 def _term(value: str) -> str:
-    if not _TERM.match(value):
+    if not _TERM.fullmatch(value):
         raise ValueError(f"an error term is {TERM_RULE}")
     return value
 
@@ -63,14 +64,17 @@ Minutes = Annotated[int, Field(ge=1, le=1440)]
 Percent = Annotated[float, Field(ge=1, le=100)]
 
 
-class ObservabilityConfig(Layered, Finite):
+class ObservabilityConfig(Layered):
     """Dashboard and alarms of a pipeline's variants; each key unset here is inherited (see above)."""
+
+    null_is_unset: ClassVar[bool] = False
 
     enabled: bool = Field(
         True, description="`false`: no alarms, metric filter or dashboard entry for this level's variants"
     )
     alarm_topic_arns: Annotated[
-        Annotated[list[SnsArn], Field(max_length=5)], Inherited(unset="alarms change state without notifying anyone")
+        Annotated[list[SnsArn], Field(max_length=5), Distinct],
+        Inherited(unset="alarms change state without notifying anyone"),
     ] = Field(
         [],
         description="SNS topics notified when an alarm fires and recovers (ARNs in the stack's partition; "
@@ -81,7 +85,7 @@ class ObservabilityConfig(Layered, Finite):
         description="minutes the service runs fewer tasks than desired (Container Insights) before alarming: "
         "a crash loop or a failed deployment",
     )
-    error_terms: Annotated[list[Term], Field(min_length=1, max_length=10)] = Field(
+    error_terms: Annotated[list[Term], Field(min_length=1, max_length=10), Distinct] = Field(
         ["ERROR", "Exception", "Traceback"],
         description=f"a log line holding any of these terms counts as an error (each {TERM_RULE}, "
         "case-sensitive); feeds the metric filter, the error alarm and the dashboard's latest errors",

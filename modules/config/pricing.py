@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from . import arns
+from .names import check_one_line
 from .strict import Strict
 
 #: Currencies the cost report can show; USD is the price list's own.
@@ -64,7 +65,7 @@ class FargateRates(Strict):
     storage_gb_hour: Annotated[
         float, _within(0, 0.01, "USD price per GB-hour of ephemeral storage (about 0.0001 in 2026)")
     ] = Field(description="USD per GB-hour of ephemeral storage above the included 20 GiB (above 0, at most 0.01)")
-    source: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+    source: Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(check_one_line)] = Field(
         description="where the figures come from"
     )
     read_on: Annotated[datetime.date, Field(strict=False)] = Field(  # YAML dates and "2026-11-28" alike

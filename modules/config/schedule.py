@@ -26,9 +26,9 @@ _RANGES: dict[str, tuple[int, int, tuple[str, ...]]] = {
     "day-of-week": (1, 7, _DAYS),
     "year": (1970, 2199, ()),
 }
-_RATE = re.compile(r"^rate\((\d+) ([a-z]+)\)$")
-_AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
-_CRON = re.compile(r"^cron\((.*)\)$")
+_RATE = re.compile(r"rate\((\d+) ([a-z]+)\)")
+_AT = re.compile(r"at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)")
+_CRON = re.compile(r"cron\((.*)\)")
 _RATE_UNITS = ("minute", "hour", "day")
 HELP = "use cron(min hour day-of-month month day-of-week year), rate(N minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)"
 
@@ -38,15 +38,15 @@ def schedule_problem(expression: str) -> str | None:
     text = expression.strip()
     if text != expression:
         return "remove the leading/trailing spaces"
-    if match := _RATE.match(text):
+    if match := _RATE.fullmatch(text):
         return _rate_problem(int(match[1]), match[2])
-    if match := _AT.match(text):
+    if match := _AT.fullmatch(text):
         try:
             datetime.datetime.fromisoformat(match[1])
         except ValueError:
             return "at(...) is not a real date and time: use yyyy-mm-ddThh:mm:ss, e.g. at(2026-12-24T18:00:00)"
         return None
-    if match := _CRON.match(text):
+    if match := _CRON.fullmatch(text):
         return _cron_problem(match[1])
     return f"not a schedule expression: {HELP}"
 

@@ -24,7 +24,13 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "pipelines.schema.json"
 NAMED_MAPS = ("pipelines", "variants", "environments")
 #: String settings that are names themselves.
 NAMED_VALUES = {"Config": ("project",), "ClusterConfig": ("name",)}
-NAME_SCHEMA: dict[str, Any] = {"type": "string", "pattern": names.NAME.pattern, "maxLength": names.NAME_MAX}
+#: A JSON Schema pattern matches anywhere in the value, so it is anchored here; at the end by "no character
+#: follows", which every validator reads alike (Python's `$` would also match before a final line break).
+NAME_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "pattern": rf"^(?:{names.NAME.pattern})(?![\s\S])",
+    "maxLength": names.NAME_MAX,
+}
 
 
 def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -43,11 +49,11 @@ def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
 
 
 def _layered(schema: dict[str, Any]) -> None:
-    """Each key of a layered block (`strict.Layered`) also accepts null (not set there) and shows its
+    """Each key of a layered block (`strict.Layered`) that reads null as unset also accepts null and shows its
     default, or where that is null what unset means; a variant's says that unset inherits its pipeline's."""
     definitions = schema["$defs"]
     for model in _subclasses(Layered):
-        if model.__name__ not in definitions:
+        if model.__name__ not in definitions or not model.null_is_unset:
             continue
         properties = definitions[model.__name__]["properties"]
         for key, field in model.model_fields.items():

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 
 class Strict(BaseModel):
     """A block of pipelines.yaml: unknown keys refused, immutable once read, no coercion (`cpu: "1"` and
-    `min: true` are refused)."""
+    `min: true` are refused), no `.inf` or `.nan` (Terraform JSON cannot carry them)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class Finite(Strict):
-    """A block whose numbers go to Terraform as they are (scaling targets, alarm thresholds): `.inf` and `.nan`
-    are refused here, as Terraform JSON cannot carry them. Elsewhere a later check names the valid values."""
-
-    model_config = ConfigDict(allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)
@@ -39,14 +32,26 @@ class Inherited:
 class Layered(Strict):
     """A block written at several levels (top, pipeline, variant), nearest level winning key by key.
 
-    Each field declares its real default; what a level sets is what it wrote (`model_fields_set`), and a
-    key written as `null` is not set there (so an environment's override can take a value away).
+    Each field declares its real default; what a level sets is what it wrote (`model_fields_set`). A key
+    written as `null` (`key:` or `key: null`) is not set there where `null_is_unset`, else it is refused in
+    one line (the blocks that merge key by key, where a stray `key:` would otherwise pass unnoticed).
     """
+
+    null_is_unset: ClassVar[bool] = True
 
     @model_validator(mode="before")
     @classmethod
     def _null_is_unset(cls, data: Any) -> Any:
-        return {key: value for key, value in data.items() if value is not None} if isinstance(data, dict) else data
+        if not cls.null_is_unset or not isinstance(data, dict):
+            return data
+        return {key: value for key, value in data.items() if value is not None}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_refused(cls, value: Any) -> Any:
+        if value is None and not cls.null_is_unset:
+            raise ValueError("null is not a value here; remove the key to inherit it")
+        return value
 
 
 def inherited(field: FieldInfo) -> Inherited:

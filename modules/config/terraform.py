@@ -28,7 +28,7 @@ SUPPORTED: dict[str, tuple[Version, Version | None]] = {
 }
 
 _OPERATORS = ("~>", ">=", "<=", "!=", ">", "<", "=")
-_PART = re.compile(rf"^\s*({'|'.join(map(re.escape, _OPERATORS))})?\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$")
+_PART = re.compile(rf" *({'|'.join(map(re.escape, _OPERATORS))})? *(\d+)(?:\.(\d+))?(?:\.(\d+))? *")
 _FOREVER: Version = (1 << 30, 0, 0)
 
 
@@ -48,7 +48,7 @@ def admitted_range(constraint: str) -> tuple[Version, Version]:
     low: Version = (0, 0, 0)
     high: Version = _FOREVER
     for part in constraint.split(","):
-        match = _PART.match(part)
+        match = _PART.fullmatch(part)
         if not match:
             raise ValueError(
                 f"not a version constraint: {part.strip()!r}; write e.g. '>= 5.100, < 7' "

@@ -31,11 +31,14 @@ class PipelinesStack(cdk.TerraformStack):
     group, roles and security group. State: the configured backend (`add_state_backend`).
     The `terraform` block requires the configured Terraform and provider versions (`pin_versions`).
     Resources the config adopts are imported (`adopt.add_imports`), never replaced (`adopt.keep_adopted`).
-    Every config string reaches Terraform as a literal (`terraform_literal.literal_strings`).
+    Every config string reaches Terraform as a literal (`terraform_literal.literal_strings`), except in
+    the `terraform` block (backend, versions): Terraform reads its JSON strings literally, with no
+    templates to escape, so they are written as the config says.
     """
 
     def __init__(self, scope: Construct, id: str, *, deployment: Deployment) -> None:
         super().__init__(scope, id)
+        written = deployment
         deployment = literal_strings(deployment)
         cdk.AwsProvider(
             self,
@@ -46,8 +49,8 @@ class PipelinesStack(cdk.TerraformStack):
             else None,
             default_tags=[cdk.AwsProviderDefaultTags(tags=default_tags(deployment))],
         )
-        pin_versions(self, deployment.terraform)
-        add_state_backend(self, backend=deployment.backend, project=deployment.project, region=deployment.region)
+        pin_versions(self, written.terraform)
+        add_state_backend(self, backend=written.backend, project=written.project, region=written.region)
         self.cluster, self.variants = add_workloads(self, deployment, region=deployment.region)
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
         if deployment.adopt:

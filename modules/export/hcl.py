@@ -4,6 +4,8 @@ The two syntaxes read strings alike: a JSON string is a template, and so is a qu
 (`${...}` interpolates, `%{...}` is a directive, `$${` / `%%{` are literal), so every string keeps
 its template text: user strings, escaped once by the constructs, stay literal. What differs:
 
+- the `terraform` block (backend, cloud, versions) is the exception: Terraform reads its JSON strings
+  literally (no template is evaluated there), so their `${` and `%{` are escaped in HCL;
 - a string that is exactly one `${expression}` becomes the bare expression (Terraform gives a
   template of one interpolation the expression's own value, in both syntaxes);
 - quoted HCL also has backslash escapes, so `\\`, `"` and control characters are escaped;
@@ -27,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..lib.terraform_literal import Expression, hcl_escape, parse
+from ..lib.terraform_literal import Expression, hcl_escape, literal_strings, parse
 
 #: Object-valued keys that are arguments (maps, objects, attributes-as-blocks), not nested blocks.
 ATTRIBUTES = frozenset({"tags", "tags_all", "egress", "ingress", "default", "value"})
@@ -76,7 +78,9 @@ def _top_level(key: str, value: Any) -> Iterable[list[_Line]]:
     """The blocks of one top-level key: `resource "type" "name" {...}`, `variable "name" {...}`, ..."""
     if key in ("terraform", "locals", "import"):
         for body in _as_list(value):
-            yield _block(key, [], body, 0)
+            # The `terraform` block's JSON strings are literal (Terraform evaluates nothing there, in
+            # JSON not even templates), a quoted HCL string is a template: so they are escaped.
+            yield _block(key, [], literal_strings(body) if key == "terraform" else body, 0)
     elif key in ("resource", "data"):
         for rtype, by_name in value.items():
             for name, body in by_name.items():

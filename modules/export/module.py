@@ -75,15 +75,18 @@ def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:
         if variable.condition
         else None
     )
-    return cdk.TerraformVariable(
+    declared = cdk.TerraformVariable(
         scope,
         variable.name,
         type=variable.type,
         description=variable.description,
-        default=variable.default,
         nullable=False,
         validation=checks,
     )
+    # An override is written as given; cdktf would rewrite a default's mapping keys in snake_case
+    # (`cost-center` -> `cost_center`), so the config's tag keys would not reach Terraform.
+    declared.add_override("default", variable.default)
+    return declared
 
 
 def _switch_observability(module: cdk.TerraformStack, specs: Sequence[VariantSpec], *, cluster_name: str) -> None:

@@ -25,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent.parent
 SKIPS_FILE = ROOT / "checkov-skips.yaml"
 CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
-CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$")
+CHECK_ID = re.compile(r"CKV2?_[A-Z0-9]+_\d+")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def load_skips(path: Path = SKIPS_FILE) -> dict[str, str]:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping of check id -> reason")
     for check_id, reason in data.items():
-        if not CHECK_ID.match(str(check_id)):
+        if not CHECK_ID.fullmatch(str(check_id)):
             raise ValueError(f"{path}: {check_id!r} is not a checkov check id")
         if not isinstance(reason, str) or not reason.strip():
             raise ValueError(f"{path}: {check_id} needs a written reason")

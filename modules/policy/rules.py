@@ -18,7 +18,7 @@ from .view import VariantView
 
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 #: A numeric uid as a container runtime may read it (sign and leading zeros included).
-NUMERIC_UID = re.compile(r"^\s*[+-]?[0-9]+\s*$")
+NUMERIC_UID = re.compile(r"\s*[+-]?[0-9]+\s*")
 #: Actions that only accept Resource "*", each set granted in a statement of its own: ECR's token,
 #: and the SSM session channels ECS Exec opens (IAM defines no resource type for these ssmmessages
 #: actions: Service Authorization Reference, "Actions defined by Amazon Session Manager Message
@@ -91,7 +91,7 @@ def is_root(user: str) -> bool:
     that wraps it); a name is compared case-insensitively.
     """
     uid = user.split(":", 1)[0]
-    if NUMERIC_UID.match(uid):
+    if NUMERIC_UID.fullmatch(uid):
         return int(uid) % 2**32 == 0
     return uid.strip().lower() == "root"
 

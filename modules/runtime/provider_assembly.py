@@ -75,7 +75,7 @@ _VOID_EXPORTS = re.compile(r"^(?:exports\.[A-Za-z0-9_$]+ = )+void 0;\n", re.M)
 
 
 #: A SHA-256 digest as wheels' RECORD files write it (urlsafe base64, no padding).
-_URLSAFE_DIGEST = re.compile(r"^[A-Za-z0-9_-]{43}$")
+_URLSAFE_DIGEST = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class ProviderAssemblyError(RuntimeError):
@@ -267,7 +267,7 @@ def content_digest(source: Path, size: int) -> str:
         if start >= 0:
             line = text[start + len(entry) : text.find(b"\n", start + len(entry))].decode().rstrip("\r")
             digest, _, listed = line.partition(",")
-            if listed == str(size) and _URLSAFE_DIGEST.match(digest):
+            if listed == str(size) and _URLSAFE_DIGEST.fullmatch(digest):
                 return digest
     digest = hashlib.sha256()
     with source.open("rb") as file:

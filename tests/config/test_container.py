@@ -260,3 +260,21 @@ def test_every_container_is_resolved_in_config_the_main_one_first_then_the_sidec
     assert router.restart_policy is None and otel.restart_policy is not None, "enabled: false is no policy"
     assert {c.log_group for c in control.containers} == {control.names.log_group}
     assert [c.tmp_volume for c in control.containers] == ["tmp", "tmp-otel", "tmp-router"]
+
+
+@pytest.mark.parametrize("cpu", [float("nan"), float("inf"), -float("inf")])
+def test_a_task_size_that_is_not_a_number_is_refused_with_sidecars(cpu):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["sidecars"] = {"otel": {**OTEL, "cpu": 0.25}}
+    data["pipelines"]["news-encoder"]["cpu"] = cpu
+    (found,) = config_problems(data)
+    assert found.startswith(f"{PIPELINE}.cpu: Input should be a finite number")
+
+
+def test_a_sidecar_tag_without_its_repository_is_refused():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["sidecars"] = {
+        "router": {"repository_arn": None, "image_tag": "3.2", "user": "1"}
+    }
+    (found,) = config_problems(data)
+    assert found.startswith(f"{PIPELINE}.sidecars.router: image_tag and image_digest need repository_arn")

@@ -144,3 +144,12 @@ def test_exec_logging_keys_are_checked():
     problems = config_problems(data)
     assert any(p.startswith("cluster.exec_logging.log_retention_days: ") for p in problems)
     assert any(p.startswith("cluster.exec_logging.kms_key_arn: not a KMS key ARN") for p in problems)
+
+
+@pytest.mark.parametrize("key", ["minimum_healthy_percent", "maximum_percent", "rollback", "timeouts"])
+def test_a_key_written_null_is_refused_at_its_path_not_taken_as_a_value(key):
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["deployment"] = {key: None}
+    assert config_problems(data) == [
+        f"{V}.deployment.{key}: null is not a value here; remove the key to inherit it (got None)"
+    ]

@@ -63,11 +63,13 @@ def test_enabled_false_turns_it_off_at_any_level_and_a_nearer_level_turns_it_bac
     assert control.observability is not None and treatment.observability is None
 
 
-def test_a_key_written_as_null_is_not_set_there():
+def test_a_key_written_as_null_is_refused_at_its_path_not_taken_as_off():
     data = with_observability(top={"cpu_threshold": 80}, pipeline={"enabled": None}, treatment={"cpu_threshold": None})
-    control, treatment = (spec.observability for spec in load(data).variants)
-    assert control is not None and treatment is not None
-    assert control.cpu_threshold == treatment.cpu_threshold == 80
+    assert problems(data) == [
+        f"{PIPELINE}.observability.enabled: null is not a value here; remove the key to inherit it (got None)",
+        f"{PIPELINE}.variants.treatment.observability.cpu_threshold: null is not a value here; remove the key to "
+        "inherit it (got None)",
+    ]
 
 
 def test_the_lag_threshold_defaults_to_three_times_the_backlog_target():
@@ -125,3 +127,17 @@ def test_bad_values_are_reported_at_their_dotted_path(block, key, fragment):
 )
 def test_partition_of_region(region, partition):
     assert partition_of(region) == partition
+
+
+@pytest.mark.parametrize("key", ["enabled", "alarm_topic_arns", "cpu_threshold", "error_terms", "period"])
+def test_a_key_written_null_is_refused_at_its_path_not_taken_as_a_value(key):
+    assert problems(with_observability(pipeline={key: None})) == [
+        f"{PIPELINE}.observability.{key}: null is not a value here; remove the key to inherit it (got None)"
+    ]
+
+
+def test_a_topic_listed_twice_is_refused():
+    (found,) = problems(with_observability(top={"alarm_topic_arns": [TOPIC, TOPIC], "deployment_failure_events": True}))
+    assert found.startswith(
+        f"observability.alarm_topic_arns: items 0 and 1 are the same; list each once (got [{TOPIC!r}"
+    )

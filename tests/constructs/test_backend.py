@@ -93,3 +93,25 @@ def test_terraform_block_takes_the_configured_versions():
     block = synth(data)["terraform"]
     assert block["required_version"] == "~> 1.11.0"
     assert block["required_providers"]["aws"] == {"source": "hashicorp/aws", "version": "~> 6.30"}
+
+
+#: Backend text holding template sequences (`{{`/`}}` are format escapes of `{`/`}` in the templates).
+TEMPLATED = {"key": "s/${{x}}/%{{y}}/{stack}.tfstate", "workspace_key_prefix": "p${z}%{w}"}
+
+
+def test_backend_text_is_written_as_the_config_says_in_json_which_terraform_reads_literally():
+    s3 = terraform_block(type="s3", bucket="acme-state", **TEMPLATED)["backend"]["s3"]
+    assert (s3["key"], s3["workspace_key_prefix"]) == ("s/${x}/%{y}/feature-pipelines.tfstate", "p${z}%{w}")
+    cloud = terraform_block(type="cloud", organization="acme", workspace_tags=["a${{b}}", "{stack}"])["cloud"]
+    assert cloud["workspaces"]["tags"] == ["a${b}", "feature-pipelines"]
+
+
+def test_backend_text_is_escaped_in_hcl_where_terraform_reads_templates(tmp_path):
+    from modules.synth import synthesize
+
+    data = default_data()
+    data["backend"] = {"type": "s3", "bucket": "acme-state", **TEMPLATED}
+    (summary,) = synthesize([load(data)], tmp_path / "out", format="hcl")
+    text = summary.path.read_text()
+    assert '"s/$${x}/%%{y}/feature-pipelines.tfstate"' in text
+    assert '"p$${z}%%{w}"' in text

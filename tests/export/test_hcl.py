@@ -117,3 +117,18 @@ def test_keys_that_are_no_identifiers_are_quoted():
     assert arguments({"tags": {"true": "1", "a b": "2", "9x": "3"}}, depth=0) == (
         'tags = {\n  "true" = "1"\n  "a b"  = "2"\n  "9x"   = "3"\n}\n'
     )
+
+
+def test_the_terraform_blocks_strings_literal_in_json_are_escaped_in_hcl():
+    """Terraform reads the `terraform` block's JSON strings as they are, a quoted HCL string as a template."""
+    block = {"terraform": {"backend": {"s3": {"key": "a/${x}/%{y}", "bucket": "b"}}, "required_version": ">= 1.10"}}
+    assert document(block) == (
+        "terraform {\n"
+        '  required_version = ">= 1.10"\n'
+        "\n"
+        '  backend "s3" {\n'
+        '    key    = "a/$${x}/%%{y}"\n'
+        '    bucket = "b"\n'
+        "  }\n"
+        "}\n"
+    )

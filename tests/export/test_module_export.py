@@ -441,3 +441,70 @@ def test_deployment_alarms_follow_the_switches_and_extra_names_keep_the_block_on
         '["msk \\"clicks\\" $${lag}"]) : ["msk \\"clicks\\" $${lag}"]}'
     )
     assert clicks["enable"] is True
+
+
+#: Keys the config accepts that a snake_case or camelCase conversion would change or merge.
+HOSTILE_KEYS = ["cost-center", "Cluster Name", "a-b", "a=b", "_", "camelCase", "UPPER_CASE", "x:y/z", "@at", "ÄÖ"]
+
+
+def hostile_keys_config() -> dict:
+    """The default config with the hostile keys as global, pipeline and variant tags, environment names and
+    a metric's dimensions."""
+    data = default_data()
+    news = data["pipelines"]["news-encoder"]
+    data["tags"] = {key: f"global {key}" for key in HOSTILE_KEYS}
+    news["tags"] = {f"p{key}": "pipeline" for key in HOSTILE_KEYS}
+    news["variants"]["control"]["tags"] = {f"v{key}": "variant" for key in HOSTILE_KEYS}
+    news["environment"] = {"camelCase": "1", "_": "2", "lower_case": "3", "X__Y": "4"}
+    news["variants"]["control"]["autoscaling"] = {
+        "min": 1,
+        "max": 2,
+        "backlog": {
+            "source": "cloudwatch",
+            "namespace": "Features",
+            "metric_name": "Lag",
+            "dimensions": {key: "d" for key in HOSTILE_KEYS},
+            "target": 10,
+        },
+    }
+    return data
+
+
+def tag_maps(value, name=""):
+    """Every string-to-string mapping under a `tags`/`tags_all`/`default`/`dimensions` key or a `*_tags` local."""
+    if isinstance(value, dict):
+        named = name in ("tags", "tags_all", "default", "dimensions") or name.endswith("_tags")
+        if named and all(isinstance(item, str) for item in value.values()):
+            yield name, value
+        for key, item in value.items():
+            yield from tag_maps(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from tag_maps(item, name)
+
+
+def test_user_keys_reach_the_stack_and_the_module_exactly():
+    data = hostile_keys_config()
+    expected = {
+        *HOSTILE_KEYS,
+        *(f"p{key}" for key in HOSTILE_KEYS),
+        *(f"v{key}" for key in HOSTILE_KEYS),
+        *("pipeline", "variant", "managed-by"),
+    }
+    for document in (synth(data), module_json(load(data))):
+        keys = {key for _, mapping in tag_maps(document) for key in mapping}
+        assert set(HOSTILE_KEYS) <= keys
+        assert keys - expected <= {"ClusterName", "ServiceName", "name", "value"}  # alarms, scaling metric blocks
+    module = module_json(load(data))
+    assert module["variable"]["tags"]["default"] == data["tags"]
+    assert module["locals"]["news-encoder_control_tags"] == {
+        **{f"p{key}": "pipeline" for key in HOSTILE_KEYS},
+        **{f"v{key}": "variant" for key in HOSTILE_KEYS},
+        "pipeline": "news-encoder",
+        "variant": "control",
+    }
+    for document in (synth(data), module):
+        (container,) = json.loads(
+            document["resource"]["aws_ecs_task_definition"]["news-encoder_control"]["container_definitions"]
+        )
+        assert {item["name"] for item in container["environment"]} == {"camelCase", "_", "lower_case", "X__Y"}
