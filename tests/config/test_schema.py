@@ -29,7 +29,7 @@ BAD = sorted((ROOT / "tests" / "corpus" / "bad").glob("*.yaml"))
 SHAPE = re.compile(
     r"valid (number|integer|list|dictionary|string|boolean)|unknown key|did you mean|required key is missing"
     r"|at least \d+ (item|character)|expected a mapping|must be a YAML mapping|invalid name|name is \d+ characters"
-    r"|(less|greater) than or equal|quote it|Input should be '"
+    r"|(less|greater) than or equal|quote it|Input should be '|null is not a value here"
 )
 #: Problems the YAML parser finds before there is data to check: syntax errors and keys written twice.
 PARSE = re.compile(r"YAML syntax error|duplicate key")
