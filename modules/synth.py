@@ -426,7 +426,11 @@ def _new_staging(outdir: Path, token: str) -> Path:
     less the umask (`write_output` then gives it the mode of the `outdir` it replaces)."""
     staging = _leftover(outdir, _STAGING, token)
     os.mkdir(staging, 0o777)
-    _write_marker(staging, {"token": token})
+    try:
+        _write_marker(staging, {"token": token})
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
 
 
@@ -535,7 +539,7 @@ def _carry(old: Path, new: Path, ours: Written, *, late: bool = False) -> None:
     if clashes:
         raise ConfigError(
             [
-                Problem("--out", f"synth now writes {path}, which it did not write before: move yours away", str(new))
+                Problem("--out", f"{path} was not written by synth, which now writes it: move yours away", str(old))
                 for path in clashes
             ]
         )

@@ -118,29 +118,72 @@ def test_a_synth_killed_at_any_step_leaves_one_complete_output_and_the_next_run_
     assert seen == {old, new}, "kills before and after the swap both tried"
 
 
+def token(out: Path) -> str:
+    """The output's token (its leftovers are named after it)."""
+    return json.loads((out / synth.MARKER).read_text())["token"]
+
+
 def test_the_next_run_restores_a_retired_output_before_anything_else(tmp_path):
-    """A killed two-rename swap leaves `out` missing; a reader's next synth that is refused still restores it."""
+    """A killed two-rename swap leaves `out` missing, its old tree retired under the output's token,
+    maybe beside the new one in staging: the next run restores the old tree, then replaces it."""
     out = old_output(tmp_path)
-    before = tree_digest(out)
-    os.rename(out, tmp_path / ".out.retired-0badc0de")
-    (tmp_path / ".out.staging-12345678").mkdir()
+    retired, staging = tmp_path / f".out.retired-{token(out)}", tmp_path / f".out.staging-{token(out)}"
+    shutil.copytree(out, staging, symlinks=True)
+    os.rename(out, retired)
     synth.write_output(out, cheap_build("new"))
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
-    assert tree_digest(out) != before
+    assert json.loads((out / "manifest.json").read_text())["version"] == "new"
     assert (out / "stacks" / "app" / ".terraform.lock.hcl").read_text() == "# lock\n"
 
 
-def test_leftovers_of_the_earlier_two_rename_swap_are_restored_and_cleaned(tmp_path):
-    """Its `.old` directory, holding the previous output while `out` was missing, was never restored."""
+def test_directories_that_merely_look_like_leftovers_are_left_alone(tmp_path):
+    """Names of earlier versions' staging directories (`.out.<8 characters>`, `.old`), and staging and
+    retired names without the output's token in them or in their own marker: they used to be deleted,
+    or renamed to `out`, by every synth, one that then refused `--out` included."""
     out = old_output(tmp_path)
-    (out / synth.MARKER).unlink()  # written by a version without the marker
-    before = tree_digest(out)
-    os.rename(out, tmp_path / ".out.k2x_9abc.old")
-    (tmp_path / ".out.p0q1r2s3").mkdir()
-    with pytest.raises(synth.ConfigError):  # restored, then refused: no marker
+    copy = tmp_path / ".out.retired-0123456789abcdef0123456789abcdef"
+    shutil.copytree(out, copy, symlinks=True)  # a complete output, but its token is another's
+    lookalikes = [".out.k2x_9abc", ".out.p0q1r2s3.old", ".out.staging-12345678", ".out.retired-0badc0de"]
+    for name in lookalikes:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "work.txt").write_text("mine")
+    (tmp_path / f".out.staging-{'f' * 32}").mkdir()
+    before = {entry.name: tree_digest(entry) for entry in tmp_path.iterdir()}
+    (out / synth.MARKER).unlink()  # refused: not an earlier output
+    with pytest.raises(synth.ConfigError):
         synth.write_output(out, cheap_build("new"))
+    os.rename(out, tmp_path / "moved")  # missing: nothing here is ours to restore
+    synth.write_output(out, cheap_build("new"))
+    assert {entry.name: tree_digest(entry) for entry in tmp_path.iterdir() if entry.name not in ("out", "moved")} == {
+        name: digest for name, digest in before.items() if name != "out"
+    }
+
+
+def test_files_that_appear_in_the_old_output_before_its_deletion_are_kept(tmp_path, monkeypatch):
+    """Terraform writing in a stack directory while synth runs: what it creates between the carry and
+    the swap lands in the old tree, and used to be deleted with it."""
+    out = old_output(tmp_path)
+    swap = synth._swap
+
+    def late_swap(staging: Path, outdir: Path) -> None:
+        (outdir / "stacks" / "app" / "terraform.tfstate.d" / "ws").mkdir(parents=True)
+        (outdir / "stacks" / "app" / "terraform.tfstate.d" / "ws" / "terraform.tfstate").write_text("state")
+        swap(staging, outdir)
+
+    monkeypatch.setattr(synth, "_swap", late_swap)
+    synth.write_output(out, cheap_build("new"))
+    assert (out / "stacks" / "app" / "terraform.tfstate.d" / "ws" / "terraform.tfstate").read_text() == "state"
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
-    assert tree_digest(out) == before
+
+
+def test_a_run_killed_after_the_swap_leaves_the_old_tree_whose_new_files_the_next_run_keeps(tmp_path):
+    out = old_output(tmp_path)
+    old = tmp_path / f".out.staging-{token(out)}"
+    shutil.copytree(out, old, symlinks=True)
+    (old / "stacks" / "app" / "crash.log").write_text("panic")
+    synth.write_output(out, cheap_build("new"))
+    assert (out / "stacks" / "app" / "crash.log").read_text() == "panic"
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
 
 
 def test_concurrent_synths_serialize_and_a_reader_never_sees_a_missing_or_mixed_output(tmp_path):
