@@ -357,7 +357,8 @@ def npx_cdktf(project: Path, command: str) -> subprocess.CompletedProcess[str]:
 def test_cdktf_cli_synth_and_list_work_when_the_set_of_stacks_changes(tmp_path):
     """The CLI deletes the directories of stacks the app dropped, after the app ran: it used to fail
     once (ENOENT, lstat cdktf.out/stacks/<old stack>) because the swap had removed them already.
-    About 15 s: three CLI runs."""
+    A dropped stack holding a file synth did not write is refused (the CLI would delete it).
+    About 20 s: four CLI runs."""
     if shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdktf").exists():
         pytest.skip("needs npx and node_modules (make setup)")
     project = tmp_path / "project"
@@ -371,6 +372,10 @@ def test_cdktf_cli_synth_and_list_work_when_the_set_of_stacks_changes(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     (stacks / "feature-pipelines" / ".terraform.lock.hcl").write_text("# lock\n")
     shutil.copy(ROOT / "examples" / "environments.yaml", project / "pipelines.yaml")
+    refused = npx_cdktf(project, "synth")  # the CLI would delete the dropped stack's lock file
+    assert refused.returncode != 0 and "stacks/feature-pipelines is no stack of the config any more" in refused.stdout
+    assert (stacks / "feature-pipelines" / ".terraform.lock.hcl").read_text() == "# lock\n"
+    (stacks / "feature-pipelines" / ".terraform.lock.hcl").unlink()
     second = npx_cdktf(project, "synth")
     assert second.returncode == 0, second.stdout + second.stderr
     assert "ENOENT" not in second.stdout + second.stderr
