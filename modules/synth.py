@@ -181,11 +181,12 @@ def write_output(outdir: Path, build: Callable[[Path], None]) -> Path:
             check_replaceable(outdir)
             recover(outdir)
             earlier = written(outdir) if is_output(outdir) else None
-            staging = _new_staging(outdir, earlier.token if earlier and earlier.token else secrets.token_hex(16))
+            token = earlier.token if earlier and earlier.token else secrets.token_hex(16)
+            staging = _new_staging(outdir, token)
             remove_old = True
             try:
                 build(staging)
-                kept = _complete(staging, outdir, earlier)
+                kept = _complete(staging, outdir, earlier, token)
                 if outdir.is_dir():
                     os.chmod(staging, stat.S_IMODE(outdir.stat().st_mode))
                 if _stop_requested.is_set():
@@ -434,22 +435,23 @@ def _new_staging(outdir: Path, token: str) -> Path:
     return staging
 
 
-def _complete(staging: Path, outdir: Path, earlier: Written | None) -> list[Path]:
-    """Make the built `staging` the new output: carry in what synth did not write in `outdir`, then
-    write the marker; the directories of `outdir/stacks` that are no stack of the new output but
-    stay, as they hold such files.
+def _complete(staging: Path, outdir: Path, earlier: Written | None, token: str) -> list[Path]:
+    """Make the built `staging` the new output: carry in what synth did not write in `outdir` (by
+    `earlier`), then write the marker; the directories of `outdir/stacks` that are no stack of the
+    new output but stay, as they hold such files.
 
     Under the cdktf CLI, which deletes those directories after the synth, that is a ConfigError, and
     every other such directory gets an empty one for the CLI to delete.
     """
     files, dirs = _contents(staging)
     files.remove(MARKER)
-    stacks = [name for path in dirs if (name := path.removeprefix("stacks/")) != path and "/" not in name]
+    stacks = {path.removeprefix("stacks/") for path in dirs if path.count("/") == 1 and path.startswith("stacks/")}
     dropped: list[str] = []
     if earlier is not None:
         _carry(outdir, staging, earlier)
-        old = [entry for entry in (outdir / "stacks").glob("*") if entry.is_dir() and not entry.is_symlink()]
-        dropped = sorted(entry.name for entry in old if entry.name not in stacks)
+        old = (outdir / "stacks").iterdir() if (outdir / "stacks").is_dir() else ()
+        dropped = sorted(entry.name for entry in old if entry.is_dir() and not entry.is_symlink())
+        dropped = [name for name in dropped if name not in stacks]
     kept = [name for name in dropped if os.path.lexists(staging / "stacks" / name)]
     if CDKTF_CLI_VARIABLE in os.environ:
         if kept:
@@ -468,7 +470,6 @@ def _complete(staging: Path, outdir: Path, earlier: Written | None) -> list[Path
         for name in dropped:
             (staging / "stacks" / name).mkdir()
             dirs.append(f"stacks/{name}")
-    token = (_marker(staging) or {})["token"]
     digest = hashlib.sha256((staging / MANIFEST).read_bytes()).hexdigest()
     _write_marker(staging, {"manifest_sha256": digest, "token": token, "files": files, "dirs": sorted(dirs)})
     return [outdir / "stacks" / name for name in kept]
