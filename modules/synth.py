@@ -393,7 +393,8 @@ def _leftovers(outdir: Path) -> tuple[list[Path], list[Path]]:
 def recover(outdir: Path) -> None:
     """Undo what a killed run left (call it holding the lock, once `check_replaceable` passed):
     restore a retired output when `outdir` is missing; then carry into `outdir` what synth did not
-    write that only a leftover output holds, and delete the leftovers (`_leftovers`)."""
+    write that only a leftover output holds (so a file deleted from `outdir` since the killed run
+    may come back: better than losing one), and delete the leftovers (`_leftovers`)."""
     if not os.path.lexists(outdir):
         complete = [entry for entry in _leftovers(outdir)[1] if is_output(entry)]
         if complete:
