@@ -14,12 +14,13 @@ How `--out` is replaced (docs/output.md, "The output directory", states the same
   the instant it names the complete new one, so a reader never finds it missing or mixed, and a
   kill at any moment leaves one complete output. The old tree, now under the staging name, is
   deleted after, once what appeared in it since the carry is in the new one. Where the OS or
-  filesystem has no rename-exchange, two renames do it (`--out` to `.<name>.retired-<token>`,
+  filesystem has no rename-exchange, two renames do it (`--out` to `.<name>.retired-<tag>`,
   staging to `--out`); a kill between them leaves `--out` missing, and the next run restores it.
-- Staging and retired directories are named `.<name>.staging-<token>` / `.<name>.retired-<token>`
-  with the output's random token (kept in MARKER, new for a new output), and the staging directory
-  gets a marker with that token before anything else: only a directory whose name carries the
-  token of its own marker or of `--out`'s is ours to recover or delete. (A synth into a new
+- Staging and retired directories are named `.<name>.staging-<tag>` / `.<name>.retired-<tag>`,
+  the tag a digest of this tool's name and `<name>` (`leftover_path`), and each holds a MARKER
+  from its first instant to its last (the staging directory gets one before anything else; a
+  tree is deleted with its MARKER last): only a directory of exactly that name holding a MARKER,
+  or nothing, is ours to recover or delete. The tag keeps the output deterministic. (A synth into a new
   `--out` killed between creating its staging directory and writing its marker leaves that empty
   directory.)
 - Why not make `--out` a symlink to versioned directories (one atomic rename of a symlink):
@@ -51,7 +52,6 @@ import json
 import os
 import posixpath
 import re
-import secrets
 import shutil
 import stat
 import sys
@@ -69,12 +69,11 @@ if TYPE_CHECKING:
 #: What every synthesized output holds (cdktf writes it).
 MANIFEST = "manifest.json"
 #: What proves a directory is an earlier output of this tool: written last, it holds the digest of
-#: MANIFEST, the output's token and what synth wrote (`written`).
+#: MANIFEST and what synth wrote (`written`).
 MARKER = ".feature-pipelines-synth.json"
 WRITTEN_BY = "streaming-feature-pipelines synth"
 #: The most read of an earlier output's MARKER or MANIFEST.
 _READ_LIMIT = 1 << 24
-_TOKEN = re.compile(r"[0-9a-f]{32}")
 #: Set by the cdktf CLI (and only by it) for the app it runs to synthesize.
 CDKTF_CLI_VARIABLE = "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS"
 _STAGING, _RETIRED = "staging-", "retired-"
@@ -181,12 +180,11 @@ def write_output(outdir: Path, build: Callable[[Path], None]) -> Path:
             check_replaceable(outdir)
             recover(outdir)
             earlier = written(outdir) if is_output(outdir) else None
-            token = earlier.token if earlier and earlier.token else secrets.token_hex(16)
-            staging = _new_staging(outdir, token)
+            staging = _new_staging(outdir)
             remove_old = True
             try:
                 build(staging)
-                kept = _complete(staging, outdir, earlier, token)
+                kept = _complete(staging, outdir, earlier)
                 if outdir.is_dir():
                     os.chmod(staging, stat.S_IMODE(outdir.stat().st_mode))
                 if _stop_requested.is_set():
@@ -203,7 +201,7 @@ def write_output(outdir: Path, build: Callable[[Path], None]) -> Path:
                     )
             finally:
                 if remove_old:  # after the swap: the old tree, or nothing
-                    shutil.rmtree(staging, ignore_errors=True)
+                    _remove(staging)
     except OSError as err:
         raise OutputError(outdir, err) from None
     return outdir
@@ -281,20 +279,17 @@ def is_output(directory: Path) -> bool:
     if set(marker) == {"written_by", "manifest_sha256"}:  # written before the marker listed what synth wrote
         return True
     listed = [marker.get("files"), marker.get("dirs")]
-    return (
-        set(marker) == {"written_by", "manifest_sha256", "token", "files", "dirs"}
-        and _is_token(marker["token"])
-        and all(isinstance(paths, list) and all(isinstance(path, str) for path in paths) for paths in listed)
+    return set(marker) == {"written_by", "manifest_sha256", "files", "dirs"} and all(
+        isinstance(paths, list) and all(isinstance(path, str) for path in paths) for paths in listed
     )
 
 
 @dataclass(frozen=True)
 class Written:
-    """What synth wrote into an output (relative POSIX paths), and the output's token."""
+    """What synth wrote into an output: relative POSIX paths."""
 
     files: frozenset[str]
     dirs: frozenset[str]
-    token: str | None
 
 
 def written(output: Path) -> Written:
@@ -305,18 +300,18 @@ def written(output: Path) -> Written:
     """
     marker = _marker(output) or {}
     if "files" in marker:
-        files, dirs, token = set(marker["files"]), set(marker["dirs"]), marker["token"]
+        files, dirs = set(marker["files"]), set(marker["dirs"])
     else:
         manifest = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
         stacks = manifest.get("stacks") if isinstance(manifest, dict) else None
-        files, dirs, token = set(), set(), None
+        files, dirs = set(), set()
         for stack in stacks.values() if isinstance(stacks, dict) else ():
             for key in ("synthesizedStackPath", "stackMetadataPath"):
                 if isinstance(stack, dict) and isinstance(stack.get(key), str):
                     files.add(posixpath.normpath(stack[key]))
     files |= {MANIFEST, MARKER}
     dirs |= {parent for path in files for parent in _parents(path)}
-    return Written(frozenset(files), frozenset(dirs), token)
+    return Written(frozenset(files), frozenset(dirs))
 
 
 def _parents(path: str) -> list[str]:
@@ -335,10 +330,6 @@ def _marker(directory: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return marker if isinstance(marker, dict) and marker.get("written_by") == WRITTEN_BY else None
-
-
-def _is_token(value: object) -> bool:
-    return isinstance(value, str) and _TOKEN.fullmatch(value) is not None
 
 
 def _write_marker(directory: Path, content: dict) -> None:
@@ -366,28 +357,32 @@ def _contents(root: Path) -> tuple[list[str], list[str]]:
     return sorted(files), sorted(dirs)
 
 
-def _leftover(outdir: Path, kind: str, token: str) -> Path:
-    return outdir.with_name(f".{outdir.name}.{kind}{token}")
+def leftover_path(outdir: Path, kind: str) -> Path:
+    """Where a synth into `outdir` stages its new tree (`kind` "staging-") or, without rename-exchange,
+    moves the old one aside ("retired-"): `.<name>.<kind><tag>`, the tag a digest of this tool's name
+    and `<name>`, so no directory made for another reason has it by chance."""
+    tag = hashlib.sha256(f"{WRITTEN_BY}\0{outdir.name}".encode()).hexdigest()[:32]
+    return outdir.with_name(f".{outdir.name}.{kind}{tag}")
 
 
 def _leftovers(outdir: Path) -> tuple[list[Path], list[Path]]:
-    """The staging and retired directories of `outdir` that killed runs left, proven by their token.
+    """The staging and retired directories of `outdir` that a killed run left: of exactly their name
+    (`leftover_path`), holding a MARKER (a staging directory gets one before anything else, and a
+    tree loses it last) or nothing. A directory that merely looks like one is left alone."""
+    found = []
+    for kind in (_STAGING, _RETIRED):
+        entry = leftover_path(outdir, kind)
+        ours = entry.is_dir() and not entry.is_symlink()
+        found.append([entry] if ours and (_marker_file(entry) or not any(entry.iterdir())) else [])
+    return found[0], found[1]
 
-    A leftover is named `.<name>.staging-<token>` or `.<name>.retired-<token>`, and the token is the
-    one in its own marker or in `outdir`'s (`write_output` builds an output in the directory named
-    after the earlier output's token, and writes its marker first). A directory that merely looks
-    like one is not ours and is left alone.
-    """
-    pattern = re.compile(rf"\.{re.escape(outdir.name)}\.({_STAGING}|{_RETIRED})([0-9a-f]{{32}})")
-    current = (_marker(outdir) or {}).get("token") if is_output(outdir) else None
-    staging, retired = [], []
-    for entry in sorted(outdir.parent.iterdir()):
-        match = pattern.fullmatch(entry.name)
-        if match is None or entry.is_symlink() or not entry.is_dir():
-            continue
-        if match[2] in (current, (_marker(entry) or {}).get("token")):
-            (staging if match[1] == _STAGING else retired).append(entry)
-    return staging, retired
+
+def _marker_file(directory: Path) -> bool:
+    """True when `directory` holds a MARKER file, whole or cut short by a kill."""
+    try:
+        return stat.S_ISREG(os.lstat(directory / MARKER).st_mode)
+    except OSError:
+        return False
 
 
 def recover(outdir: Path) -> None:
@@ -396,15 +391,32 @@ def recover(outdir: Path) -> None:
     write that only a leftover output holds (so a file deleted from `outdir` since the killed run
     may come back: better than losing one), and delete the leftovers (`_leftovers`)."""
     if not os.path.lexists(outdir):
-        complete = [entry for entry in _leftovers(outdir)[1] if is_output(entry)]
-        if complete:
-            os.rename(max(complete, key=lambda entry: entry.stat().st_mtime), outdir)
+        for entry in _leftovers(outdir)[1]:
+            if is_output(entry):
+                os.rename(entry, outdir)
     staging, retired = _leftovers(outdir)
     into = is_output(outdir)
     for entry in staging + retired:
         if into and is_output(entry) and not _carry_late(entry, outdir, written(entry)):
             continue
-        shutil.rmtree(entry)
+        _remove(entry)
+
+
+def _remove(tree: Path) -> None:
+    """Delete `tree` as far as possible, its MARKER last (until then `recover` knows it)."""
+    with contextlib.suppress(FileNotFoundError):
+        for entry in list(os.scandir(tree)):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        os.unlink(tree / MARKER)
+    with contextlib.suppress(OSError):
+        os.rmdir(tree)
 
 
 @contextlib.contextmanager
@@ -423,20 +435,20 @@ def _locked(outdir: Path) -> Iterator[None]:
         os.close(handle)
 
 
-def _new_staging(outdir: Path, token: str) -> Path:
-    """An empty staging directory beside `outdir` holding only a marker with `token`, mode 0777
-    less the umask (`write_output` then gives it the mode of the `outdir` it replaces)."""
-    staging = _leftover(outdir, _STAGING, token)
+def _new_staging(outdir: Path) -> Path:
+    """An empty staging directory beside `outdir` holding only a MARKER (of no output: no digest),
+    mode 0777 less the umask (`write_output` then gives it the mode of the `outdir` it replaces)."""
+    staging = leftover_path(outdir, _STAGING)
     os.mkdir(staging, 0o777)
     try:
-        _write_marker(staging, {"token": token})
+        (staging / MARKER).write_text(json.dumps({"written_by": WRITTEN_BY}) + "\n", encoding="utf-8")
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove(staging)
         raise
     return staging
 
 
-def _complete(staging: Path, outdir: Path, earlier: Written | None, token: str) -> list[Path]:
+def _complete(staging: Path, outdir: Path, earlier: Written | None) -> list[Path]:
     """Make the built `staging` the new output: carry in what synth did not write in `outdir` (by
     `earlier`), then write the marker; the directories of `outdir/stacks` that are no stack of the
     new output but stay, as they hold such files.
@@ -472,7 +484,7 @@ def _complete(staging: Path, outdir: Path, earlier: Written | None, token: str) 
             (staging / "stacks" / name).mkdir()
             dirs.append(f"stacks/{name}")
     digest = hashlib.sha256((staging / MANIFEST).read_bytes()).hexdigest()
-    _write_marker(staging, {"manifest_sha256": digest, "token": token, "files": files, "dirs": sorted(dirs)})
+    _write_marker(staging, {"manifest_sha256": digest, "files": files, "dirs": sorted(dirs)})
     return [outdir / "stacks" / name for name in kept]
 
 
@@ -492,7 +504,7 @@ def _swap(staging: Path, outdir: Path) -> None:
     except OSError as err:
         if err.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
             raise
-        retired = _leftover(outdir, _RETIRED, staging.name.rpartition("-")[2])  # the token: proven ours
+        retired = leftover_path(outdir, _RETIRED)
         os.rename(outdir, retired)
         try:
             os.rename(staging, outdir)  # a kill before this line: the next run's `recover` restores `retired`

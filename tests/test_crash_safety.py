@@ -118,16 +118,11 @@ def test_a_synth_killed_at_any_step_leaves_one_complete_output_and_the_next_run_
     assert seen == {old, new}, "kills before and after the swap both tried"
 
 
-def token(out: Path) -> str:
-    """The output's token (its leftovers are named after it)."""
-    return json.loads((out / synth.MARKER).read_text())["token"]
-
-
 def test_the_next_run_restores_a_retired_output_before_anything_else(tmp_path):
-    """A killed two-rename swap leaves `out` missing, its old tree retired under the output's token,
-    maybe beside the new one in staging: the next run restores the old tree, then replaces it."""
+    """A killed two-rename swap leaves `out` missing, its old tree retired, maybe the new one staged:
+    the next run restores the old tree, then replaces it."""
     out = old_output(tmp_path)
-    retired, staging = tmp_path / f".out.retired-{token(out)}", tmp_path / f".out.staging-{token(out)}"
+    retired, staging = synth.leftover_path(out, "retired-"), synth.leftover_path(out, "staging-")
     shutil.copytree(out, staging, symlinks=True)
     os.rename(out, retired)
     synth.write_output(out, cheap_build("new"))
@@ -137,26 +132,31 @@ def test_the_next_run_restores_a_retired_output_before_anything_else(tmp_path):
 
 
 def test_directories_that_merely_look_like_leftovers_are_left_alone(tmp_path):
-    """Names of earlier versions' staging directories (`.out.<8 characters>`, `.old`), and staging and
-    retired names without the output's token in them or in their own marker: they used to be deleted,
-    or renamed to `out`, by every synth, one that then refused `--out` included."""
+    """Names of earlier versions' staging directories (`.out.<8 characters>`, `.old`), other staging
+    and retired names (a copy of an output among them), and the very staging name holding no marker:
+    they used to be deleted, or renamed to `out`, by every synth, one that then refused `--out` too."""
     out = old_output(tmp_path)
-    copy = tmp_path / ".out.retired-0123456789abcdef0123456789abcdef"
-    shutil.copytree(out, copy, symlinks=True)  # a complete output, but its token is another's
-    lookalikes = [".out.k2x_9abc", ".out.p0q1r2s3.old", ".out.staging-12345678", ".out.retired-0badc0de"]
-    for name in lookalikes:
+    shutil.copytree(out, tmp_path / f".out.retired-{'0' * 32}", symlinks=True)
+    (tmp_path / f".out.staging-{'f' * 32}").mkdir()
+    for name in [".out.k2x_9abc", ".out.p0q1r2s3.old", ".out.staging-12345678", ".out.retired-0badc0de"]:
         (tmp_path / name).mkdir()
         (tmp_path / name / "work.txt").write_text("mine")
-    (tmp_path / f".out.staging-{'f' * 32}").mkdir()
+    staging = synth.leftover_path(out, "staging-")
+    staging.mkdir()
+    (staging / "work.txt").write_text("mine")
     before = {entry.name: tree_digest(entry) for entry in tmp_path.iterdir()}
     (out / synth.MARKER).unlink()  # refused: not an earlier output
     with pytest.raises(synth.ConfigError):
         synth.write_output(out, cheap_build("new"))
-    os.rename(out, tmp_path / "moved")  # missing: nothing here is ours to restore
-    synth.write_output(out, cheap_build("new"))
-    assert {entry.name: tree_digest(entry) for entry in tmp_path.iterdir() if entry.name not in ("out", "moved")} == {
+    os.rename(out, tmp_path / "moved")  # `out` missing: nothing here is ours to restore
+    with pytest.raises(synth.OutputError, match="File exists"):  # the staging name is taken
+        synth.write_output(out, cheap_build("new"))
+    assert {entry.name: tree_digest(entry) for entry in tmp_path.iterdir() if entry.name != "moved"} == {
         name: digest for name, digest in before.items() if name != "out"
     }
+    (staging / "work.txt").unlink()  # empty: a synth killed at its start left it
+    synth.write_output(out, cheap_build("new"))
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == sorted({*before, "moved"} - {staging.name})
 
 
 def test_files_that_appear_in_the_old_output_before_its_deletion_are_kept(tmp_path, monkeypatch):
@@ -178,7 +178,7 @@ def test_files_that_appear_in_the_old_output_before_its_deletion_are_kept(tmp_pa
 
 def test_a_run_killed_after_the_swap_leaves_the_old_tree_whose_new_files_the_next_run_keeps(tmp_path):
     out = old_output(tmp_path)
-    old = tmp_path / f".out.staging-{token(out)}"
+    old = synth.leftover_path(out, "staging-")
     shutil.copytree(out, old, symlinks=True)
     (old / "stacks" / "app" / "crash.log").write_text("panic")
     synth.write_output(out, cheap_build("new"))
