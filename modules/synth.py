@@ -20,9 +20,8 @@ How `--out` is replaced (docs/output.md, "The output directory", states the same
   the tag a digest of this tool's name and `<name>` (`leftover_path`), and each holds a MARKER
   from its first instant to its last (the staging directory gets one before anything else; a
   tree is deleted with its MARKER last): only a directory of exactly that name holding a MARKER,
-  or nothing, is ours to recover or delete. The tag keeps the output deterministic. (A synth into a new
-  `--out` killed between creating its staging directory and writing its marker leaves that empty
-  directory.)
+  or nothing (a kill between creating it and writing its MARKER), is ours to recover or delete.
+  A fixed tag rather than a random token keeps the output byte-for-byte reproducible.
 - Why not make `--out` a symlink to versioned directories (one atomic rename of a symlink):
   `--out` stays a real directory, as cdktf, Terraform and users expect of it. Terraform runs in
   `stacks/<name>` and keeps `.terraform/` there, the cdktf CLI lists and deletes directories in
