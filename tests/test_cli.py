@@ -128,11 +128,9 @@ def test_resynth_keeps_terraform_working_files_of_stacks_that_remain(tmp_path):
     stack = out / "stacks" / "feature-pipelines"
     (stack / ".terraform" / "providers").mkdir(parents=True)
     (stack / ".terraform.lock.hcl").write_text("# lock\n")
-    (stack / "stale.json").write_text("{}")
     assert main(["synth", "--out", str(out)]) == 0
     assert (stack / ".terraform" / "providers").is_dir()
     assert (stack / ".terraform.lock.hcl").read_text() == "# lock\n"
-    assert not (stack / "stale.json").exists()
 
 
 def _bare_main(cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:

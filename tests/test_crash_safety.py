@@ -119,28 +119,71 @@ def test_a_synth_killed_at_any_step_leaves_one_complete_output_and_the_next_run_
 
 
 def test_the_next_run_restores_a_retired_output_before_anything_else(tmp_path):
-    """A killed two-rename swap leaves `out` missing; a reader's next synth that is refused still restores it."""
+    """A killed two-rename swap leaves `out` missing, its old tree retired, maybe the new one staged:
+    the next run restores the old tree, then replaces it."""
     out = old_output(tmp_path)
-    before = tree_digest(out)
-    os.rename(out, tmp_path / ".out.retired-0badc0de")
-    (tmp_path / ".out.staging-12345678").mkdir()
+    retired, staging = synth.leftover_path(out, "retired-"), synth.leftover_path(out, "staging-")
+    shutil.copytree(out, staging, symlinks=True)
+    os.rename(out, retired)
     synth.write_output(out, cheap_build("new"))
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
-    assert tree_digest(out) != before
+    assert json.loads((out / "manifest.json").read_text())["version"] == "new"
     assert (out / "stacks" / "app" / ".terraform.lock.hcl").read_text() == "# lock\n"
 
 
-def test_leftovers_of_the_earlier_two_rename_swap_are_restored_and_cleaned(tmp_path):
-    """Its `.old` directory, holding the previous output while `out` was missing, was never restored."""
+def test_directories_that_merely_look_like_leftovers_are_left_alone(tmp_path):
+    """Names of earlier versions' staging directories (`.out.<8 characters>`, `.old`), other staging
+    and retired names (a copy of an output among them), and the very staging name holding no marker:
+    they used to be deleted, or renamed to `out`, by every synth, one that then refused `--out` too."""
     out = old_output(tmp_path)
-    (out / synth.MARKER).unlink()  # written by a version without the marker
-    before = tree_digest(out)
-    os.rename(out, tmp_path / ".out.k2x_9abc.old")
-    (tmp_path / ".out.p0q1r2s3").mkdir()
-    with pytest.raises(synth.ConfigError):  # restored, then refused: no marker
+    shutil.copytree(out, tmp_path / f".out.retired-{'0' * 32}", symlinks=True)
+    (tmp_path / f".out.staging-{'f' * 32}").mkdir()
+    for name in [".out.k2x_9abc", ".out.p0q1r2s3.old", ".out.staging-12345678", ".out.retired-0badc0de"]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "work.txt").write_text("mine")
+    staging = synth.leftover_path(out, "staging-")
+    staging.mkdir()
+    (staging / "work.txt").write_text("mine")
+    before = {entry.name: tree_digest(entry) for entry in tmp_path.iterdir()}
+    (out / synth.MARKER).unlink()  # refused: not an earlier output
+    with pytest.raises(synth.ConfigError):
         synth.write_output(out, cheap_build("new"))
+    os.rename(out, tmp_path / "moved")  # `out` missing: nothing here is ours to restore
+    with pytest.raises(synth.OutputError, match="File exists"):  # the staging name is taken
+        synth.write_output(out, cheap_build("new"))
+    assert {entry.name: tree_digest(entry) for entry in tmp_path.iterdir() if entry.name != "moved"} == {
+        name: digest for name, digest in before.items() if name != "out"
+    }
+    (staging / "work.txt").unlink()  # empty: a synth killed at its start left it
+    synth.write_output(out, cheap_build("new"))
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == sorted({*before, "moved"} - {staging.name})
+
+
+def test_files_that_appear_in_the_old_output_before_its_deletion_are_kept(tmp_path, monkeypatch):
+    """Terraform writing in a stack directory while synth runs: what it creates between the carry and
+    the swap lands in the old tree, and used to be deleted with it."""
+    out = old_output(tmp_path)
+    swap = synth._swap
+
+    def late_swap(staging: Path, outdir: Path) -> None:
+        (outdir / "stacks" / "app" / "terraform.tfstate.d" / "ws").mkdir(parents=True)
+        (outdir / "stacks" / "app" / "terraform.tfstate.d" / "ws" / "terraform.tfstate").write_text("state")
+        swap(staging, outdir)
+
+    monkeypatch.setattr(synth, "_swap", late_swap)
+    synth.write_output(out, cheap_build("new"))
+    assert (out / "stacks" / "app" / "terraform.tfstate.d" / "ws" / "terraform.tfstate").read_text() == "state"
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
-    assert tree_digest(out) == before
+
+
+def test_a_run_killed_after_the_swap_leaves_the_old_tree_whose_new_files_the_next_run_keeps(tmp_path):
+    out = old_output(tmp_path)
+    old = synth.leftover_path(out, "staging-")
+    shutil.copytree(out, old, symlinks=True)
+    (old / "stacks" / "app" / "crash.log").write_text("panic")
+    synth.write_output(out, cheap_build("new"))
+    assert (out / "stacks" / "app" / "crash.log").read_text() == "panic"
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
 
 
 def test_concurrent_synths_serialize_and_a_reader_never_sees_a_missing_or_mixed_output(tmp_path):
@@ -314,7 +357,8 @@ def npx_cdktf(project: Path, command: str) -> subprocess.CompletedProcess[str]:
 def test_cdktf_cli_synth_and_list_work_when_the_set_of_stacks_changes(tmp_path):
     """The CLI deletes the directories of stacks the app dropped, after the app ran: it used to fail
     once (ENOENT, lstat cdktf.out/stacks/<old stack>) because the swap had removed them already.
-    About 15 s: three CLI runs."""
+    A dropped stack holding a file synth did not write is refused (the CLI would delete it).
+    About 20 s: four CLI runs."""
     if shutil.which("npx") is None or not (ROOT / "node_modules" / ".bin" / "cdktf").exists():
         pytest.skip("needs npx and node_modules (make setup)")
     project = tmp_path / "project"
@@ -328,6 +372,10 @@ def test_cdktf_cli_synth_and_list_work_when_the_set_of_stacks_changes(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     (stacks / "feature-pipelines" / ".terraform.lock.hcl").write_text("# lock\n")
     shutil.copy(ROOT / "examples" / "environments.yaml", project / "pipelines.yaml")
+    refused = npx_cdktf(project, "synth")  # the CLI would delete the dropped stack's lock file
+    assert refused.returncode != 0 and "stacks/feature-pipelines is no stack of the config any more" in refused.stdout
+    assert (stacks / "feature-pipelines" / ".terraform.lock.hcl").read_text() == "# lock\n"
+    (stacks / "feature-pipelines" / ".terraform.lock.hcl").unlink()
     second = npx_cdktf(project, "synth")
     assert second.returncode == 0, second.stdout + second.stderr
     assert "ENOENT" not in second.stdout + second.stderr

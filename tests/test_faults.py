@@ -4,6 +4,7 @@ one line per problem, no traceback, and an earlier output never lost (issue 16).
 from __future__ import annotations
 
 import errno
+import json
 import os
 import stat
 import subprocess
@@ -270,7 +271,9 @@ def test_an_existing_directory_keeps_its_mode(tmp_path):
 
 
 def test_user_files_in_a_stack_directory_survive_a_synth(tmp_path):
-    """Override files, tfvars and Terraform's working files stay; files the synth wrote are replaced."""
+    """Every file synth did not write stays, Terraform's workspace state (kept in the stack directory by
+    the local backend), its recovery file, crash log and saved plans included: all but the override
+    files, tfvars and `.terraform` used to be deleted. Files the synth wrote are replaced."""
     out = tmp_path / "out"
     assert main(["synth", "--out", str(out)]) == 0
     stack = out / "stacks" / "feature-pipelines"
@@ -280,11 +283,21 @@ def test_user_files_in_a_stack_directory_survive_a_synth(tmp_path):
         "prod.auto.tfvars": 'x = "1"\n',
         ".terraform.lock.hcl": "# lock\n",
         ".terraform/providers/registry/provider": "binary",
+        "terraform.tfstate.d/staging/terraform.tfstate": '{"serial": 7}',
+        "terraform.tfstate": '{"serial": 3}',
+        "errored.tfstate": '{"serial": 8}',
+        "crash.log": "panic",
+        "tfplan": "PK",
+        "extra.tf": 'output "mine" { value = 1 }',
+        "notes/today.md": "# notes",
+        "stale.json": "{}",
     }
     for name, text in kept.items():
         (stack / name).parent.mkdir(parents=True, exist_ok=True)
         (stack / name).write_text(text)
-    (stack / "stale.json").write_text("{}")
+    (stack / "cdk.tf.json").write_text("{}")  # synth's own file, edited: replaced
+    (out / "README.md").write_text("mine")
     assert main(["synth", "--out", str(out)]) == 0
     assert {name: (stack / name).read_text() for name in kept} == kept
-    assert not (stack / "stale.json").exists()
+    assert (out / "README.md").read_text() == "mine"
+    assert json.loads((stack / "cdk.tf.json").read_text())["resource"]

@@ -165,8 +165,8 @@ def check_destination(out: Path, *, force: bool) -> None:
 
 
 def _ours(entry: Path) -> bool:
-    """True for a file an export wrote: one of its names, carrying its marker."""
-    if entry.name not in FILES or not entry.is_file():
+    """True for a file an export wrote: one of its names, a regular file (not a symlink), carrying its marker."""
+    if entry.name not in FILES or entry.is_symlink() or not entry.is_file():
         return False
     try:
         return MARKER in entry.read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 """The exported Terraform module: what Terraform loads, what a caller uses, what is written where."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -302,6 +303,25 @@ def test_a_file_the_export_did_not_write_is_never_overwritten(tmp_path, force):
     assert "README.md that the export did not write" in caught.value.problems[0].message
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
     assert (tmp_path / "README.md").read_text() == "# our own readme"
+
+
+@pytest.mark.parametrize("name", ["main.tf", "main.tf.json"])
+def test_a_symlink_to_an_exported_file_is_the_users_and_never_replaced_or_removed(tmp_path, name):
+    """A symlink named like an exported file and pointing at one (the marker inside) used to count as
+    the export's: replaced by a file, or removed as the other format's."""
+    shared = tmp_path / "shared.tf"
+    shared.write_text(FILES_TEXT["main.tf"])
+    out = tmp_path / "module"
+    out.mkdir()
+    (out / name).symlink_to(shared)
+    with pytest.raises(ConfigError) as caught:
+        write(
+            {key: text for key, text in FILES_TEXT.items() if key.endswith(".tf") or key == "README.md"},
+            out,
+            force=True,
+        )
+    assert f"{name} that the export did not write" in caught.value.problems[0].message
+    assert [p.name for p in out.iterdir()] == [name] and os.readlink(out / name) == str(shared)
 
 
 def test_hcl_by_default_and_a_format_switch_removes_the_other_formats_files(tmp_path):
