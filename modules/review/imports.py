@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..lib.wording import plural
+from .markdown import code, text
 
 #: Attributes every resource of ours sets that an import of one made elsewhere changes: not worth a line each.
 _COMMON = "tags: ours (pipeline, variant, the config's and the provider's default tags)"
@@ -139,16 +140,13 @@ def import_rows(name: str, stack: dict[str, Any]) -> list[ImportRow]:
 
 
 def render(rows: list[ImportRow]) -> str:
-    """Markdown: a table of address, AWS id and changes, then what to check in AWS first."""
+    """Markdown: a table of address, AWS id and changes, then what to check in AWS first (values as
+    data: `markdown.text` and `markdown.code`)."""
     lines = ["| stack | address | AWS id | after import |", "|---|---|---|---|"]
     for row in rows:
-        changes = "<br>".join(_cell(change) for change in row.changes)
-        lines.append(f"| {row.stack} | `{row.address}` | `{_cell(row.id)}` | {changes} |")
-    checks = [f"- `{row.address}` (`{row.id}`): {check}" for row in rows for check in row.checks]
+        changes = "<br>".join(text(change) for change in row.changes)
+        lines.append(f"| {text(row.stack)} | {code(row.address)} | {code(row.id)} | {changes} |")
+    checks = [f"- {text(row.address)} ({text(row.id)}): {text(check)}" for row in rows for check in row.checks]
     if checks:
         lines += ["", "Check in AWS before the first apply:", "", *checks]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").replace("`", "'").split())
