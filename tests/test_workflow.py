@@ -167,6 +167,13 @@ def test_a_long_review_is_cut_below_githubs_limit_and_points_to_the_full_one(tmp
     )
 
 
+def test_a_long_review_is_cut_at_a_line_end_so_no_row_is_cut_in_half(tmp_path):
+    rows = "".join(f"| `aws_ecs_service.p{i:05}_v` | update |\n" for i in range(3000))
+    ((_, args),) = post_review(tmp_path, "| address | action |\n|---|---|\n" + rows, [])
+    kept = args["body"].split("\n\n(cut: ")[0]
+    assert kept.endswith("| update |"), kept[-80:]
+
+
 def test_make_synth_installs_what_synth_needs_and_not_checkov(tmp_path):
     """The workflow runs `make synth` in two checkouts: checkov's virtualenv (minutes) is for `make scan`."""
     missing = tmp_path / "no-checkov-venv"
