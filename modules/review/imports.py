@@ -14,6 +14,7 @@ from typing import Any
 
 from ..lib.wording import plural
 from .markdown import code, text
+from .template import shown
 
 #: Attributes every resource of ours sets that an import of one made elsewhere changes: not worth a line each.
 _COMMON = "tags: ours (pipeline, variant, the config's and the provider's default tags)"
@@ -127,8 +128,10 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any], dict[str, Any]], tuple[list[str],
 }
 
 
-def import_rows(name: str, stack: dict[str, Any]) -> list[ImportRow]:
-    """One row per `import` block of the stack `name`, in the stack's order."""
+def import_rows(name: str, synthesized: dict[str, Any]) -> list[ImportRow]:
+    """One row per `import` block of the stack `name`, in the stack's order, its names and ids as AWS
+    has them (`template.shown`: `synth` writes a literal `${` as `$${`; references stay as written)."""
+    stack = shown(synthesized)
     rows = []
     for block in stack.get("import", []):
         address = block["to"]
