@@ -8,7 +8,8 @@ could leak the runner's credentials into the plan. So the plan job, running the 
 (trusted) copy of this module, plans a stack only when it holds nothing but what
 `PipelinesStack` can produce (an allow-list, not a list of known-bad patterns):
 
-- a stack directory holds `cdk.tf.json` alone, a regular file (Terraform also reads `*.tf`,
+- a stack directory is named as a stack (a config name: the shell loop that plans them passes it
+  on) and holds `cdk.tf.json` alone, a regular file (Terraform also reads `*.tf`,
   overrides, `*.tfvars` and `.terraform/`), JSON without duplicate keys (Python keeps the last
   one, Terraform reads every one);
 - top-level blocks `terraform`, `provider`, `resource`, `output`, `import`, and cdktf's `//`
@@ -35,6 +36,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..config.names import NAME, NAME_MAX, NAME_RULE
 from ..lib.terraform_literal import Expression, parse
 
 TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "output", "import"})
@@ -227,6 +229,8 @@ def problems(stack: Mapping[str, Any], name: str) -> list[str]:
 
 def _stack_problems(directory: Path) -> list[str]:
     name = directory.name
+    if not (NAME.fullmatch(name) and len(name) <= NAME_MAX):
+        return [f"{name!r}: not a stack name synth writes ({NAME_RULE})"]
     if directory.is_symlink() or not directory.is_dir():
         return [f"{name}: not a directory"]
     found = [

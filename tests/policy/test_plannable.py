@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from modules.config.names import NAME_RULE
 from modules.policy.plannable import check_outdir, main, problems
 from modules.synth import synthesize
 from tests.config.test_adopt import adopting
@@ -234,6 +235,12 @@ def test_a_stack_directory_without_json_or_with_hcl_is_refused(tmp_path, outputs
         "feature-pipelines/metadata.json: synth writes nothing but cdk.tf.json in a stack directory",
         "feature-pipelines: no cdk.tf.json (the plan job plans `make synth` output, Terraform JSON)",
     ]
+
+
+@pytest.mark.parametrize("name", ["a=b", "--help", "x y", "A", ".hidden", "a\nb"])
+def test_a_stack_directory_synth_cannot_name_is_refused(tmp_path, stack, name):
+    write(tmp_path, name, json.dumps(stack))
+    assert check_outdir(tmp_path) == [f"{name!r}: not a stack name synth writes ({NAME_RULE})"]
 
 
 def test_a_symlink_is_refused(tmp_path, stack):
