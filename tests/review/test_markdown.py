@@ -96,6 +96,7 @@ def test_text_changes_no_structure_where_it_stands(value, where):
     assert blocks(table + where.format(text(value))) == blocks(table + where.format("x"))
 
 
+@settings(deadline=None)
 @given(printable)
 def test_text_shows_exactly_its_characters(value):
     expected = " ".join(part for part in value.split(" ") if part) or json.dumps(value)
@@ -105,6 +106,7 @@ def test_text_shows_exactly_its_characters(value):
         assert (texts[-2] if table else texts[0]) == expected
 
 
+@settings(deadline=None)
 @given(printable.filter(lambda s: s and s.strip(" ") == s))
 def test_code_shows_exactly_its_characters_in_a_cell(value):
     tokens = [t for t in PARSER.parse(f"| a | b |\n|---|---|\n| {code(value)} | x |") if t.type == "inline"]
@@ -153,7 +155,7 @@ def placeholders() -> Any:
     return (f"v{i}" for i in count())
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(anything, min_size=40, max_size=40), st.lists(anything, min_size=2, max_size=2, unique=True))
 def test_a_review_keeps_its_headings_tables_and_rows_whatever_the_values(values, stacks):
     hostile = _review(iter([*stacks, *values]))
@@ -161,7 +163,7 @@ def test_a_review_keeps_its_headings_tables_and_rows_whatever_the_values(values,
     assert json.loads(report.as_json(hostile))["notes"] == hostile.notes, "JSON keeps the values as they are"
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(anything, min_size=8, max_size=8))
 def test_the_import_table_keeps_its_rows_whatever_the_values(values):
     def rows(v: Any) -> list[ImportRow]:
