@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -47,28 +48,74 @@ def test_pull_request_code_never_runs_where_a_credential_or_write_token_is():
     assert list(workflow[True]) == ["pull_request"], "`on:` parses as True in YAML 1.1"
     assert workflow["permissions"] == {"contents": "read"}
     jobs = workflow["jobs"]
-    assert jobs["synthesize"]["permissions"] == {"contents": "read"}
-    assert "secrets." not in json.dumps(jobs["synthesize"])
-    for name in ("comment", "plan"):
+    assert list(jobs) == ["base", "synthesize", "comment", "plan"]
+    for name in ("base", "synthesize"):
+        assert jobs[name]["permissions"] == {"contents": "read"}
+        assert "secrets." not in json.dumps(jobs[name])
+    for name in ("base", "comment", "plan"):
         checkouts = [step for step in jobs[name]["steps"] if step.get("uses", "").startswith("actions/checkout@")]
         assert [step["with"]["ref"] for step in checkouts] == ["${{ github.event.pull_request.base.sha }}"], name
-        assert "head/.venv" not in json.dumps(jobs[name]) and "make synth" not in json.dumps(jobs[name])
+        assert not re.search(r"(?<![\w/])head/", json.dumps(jobs[name])), (
+            f"{name}: nothing of the pull request's checkout"
+        )
+    for name in ("comment", "plan"):
+        assert "make synth" not in json.dumps(jobs[name])
     assert jobs["comment"]["permissions"] == {"contents": "read", "pull-requests": "write"}
     assert jobs["plan"]["permissions"]["id-token"] == "write"
     assert "github.event.pull_request.head.repo.full_name == github.repository" in jobs["plan"]["if"]
+
+
+def test_the_base_output_is_built_by_base_code_alone_and_read_by_artifact_id_into_its_own_directory():
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    base = steps_of(jobs["base"])
+    assert base["Install and synthesize the base branch"] == {
+        "name": "Install and synthesize the base branch",
+        "working-directory": "base",
+        "run": "make synth OUT=cdktf.out",
+    }
+    assert not any("actions/cache" in step.get("uses", "") for step in jobs["base"]["steps"]), (
+        "a pull request's runs may fill their own cache scope, which a restore reads first"
+    )
+    assert base["Keep the base output"]["with"]["path"] == "base/cdktf.out/"
+    assert jobs["synthesize"]["steps"][0]["with"] == {"path": "head", "persist-credentials": False}
+    for name in ("comment", "plan"):
+        assert jobs[name]["needs"] == ["base", "synthesize"]
+        downloads = [step for step in jobs[name]["steps"] if step.get("uses", "").startswith("actions/download-")]
+        assert [(step["with"]["artifact-ids"], step["with"]["path"]) for step in downloads] == [
+            ("${{ needs.base.outputs.artifact-id }}", "artifacts/base"),
+            ("${{ needs.synthesize.outputs.artifact-id }}", "artifacts/head"),
+        ], "by id (an artifact replaced under the same name is not read), each into its own directory"
+        assert "trusted" not in json.dumps(downloads)
+    assert jobs["base"]["outputs"]["artifact-id"] == "${{ steps.upload.outputs.artifact-id }}"
+    assert jobs["synthesize"]["outputs"]["artifact-id"] == "${{ steps.upload.outputs.artifact-id }}"
+
+
+#: `uses: owner/repo[/path]@<40 hex> # v<major>.<minor>.<patch>`
+PINNED = re.compile(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v[0-9]+\.[0-9]+\.[0-9]+")
+
+
+@pytest.mark.parametrize("workflow", [WORKFLOW, PROVIDER_CACHE], ids=lambda path: path.name)
+def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment(workflow):
+    uses = [line.strip().removeprefix("- ") for line in workflow.read_text().splitlines() if "uses:" in line]
+    assert uses and [line for line in uses if not PINNED.fullmatch(line)] == []
+    releases: dict[str, set[str]] = {}
+    for line in uses:
+        action, commit = line.removeprefix("uses: ").split(" # ")[0].split("@")
+        releases.setdefault(action.split("/")[0] + "/" + action.split("/")[1], set()).add(commit)
+    assert all(len(commits) == 1 for commits in releases.values()), releases
 
 
 def test_the_plan_job_checks_the_stacks_then_plans_them():
     steps = steps_of(yaml.safe_load(WORKFLOW.read_text())["jobs"]["plan"])
     names = list(steps)
     guard = steps["Refuse stacks the generator cannot have written"]
-    assert guard["run"] == "trusted/.venv/bin/python -m modules.policy.plannable head/cdktf.out"
+    assert guard["run"] == "trusted/.venv/bin/python -m modules.policy.plannable artifacts/head"
     assert 'include = ["registry.terraform.io/hashicorp/aws"]' in steps["Install no provider but hashicorp/aws"]["run"]
     plan = steps["terraform init, validate and plan every stack"]
     assert names.index(guard["name"]) < names.index("AWS credentials (OIDC)") < names.index(plan["name"])
     for command in ("init -input=false", "validate", "plan -input=false", "show -json tfplan", "--plan "):
         assert command in plan["run"]
-    assert plan["env"] == {"REVIEWER": "trusted"}
+    assert "for dir in artifacts/head/stacks/*/; do" in plan["run"]
     assert plan["run"].rstrip().endswith('bash trusted/.github/scripts/review.sh "${plan_args[@]}"')
     assert steps["AWS credentials (OIDC)"]["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
     assert steps["Upload the plans"]["uses"].startswith("actions/upload-artifact@")
@@ -167,6 +214,13 @@ def test_a_long_review_is_cut_below_githubs_limit_and_points_to_the_full_one(tmp
     )
 
 
+def test_a_long_review_is_cut_at_a_line_end_so_no_row_is_cut_in_half(tmp_path):
+    rows = "".join(f"| `aws_ecs_service.p{i:05}_v` | update |\n" for i in range(3000))
+    ((_, args),) = post_review(tmp_path, "| address | action |\n|---|---|\n" + rows, [])
+    kept = args["body"].split("\n\n(cut: ")[0]
+    assert kept.endswith("| update |"), kept[-80:]
+
+
 def test_make_synth_installs_what_synth_needs_and_not_checkov(tmp_path):
     """The workflow runs `make synth` in two checkouts: checkov's virtualenv (minutes) is for `make scan`."""
     missing = tmp_path / "no-checkov-venv"
@@ -182,15 +236,15 @@ def test_make_synth_installs_what_synth_needs_and_not_checkov(tmp_path):
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory, synth_outputs):
-    """The runner's workspace after both synths: base/ and head/ checkouts with their cdktf.out
-    (the head's code is this repository), the pull request renaming the treatment."""
+    """The comment job's workspace: the trusted checkout (this repository) and the two downloaded
+    outputs in artifacts/base and artifacts/head, the pull request renaming the treatment."""
     root = tmp_path_factory.mktemp("workspace")
-    (root / "head").mkdir()
+    (root / "trusted").mkdir()
     for name in ("main.py", "modules", ".venv"):
-        (root / "head" / name).symlink_to(ROOT / name)
-    (root / "base").mkdir()
-    (root / "base" / "cdktf.out").symlink_to(output(synth_outputs))
-    (root / "head" / "cdktf.out").symlink_to(output(synth_outputs, rename_treatment))
+        (root / "trusted" / name).symlink_to(ROOT / name)
+    (root / "artifacts").mkdir()
+    (root / "artifacts" / "base").symlink_to(output(synth_outputs))
+    (root / "artifacts" / "head").symlink_to(output(synth_outputs, rename_treatment))
     return root
 
 
@@ -238,4 +292,21 @@ def test_the_hcl_diff_step_puts_the_stacks_hcl_diff_in_the_summary(workspace):
     summary = (workspace / "summary").read_text()
     assert summary.startswith("## Synthesized stacks as HCL\n\n```diff\ndiff -ruN hcl/base/feature-pipelines/cdk.tf")
     assert "\n```\n(cut at" in summary
-    assert summary.endswith("(cut at 400 characters: the whole diff is hcl.diff in the `synthesized` artifact)\n")
+    assert summary.endswith("(cut at 400 characters: the whole diff is hcl.diff in the `review` artifact)\n")
+
+
+def test_a_value_with_backticks_cannot_close_the_hcl_diffs_fence(workspace, tmp_path):
+    root = tmp_path / "workspace"
+    (root / "artifacts").mkdir(parents=True)
+    (root / "trusted").symlink_to(workspace / "trusted")
+    (root / "artifacts" / "base").symlink_to(workspace / "artifacts" / "base")
+    head = shutil.copytree(workspace / "artifacts" / "head", root / "artifacts" / "head")
+    stack = head / "stacks" / "feature-pipelines" / "cdk.tf.json"
+    data = json.loads(stack.read_text())
+    data["output"]["cluster_arn"]["description"] = "`````\n# forged"
+    stack.write_text(json.dumps(data))
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(root / "summary")}
+    done = subprocess.run(["bash", str(HCL_DIFF_SCRIPT)], cwd=root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    summary = (root / "summary").read_text()
+    assert summary.startswith("## Synthesized stacks as HCL\n\n``````diff\n") and summary.endswith("\n``````\n")

@@ -9,7 +9,9 @@ module.exports = async ({ github, context, file }) => {
   let text = fs.readFileSync(file, "utf8");
   if (text.length > LIMIT) {
     const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
-    text = `${text.slice(0, LIMIT)}\n\n(cut: the full review is in the [run's job summary](${run}))\n`;
+    // Cut at a line end: a row or code span cut in half would run into the note below.
+    const end = text.lastIndexOf("\n", LIMIT);
+    text = `${text.slice(0, end > 0 ? end + 1 : LIMIT)}\n(cut: the full review is in the [run's job summary](${run}))\n`;
   }
   const body = `${MARKER}\n${text}`;
   const { owner, repo } = context.repo;

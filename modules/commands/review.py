@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config.errors import ConfigError, Problem
+from ..lib.bounded import read_json_text
 from ..review import report
 from ..review.outputs import read_output, unreadable
 from ..review.review import review
@@ -46,7 +47,7 @@ def _plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
             problems.append(Problem("--plan", f"no stack {stack!r} in --base or --head ({', '.join(sorted(stacks))})"))
             continue
         try:
-            data = json.loads(Path(file).read_text(encoding="utf-8"))
+            data = json.loads(read_json_text(Path(file)))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
             problems.append(Problem("--plan", f"cannot read {file}: {unreadable(err)}"))
             continue

@@ -2,17 +2,26 @@
 
 The pull-request workflow synthesizes the pull request's code without credentials, then plans
 the result in a job that holds them. `terraform plan` runs providers and evaluates
-expressions: a stack carrying another provider, a provisioner, a data source that reads
-secrets, or a function such as `file()` could leak the runner's credentials into the plan.
-So the plan job, running the base branch's (trusted) copy of this module, plans a stack only
-when it holds nothing but what `PipelinesStack` can produce:
+expressions, in values and in JSON object keys alike: a stack carrying another provider, a
+provisioner, a backend or provider setting that reads files, or a function such as `file()`
+could leak the runner's credentials into the plan. So the plan job, running the base branch's
+(trusted) copy of this module, plans a stack only when it holds nothing but what
+`PipelinesStack` can produce (an allow-list, not a list of known-bad patterns):
 
-- top-level blocks `terraform`, `provider` (`aws` only), `resource`, `data`, `output`,
-  `locals`, `variable`, and cdktf's `//` metadata;
-- the `hashicorp/aws` provider alone; the resource and data source types in `RESOURCE_TYPES`
-  and `DATA_TYPES`; no provisioner or connection;
-- strings that are literals or plain references (`terraform_literal.evaluate`): no function
-  call, operator or directive anywhere.
+- a stack directory is named as a stack (a config name: the shell loop that plans them passes it
+  on) and holds `cdk.tf.json` alone, a regular file (Terraform also reads `*.tf`,
+  overrides, `*.tfvars` and `.terraform/`), JSON without duplicate keys (Python keeps the last
+  one, Terraform reads every one);
+- top-level blocks `terraform`, `provider`, `resource`, `output`, `import`, and cdktf's `//`
+  metadata;
+- in `terraform`: the `hashicorp/aws` provider alone, and the settings and backends `synth`
+  writes (`BACKEND_SETTINGS`; a local state file only as `../../../terraform.<stack>.tfstate`);
+  in `provider`: `aws` with `PROVIDER_SETTINGS`;
+- the resource types in `RESOURCE_TYPES`, no provisioner or connection; an `import` of one of
+  the stack's resources;
+- no expression in any key, nor anywhere outside resources and outputs; there, only the
+  references the constructs write: `${<type>.<name>.<attribute>}` of a resource of the stack,
+  with an attribute in `ATTRIBUTES` (no function call, operator, variable or directive).
 
 `python -m modules.policy.plannable OUTDIR` checks every stack of a cdktf output: exit 0, or
 exit 2 with one line per problem.
@@ -21,14 +30,16 @@ exit 2 with one line per problem.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..lib.terraform_literal import NotLiteralError, evaluate
+from ..config.names import NAME, NAME_MAX, NAME_RULE
+from ..lib.terraform_literal import Expression, parse
 
-TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "data", "output", "locals", "variable"})
+TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "output", "import"})
 RESOURCE_TYPES = frozenset(
     {
         "aws_appautoscaling_policy",
@@ -50,21 +61,151 @@ RESOURCE_TYPES = frozenset(
         "aws_security_group",
     }
 )
-DATA_TYPES = frozenset({"aws_region"})
+#: The attributes the constructs refer to (`Address.ref`).
+ATTRIBUTES = frozenset(
+    {"arn", "id", "name", "family", "alarm_name", "resource_id", "scalable_dimension", "service_namespace"}
+)
 PROVIDER_SOURCES = frozenset({"hashicorp/aws", "registry.terraform.io/hashicorp/aws"})
+TERRAFORM_SETTINGS = frozenset({"required_version", "required_providers", "backend", "cloud"})
+BACKEND_SETTINGS = {
+    "local": frozenset({"path"}),
+    "s3": frozenset(
+        {
+            "bucket",
+            "key",
+            "region",
+            "encrypt",
+            "kms_key_id",
+            "dynamodb_table",
+            "workspace_key_prefix",
+            "assume_role",
+            "use_lockfile",
+        }
+    ),
+}
+CLOUD_SETTINGS = frozenset({"organization", "hostname", "workspaces"})
+PROVIDER_SETTINGS = frozenset({"region", "assume_role", "default_tags"})
 FORBIDDEN_KEYS = frozenset({"provisioner", "connection"})
+STACK_FILE = "cdk.tf.json"
+_LOCAL_STATE = re.compile(r"\.\./\.\./\.\./terraform\.[^/\\]+\.tfstate")
+_REFERENCE = re.compile(r"\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}")
 
 
-def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+class DuplicateKeyError(ValueError):
+    """A JSON object names a key twice."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKeyError(f"duplicate key {key!r} (Terraform would read both)")
+        found[key] = value
+    return found
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every string of `value`, mapping keys included, with its dotted path."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            if key != "//":
-                yield from _strings(item, f"{path}.{key}")
+            yield f"{path} key", key
+            yield from _walk(item, f"{path}.{key}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
+            yield from _walk(item, f"{path}[{index}]")
+
+
+def _shown(expression: str) -> str:
+    return repr(expression if len(expression) <= 80 else expression[:77] + "...")
+
+
+def _expressions(value: Any, path: str, declared: set[tuple[str, str]], *, references: bool) -> list[str]:
+    """Every expression in `value` but, where `references`, those the constructs write; keys hold none."""
+    found = []
+    for where, text in _walk(value, path):
+        for part in parse(text):
+            if not isinstance(part, Expression):
+                continue
+            reference = _REFERENCE.fullmatch(part)
+            allowed = (
+                references
+                and not where.endswith(" key")
+                and reference is not None
+                and (reference[1], reference[2]) in declared
+                and reference[3] in ATTRIBUTES
+            )
+            if not allowed:
+                found.append(f"{where}: a Terraform expression {_shown(part)} that this generator does not write")
+    return found
+
+
+def _settings(value: Any, allowed: frozenset[str], path: str) -> list[str]:
+    if not isinstance(value, Mapping):
+        return [f"{path}: expected a JSON object"]
+    return [f"{path}: {key!r} is not a setting this generator writes" for key in value if key not in allowed]
+
+
+def _terraform(block: Any, name: str) -> list[str]:
+    path = f"{name}.terraform"
+    found = _settings(block, TERRAFORM_SETTINGS, path)
+    if found and not isinstance(block, Mapping):
+        return found
+    providers = block.get("required_providers") or {}
+    for local, requirement in providers.items() if isinstance(providers, Mapping) else ():
+        source = requirement.get("source") if isinstance(requirement, Mapping) else None
+        if local != "aws" or source not in PROVIDER_SOURCES:
+            found.append(f"{name}: provider {local!r} ({source}) is not hashicorp/aws")
+    backends = block.get("backend") or {}
+    for kind, settings in backends.items() if isinstance(backends, Mapping) else ():
+        if kind not in BACKEND_SETTINGS:
+            found.append(f"{name}: backend {kind!r} is not one this generator writes (local, s3)")
+            continue
+        found += _settings(settings, BACKEND_SETTINGS[kind], f"{path}.backend.{kind}")
+        local = settings.get("path") if kind == "local" and isinstance(settings, Mapping) else None
+        if isinstance(local, str) and "${" not in local and not _LOCAL_STATE.fullmatch(local):
+            found.append(f"{path}.backend.local.path: {local!r} is not ../../../terraform.<stack>.tfstate")
+    if "cloud" in block:
+        found += _settings(block["cloud"], CLOUD_SETTINGS, f"{path}.cloud")
+    return found
+
+
+def _provider(block: Any, name: str) -> list[str]:
+    if not isinstance(block, Mapping):
+        return [f"{name}.provider: expected a JSON object"]
+    found = [f"{name}: provider configuration {key!r} is not aws" for key in block if key != "aws"]
+    configs = block.get("aws")
+    for index, config in enumerate(configs if isinstance(configs, list) else [configs]):
+        found += _settings(config, PROVIDER_SETTINGS, f"{name}.provider.aws[{index}]")
+    return found
+
+
+def _resources(stack: Mapping[str, Any], name: str) -> tuple[list[str], set[tuple[str, str]]]:
+    found, declared = [], set()
+    by_type = stack.get("resource") or {}
+    if not isinstance(by_type, Mapping):
+        return [f"{name}.resource: expected a JSON object"], declared
+    for rtype, by_name in by_type.items():
+        if rtype not in RESOURCE_TYPES:
+            found.append(f"{name}: resource type {rtype!r} is not one this generator writes")
+            continue
+        for resource, body in by_name.items() if isinstance(by_name, Mapping) else ():
+            declared.add((rtype, resource))
+            for key in sorted(FORBIDDEN_KEYS & set(body if isinstance(body, Mapping) else ())):
+                found.append(f"{name}: {rtype}.{resource} has a {key}")
+    return found, declared
+
+
+def _imports(blocks: Any, name: str, declared: set[tuple[str, str]]) -> list[str]:
+    found = []
+    for index, block in enumerate(blocks if isinstance(blocks, list) else [blocks]):
+        path = f"{name}.import[{index}]"
+        found += _settings(block, frozenset({"to", "id"}), path)
+        target = block.get("to") if isinstance(block, Mapping) else None
+        if not isinstance(target, str) or tuple(target.split(".", 1)) not in declared:
+            found.append(f"{path}.to: {target!r} is not a resource of this stack")
+    return found
 
 
 def problems(stack: Mapping[str, Any], name: str) -> list[str]:
@@ -72,36 +213,56 @@ def problems(stack: Mapping[str, Any], name: str) -> list[str]:
     found = [
         f"{name}: top-level block {key!r} is not one this generator writes" for key in stack if key not in TOP_LEVEL
     ]
-    providers = (stack.get("terraform") or {}).get("required_providers") or {}
-    for local, requirement in providers.items():
-        source = requirement.get("source") if isinstance(requirement, Mapping) else None
-        if local != "aws" or source not in PROVIDER_SOURCES:
-            found.append(f"{name}: provider {local!r} ({source}) is not hashicorp/aws")
-    found += [
-        f"{name}: provider configuration {key!r} is not aws" for key in stack.get("provider") or {} if key != "aws"
-    ]
-    for block, allowed in (("resource", RESOURCE_TYPES), ("data", DATA_TYPES)):
-        for rtype, by_name in (stack.get(block) or {}).items():
-            if rtype not in allowed:
-                found.append(f"{name}: {block} type {rtype!r} is not one this generator writes")
-                continue
-            for resource, body in by_name.items():
-                for key in FORBIDDEN_KEYS & set(body if isinstance(body, Mapping) else ()):
-                    found.append(f"{name}: {rtype}.{resource} has a {key}")
-    for path, text in _strings({key: stack[key] for key in stack if key != "terraform"}, name):
-        try:
-            evaluate(text)
-        except NotLiteralError as err:
-            found.append(f"{path}: {err}")
+    resources, declared = _resources(stack, name)
+    found += resources
+    if "terraform" in stack:
+        found += _terraform(stack["terraform"], name)
+    if "provider" in stack:
+        found += _provider(stack["provider"], name)
+    if "import" in stack:
+        found += _imports(stack["import"], name, declared)
+    for key in stack:
+        found += _expressions(stack[key], f"{name}.{key}", declared, references=key in ("resource", "output"))
+    found += _expressions(list(stack), name, declared, references=False)
     return found
 
 
+def _stack_problems(directory: Path) -> list[str]:
+    name = directory.name
+    if not (NAME.fullmatch(name) and len(name) <= NAME_MAX):
+        return [f"{name!r}: not a stack name synth writes ({NAME_RULE})"]
+    if directory.is_symlink() or not directory.is_dir():
+        return [f"{name}: not a directory"]
+    found = [
+        f"{name}/{entry.name}: synth writes nothing but {STACK_FILE} in a stack directory"
+        for entry in sorted(directory.iterdir())
+        if entry.name != STACK_FILE
+    ]
+    file = directory / STACK_FILE
+    if not file.exists() and not file.is_symlink():
+        return [*found, f"{name}: no {STACK_FILE} (the plan job plans `make synth` output, Terraform JSON)"]
+    if file.is_symlink() or not file.is_file():
+        return [*found, f"{name}/{STACK_FILE}: not a regular file"]
+    try:
+        stack = json.loads(file.read_text(encoding="utf-8"), object_pairs_hook=_unique)
+    except DuplicateKeyError as err:
+        return [*found, f"{name}/{STACK_FILE}: {err}"]
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        reason = f"{err.msg} (line {err.lineno})" if isinstance(err, json.JSONDecodeError) else str(err)
+        return [*found, f"{name}/{STACK_FILE}: not JSON: {reason}"]
+    if not isinstance(stack, Mapping):
+        return [*found, f"{name}/{STACK_FILE}: expected a JSON object"]
+    return found + problems(stack, name)
+
+
 def check_outdir(outdir: Path) -> list[str]:
-    """`problems` of every stack in a cdktf output directory (`stacks/<name>/cdk.tf.json`)."""
-    stacks = sorted((outdir / "stacks").glob("*/cdk.tf.json"))
-    if not stacks:
-        return [f"{outdir}: no stacks/<name>/cdk.tf.json to check"]
-    return [line for path in stacks for line in problems(json.loads(path.read_text()), path.parent.name)]
+    """`problems` of every stack in a cdktf output directory (`stacks/<name>/cdk.tf.json`), and of
+    anything else in a stack directory (Terraform reads every `*.tf`, `*.tf.json` and more there)."""
+    stacks = outdir / "stacks"
+    entries = sorted(stacks.iterdir()) if stacks.is_dir() and not stacks.is_symlink() else []
+    if not entries:
+        return [f"{outdir}: no stacks/<name>/{STACK_FILE} to check"]
+    return [line for entry in entries for line in _stack_problems(entry)]
 
 
 def main(argv: Sequence[str]) -> int:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..lib.wording import plural
+from .markdown import code, text
+from .template import shown
 
 #: Attributes every resource of ours sets that an import of one made elsewhere changes: not worth a line each.
 _COMMON = "tags: ours (pipeline, variant, the config's and the provider's default tags)"
@@ -126,8 +128,10 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any], dict[str, Any]], tuple[list[str],
 }
 
 
-def import_rows(name: str, stack: dict[str, Any]) -> list[ImportRow]:
-    """One row per `import` block of the stack `name`, in the stack's order."""
+def import_rows(name: str, synthesized: dict[str, Any]) -> list[ImportRow]:
+    """One row per `import` block of the stack `name`, in the stack's order, its names and ids as AWS
+    has them (`template.shown`: `synth` writes a literal `${` as `$${`; references stay as written)."""
+    stack = shown(synthesized)
     rows = []
     for block in stack.get("import", []):
         address = block["to"]
@@ -139,16 +143,13 @@ def import_rows(name: str, stack: dict[str, Any]) -> list[ImportRow]:
 
 
 def render(rows: list[ImportRow]) -> str:
-    """Markdown: a table of address, AWS id and changes, then what to check in AWS first."""
+    """Markdown: a table of address, AWS id and changes, then what to check in AWS first (values as
+    data: `markdown.text` and `markdown.code`)."""
     lines = ["| stack | address | AWS id | after import |", "|---|---|---|---|"]
     for row in rows:
-        changes = "<br>".join(_cell(change) for change in row.changes)
-        lines.append(f"| {row.stack} | `{row.address}` | `{_cell(row.id)}` | {changes} |")
-    checks = [f"- `{row.address}` (`{row.id}`): {check}" for row in rows for check in row.checks]
+        changes = "<br>".join(text(change) for change in row.changes)
+        lines.append(f"| {text(row.stack)} | {code(row.address)} | {code(row.id)} | {changes} |")
+    checks = [f"- {text(row.address)} ({text(row.id)}): {text(check)}" for row in rows for check in row.checks]
     if checks:
         lines += ["", "Check in AWS before the first apply:", "", *checks]
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").replace("`", "'").split())

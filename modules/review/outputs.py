@@ -11,6 +11,7 @@ from typing import Any
 
 from ..config.errors import ConfigError, Problem
 from ..config.fingerprint import METADATA_KEY
+from ..lib.bounded import read_json_text
 from .shapes import stack_problem
 
 
@@ -69,7 +70,7 @@ def read_output(directory: Path, option: str) -> dict[str, Stack]:
     problems = []
     for file in files:
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            data = json.loads(read_json_text(file))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
             problems.append(Problem(option, f"cannot read {file}: {unreadable(err)}"))
             continue

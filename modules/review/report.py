@@ -1,10 +1,12 @@
 """The review as people read it (Markdown: summary line, dangers, a table per variant, cost)
-and as tools read it (JSON)."""
+and as tools read it (JSON). Every value from the outputs and plans reaches the Markdown through
+`markdown.text` or `markdown.code`: data, never structure."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +14,7 @@ from ..cost.prices import HOURS_PER_MONTH
 from .changes import IMPORT, NO_OP, REPLACE, ResourceChange
 from .cost import PRICING
 from .diff import AFTER_APPLY
+from .markdown import code, text
 from .owners import Owner
 from .review import Review
 from .template import Evaluated
@@ -38,17 +41,21 @@ def _variants(changes: list[ResourceChange]) -> list[tuple[str, Owner]]:
 
 
 def summary(result: Review) -> str:
-    """One line: dangers, what changes where, the cost delta."""
+    """One line: dangers, what changes where, the cost delta (Markdown)."""
+    return _summary(result, text, "**")
+
+
+def _summary(result: Review, shown: Callable[[object], str], bold: str) -> str:
     counts = Counter(d.kind for d in result.dangers)
     if result.dangers:
-        kinds = ", ".join(f"{kind} {n}" for kind, n in counts.items())
-        head = f"**{len(result.dangers)} danger{'s' * (len(result.dangers) != 1)}** ({kinds})"
+        kinds = ", ".join(f"{shown(kind)} {n}" for kind, n in counts.items())
+        head = f"{bold}{len(result.dangers)} danger{'s' * (len(result.dangers) != 1)}{bold} ({kinds})"
     else:
-        head = "**No dangers**"
+        head = f"{bold}No dangers{bold}"
     touched: dict[str, list[str]] = {}
     for stack, owner in _variants(result.changes):
-        touched.setdefault(stack, []).append(str(owner))
-    where = "; ".join(f"{stack}: {', '.join(owners)}" for stack, owners in touched.items())
+        touched.setdefault(stack, []).append(shown(owner))
+    where = "; ".join(f"{shown(stack)}: {', '.join(owners)}" for stack, owners in touched.items())
     what = (
         f"{len(result.changes)} resource{'s' * (len(result.changes) != 1)} change in {where}"
         if result.changes
@@ -69,22 +76,17 @@ def _cell(value: Any) -> str:
         return value
     if isinstance(value, Evaluated):
         return "Terraform expression " + _cell(str(value))
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    if len(text) > _CELL_LIMIT:
-        text = text[: _CELL_LIMIT - 3] + "..."
-    return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
-
-
-def _plain(text: str) -> str:
-    """Text that stays in its table cell and on its line (details quote config values)."""
-    return " ".join(text.replace("`", "'").replace("|", "\\|").split())
+    shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if len(shown) > _CELL_LIMIT:
+        shown = shown[: _CELL_LIMIT - 3] + "..."
+    return code(shown)
 
 
 def _action(change: ResourceChange) -> str:
     if change.importing is not None and change.action != IMPORT:
-        return f"import `{_plain(change.importing)}`, then {_plain_action(change)}"
+        return f"import {code(change.importing)}, then {_plain_action(change)}"
     if change.importing is not None:
-        return f"import `{_plain(change.importing)}`"
+        return f"import {code(change.importing)}"
     return _plain_action(change)
 
 
@@ -94,20 +96,20 @@ def _plain_action(change: ResourceChange) -> str:
     if change.action == NO_OP:
         return "no-op (Terraform settings only)"
     if change.action == REPLACE and change.forces_replacement:
-        return f"**replace** (forced by {', '.join(change.forces_replacement)})"
-    return change.action
+        return f"**replace** (forced by {', '.join(text(path) for path in change.forces_replacement)})"
+    return text(change.action)
 
 
 def _table(changes: list[ResourceChange]) -> list[str]:
     lines = ["| resource | action | attribute | old | new |", "|---|---|---|---|---|"]
     for change in changes:
-        first = f"`{change.address}`"
+        first = code(change.address)
         if not change.attributes:
             lines.append(f"| {first} | {_action(change)} | | | |")
         for i, attribute in enumerate(change.attributes):
             resource, action = (first, _action(change)) if i == 0 else ("", "")
             lines.append(
-                f"| {resource} | {action} | `{attribute.path}` | {_cell(attribute.old)} | {_cell(attribute.new)} |"
+                f"| {resource} | {action} | {code(attribute.path)} | {_cell(attribute.old)} | {_cell(attribute.new)} |"
             )
     return lines
 
@@ -117,15 +119,17 @@ def markdown(result: Review) -> str:
     lines = ["## Plan review", "", summary(result), ""]
     if result.dangers:
         lines += ["### Dangers", "", "| kind | address | stack | detail |", "|---|---|---|---|"]
-        lines += [f"| {d.kind} | `{_plain(d.address)}` | {d.stack} | {_plain(d.detail)} |" for d in result.dangers]
+        lines += [
+            f"| {text(d.kind)} | {code(d.address)} | {text(d.stack)} | {text(d.detail)} |" for d in result.dangers
+        ]
         lines.append("")
     if result.stacks_added or result.stacks_removed:
-        lines += [f"New stack: {s}" for s in result.stacks_added] + [
-            f"Removed stack: {s}" for s in result.stacks_removed
+        lines += [f"New stack: {text(s)}" for s in result.stacks_added] + [
+            f"Removed stack: {text(s)}" for s in result.stacks_removed
         ]
         lines.append("")
     for stack, owner in _variants(result.changes):
-        lines += [f"### {stack} / {owner}", ""]
+        lines += [f"### {text(stack)} / {text(owner)}", ""]
         lines += _table([c for c in result.changes if (c.stack, c.owner) == (stack, owner)])
         lines.append("")
     lines += [
@@ -135,7 +139,7 @@ def markdown(result: Review) -> str:
         "|---|---|---|---:|---:|---:|",
     ]
     lines += [
-        f"| {c.stack} | {c.pipeline} | {c.variant} | {_money(c.base, c.base_unpriced)} "
+        f"| {text(c.stack)} | {text(c.pipeline)} | {text(c.variant)} | {_money(c.base, c.base_unpriced)} "
         f"| {_money(c.head, c.head_unpriced)} | {_signed(c.delta)} |"
         for c in result.costs
     ]
@@ -147,14 +151,14 @@ def markdown(result: Review) -> str:
         "",
         f"Running all the time, {HOURS_PER_MONTH} h a month (`python main.py cost` shows the prices and assumptions).",
     ]
-    spot = [f"{c.stack} {c.pipeline}/{c.variant}" for c in result.costs if c.spot]
+    spot = [f"{text(c.stack)} {text(c.pipeline)}/{text(c.variant)}" for c in result.costs if c.spot]
     if spot:
         lines.append(
             f"Fargate Spot ({', '.join(spot)}): the FARGATE_SPOT share of tasks is priced "
             f"{_percent(PRICING.spot_discount)} below on-demand, an assumption (the default pricing.spot_discount; "
             "Spot has no list price)."
         )
-    lines += [f"- {note}" for note in result.notes]
+    lines += [f"- {text(note)}" for note in result.notes]
     return "\n".join(lines) + "\n"
 
 
@@ -174,7 +178,7 @@ def _value(value: Any) -> Any:
 def as_json(result: Review) -> str:
     """An object with `summary`, `dangers`, `changes`, `cost`, `stacks` and `notes`."""
     document = {
-        "summary": summary(result).replace("**", ""),
+        "summary": _summary(result, str, ""),
         "dangers": [
             {"kind": d.kind, "address": d.address, "stack": d.stack, "detail": d.detail} for d in result.dangers
         ],

@@ -54,3 +54,16 @@ def test_a_refused_adoption_exits_2(tmp_path):
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == f"error: {config}: 1 problem"
     assert "adopt.pipelines.news-encoder.variants.control.service: the service runs in cluster 'other'" in result.stderr
+
+
+def test_names_are_shown_as_aws_has_them_not_as_terraform_escapes_them(tmp_path):
+    """`synth` writes `${` as `$${` so that Terraform keeps it literal; the real name is what users compare."""
+    data = adopting(security_group_name="grp-${stage}", security_group_description="made by ${tool} $${x}")
+    config = tmp_path / "pipelines.yaml"
+    config.write_text(to_yaml(data))
+    result = run("adopt-plan", "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    assert "its name must be 'grp-\\${stage}' and its description 'made by \\${tool} \\$\\${x}'" in result.stdout
+    rows = json.loads(run("adopt-plan", "--config", str(config), "--format", "json").stdout)
+    checks = [check for row in rows for check in row["checks"]]
+    assert "its name must be 'grp-${stage}' and its description 'made by ${tool} $${x}'" in checks

@@ -1,9 +1,12 @@
 """`python main.py review` as CI runs it: Markdown and JSON, exit 0 / 3 / 2."""
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
+from modules.lib import bounded
 from modules.synth import synthesize
 from tests.helpers import default_data, load_all, run
 from tests.review.synthesized import bump_treatment, output, rename_treatment
@@ -114,3 +117,36 @@ def test_an_hcl_output_reviews_as_its_json_form(outputs, tmp_path):
     by_json = run("review", "--base", str(base), "--head", str(bump))
     assert against_json.returncode == 0, against_json.stderr
     assert against_json.stdout == by_json.stdout
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "directory", "oversized"])
+def test_a_plan_is_read_from_a_regular_file_of_bounded_size(outputs, tmp_path, monkeypatch, kind):
+    """/dev/zero once grew the review to 24 GB: a plan is read only from a regular file, up to a bound."""
+    base, bump, _ = outputs
+    plan = {"device": Path("/dev/zero"), "fifo": tmp_path / "fifo", "directory": tmp_path, "oversized": tmp_path / "p"}[
+        kind
+    ]
+    if kind == "fifo":
+        os.mkfifo(plan)  # nobody writes: opening it must not block
+    if kind == "oversized":
+        monkeypatch.setattr(bounded, "MAX_JSON_BYTES", 100 << 10)  # above the stacks', below the plan
+        plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": [], "x": "y" * (200 << 10)}))
+    result = run("review", "--base", str(base), "--head", str(bump), "--plan", f"feature-pipelines={plan}")
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("  --plan")]
+    why = {
+        "device": "not a regular file (a FIFO, socket or device)",
+        "fifo": "not a regular file (a FIFO, socket or device)",
+        "directory": "a directory",
+        "oversized": "larger than the 100 KiB a plan or stack may have",
+    }[kind]
+    assert line == f"  --plan: cannot read {plan}: {why}", result.stderr
+
+
+def test_a_stack_file_is_bounded_too(outputs, monkeypatch):
+    base, bump, _ = outputs
+    monkeypatch.setattr(bounded, "MAX_JSON_BYTES", 64)
+    result = run("review", "--base", str(base), "--head", str(bump))
+    assert result.returncode == 2
+    stack = base / "stacks" / "feature-pipelines" / "cdk.tf.json"
+    assert f"--base: cannot read {stack}: larger than the 64 bytes a plan or stack may have" in result.stderr

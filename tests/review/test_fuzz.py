@@ -1,6 +1,7 @@
 """Malformed but JSON-valid review inputs: exit 2 naming the file and the bad field, never a traceback
 (issue 16). Regression cases first, then a hypothesis fuzz of mutated stacks and plans."""
 
+import copy
 import json
 import shutil
 import tempfile
@@ -146,6 +147,25 @@ def test_the_unmutated_plan_is_read(capsys, outputs, tmp_path):
     assert "- feature-pipelines: actions from Terraform's plan" in out
 
 
+@pytest.mark.parametrize("value", [{"a": 1}, ["x"], 5, None, True, {"": {"": []}}])
+@pytest.mark.parametrize("tag", ["pipeline", "variant"])
+def test_a_plan_may_hold_any_json_value_in_a_tag(capsys, outputs, tmp_path, tag, value):
+    """A plan is what Terraform printed, not what we wrote: a tag value that is no string is shown, not a traceback."""
+    base, head = outputs
+    data = plan_of(stack_json(base), stack_json(head))
+    for change in data["resource_changes"]:
+        change["change"]["after"].setdefault("tags", {})[tag] = value
+    created = copy.deepcopy(data["resource_changes"][0])
+    created.update(address="aws_ecs_service.news-encoder_other")
+    created["change"].update(actions=["create"], before=None)
+    data["resource_changes"].append(created)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(data))
+    code, out, err = review(capsys, base, head, f"{STACK}={plan}")
+    assert code in (0, 3) and err == "", err
+    assert "aws_ecs_service.news-encoder_other" in out
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=12),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
@@ -195,3 +215,23 @@ def test_mutated_stacks_and_plans_never_crash(capsys, outputs, data):
     assert (code == 2) == (out == ""), (code, err)
     if code == 2:
         assert err.startswith("error: python main.py review:"), err
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_any_json_value_in_a_planned_attribute_or_tag_is_reviewed(capsys, outputs, data):
+    """Terraform's plan may hold any JSON value in an attribute (or a tag): reviewed, never a traceback."""
+    base, head = outputs
+    plan = plan_of(stack_json(base), stack_json(head))
+    change = data.draw(st.sampled_from(plan["resource_changes"]))["change"]
+    after = change["after"]
+    target = after.setdefault("tags", {}) if data.draw(st.booleans()) else after
+    target[data.draw(st.sampled_from([*target, "pipeline", "variant"]))] = data.draw(json_values)
+    root = Path(tempfile.mkdtemp())
+    try:
+        (root / "plan.json").write_text(json.dumps(plan))
+        code, out, err = review(capsys, base, head, f"{STACK}={root / 'plan.json'}")
+    finally:
+        shutil.rmtree(root)
+    assert code in (0, 2, 3), err
+    assert (code == 2) == (out == ""), (code, err)
