@@ -19,7 +19,7 @@ from modules.review.changes import ResourceChange
 from modules.review.cost import CostDelta
 from modules.review.dangers import Danger
 from modules.review.diff import AFTER_APPLY, AttributeChange
-from modules.review.imports import ImportRow, render
+from modules.review.import_table import ImportRow, render
 from modules.review.markdown import code, text
 from modules.review.owners import Owner
 from modules.review.review import Review
