@@ -19,7 +19,9 @@ could leak the runner's credentials into the plan. So the plan job, running the 
   in `provider`: `aws` with `PROVIDER_SETTINGS`;
 - the resource types in `RESOURCE_TYPES`, no provisioner or connection; an `import` of one of
   the stack's resources;
-- no expression in any key, nor anywhere outside resources and outputs; there, only the
+- no expression in any key, nor anywhere outside resources and outputs, but for the values of
+  the backend and cloud settings: Terraform reads them as text, never evaluated (synth writes a
+  config's backend `key: s/${x}` as it is); in resources and outputs, only the
   references the constructs write: `${<type>.<name>.<attribute>}` of a resource of the stack,
   with an attribute in `ATTRIBUTES` (no function call, operator, variable or directive).
 
@@ -88,6 +90,8 @@ PROVIDER_SETTINGS = frozenset({"region", "assume_role", "default_tags"})
 FORBIDDEN_KEYS = frozenset({"provisioner", "connection"})
 STACK_FILE = "cdk.tf.json"
 _LOCAL_STATE = re.compile(r"\.\./\.\./\.\./terraform\.[^/\\]+\.tfstate")
+#: Where values are text to Terraform (in `<stack>.terraform...` paths): the settings of a backend or of `cloud`.
+_LITERAL = re.compile(r"[^.]*\.terraform\.(?:backend\.[a-z0-9_]+|cloud)[.\[]")
 _REFERENCE = re.compile(r"\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}")
 
 
@@ -122,9 +126,12 @@ def _shown(expression: str) -> str:
 
 
 def _expressions(value: Any, path: str, declared: set[tuple[str, str]], *, references: bool) -> list[str]:
-    """Every expression in `value` but, where `references`, those the constructs write; keys hold none."""
+    """Every expression in `value` but, where `references`, those the constructs write; keys hold none.
+    The values of the backend and cloud settings are text to Terraform (`_LITERAL`): only their keys count."""
     found = []
     for where, text in _walk(value, path):
+        if _LITERAL.match(where) and not where.endswith(" key"):
+            continue
         for part in parse(text):
             if not isinstance(part, Expression):
                 continue
@@ -164,7 +171,7 @@ def _terraform(block: Any, name: str) -> list[str]:
             continue
         found += _settings(settings, BACKEND_SETTINGS[kind], f"{path}.backend.{kind}")
         local = settings.get("path") if kind == "local" and isinstance(settings, Mapping) else None
-        if isinstance(local, str) and "${" not in local and not _LOCAL_STATE.fullmatch(local):
+        if isinstance(local, str) and not _LOCAL_STATE.fullmatch(local):
             found.append(f"{path}.backend.local.path: {local!r} is not ../../../terraform.<stack>.tfstate")
     if "cloud" in block:
         found += _settings(block["cloud"], CLOUD_SETTINGS, f"{path}.cloud")

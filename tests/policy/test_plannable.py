@@ -106,6 +106,29 @@ def test_an_expression_in_a_key_is_refused(stack, where):
     assert "a Terraform expression" in line and "file(" in line
 
 
+def test_backend_text_is_planned_as_synth_writes_it_terraform_reads_it_literally():
+    data = {
+        **default_data(),
+        "backend": {
+            "type": "s3",
+            "bucket": "state",
+            "key": "s/${{x}}/%{{y}}/{stack}.tfstate",
+            "workspace_key_prefix": "p${z}",
+        },
+    }
+    stack = synth(data)
+    assert stack["terraform"]["backend"]["s3"]["key"] == "s/${x}/%{y}/feature-pipelines.tfstate"
+    assert stack["terraform"]["backend"]["s3"]["workspace_key_prefix"] == "p${z}"
+    assert problems(stack, "s") == []
+    cloud = synth(
+        {
+            **default_data(),
+            "backend": {"type": "cloud", "organization": "acme", "workspace_tags": ["${{x}}", "{stack}"]},
+        }
+    )
+    assert problems(cloud, "s") == []
+
+
 def test_an_escaped_key_is_a_literal_and_may_be_planned(stack):
     assert hostile(stack, lambda s: s["resource"]["aws_iam_role"][ROLE]["tags"].update({"$${x}": "%%{y}"})) == []
 
@@ -114,7 +137,10 @@ def test_an_escaped_key_is_a_literal_and_may_be_planned(stack):
     ("change", "fragment"),
     [
         (lambda s: s["terraform"].update(required_version=LEAK), "s.terraform.required_version: a Terraform expr"),
-        (lambda s: s["terraform"]["backend"]["local"].update(path=LEAK), "s.terraform.backend.local.path: a Terraform"),
+        (
+            lambda s: s["terraform"]["backend"]["local"].update(path=LEAK),
+            "s.terraform.backend.local.path: '${file(\"/proc/self/environ\")}' is not ../../../terraform.",
+        ),
         (
             lambda s: s["terraform"]["backend"]["local"].update(path="/proc/self/environ"),
             "s.terraform.backend.local.path: '/proc/self/environ' is not ../../../terraform.<stack>.tfstate",
