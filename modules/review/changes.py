@@ -94,7 +94,7 @@ def infer(base: Stack | None, head: Stack | None) -> list[ResourceChange]:
     variants = stack_variants(base, head)
     changes: dict[str, ResourceChange] = {}
     for address in [*old, *(a for a in new if a not in old)]:
-        body = new.get(address) or old[address]
+        body = new[address] if address in new else old[address]
         owner = owner_of(address, body, variants)
         if address not in old:
             changes[address] = ResourceChange(name, address, owner, CREATE)
