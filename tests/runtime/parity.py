@@ -1,0 +1,181 @@
+"""What can differ between CDK runtimes (CDK for Terraform, CDK Terrain): the bytes the seam produces.
+
+Every case is one command of `main.py` run in this process on the installed runtime: `synth` of
+`pipelines.yaml`, of every `examples/*.yaml` (environments: one stack each) and of every hostile corpus
+file that synthesizes, and `module` (the exported module) of every deployment of those configs. A
+case's output is every file it wrote, by path.
+
+    python -m tests.runtime.parity record DIR
+
+writes every case's output into DIR (what `.ci/run` does on cdktf, `make parity-record`);
+tests/runtime/test_parity.py (`make parity`, on cdktn) synthesizes the same cases on its runtime and
+compares them byte for byte with DIR.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from modules.config import load_file
+from modules.synth import MANIFEST, MARKER
+from tests.helpers import LITERAL, ROOT, run
+
+#: Which runtime recorded a reference directory, and the digest of each case's output.
+INDEX = "parity.json"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One command whose output is compared: `synth` or `module` of a config (one environment for `module`)."""
+
+    command: str
+    config: Path
+    environment: str | None = None
+
+    @property
+    def name(self) -> str:
+        where = self.config.relative_to(ROOT).as_posix()
+        return f"{self.command} {where}" + (f" --environment {self.environment}" if self.environment else "")
+
+    @property
+    def directory(self) -> str:
+        """The case's directory name inside a reference directory."""
+        return self.name.replace("/", "_").replace(" --environment ", "@").replace(" ", "_")
+
+    def produce(self, out: Path) -> dict[str, bytes]:
+        """Run the case into `out` (which must not exist) on this process's runtime; every file, by path."""
+        args = [self.command, "--config", str(self.config), "--out", str(out)]
+        if self.environment:
+            args += ["--environment", self.environment]
+        result = run(*args)
+        if result.returncode != 0:
+            raise AssertionError(f"{self.name} exited {result.returncode}:\n{result.stderr}")
+        return files_of(out)
+
+
+def configs() -> list[Path]:
+    """Every config whose output is compared: the default, the examples, the hostile files that synthesize."""
+    return [ROOT / "pipelines.yaml", *sorted((ROOT / "examples").glob("*.yaml")), *LITERAL]
+
+
+def cases() -> list[Case]:
+    found = []
+    for config in configs():
+        found.append(Case("synth", config))
+        environments = [deployment.environment for deployment in load_file(config)]
+        found += [Case("module", config, environment) for environment in environments]
+    return found
+
+
+#: What stands for the runtime's own version, the one thing the runtimes write differently on purpose.
+RUNTIME_VERSION = "<runtime version>"
+
+
+def comparable(files: dict[str, bytes], version: str) -> dict[str, bytes]:
+    """A case's output with what names the runtime that wrote it normalized; every other byte as written.
+
+    - Each stack's `cdk.tf.json`: byte for byte, except that the runtime writes its own version into
+      `//.metadata.version` (the line is replaced when, and only when, that field holds `version`).
+    - `manifest.json` (read by the CLI and `review`, not by Terraform): as parsed JSON, its `version`
+      normalized the same way (cdktf writes an empty list over two lines, cdktn as `[]`).
+    - The synth marker: its digest checked against that output's own manifest.json, the rest as written.
+    """
+    shown = dict(files)
+    for name, data in files.items():
+        if name.endswith("cdk.tf.json"):
+            replaced = data.replace(f'"version": "{version}"'.encode(), f'"version": "{RUNTIME_VERSION}"'.encode(), 1)
+            if json.loads(replaced).get("//", {}).get("metadata", {}).get("version") == RUNTIME_VERSION:
+                shown[name] = replaced
+        elif name == MANIFEST:
+            manifest = json.loads(data)
+            if manifest.get("version") == version:
+                manifest["version"] = RUNTIME_VERSION
+            shown[name] = json.dumps(manifest, indent=2, sort_keys=True).encode()
+        elif name == MARKER:
+            marker = json.loads(data)
+            own = hashlib.sha256(files.get(MANIFEST, b"")).hexdigest()
+            marker["manifest_sha256"] = "<that of its manifest.json>" if marker.get("manifest_sha256") == own else "?"
+            shown[name] = json.dumps(marker, sort_keys=True).encode()
+    return shown
+
+
+def files_of(directory: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def digest(files: dict[str, bytes]) -> str:
+    total = hashlib.sha256()
+    for name, data in sorted(files.items()):
+        total.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return total.hexdigest()
+
+
+def installed() -> tuple[str, str]:
+    """The installed runtime's name and the version of its core package."""
+    from modules.runtime.imports import installed_runtime
+
+    runtime = installed_runtime()
+    return runtime.name, importlib.metadata.version(runtime.core)
+
+
+def record(directory: Path, selected: list[Case] | None = None) -> dict[str, str]:
+    """Every case's output (or the `selected` ones') on this runtime, written into `directory` (replaced);
+    the digests by case."""
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    digests = {}
+    with tempfile.TemporaryDirectory(prefix="parity-") as scratch:
+        for index, case in enumerate(cases() if selected is None else selected):
+            out = Path(scratch) / str(index)
+            files = case.produce(out)
+            shutil.copytree(out, directory / case.directory)
+            digests[case.name] = digest(files)
+    name, version = installed()
+    index = {"runtime": name, "version": version, "cases": digests}
+    (directory / INDEX).write_text(json.dumps(index, indent=2) + "\n")
+    return digests
+
+
+def recorded(directory: Path, case: Case) -> dict[str, bytes]:
+    """A case's output as `record` wrote it into `directory`."""
+    return files_of(directory / case.directory)
+
+
+def differences(expected: dict[str, bytes], actual: dict[str, bytes]) -> Iterator[str]:
+    """One line per file missing, extra or different (with the first differing line)."""
+    for name in sorted(expected.keys() - actual.keys()):
+        yield f"missing: {name}"
+    for name in sorted(actual.keys() - expected.keys()):
+        yield f"extra: {name}"
+    for name in sorted(expected.keys() & actual.keys()):
+        if expected[name] != actual[name]:
+            before = [*expected[name].decode(errors="replace").splitlines(), "<end>"]
+            after = [*actual[name].decode(errors="replace").splitlines(), "<end>"]
+            line = next(i for i, (old, new) in enumerate(zip(before, after, strict=False)) if old != new)
+            yield f"differs: {name} line {line + 1}: expected {before[line][:200]!r}, got {after[line][:200]!r}"
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] != "record":
+        print("usage: python -m tests.runtime.parity record DIR", file=sys.stderr)
+        return 2
+    digests = record(Path(argv[1]))
+    print(f"parity reference ({' '.join(installed())}): {len(digests)} cases in {argv[1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
