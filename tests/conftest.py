@@ -1,10 +1,34 @@
-"""Fixtures shared across test directories (plain helpers live in tests/helpers.py)."""
+"""Fixtures shared across test directories (plain helpers live in tests/helpers.py), and the session's temp dir."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+#: Everything a session writes into the temp dir, its own and that of the processes it starts (the jsii
+#: kernel's node, whose cdktf `Testing` apps leave a `cdktf.outdir.*` directory each; terraform; moto),
+#: goes into this one directory: set before the kernel starts, removed when the session passes (kept,
+#: and named, when it fails: pytest's `tmp_path` directories are in it).
+SESSION_TEMP = Path(tempfile.mkdtemp(prefix="feature-pipelines-tests-"))
+os.environ["TMPDIR"] = str(SESSION_TEMP)
+tempfile.tempdir = str(SESSION_TEMP)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    failed = getattr(config, "_session_failed", True)
+    if failed and any(SESSION_TEMP.iterdir()):
+        print(f"\nthe session's temp files are kept in {SESSION_TEMP}", file=sys.stderr)
+    else:
+        shutil.rmtree(SESSION_TEMP, ignore_errors=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._session_failed = exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ case's output is every file it wrote, by path.
 
 writes every case's output into DIR (what `.ci/run` does on cdktf, `make parity-record`);
 tests/runtime/test_parity.py (`make parity`, on cdktn) synthesizes the same cases on its runtime and
-compares them byte for byte with DIR.
+compares them with DIR: byte for byte, but for JSON whitespace and the runtime's own version (`comparable`).
 """
 
 from __future__ import annotations
@@ -80,30 +80,26 @@ RUNTIME_VERSION = "<runtime version>"
 
 
 def comparable(files: dict[str, bytes], version: str) -> dict[str, bytes]:
-    """A case's output with what names the runtime that wrote it normalized; every other byte as written.
+    """A case's output with what differs between runtimes by design normalized; everything else as written.
 
-    - Each stack's `cdk.tf.json`: byte for byte, except that the runtime writes its own version into
-      `//.metadata.version` (the line is replaced when, and only when, that field holds `version`).
-    - `manifest.json` (read by the CLI and `review`, not by Terraform): as parsed JSON, its `version`
-      normalized the same way (cdktf writes an empty list over two lines, cdktn as `[]`).
-    - The synth marker: its digest checked against that output's own manifest.json, the rest as written.
+    The runtimes' JSON writers differ in whitespace (cdktf writes an empty list over two lines, cdktn as
+    `[]`) and each writes its own version (`//.metadata.version` of a stack, `version` of manifest.json).
+    So every JSON file is compared as its parsed value, keys in their written order, with that version
+    replaced when, and only when, it is the runtime's; the synth marker's digest is checked against the
+    output's own manifest.json. Every other file (the exported module's HCL, its README) byte for byte.
     """
     shown = dict(files)
     for name, data in files.items():
-        if name.endswith("cdk.tf.json"):
-            replaced = data.replace(f'"version": "{version}"'.encode(), f'"version": "{RUNTIME_VERSION}"'.encode(), 1)
-            if json.loads(replaced).get("//", {}).get("metadata", {}).get("version") == RUNTIME_VERSION:
-                shown[name] = replaced
-        elif name == MANIFEST:
-            manifest = json.loads(data)
-            if manifest.get("version") == version:
-                manifest["version"] = RUNTIME_VERSION
-            shown[name] = json.dumps(manifest, indent=2, sort_keys=True).encode()
-        elif name == MARKER:
-            marker = json.loads(data)
-            own = hashlib.sha256(files.get(MANIFEST, b"")).hexdigest()
-            marker["manifest_sha256"] = "<that of its manifest.json>" if marker.get("manifest_sha256") == own else "?"
-            shown[name] = json.dumps(marker, sort_keys=True).encode()
+        if not name.endswith(".json"):
+            continue
+        value = json.loads(data)
+        if name.endswith("cdk.tf.json") and value.get("//", {}).get("metadata", {}).get("version") == version:
+            value["//"]["metadata"]["version"] = RUNTIME_VERSION
+        elif name == MANIFEST and value.get("version") == version:
+            value["version"] = RUNTIME_VERSION
+        elif name == MARKER and value.get("manifest_sha256") == hashlib.sha256(files.get(MANIFEST, b"")).hexdigest():
+            value["manifest_sha256"] = "<that of its manifest.json>"
+        shown[name] = json.dumps(value, indent=2, ensure_ascii=False).encode()
     return shown
 
 

@@ -2,7 +2,8 @@
 
 `make parity RUNTIME=cdktn PARITY_REFERENCE=DIR`, after `make parity-record PARITY_REFERENCE=DIR` on cdktf:
 every example, environment, hostile corpus file and module export synthesized on CDK Terrain is
-byte-identical to CDK for Terraform's. Marked `parity`: `make test` leaves it out (there is nothing to
+identical to CDK for Terraform's: byte for byte, but for JSON whitespace and each runtime's own version
+(`parity.comparable`). Marked `parity`: `make test` leaves it out (there is nothing to
 compare against there); without a reference it fails, never skips.
 """
 
@@ -41,7 +42,7 @@ def test_the_reference_holds_every_case(reference: Path) -> None:
 
 @pytest.mark.parametrize("case", cases(), ids=lambda case: case.name)
 def test_the_output_is_byte_identical_to_the_reference(case: Case, reference: Path, tmp_path: Path) -> None:
-    """Byte for byte but for the runtime's own version (`parity.comparable`)."""
+    """Byte for byte but for JSON whitespace and the runtime's own version (`parity.comparable`)."""
     index = json.loads((reference / INDEX).read_text())
     expected = recorded(reference, case)
     assert index["cases"][case.name] == digest(expected)
