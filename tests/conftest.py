@@ -31,6 +31,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     session.config._session_failed = exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)  # type: ignore[attr-defined]
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the real-Terraform jobs of the selected tests (tests/terraform/background.py) beside the rest."""
+    from tests.terraform import background
+
+    background.start({item.module.__name__ for item in session.items if getattr(item, "module", None)})
+
+
 @pytest.fixture(scope="session")
 def synth_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where `tests.review.synthesized.output` keeps real synth outputs, one per config, for the
