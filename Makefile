@@ -91,8 +91,9 @@ test: setup
 	$(MIRROR) $(PY) -m pytest --durations=10
 
 # plan, apply, no-change re-plan and destroy on moto with the real Terraform, and the cdktf CLI (minutes).
+# Each e2e module in its own pytest process, side by side, with progress lines (tests/terraform/parallel.py).
 e2e: setup $(E2E_VENV)/.installed
-	$(MIRROR) $(PY) -m pytest -m e2e tests/terraform --durations=10
+	$(MIRROR) $(PY) -m tests.terraform.parallel --durations=5
 
 # The tests marked slow (`make test` leaves them out): our output byte-identical to the straightforward app's.
 slow: setup
