@@ -31,6 +31,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     session.config._session_failed = exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)  # type: ignore[attr-defined]
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One loud line when the real-Terraform (or moto, or cdktf CLI) tests did not run, and how to run them."""
+    from tests.terraform.conftest import SKIPPED
+
+    for reason in sorted(SKIPPED):
+        terminalreporter.write_line(
+            f"NOT PROVEN HERE: tests needing real tools were skipped: {reason}. `make test` finds a provider "
+            "mirror in the machine image (.ci/provider-mirror); else set TF_PROVIDER_MIRROR to one "
+            "(docs/testing.md) or allow registry.terraform.io",
+            red=True,
+            bold=True,
+        )
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the real-Terraform jobs of the selected tests (tests/terraform/background.py) beside the rest."""
     from tests.terraform import background

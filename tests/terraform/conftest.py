@@ -9,9 +9,13 @@ import pytest
 from tests.terraform import background
 from tests.terraform.terraform_cli import Terraform, environment, unavailable_reason
 
+#: Why tests that need a real tool were skipped (tests/conftest.py says so in one loud line at the end).
+SKIPPED: set[str] = set()
+
 
 def skip_or_fail(reason: str) -> None:
     """Skip with `reason`; in CI (CI=true) fail instead, so a missing tool never passes silently."""
+    SKIPPED.add(reason)
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
