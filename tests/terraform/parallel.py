@@ -52,6 +52,7 @@ def fill_plugin_cache(environ: dict[str, str], scratch: Path) -> None:
     root.mkdir()
     required = {"aws": {"source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION}}
     (root / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": required}}))
+    (scratch / "home").mkdir()
     Terraform.configured(scratch / "home", environ).init(root, backend=False)
 
 
