@@ -1,9 +1,10 @@
 """What can differ between CDK runtimes (CDK for Terraform, CDK Terrain): the bytes the seam produces.
 
 Every case is one command of `main.py` run in this process on the installed runtime: `synth` of
-`pipelines.yaml`, of every `examples/*.yaml` (environments: one stack each) and of every hostile corpus
-file that synthesizes, and `module` (the exported module) of every deployment of those configs. A
-case's output is every file it wrote, by path.
+`pipelines.yaml`, of every `examples/*.yaml` (environments: one stack each), of every hostile corpus
+file that synthesizes and of the test configs of every option, autoscaling signal and backend, and
+`module` (the exported module) of every deployment of those configs. A case's output is every file it
+wrote, by path.
 
     python -m tests.runtime.parity record DIR
 
@@ -24,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from modules.config import load_file
+from modules.config import load_file, load_text
 from modules.synth import MANIFEST, MARKER
-from tests.helpers import LITERAL, ROOT, run
+from tests.helpers import LITERAL, ROOT, run, to_yaml
 
 #: Which runtime recorded a reference directory, and the digest of each case's output.
 INDEX = "parity.json"
@@ -34,25 +35,30 @@ INDEX = "parity.json"
 
 @dataclass(frozen=True)
 class Case:
-    """One command whose output is compared: `synth` or `module` of a config (one environment for `module`)."""
+    """One command whose output is compared: `synth` or `module` (of one environment) of a config file,
+    or of a test config (`text`, written to a file named `source` first)."""
 
     command: str
-    config: Path
+    source: str
+    text: str | None = None
     environment: str | None = None
 
     @property
     def name(self) -> str:
-        where = self.config.relative_to(ROOT).as_posix()
-        return f"{self.command} {where}" + (f" --environment {self.environment}" if self.environment else "")
+        return f"{self.command} {self.source}" + (f" --environment {self.environment}" if self.environment else "")
 
     @property
     def directory(self) -> str:
         """The case's directory name inside a reference directory."""
-        return self.name.replace("/", "_").replace(" --environment ", "@").replace(" ", "_")
+        return self.name.replace("/", "_").replace(":", "_").replace(" --environment ", "@").replace(" ", "_")
 
     def produce(self, out: Path) -> dict[str, bytes]:
         """Run the case into `out` (which must not exist) on this process's runtime; every file, by path."""
-        args = [self.command, "--config", str(self.config), "--out", str(out)]
+        config = ROOT / self.source
+        if self.text is not None:
+            config = out.parent / f"{out.name}.yaml"
+            config.write_text(self.text)
+        args = [self.command, "--config", str(config), "--out", str(out)]
         if self.environment:
             args += ["--environment", self.environment]
         result = run(*args)
@@ -61,17 +67,24 @@ class Case:
         return files_of(out)
 
 
-def configs() -> list[Path]:
-    """Every config whose output is compared: the default, the examples, the hostile files that synthesize."""
-    return [ROOT / "pipelines.yaml", *sorted((ROOT / "examples").glob("*.yaml")), *LITERAL]
+def configs() -> dict[str, str | None]:
+    """Every config compared, by name: the default, the examples and the hostile files that synthesize (their
+    text None: read from the file), and the test configs of every option, autoscaling signal and backend
+    (tests/test_terraform_accepts.py)."""
+    from tests.test_terraform_accepts import variations
+
+    files = [ROOT / "pipelines.yaml", *sorted((ROOT / "examples").glob("*.yaml")), *LITERAL]
+    found: dict[str, str | None] = {path.relative_to(ROOT).as_posix(): None for path in files}
+    found |= {f"test-config:{name}": to_yaml(data) for name, data in variations() if name != "default"}
+    return found
 
 
 def cases() -> list[Case]:
     found = []
-    for config in configs():
-        found.append(Case("synth", config))
-        environments = [deployment.environment for deployment in load_file(config)]
-        found += [Case("module", config, environment) for environment in environments]
+    for source, text in configs().items():
+        found.append(Case("synth", source, text))
+        deployments = load_text(text) if text is not None else load_file(ROOT / source)
+        found += [Case("module", source, text, deployment.environment) for deployment in deployments]
     return found
 
 

@@ -35,7 +35,7 @@ def parity_subset(reference: Path, *plugins: str) -> subprocess.CompletedProcess
 
 
 def test_a_divergence_injected_in_the_seam_fails_the_parity_subset(tmp_path: Path) -> None:
-    selected = [case for case in cases() if case.config == ROOT / SELECTED]
+    selected = [case for case in cases() if case.source == SELECTED]
     assert {case.command for case in selected} == {"synth", "module"}
     record(tmp_path / "reference", selected)
     same = parity_subset(tmp_path / "reference")
