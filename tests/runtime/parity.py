@@ -55,8 +55,9 @@ class Case:
     def produce(self, out: Path) -> dict[str, bytes]:
         """Run the case into `out` (which must not exist) on this process's runtime; every file, by path."""
         config = ROOT / self.source
-        if self.text is not None:
-            config = out.parent / f"{out.name}.yaml"
+        if self.text is not None:  # the exported module's README names the file: the same name every run
+            config = out.parent / f"{out.name}-config" / f"{self.source.rsplit(':', 1)[-1]}.yaml"
+            config.parent.mkdir(parents=True)
             config.write_text(self.text)
         args = [self.command, "--config", str(config), "--out", str(out)]
         if self.environment:
