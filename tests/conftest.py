@@ -14,9 +14,17 @@ import pytest
 #: kernel's node, whose cdktf `Testing` apps leave a `cdktf.outdir.*` directory each; terraform; moto),
 #: goes into this one directory: set before the kernel starts, removed when the session passes (kept,
 #: and named, when it fails: pytest's `tmp_path` directories are in it).
-SESSION_TEMP = Path(tempfile.mkdtemp(prefix="feature-pipelines-tests-"))
+SESSION_TEMP = Path(tempfile.mkdtemp(prefix="fp-tests-"))
 os.environ["TMPDIR"] = str(SESSION_TEMP)
 tempfile.tempdir = str(SESSION_TEMP)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest's own `tmp_path` directories in the session's directory too, as short paths as before (messages
+    show a path of up to 80 characters whole, and tests compare them)."""
+    if not config.option.basetemp:
+        config.option.basetemp = str(SESSION_TEMP / "p")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
