@@ -1,6 +1,6 @@
-"""The fast tier's real-Terraform runs, started as soon as collection ends, beside the in-process tests.
+"""The fast tier's real-Terraform (and checkov) runs, started as soon as collection ends, beside the in-process tests.
 
-`terraform init`, `validate` and offline `plan` are subprocesses: while they run, the in-process tests
+`terraform init`, `validate` and offline `plan` (and checkov) are subprocesses: while they run, the in-process tests
 (one Python thread) keep going on the other core. A test module registers what it needs
 (`register(__name__, prepare)`): `prepare(terraform, scratch)` synthesizes in the calling thread (the
 jsii kernel serves one thread) and returns its jobs, named callables that only run Terraform. When the
@@ -29,15 +29,18 @@ Prepare = Callable[[Terraform, Path], Jobs]
 WORKERS = 3
 
 _prepared: dict[str, Prepare] = {}
+_needs_terraform: dict[str, bool] = {}
 _futures: dict[str, dict[str, Future[Any]]] = {}
 _first: list[Future[Any]] = []
 _terraform: list[Terraform] = []
 _lock = threading.Lock()
 
 
-def register(module: str, prepare: Prepare) -> None:
-    """`module`'s Terraform work, run by `start()` or `outcomes(module)`."""
+def register(module: str, prepare: Prepare, *, needs_terraform: bool = True) -> None:
+    """`module`'s work, run by `start()` or `outcomes(module)`. Work that runs no Terraform (checkov)
+    says so: it starts without Terraform and without waiting for the plugin cache."""
     _prepared[module] = prepare
+    _needs_terraform[module] = needs_terraform
 
 
 def terraform() -> Terraform | None:
@@ -53,18 +56,25 @@ def terraform() -> Terraform | None:
 
 def start(modules: set[str]) -> None:
     """Prepare (here) and start (in a pool) the jobs of every registered module among `modules`."""
-    selected = [module for module in _prepared if module in modules and module not in _futures]
-    if not selected or (cli := terraform()) is None:
-        return
+    cli = terraform()
+    selected = [
+        module
+        for module in _prepared
+        if module in modules and module not in _futures and (cli is not None or not _needs_terraform[module])
+    ]
     jobs = []
     for module in selected:
         try:
-            jobs += [(module, name, job) for name, job in _prepare(module, cli).items()]
+            jobs += [(module, name, job) for name, job in _prepare(module, cli).items()]  # type: ignore[arg-type]
         except Exception:  # the module's tests prepare again, in `outcomes`, and fail there
             continue
-    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="terraform")
-    for index, (module, name, job) in enumerate(jobs):
-        if index == 0 and not _first:
+    if not jobs:
+        return
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="background")
+    for module, name, job in jobs:
+        if not _needs_terraform[module]:
+            future = pool.submit(job)
+        elif not _first:
             future = pool.submit(job)
             _first.append(future)
         else:
@@ -83,9 +93,9 @@ def outcomes(module: str) -> dict[str, Any]:
     """Each job of `module`: its result, or the exception it raised (waits for them)."""
     if module not in _futures:
         cli = terraform()
-        assert cli is not None, "the `terraform` fixture skips (or fails) first"
+        assert cli is not None or not _needs_terraform[module], "the `terraform` fixture skips (or fails) first"
         cache_filled()
-        return {name: _outcome(job) for name, job in _prepare(module, cli).items()}
+        return {name: _outcome(job) for name, job in _prepare(module, cli).items()}  # type: ignore[arg-type]
     return {name: future.exception() or future.result() for name, future in _futures[module].items()}
 
 
