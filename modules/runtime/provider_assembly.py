@@ -61,10 +61,7 @@ from . import private_names
 #: Bump when the trimmed tarball's content changes for the same inputs (invalidates caches).
 FORMAT = 2
 #: The one line printed when a trimmed tarball is built (`make setup` does it; a synth only if the cache was emptied).
-BUILDING = (
-    "building the trimmed provider assembly from {name}, once per provider version "
-    "(seconds; cached in {cache})"
-)
+BUILDING = "building the trimmed provider assembly from {name}, once per provider version (seconds; cached in {cache})"
 #: The npm tarball layout jsii uses: everything under `package/`.
 _ROOT = "package/"
 #: A submodule export line of lib/index.js: `exports.x = require("./x");` (cdktf's provider) or
