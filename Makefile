@@ -1,4 +1,4 @@
-# make setup | synth | validate | scan | test | slow | e2e | lint | fmt | bench | clean
+# make setup | synth | validate | scan | test | slow | e2e | parity-record | parity | lint | fmt | bench | clean
 # Needs Python >= 3.10 and Node >= 20 (npm). Everything else is installed here.
 # RUNTIME=cdktn (any target): CDK Terrain instead of CDK for Terraform, in its own virtualenv.
 
@@ -28,7 +28,7 @@ CONFIG ?= pipelines.yaml
 OUT ?= cdktf.out
 FORMAT ?= json
 
-.PHONY: setup synth validate scan test slow e2e lint fmt bench cdktf-synth clean
+.PHONY: setup synth validate scan test slow e2e parity-record parity lint fmt bench cdktf-synth clean
 
 setup: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed $(VENV)/.assembly
 
@@ -39,7 +39,7 @@ $(VENV)/.runtime: $(REQUIREMENTS)
 	$(PY) -m pip install --quiet -r $(REQUIREMENTS)
 	touch $@
 
-# The provider assembly trimmed to the seam's submodules, built once here (15-20 s, ~700 MiB) into
+# The provider assembly trimmed to the seam's submodules, built once here (seconds) into
 # $$XDG_CACHE_HOME/feature-pipelines/jsii, so that no synth pays for it (modules/runtime/prepare.py).
 $(VENV)/.assembly: $(VENV)/.runtime node_modules/.installed modules/runtime/imports.py modules/runtime/provider_assembly.py
 	$(PY) -m modules.runtime.prepare
@@ -82,18 +82,33 @@ scan: synth $(CHECKOV_VENV)/.installed
 cdktf-synth: $(VENV)/.assembly
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH npx $(RUNTIME) synth
 
-# Includes `terraform init` + `validate` of every stack (tests/terraform; a provider mirror from
-# TF_PROVIDER_MIRROR, else the registry).
+# A provider mirror for the real-Terraform tests: TF_PROVIDER_MIRROR, else the machine's own (.ci/provider-mirror),
+# else Terraform installs from the registry (unreachable: the tests skip and say so; with CI=true they fail).
+MIRROR = TF_PROVIDER_MIRROR="$${TF_PROVIDER_MIRROR:-$$(.ci/provider-mirror)}"
+
+# Includes `terraform init` + `validate` of every stack (tests/terraform). Lists the 10 slowest tests.
 test: setup
-	$(PY) -m pytest
+	$(MIRROR) $(PY) -m pytest --durations=10
 
 # plan, apply, no-change re-plan and destroy on moto with the real Terraform, and the cdktf CLI (minutes).
+# Each e2e module in its own pytest process, side by side, with progress lines (tests/terraform/parallel.py).
 e2e: setup $(E2E_VENV)/.installed
-	$(PY) -m pytest -m e2e tests/terraform
+	$(MIRROR) $(PY) -m tests.terraform.parallel --durations=5
 
 # The tests marked slow (`make test` leaves them out): our output byte-identical to the straightforward app's.
 slow: setup
-	$(PY) -m pytest -m slow
+	$(MIRROR) $(PY) -m pytest -m slow --durations=10
+
+# What can differ between runtimes (tests/runtime/parity.py): `parity-record` writes every example's,
+# environment's, hostile corpus file's and module export's output on this runtime into PARITY_REFERENCE;
+# `parity` (`RUNTIME=cdktn` in .ci/run) synthesizes them again and compares bytes, then runs the runtime's
+# own tests (tests/runtime: the seam, the trimmed assembly, `npx cdktn synth`).
+PARITY_REFERENCE ?= $(CURDIR)/.parity-reference
+parity-record: setup
+	$(PY) -m tests.runtime.parity record $(PARITY_REFERENCE)
+
+parity: setup
+	PARITY_REFERENCE=$(PARITY_REFERENCE) $(PY) -m pytest -m 'parity or not (e2e or slow)' tests/runtime --durations=10
 
 # Our synth against the straightforward cdktf app (the slow tests), then the growth curve (a few minutes).
 bench: $(VENV)/.installed node_modules/.installed
@@ -109,4 +124,4 @@ fmt: $(VENV)/.installed
 	$(PY) -m ruff check --fix .
 
 clean:
-	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis .parity-reference

@@ -1,10 +1,63 @@
-"""Fixtures shared across test directories (plain helpers live in tests/helpers.py)."""
+"""Fixtures shared across test directories (plain helpers live in tests/helpers.py), and the session's temp dir."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+#: Everything a session writes into the temp dir, its own and that of the processes it starts (the jsii
+#: kernel's node, whose cdktf `Testing` apps leave a `cdktf.outdir.*` directory each; terraform; moto),
+#: goes into this one directory: set before the kernel starts, removed when the session passes (kept,
+#: and named, when it fails: pytest's `tmp_path` directories are in it).
+SESSION_TEMP = Path(tempfile.mkdtemp(prefix="fp-tests-"))
+os.environ["TMPDIR"] = str(SESSION_TEMP)
+tempfile.tempdir = str(SESSION_TEMP)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest's own `tmp_path` directories in the session's directory too, as short paths as before (messages
+    show a path of up to 80 characters whole, and tests compare them)."""
+    if not config.option.basetemp:
+        config.option.basetemp = str(SESSION_TEMP / "p")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    failed = getattr(config, "_session_failed", True)
+    if failed and any(SESSION_TEMP.iterdir()):
+        print(f"\nthe session's temp files are kept in {SESSION_TEMP}", file=sys.stderr)
+    else:
+        shutil.rmtree(SESSION_TEMP, ignore_errors=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._session_failed = exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One loud line when the real-Terraform (or moto, or cdktf CLI) tests did not run, and how to run them."""
+    from tests.terraform.conftest import SKIPPED
+
+    for reason in sorted(SKIPPED):
+        terminalreporter.write_line(
+            f"NOT PROVEN HERE: tests needing real tools were skipped: {reason}. `make test` finds a provider "
+            "mirror in the machine image (.ci/provider-mirror); else set TF_PROVIDER_MIRROR to one "
+            "(docs/testing.md) or allow registry.terraform.io",
+            red=True,
+            bold=True,
+        )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the real-Terraform jobs of the selected tests (tests/terraform/background.py) beside the rest."""
+    from tests.terraform import background
+
+    background.start({item.module.__name__ for item in session.items if getattr(item, "module", None)})
 
 
 @pytest.fixture(scope="session")

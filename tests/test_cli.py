@@ -140,6 +140,7 @@ def _bare_main(cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(ROOT / "main.py")], cwd=cwd, capture_output=True, text=True, env=env)
 
 
+@pytest.mark.slow
 def test_bare_main_synthesizes_the_pipelines_yaml_of_the_working_directory_into_cdktf_outdir(tmp_path):
     data = default_data()
     data["project"] = "mine"
@@ -150,6 +151,7 @@ def test_bare_main_synthesizes_the_pipelines_yaml_of_the_working_directory_into_
     assert "stack mine: 1 pipeline, 2 variants" in result.stdout
 
 
+@pytest.mark.slow
 def test_bare_main_reads_pipelines_config_before_the_working_directory(tmp_path):
     data = default_data()
     (tmp_path / "pipelines.yaml").write_text(to_yaml({**data, "project": "here"}))

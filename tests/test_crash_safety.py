@@ -86,6 +86,7 @@ def old_output(directory: Path) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["exchange", "fallback"])
 def test_a_synth_killed_at_any_step_leaves_one_complete_output_and_the_next_run_cleans_up(mode, tmp_path):
     """Killed before each file system call in turn (between the renames too): `out` holds the old or
@@ -186,6 +187,7 @@ def test_a_run_killed_after_the_swap_leaves_the_old_tree_whose_new_files_the_nex
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
 
 
+@pytest.mark.slow
 def test_concurrent_synths_serialize_and_a_reader_never_sees_a_missing_or_mixed_output(tmp_path):
     out = tmp_path / "out"
     synth.write_output(out, cheap_build("0"))
@@ -255,6 +257,7 @@ def run_main(*args: str, **kwargs) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 def test_real_synths_racing_into_one_directory_all_succeed(tmp_path):
     """Used to fail with OSError: Directory not empty and leave a stray `.old` directory."""
     out = tmp_path / "cdktf.out"
@@ -283,6 +286,7 @@ def wait_for(path: Path, timeout: float = 60) -> None:
         time.sleep(0.01)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("target", "signum"),
     [("process", signal.SIGINT), ("process group", signal.SIGINT), ("process", signal.SIGTERM)],
@@ -310,6 +314,7 @@ def test_a_signal_during_a_synth_exits_quietly_and_keeps_the_earlier_output(targ
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
 
 
+@pytest.mark.slow
 def test_a_real_synth_killed_midway_leaves_the_earlier_output_and_the_next_run_cleans_up(tmp_path):
     out = tmp_path / "out"
     synth.write_output(out, cheap_build("old"))
@@ -328,6 +333,7 @@ def test_a_real_synth_killed_midway_leaves_the_earlier_output_and_the_next_run_c
     assert synth.is_output(out)
 
 
+@pytest.mark.slow
 def test_a_closed_stdout_ends_quietly(tmp_path):
     """`python main.py cost | head -1`: the reader goes away; no BrokenPipeError traceback."""
     read, write = os.pipe()
@@ -354,6 +360,7 @@ def npx_cdktf(project: Path, command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_cdktf_cli_synth_and_list_work_when_the_set_of_stacks_changes(tmp_path):
     """The CLI deletes the directories of stacks the app dropped, after the app ran: it used to fail
     once (ENOENT, lstat cdktf.out/stacks/<old stack>) because the swap had removed them already.

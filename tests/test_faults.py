@@ -225,6 +225,7 @@ ls -A "$1" > "$2/listing"
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("fault", "message"), [("full", "No space left on device"), ("read-only", "Read-only file system")]
 )

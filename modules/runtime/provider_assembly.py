@@ -12,9 +12,10 @@ wraps the seam's provider imports and avoids both:
    classes' `__jsii_type__`) select a trimmed copy of the provider's tarball: the same
    package.json, the same JavaScript files of those submodules, and the provider's own
    `.jsii` holding only their types (and any provider type those reference). It is built
-   once per provider tarball content and set of namespaces (15-20 s and about 700 MiB: it reads the
-   130 MB assembly; `make setup` does it, `python -m modules.runtime.prepare`, printing one
-   line whenever it runs) and cached in `$XDG_CACHE_HOME/feature-pipelines/jsii` (default
+   once per provider tarball content and set of namespaces (two streaming reads of the tarball;
+   the 130 MB assembly is held once, as ASCII text, and only the kept types are parsed into
+   objects; `make setup` does it, `python -m modules.runtime.prepare`, printing one line
+   whenever it runs) and cached in `$XDG_CACHE_HOME/feature-pipelines/jsii` (default
    `~/.cache/...`).
 3. The trimmed tarball is loaded into the kernel under the provider's name and version, then
    the provider's real `_jsii` module is imported: the kernel answers its load from the
@@ -34,6 +35,7 @@ The private jsii names this uses are listed and checked at start in `private_nam
 from __future__ import annotations
 
 import base64
+import codecs
 import gzip
 import hashlib
 import importlib
@@ -48,20 +50,18 @@ import sys
 import tarfile
 import tempfile
 import types
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 from . import private_names
 
 #: Bump when the trimmed tarball's content changes for the same inputs (invalidates caches).
 FORMAT = 2
 #: The one line printed when a trimmed tarball is built (`make setup` does it; a synth only if the cache was emptied).
-BUILDING = (
-    "building the trimmed provider assembly from {name}, once per provider version "
-    "(15-20 s, about 700 MiB; cached in {cache})"
-)
+BUILDING = "building the trimmed provider assembly from {name}, once per provider version (seconds; cached in {cache})"
 #: The npm tarball layout jsii uses: everything under `package/`.
 _ROOT = "package/"
 #: A submodule export line of lib/index.js: `exports.x = require("./x");` (cdktf's provider) or
@@ -72,6 +72,7 @@ _SUBMODULE_EXPORT = re.compile(
 )
 #: TypeScript's declaration of every export (`exports.a = exports.b = ... = void 0;`): dropped when trimming.
 _VOID_EXPORTS = re.compile(r"^(?:exports\.[A-Za-z0-9_$]+ = )+void 0;\n", re.M)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 #: A SHA-256 digest as wheels' RECORD files write it (urlsafe base64, no padding).
@@ -140,11 +141,11 @@ def _referenced_fqns(node: object, assembly: str) -> Iterator[str]:
         yield node
 
 
-def namespace_closure(type_defs: dict[str, dict], assembly: str, namespaces: Iterable[str]) -> set[str]:
-    """`namespaces` plus every namespace whose types those reference, transitively."""
-    by_namespace: dict[str, list[dict]] = {}
-    for fqn, definition in type_defs.items():
-        by_namespace.setdefault(namespace_of(fqn, assembly), []).append(definition)
+def namespace_closure(type_defs: Mapping[str, dict], assembly: str, namespaces: Iterable[str]) -> set[str]:
+    """`namespaces` plus every namespace whose types those reference, transitively (looks up only theirs)."""
+    by_namespace: dict[str, list[str]] = {}
+    for fqn in type_defs:
+        by_namespace.setdefault(namespace_of(fqn, assembly), []).append(fqn)
     keep: set[str] = set()
     pending = list(namespaces)
     while pending:
@@ -154,8 +155,8 @@ def namespace_closure(type_defs: dict[str, dict], assembly: str, namespaces: Ite
         if namespace not in by_namespace:
             raise ProviderAssemblyError(f"the provider assembly has no types in namespace {namespace!r}")
         keep.add(namespace)
-        for definition in by_namespace[namespace]:
-            pending.extend(namespace_of(fqn, assembly) for fqn in _referenced_fqns(definition, assembly))
+        for name in by_namespace[namespace]:
+            pending.extend(namespace_of(fqn, assembly) for fqn in _referenced_fqns(type_defs[name], assembly))
     return keep
 
 
@@ -173,58 +174,171 @@ def trimmed_index(index_js: str, namespaces: Iterable[str]) -> tuple[str, dict[s
     return trimmed, {namespace: exports[namespace] for namespace in sorted(keep)}
 
 
+def _read_members(source: Path, names: Iterable[str]) -> dict[str, bytes | bytearray]:
+    """The files `names` (under `package/`) of a tarball, in one streaming read that stops once all are read.
+
+    JSON files (`.json`, `.jsii`) come as ASCII (`_ascii_json`)."""
+    wanted = {_ROOT + name for name in names}
+    found: dict[str, bytes | bytearray] = {}
+    with tarfile.open(source, "r|gz") as archive:
+        for member in archive:
+            if member.isfile() and member.name in wanted:
+                handle = archive.extractfile(member)
+                assert handle is not None
+                name = member.name.removeprefix(_ROOT)
+                found[name] = _ascii_json(handle) if name.endswith((".json", ".jsii")) else handle.read()
+                if len(found) == len(wanted):
+                    break
+    for name in names:
+        if name not in found:
+            raise ProviderAssemblyError(f"{source.name} has no {_ROOT}{name}: the tarball layout changed")
+    return found
+
+
+def _ascii_json(stream: IO[bytes]) -> bytearray:
+    """UTF-8 `stream` read in 1 MiB chunks with every non-ASCII character written as JSON writes it (`\\uXXXX`).
+
+    The same JSON values (and, for JavaScript, the same program outside strings it never has non-ASCII in),
+    held once: decoding the 130 MB assembly whole would hold it as bytes and again as a str of two bytes
+    a character (it has a few non-ASCII characters)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    data = bytearray()
+    while chunk := stream.read(1 << 20):
+        data += _escaped(decoder.decode(chunk))
+    data += _escaped(decoder.decode(b"", final=True))
+    return data
+
+
+def _escaped(text: str) -> bytes:
+    if text.isascii():
+        return text.encode("ascii")
+    return _NON_ASCII.sub(lambda match: json.dumps(match[0])[1:-1], text).encode("ascii")
+
+
+def _skip_space(text: str, at: int) -> int:
+    while text[at] in " \t\n\r":
+        at += 1
+    return at
+
+
+def _expect(text: str, at: int, token: str) -> int:
+    at = _skip_space(text, at)
+    if text[at] != token:
+        raise ValueError(f"expected {token!r} at offset {at}")
+    return at + 1
+
+
+def _members(text: str, at: int, *, inner: str | None = None) -> tuple[list[tuple[str, int, int]], int]:
+    """Key, value start and value end of each member of the JSON object at `at`; the end of the object.
+
+    Each value is parsed only to find where it ends, then dropped, except the value of key `inner`, an
+    object whose own members are listed instead (under `inner`, followed by theirs): a 130 MB
+    assembly is never held as Python objects."""
+    decoder = json.JSONDecoder()
+    found: list[tuple[str, int, int]] = []
+    at = _expect(text, at, "{")
+    if text[_skip_space(text, at)] == "}":
+        return found, _skip_space(text, at) + 1
+    while True:
+        at = _expect(text, at, '"')
+        key, at = json.decoder.scanstring(text, at)
+        start = _skip_space(text, _expect(text, at, ":"))
+        if key == inner:
+            nested, at = _members(text, start)
+            found.append((key, start, at))
+            found += nested
+        else:
+            _, at = decoder.raw_decode(text, start)
+            found.append((key, start, at))
+        at = _skip_space(text, at)
+        if text[at] == "}":
+            return found, at + 1
+        at = _expect(text, at, ",")
+
+
+def _lazy_assembly(text: str) -> tuple[dict[str, object], dict[str, tuple[int, int]]]:
+    """The top-level fields of a .jsii text, `types` excepted, and where each type's definition is in `text`."""
+    members, _ = _members(text, 0, inner="types")
+    fields: dict[str, object] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    types_end = -1
+    for key, start, end in members:
+        if start < types_end:
+            spans[key] = (start, end)
+        elif key == "types" and types_end < 0:
+            fields[key], types_end = None, end
+        else:
+            fields[key] = json.loads(text[start:end])
+    return fields, spans
+
+
 def trim(source: Path, namespaces: Iterable[str], dest: Path) -> Trimmed:
     """Write to `dest` the provider tarball `source` trimmed to `namespaces` (and their closure).
 
-    Deterministic: the same inputs give the same bytes (the kernel caches by content).
+    Deterministic: the same inputs give the same bytes (the kernel caches by content). Two streaming
+    reads of the tarball (its metadata files, then the kept files into `dest`); the assembly's types are
+    parsed one at a time, and only the kept ones are held.
     """
-    with tarfile.open(source, "r:gz") as archive:
-        members = archive.getmembers()
-        files = {member.name: member for member in members if member.isfile()}
-        for required in ("package.json", ".jsii", "lib/index.js"):
-            if _ROOT + required not in files:
-                raise ProviderAssemblyError(f"{source.name} has no {_ROOT}{required}: the tarball layout changed")
-
-        def read(name: str) -> bytes:
-            handle = archive.extractfile(files[_ROOT + name])
-            assert handle is not None
-            return handle.read()
-
-        package = json.loads(read("package.json"))
-        assembly = json.loads(read(".jsii"))
-        if assembly.get("schema") != "jsii/0.10.0" or "types" not in assembly:
-            raise ProviderAssemblyError(
-                f"{source.name}: .jsii is not a plain jsii/0.10.0 assembly (schema {assembly.get('schema')!r}); "
-                "the assembly format changed"
-            )
-        name, version = assembly["name"], assembly["version"]
-        if (package.get("name"), package.get("version")) != (name, version):
-            raise ProviderAssemblyError(f"{source.name}: package.json and .jsii disagree on name/version")
-        keep = namespace_closure(assembly["types"], name, namespaces)
-        index_js, dirs = trimmed_index(read("lib/index.js").decode(), keep)
-        kept_types = {fqn: d for fqn, d in assembly["types"].items() if namespace_of(fqn, name) in keep}
-        kept_submodules = {
-            key: value for key, value in assembly.get("submodules", {}).items() if key[len(name) + 1 :] in keep
-        }
-        replaced = {
-            _ROOT + ".jsii": json.dumps({**assembly, "types": kept_types, "submodules": kept_submodules}).encode(),
-            _ROOT + "lib/index.js": index_js.encode(),
-        }
-        wanted = tuple(f"{_ROOT}lib/{folder}/" for folder in dirs.values())
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with (
-            dest.open("wb") as raw,
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as compressed,
-            tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as out,
-        ):
-            for member in members:
-                if member.name in replaced:
-                    data = replaced[member.name]
-                    member.size = len(data)
-                    out.addfile(member, io.BytesIO(data))
-                elif member.name == _ROOT + "package.json" or member.name.startswith(wanted):
-                    out.addfile(member, archive.extractfile(member) if member.isfile() else None)
+    read = _read_members(source, ("package.json", ".jsii", "lib/index.js"))
+    package = json.loads(read["package.json"])
+    text = read.pop(".jsii").decode("ascii")
+    try:
+        assembly, spans = _lazy_assembly(text)
+    except (ValueError, IndexError) as error:
+        raise ProviderAssemblyError(f"{source.name}: .jsii is not a JSON object ({error})") from None
+    if assembly.get("schema") != "jsii/0.10.0" or "types" not in assembly:
+        raise ProviderAssemblyError(
+            f"{source.name}: .jsii is not a plain jsii/0.10.0 assembly (schema {assembly.get('schema')!r}); "
+            "the assembly format changed"
+        )
+    name, version = assembly["name"], assembly["version"]
+    if (package.get("name"), package.get("version")) != (name, version):
+        raise ProviderAssemblyError(f"{source.name}: package.json and .jsii disagree on name/version")
+    types = _LazyTypes(text, spans)
+    keep = namespace_closure(types, name, namespaces)
+    index_js, dirs = trimmed_index(read["lib/index.js"].decode(), keep)
+    kept_types = {fqn: types[fqn] for fqn in types if namespace_of(fqn, name) in keep}
+    del text, types
+    kept_submodules = {
+        key: value for key, value in assembly.get("submodules", {}).items() if key[len(name) + 1 :] in keep
+    }
+    replaced = {  # the fields in the assembly's own order
+        _ROOT + ".jsii": json.dumps({**assembly, "types": kept_types, "submodules": kept_submodules}).encode(),
+        _ROOT + "lib/index.js": index_js.encode(),
+    }
+    wanted = tuple(f"{_ROOT}lib/{folder}/" for folder in dirs.values())
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        tarfile.open(source, "r|gz") as archive,
+        dest.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w", format=tarfile.PAX_FORMAT) as out,
+    ):
+        for member in archive:
+            if member.name in replaced:
+                data = replaced[member.name]
+                member.size = len(data)
+                out.addfile(member, io.BytesIO(data))
+            elif member.name == _ROOT + "package.json" or member.name.startswith(wanted):
+                out.addfile(member, archive.extractfile(member) if member.isfile() else None)
     return Trimmed(dest, name, version, tuple(sorted(keep)), len(kept_types))
+
+
+class _LazyTypes(Mapping[str, dict]):
+    """The assembly's types by name, each definition parsed from the .jsii text only when looked up."""
+
+    def __init__(self, text: str, spans: dict[str, tuple[int, int]]) -> None:
+        self._text, self._spans = text, spans
+
+    def __getitem__(self, fqn: str) -> dict:
+        begin, end = self._spans[fqn]
+        return json.loads(self._text[begin:end])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
 
 
 def cached_trim(source: Path, namespaces: Sequence[str]) -> Trimmed:

@@ -1,6 +1,7 @@
 """checkov, the scanner security teams run, over synthesized stacks: zero failed checks.
 
-One checkov run covers several stacks (it takes a few seconds); results are told apart by file.
+One checkov run covers several stacks (it takes a few seconds); results are told apart by file. The runs
+start at the end of collection, beside the in-process tests (tests/terraform/background.py).
 """
 
 import json
@@ -8,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from modules.cli import main
 from modules.policy import checkov
-from tests.helpers import ROOT, default_data, synth
+from tests.helpers import ROOT, default_data, run, synth
+from tests.terraform import background
 
 KMS_KEY = "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
@@ -51,18 +52,41 @@ def write(path: Path, stack) -> None:
     (path / "cdk.tf.json").write_text(json.dumps(stack, indent=2))
 
 
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory):
-    root = tmp_path_factory.mktemp("scan")
-    assert main(["synth", "--out", str(root / "default")]) == 0
-    assert main(["module", "--out", str(root / "module"), "--format", "json"]) == 0  # checkov scans *.tf.json
-    assert main(["synth", "--config", str(ROOT / "examples" / "environments.yaml"), "--out", str(root / "envs")]) == 0
+def prepare(_terraform, root: Path) -> dict:
+    """The stacks synthesized into `root` (here: the jsii kernel serves one thread); the checkov runs as jobs
+    (tests/terraform/background.py starts them beside the in-process tests)."""
+    assert run("synth", "--out", str(root / "default")).returncode == 0  # its output captured: at collection
+    assert run("module", "--out", str(root / "module"), "--format", "json").returncode == 0  # checkov: *.tf.json
+    assert (
+        run("synth", "--config", str(ROOT / "examples" / "environments.yaml"), "--out", str(root / "envs")).returncode
+        == 0
+    )
     write(root / "options", synth(options_data()))
     write(root / "broken", broken_stack())
     versioned = synth(default_data())
     versioned["terraform"]["required_version"] = ">= 1.5.0"
     write(root / "versioned", versioned)
-    return root, checkov.scan(root, list(checkov.load_skips()))
+    return {
+        "scan": lambda: (root, checkov.scan(root, list(checkov.load_skips()))),
+        "raw": lambda: checkov.run_checkov(root / "versioned", []),
+    }
+
+
+background.register(__name__, prepare, needs_terraform=False)
+
+
+@pytest.fixture(scope="module")
+def runs():
+    found = background.outcomes(__name__)
+    for outcome in found.values():
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return found
+
+
+@pytest.fixture(scope="module")
+def scanned(runs):
+    return runs["scan"]
 
 
 def of(checks, folder: str) -> set[str]:
@@ -104,9 +128,8 @@ def test_required_version_does_not_hide_the_stack_from_checkov(scanned):
     assert of(result.passed, "versioned") == of(result.passed, "default")
 
 
-def test_a_parsing_error_is_never_a_pass(scanned):
-    root, _ = scanned
-    raw = checkov.run_checkov(root / "versioned", [])
+def test_a_parsing_error_is_never_a_pass(runs):
+    raw = runs["raw"]
     assert raw.parsing_errors and not raw.passed
     assert not raw.ok
 

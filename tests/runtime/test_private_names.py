@@ -51,6 +51,7 @@ def test_the_switch(monkeypatch: pytest.MonkeyPatch, value: str, plain: bool) ->
     assert private_names.plain_jsii() is plain
 
 
+@pytest.mark.slow
 def test_plain_jsii_synthesizes_the_same_bytes(tmp_path: Path) -> None:
     """The default example with the trim (ours) and with FEATURE_PIPELINES_PLAIN_JSII=1 (separate processes)."""
     outputs = {}

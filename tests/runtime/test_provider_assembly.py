@@ -120,6 +120,21 @@ def test_trim_reads_cdk_terrains_export_lines(tmp_path: Path) -> None:
     assert "package/lib/gamma/index.js" not in files
 
 
+def test_trim_keeps_non_ascii_text_and_writes_what_a_whole_parse_would(tmp_path: Path) -> None:
+    """The assembly is read as ASCII (non-ASCII written as JSON escapes): the same values, the same bytes."""
+    assembly = _assembly()
+    alpha = f"{ASSEMBLY}.alpha.Alpha"
+    assembly["types"][alpha]["docs"] = {"summary": 'Zürich → 東京 😀 "quoted" \\ back'}
+    assembly["readme"] = {"markdown": "é"}
+    trimmed = trim(_provider(tmp_path, dotjsii=json.dumps(assembly, indent=2, ensure_ascii=False).encode()), ["alpha"],
+                   tmp_path / "out.tgz")  # fmt: skip
+    written = _contents(trimmed.tarball)["package/.jsii"]
+    kept = {fqn: assembly["types"][fqn] for fqn in (alpha, f"{ASSEMBLY}.beta.Beta")}
+    submodules = {key: value for key, value in assembly["submodules"].items() if not key.endswith("gamma")}
+    assert written == json.dumps({**assembly, "types": kept, "submodules": submodules}).encode()
+    assert json.loads(written)["types"][alpha]["docs"]["summary"] == 'Zürich → 東京 😀 "quoted" \\ back'
+
+
 def test_trim_is_deterministic(tmp_path: Path) -> None:
     source = _provider(tmp_path)
     first = trim(source, ["gamma"], tmp_path / "a.tgz").tarball.read_bytes()
@@ -155,7 +170,7 @@ def test_cached_trim_builds_once_per_provider_and_namespaces(
     assert built.out == ""
     assert built.err.splitlines() == [
         f"building the trimmed provider assembly from {source.name}, once per provider version "
-        f"(15-20 s, about 700 MiB; cached in {tmp_path / 'cache' / 'feature-pipelines' / 'jsii'})"
+        f"(seconds; cached in {tmp_path / 'cache' / 'feature-pipelines' / 'jsii'})"
     ]
 
     def no_rebuild(*_: object) -> None:

@@ -6,21 +6,27 @@ import os
 
 import pytest
 
+from tests.terraform import background
 from tests.terraform.terraform_cli import Terraform, environment, unavailable_reason
+
+#: Why tests that need a real tool were skipped (tests/conftest.py says so in one loud line at the end).
+SKIPPED: set[str] = set()
 
 
 def skip_or_fail(reason: str) -> None:
     """Skip with `reason`; in CI (CI=true) fail instead, so a missing tool never passes silently."""
+    SKIPPED.add(reason)
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true and {reason}", pytrace=False)
     pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
-def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
-    """The real terraform CLI with its own CLI config (provider mirror when TF_PROVIDER_MIRROR is set)."""
-    environ = environment()
-    reason = unavailable_reason(environ)
-    if reason is not None:
-        skip_or_fail(reason)
-    return Terraform.configured(tmp_path_factory.mktemp("terraform-home"), environ)
+def terraform() -> Terraform:
+    """The real terraform CLI with its own CLI config (provider mirror when TF_PROVIDER_MIRROR is set), the
+    one the background jobs use (tests/terraform/background.py), once its first init filled the plugin cache."""
+    cli = background.terraform()
+    if cli is None:
+        skip_or_fail(unavailable_reason(environment()) or "terraform cannot run here")
+    background.cache_filled()
+    return cli

@@ -154,11 +154,21 @@ def rebind(data: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
     return bound
 
 
+#: The provider's retries of a failed API call (throttling, 5xx, connection errors; 25 by default, with
+#: backoff): moto on this machine answers or it does not, so a call moto cannot answer fails in seconds.
+MAX_RETRIES = 3
+
+
 def provider_override(endpoint: str) -> dict[str, Any]:
     """`moto_override.tf.json`: the `aws` provider pointed at moto (merged into the stack's own provider)."""
     return {
         "provider": {
-            "aws": {"endpoints": [dict.fromkeys(ENDPOINTS, endpoint)], **FAKE_KEYS, **SKIPS},
+            "aws": {
+                "endpoints": [dict.fromkeys(ENDPOINTS, endpoint)],
+                "max_retries": MAX_RETRIES,
+                **FAKE_KEYS,
+                **SKIPS,
+            },
         }
     }
 

@@ -83,16 +83,21 @@ class Terraform:
 
     @classmethod
     def configured(cls, home: Path, environ: dict[str, str]) -> Terraform:
-        """A Terraform whose CLI config (written into `home`) uses the mirror `environ` names, if any."""
+        """A Terraform whose CLI config (written into `home`) uses the mirror `environ` names, if any.
+
+        Its plugin cache is `environ`'s TF_PLUGIN_CACHE_DIR when set (.ci/run shares one between the
+        `make test`, `make slow` and `make e2e` sessions: the provider is installed once), else `home`'s own.
+        """
         mirror = environ.get(MIRROR_VARIABLE)
-        (home / "plugin-cache").mkdir(parents=True, exist_ok=True)
+        plugin_cache = Path(environ.get("TF_PLUGIN_CACHE_DIR") or home / "plugin-cache")
+        plugin_cache.mkdir(parents=True, exist_ok=True)
         config = home / "terraform.rc"
-        config.write_text(cli_config(Path(mirror) if mirror else None, home / "plugin-cache"))
+        config.write_text(cli_config(Path(mirror) if mirror else None, plugin_cache))
         env = {
             **environ,
             "TF_CLI_CONFIG_FILE": str(config),
             # The same cache for the cdktf CLI, which otherwise creates and fills ~/.terraform.d/plugin-cache.
-            "TF_PLUGIN_CACHE_DIR": str(home / "plugin-cache"),
+            "TF_PLUGIN_CACHE_DIR": str(plugin_cache),
             "TF_IN_AUTOMATION": "1",
             "TF_INPUT": "0",
             "CHECKPOINT_DISABLE": "1",

@@ -107,6 +107,7 @@ def test_provider_override_points_every_service_at_one_endpoint():
     (endpoints,) = provider["endpoints"]
     assert set(endpoints.values()) == {"http://127.0.0.1:1"} and {"ecs", "sts", "s3", "kms"} <= set(endpoints)
     assert provider["skip_credentials_validation"] is True
+    assert 0 < provider["max_retries"] <= 5, "a call moto cannot answer fails in seconds, not minutes"
 
 
 def test_backend_override_keeps_the_s3_settings_and_only_for_s3():

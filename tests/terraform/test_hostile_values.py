@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import yaml
 
 from modules.config import load_text
 from tests.helpers import LITERAL, ROOT, strings, templates_in
+from tests.terraform import background
 from tests.terraform.moto import FAKE_KEYS, SKIPS
 from tests.terraform.stacks import MODULE_DIR, export_root, synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
@@ -26,13 +27,7 @@ from tests.terraform.terraform_cli import Terraform
 OFFLINE = {"provider": {"aws": {**FAKE_KEYS, **SKIPS}}}
 
 
-def planned_strings(terraform: Terraform, path: Path, out: Path) -> set[str]:
-    """Every string value (JSON documents decoded) Terraform plans to send for the config at `path`."""
-    (workdir,) = synthesize_stacks(path.read_text(), out).values()
-    return plan_strings(terraform, workdir)
-
-
-def plan_strings(terraform: Terraform, workdir: Path) -> set[str]:
+def planned_strings(terraform: Terraform, workdir: Path) -> set[str]:
     """Every string, mapping keys included (JSON documents decoded), of an offline plan of `workdir`."""
     (workdir / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
     terraform.init(workdir)
@@ -47,21 +42,27 @@ def plan_strings(terraform: Terraform, workdir: Path) -> set[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def planned(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    def plan(path: Path) -> set[str] | BaseException:
-        try:
-            return planned_strings(terraform, path, tmp_path_factory.mktemp("hostile"))
-        except Exception as error:  # raised by the test of that file
-            return error
+def prepare(terraform: Terraform, scratch: Path) -> dict[str, Callable[[], set[str]]]:
+    """A job planning each literal file of the corpus, synthesized into `scratch`; keyed by file name."""
+    jobs: dict[str, Callable[[], set[str]]] = {}
+    for index, path in enumerate(LITERAL):
+        (workdir,) = synthesize_stacks(path.read_text(), scratch / str(index)).values()
+        jobs[path.name] = lambda workdir=workdir: planned_strings(terraform, workdir)
+    return jobs
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(zip(LITERAL, pool.map(plan, LITERAL), strict=True))
+
+background.register(__name__, prepare)
+
+
+@pytest.fixture(scope="module")
+def planned(terraform: Terraform) -> dict[str, Any]:
+    """What Terraform plans for each literal file (tests/terraform/background.py runs the plans)."""
+    return background.outcomes(__name__)
 
 
 @pytest.mark.parametrize("path", LITERAL, ids=lambda p: p.stem)
 def test_terraform_plans_hostile_text_as_written(planned, path):
-    found = planned[path]
+    found = planned[path.name]
     if isinstance(found, BaseException):
         raise found
     expected = {unicodedata.normalize("NFC", text) for text in templates_in(path)}
@@ -88,7 +89,7 @@ def keys_in(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", LITERAL, ids=lambda p: p.stem)
 def test_terraform_plans_the_configs_keys_as_written(planned, path):
-    found = planned[path]
+    found = planned[path.name]
     if isinstance(found, BaseException):
         raise found
     assert keys_in(path) <= found
@@ -102,6 +103,6 @@ def test_the_exported_module_plans_the_configs_keys_as_written(terraform, tmp_pa
     (root / "main.tf").write_text(
         main[: main.index('module "feature_pipelines"')] + f'module "x" {{\n  source = "./{MODULE_DIR}"\n}}\n'
     )
-    found = plan_strings(terraform, root)
+    found = planned_strings(terraform, root)
     assert keys_in(USER_KEYS) - {"pipeline", "variant"} <= found
     assert {"cost_center", "a_b", "camel_case", "x_y_z"}.isdisjoint(found), "no key converted"

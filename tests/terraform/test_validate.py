@@ -1,19 +1,21 @@
 """`terraform init` + `terraform validate` with the real CLI and the real hashicorp/aws provider.
 
 Every stack of every example and of a few test configs, and the exported module called from a root
-configuration as its README shows, exactly as synthesized (no edits). The inits and validates run in a
-small thread pool after one init has filled the shared plugin cache.
+configuration as its README shows, exactly as synthesized (no edits). The inits and validates run in the
+background pool (tests/terraform/background.py), beside the in-process tests, after one init has filled
+the shared plugin cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from modules.config import load_text
 from tests.helpers import ROOT, to_yaml
+from tests.terraform import background
 from tests.terraform.stacks import export_root, synthesize_stacks
 from tests.terraform.terraform_cli import Terraform, validated
 from tests.test_terraform_accepts import variations
@@ -25,39 +27,29 @@ CONFIGS: dict[str, str] = {
     **{f"test-config:{name}": to_yaml(data) for name, data in TEST_CONFIGS.items()},
 }
 MODULE_CONFIGS = ("pipelines.yaml", "test-config:autoscaling-ci")
-WORKERS = 3
 
 
-def run_all(jobs: dict[str, Callable[[], list[str]]]) -> dict[str, list[str] | BaseException]:
-    """Run every job (the first alone, to fill the plugin cache; the rest in a pool): its result or error."""
-    outcomes: dict[str, list[str] | BaseException] = {}
+def prepare(terraform: Terraform, scratch: Path) -> dict[str, Callable[[], list[str]]]:
+    """Every stack and module root synthesized into `scratch`; a job validating each, keyed
+    `<config> <stack>` / `<config> module`."""
+    jobs: dict[str, Callable[[], list[str]]] = {}
+    for index, (config, text) in enumerate(CONFIGS.items()):
+        for stack, workdir in synthesize_stacks(text, scratch / f"synth-{index}").items():
+            jobs[f"{config} {stack}"] = lambda workdir=workdir: validated(terraform, workdir)
+    for index, config in enumerate(MODULE_CONFIGS):
+        (deployment, *_) = load_text(CONFIGS[config])
+        root = export_root(deployment, scratch / f"root-{index}")
+        jobs[f"{config} module"] = lambda root=root: validated(terraform, root)
+    return jobs
 
-    def attempt(name: str) -> None:
-        try:
-            outcomes[name] = jobs[name]()
-        except Exception as error:  # reported by the test of that job
-            outcomes[name] = error
 
-    first, *rest = jobs
-    attempt(first)
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        list(pool.map(attempt, rest))
-    return outcomes
+background.register(__name__, prepare)
 
 
 @pytest.fixture(scope="module")
-def outcomes(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str] | BaseException]:
-    """Validation problems of every stack and module root, keyed `<config> <stack>` / `<config> module`."""
-    jobs: dict[str, Callable[[], list[str]]] = {}
-    for config, text in CONFIGS.items():
-        out = tmp_path_factory.mktemp("synth")
-        for stack, workdir in synthesize_stacks(text, out).items():
-            jobs[f"{config} {stack}"] = lambda workdir=workdir: validated(terraform, workdir)
-    for config in MODULE_CONFIGS:
-        (deployment, *_) = load_text(CONFIGS[config])
-        root = export_root(deployment, tmp_path_factory.mktemp("root"))
-        jobs[f"{config} module"] = lambda root=root: validated(terraform, root)
-    return run_all(jobs)
+def outcomes(terraform: Terraform) -> dict[str, list[str] | BaseException]:
+    """Validation problems of every stack and module root (tests/terraform/background.py runs them)."""
+    return background.outcomes(__name__)
 
 
 def check(outcomes: dict[str, list[str] | BaseException], prefix: str) -> None:

@@ -1,0 +1,104 @@
+"""`make e2e`: every e2e test module in its own pytest process, side by side, with progress lines.
+
+    python -m tests.terraform.parallel [PYTEST ARGS...]
+
+The e2e modules are independent (each starts its own moto servers and working directories): one after
+the other they take the sum of their times, side by side about the longest. They are found by
+collection (`-m e2e tests/terraform`), so a new e2e module joins without a change here. The AWS
+provider is installed into one plugin cache first (TF_PLUGIN_CACHE_DIR, .ci/run's when set); the
+processes then only link it (concurrent installs into one cache would corrupt it). Prints a line as
+each module starts and ends and one every 30 s naming those still running; each module's pytest output
+follows when it ends. Exits 1 when any failed (pytest's 5, no test collected, is a failure too).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from modules.config.terraform import AWS_PROVIDER_VERSION
+from tests.helpers import ROOT
+from tests.terraform.terraform_cli import Terraform, environment, unavailable_reason
+
+#: Seconds between the lines naming the modules still running.
+PROGRESS_EVERY = 30
+
+
+def e2e_modules(extra: list[str]) -> list[str]:
+    """The test files holding e2e tests, as pytest collects them."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-m", "e2e", *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    files = sorted({line.split("::", 1)[0] for line in done.stdout.splitlines() if "::" in line})
+    if done.returncode != 0 or not files:
+        output = done.stdout[-3000:] + done.stderr[-3000:]
+        sys.exit(f"collecting the e2e tests failed (exit {done.returncode}):\n{output}")
+    return files
+
+
+def fill_plugin_cache(environ: dict[str, str], scratch: Path) -> None:
+    """Install the AWS provider the stacks require into the shared plugin cache, once, before any process."""
+    if unavailable_reason(environ) is not None:
+        return  # each process skips (or, with CI=true, fails) and says why
+    root = scratch / "provider"
+    root.mkdir()
+    required = {"aws": {"source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION}}
+    (root / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": required}}))
+    (scratch / "home").mkdir()
+    Terraform.configured(scratch / "home", environ).init(root, backend=False)
+
+
+def main(extra: list[str]) -> int:
+    targets = [arg for arg in extra if not arg.startswith("-")] or ["tests/terraform"]
+    options = [arg for arg in extra if arg.startswith("-")]
+    files = e2e_modules([*options, *targets])
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="e2e-") as scratch:
+        environ = environment()
+        environ.setdefault("TF_PLUGIN_CACHE_DIR", str(Path(scratch) / "plugin-cache"))
+        fill_plugin_cache(environ, Path(scratch))
+        print(f"e2e: {len(files)} modules side by side: {', '.join(Path(f).name for f in files)}", flush=True)
+        running = {}
+        for file in files:
+            log = (Path(scratch) / Path(file).name).with_suffix(".log").open("w+")
+            command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-m", "e2e", *options, file]
+            process = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
+            running[file] = (process, log)
+        failed = []
+        last = time.monotonic()
+        while running:
+            for file, (process, log) in list(running.items()):
+                code = process.poll()
+                if code is None:
+                    continue
+                del running[file]
+                log.seek(0)
+                output = log.read()
+                log.close()
+                summary = output.strip().splitlines()[-1] if output.strip() else "(no output)"
+                status = "passed" if code == 0 else f"FAILED (exit {code})"
+                print(f"\n=== e2e: {file} {status} at {time.monotonic() - started:.0f} s: {summary}", flush=True)
+                print(output, flush=True)
+                if code != 0:
+                    failed.append(file)
+            if running and time.monotonic() - last >= PROGRESS_EVERY:
+                last = time.monotonic()
+                names = ", ".join(Path(f).name for f in running)
+                print(f"e2e: {time.monotonic() - started:.0f} s, still running: {names}", flush=True)
+            time.sleep(1)
+    print(f"e2e: {len(files) - len(failed)} of {len(files)} modules passed in {time.monotonic() - started:.0f} s")
+    for file in failed:
+        print(f"e2e: FAILED {file}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
