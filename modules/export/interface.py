@@ -99,13 +99,13 @@ def variables(deployment: Deployment) -> tuple[Variable, ...]:
                 "Use an image tag (letters, digits, '_', '.', '-', at most 128) or sha256:<64 hex digits>.",
             )
         )
-        if spec.autoscaling is None:
+        if spec.settings.autoscaling is None:
             found.append(
                 Variable(
                     desired_count_variable(spec),
                     "number",
                     f"Tasks the {spec.pipeline}/{spec.variant} service keeps running",
-                    spec.desired_count,
+                    spec.settings.desired_count,
                     f"var.{desired_count_variable(spec)} >= 0 && var.{desired_count_variable(spec)} <= 1000 && "
                     f"floor(var.{desired_count_variable(spec)}) == var.{desired_count_variable(spec)}",
                     "Use a whole number of tasks from 0 to 1000.",

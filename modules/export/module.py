@@ -157,5 +157,6 @@ def _parameterised(
         "tags": cdk.Token.as_string_map(cdk.Fn.merge([tags, own.expression])),
     }
     if desired_count_variable(spec) in inputs:
-        changes["desired_count"] = inputs[desired_count_variable(spec)].number_value
+        desired_count = inputs[desired_count_variable(spec)].number_value
+        changes["settings"] = spec.settings.model_copy(update={"desired_count": desired_count})
     return dataclasses.replace(spec, **changes)

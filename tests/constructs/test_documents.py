@@ -29,7 +29,7 @@ def test_execution_policy_is_scoped_to_one_repository_log_group_and_its_secrets(
     }
     assert by_sid["EcrPull"]["Resource"] == control.repository.arn
     assert by_sid["Logs"]["Resource"] == f"{LOG_GROUP_ARN}:log-stream:*"
-    assert by_sid["Secrets"]["Resource"] == [control.secrets["FEATURE_STORE_TOKEN"]]
+    assert by_sid["Secrets"]["Resource"] == [control.settings.secrets["FEATURE_STORE_TOKEN"]]
     wildcard = [s["Sid"] for s in by_sid.values() if s["Resource"] == "*"]
     assert wildcard == ["EcrAuth"]
 
