@@ -240,6 +240,7 @@ class VariantService(Construct):
             timeouts=cdk.EcsServiceTimeouts(**{op: f"{minutes}m" for op, minutes in deploy.timeouts})
             if deploy.timeouts
             else None,
+            availability_zone_rebalancing=props.settings.availability_zone_rebalancing,
             platform_version="LATEST",
             propagate_tags="TASK_DEFINITION",
             enable_ecs_managed_tags=True,

@@ -144,3 +144,10 @@ def test_exec_logging_keys_are_checked():
     problems = config_problems(data)
     assert any(p.startswith("cluster.exec_logging.log_retention_days: ") for p in problems)
     assert any(p.startswith("cluster.exec_logging.kms_key_arn: not a KMS key ARN") for p in problems)
+
+
+def test_availability_zone_rebalancing_takes_only_what_ecs_accepts():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["availability_zone_rebalancing"] = "enabled"
+    (problem,) = config_problems(data)
+    assert problem.startswith(f"{V}.availability_zone_rebalancing: ") and "'ENABLED'" in problem, problem
