@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             cost = f", {costs.per_variant[spec.address]}" if spec.address in costs.per_variant else ""
             size = f"{spec.settings.cpu:g} vCPU, {spec.settings.memory:g} GiB, {spec.settings.architecture}"
             ci = " (first image; CI rolls out the next)" * (spec.settings.image_owner == "ci")
-            print(f"  {spec.pipeline}/{spec.variant}: {size}, {_tasks(spec)}, {spec.image}{ci}{cost}")
+            print(f"  {spec.pipeline}/{spec.variant}: {size}, {_tasks(spec)}, {spec.image.uri}{ci}{cost}")
         print(f"  {costs.line}")
     if len(deployments) > 1:
         print(overall(deployments, stack_costs))

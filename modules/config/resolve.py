@@ -30,6 +30,7 @@ from .container import (
 from .deployment import DeploymentSpec, resolve_deployment, task_counts
 from .errors import Problem
 from .fingerprint import fingerprint
+from .images import PinnedImage
 from .model import (
     DEFAULT_SETTINGS,
     INHERITED,
@@ -110,7 +111,7 @@ class VariantSpec:
     path: str
     names: VariantNames
     repository: RepositoryRef
-    image: str
+    image: PinnedImage
     tags: Mapping[str, str]
     """Every tag its resources carry: global, pipeline's, variant's, `pipeline` and `variant`."""
     settings: ContainerSettings = DEFAULT_SETTINGS
@@ -137,7 +138,7 @@ class VariantSpec:
         settings = self.settings
         main = ContainerSpec(
             name=self.names.container,
-            image=self.image,
+            image=self.image.uri,
             log_group=self.names.log_group,
             log_stream_prefix=self.variant,
             environment=MappingProxyType(dict(settings.environment)),
@@ -479,7 +480,10 @@ def _spec(
         path=path,
         names=names,
         repository=repository,
-        image=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
+        image=PinnedImage(
+            reference=image["image_digest"] or image["image_tag"] or "",
+            uri=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
+        ),
         tags=MappingProxyType(tags),
         settings=values.model_copy(update={"sidecars": dict(sorted(values.sidecars.items()))}),
         sources=MappingProxyType(sources),

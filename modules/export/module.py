@@ -153,7 +153,7 @@ def _parameterised(
     own_tags = {key: value for key, value in spec.tags.items() if config_tags.get(key) != value}
     own = cdk.TerraformLocal(scope, f"{spec.address}_tags", own_tags)
     changes: dict[str, Any] = {
-        "image": image.as_string,
+        "image": dataclasses.replace(spec.image, uri=image.as_string),
         "tags": cdk.Token.as_string_map(cdk.Fn.merge([tags, own.expression])),
     }
     if desired_count_variable(spec) in inputs:

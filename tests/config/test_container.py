@@ -261,7 +261,7 @@ def test_every_container_is_resolved_in_config_the_main_one_first_then_the_sidec
     control = specs(with_pipeline(sidecars=sidecars))["control"]
     main, otel, router = control.containers
     assert (main.name, otel.name, router.name) == ("news-encoder", "otel", "router")
-    assert main.image == control.image and main.repository_arn == control.repository.arn
+    assert main.image == control.image.uri and main.repository_arn == control.repository.arn
     assert (otel.repository_arn, otel.image) == (None, OTEL["image"])
     assert router.repository_arn == ROUTER_REPOSITORY and router.image.endswith("/fluent-bit:3.2")
     assert router.restart_policy is None and otel.restart_policy is not None, "enabled: false is no policy"

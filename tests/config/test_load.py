@@ -16,7 +16,7 @@ def test_default_config_resolves_with_inheritance_and_merges():
     assert control.settings.entry_point == treatment.settings.entry_point == ["python", "-m", "news_encoder.stream"]
     assert dict(treatment.settings.environment) == {"SOURCE_STREAM": "news-articles", "MODEL_VERSION": "v2"}
     assert dict(control.settings.environment) == {"SOURCE_STREAM": "news-articles"}
-    assert treatment.image.endswith("news-encoder:2026-11-20")
+    assert treatment.image.uri.endswith("news-encoder:2026-11-20")
     assert dict(control.tags) == {"team": "ml-platform", "pipeline": "news-encoder", "variant": "control"}
 
 
@@ -63,8 +63,8 @@ def test_variant_digest_replaces_pipeline_tag():
     data["pipelines"]["news-encoder"]["image_tag"] = "base"
     data["pipelines"]["news-encoder"]["variants"]["treatment"] = {"image_digest": digest}
     control, treatment = load(data).variants
-    assert treatment.image.endswith(f"@{digest}")
-    assert control.image.endswith(":2026-11-01")
+    assert treatment.image.uri.endswith(f"@{digest}")
+    assert control.image.uri.endswith(":2026-11-01")
 
 
 def test_secrets_merge_key_by_key():

@@ -53,7 +53,7 @@ def test_container_definition():
     treatment = load(default_data()).variants[1]
     (container,) = documents.container_definitions(treatment.containers[0], "ap-northeast-1")
     assert container["name"] == "news-encoder"
-    assert container["image"] == treatment.image
+    assert container["image"] == treatment.image.uri
     assert container["entryPoint"] == ["python", "-m", "news_encoder.stream"]
     assert "command" not in container  # `command: []` keeps the image's CMD
     assert container["environment"] == [
