@@ -63,11 +63,9 @@ def run(args: argparse.Namespace) -> int:
         )
         for spec in deployment.variants:
             cost = f", {costs.per_variant[spec.address]}" if spec.address in costs.per_variant else ""
-            print(
-                f"  {spec.pipeline}/{spec.variant}: {spec.cpu:g} vCPU, {spec.memory:g} GiB, {spec.architecture}, "
-                f"{_tasks(spec)}, {spec.image}{' (first image; CI rolls out the next)' * (spec.image_owner == 'ci')}"
-                f"{cost}"
-            )
+            size = f"{spec.settings.cpu:g} vCPU, {spec.settings.memory:g} GiB, {spec.settings.architecture}"
+            ci = " (first image; CI rolls out the next)" * (spec.settings.image_owner == "ci")
+            print(f"  {spec.pipeline}/{spec.variant}: {size}, {_tasks(spec)}, {spec.image.uri}{ci}{cost}")
         print(f"  {costs.line}")
     if len(deployments) > 1:
         print(overall(deployments, stack_costs))
@@ -79,6 +77,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _tasks(spec: VariantSpec) -> str:
     """'1 task', or '1-4 tasks (autoscaling)'."""
-    if spec.autoscaling:
-        return f"{spec.autoscaling.min}-{spec.autoscaling.max} tasks (autoscaling)"
-    return plural(spec.desired_count, "task")
+    if spec.settings.autoscaling:
+        return f"{spec.settings.autoscaling.min}-{spec.settings.autoscaling.max} tasks (autoscaling)"
+    return plural(spec.settings.desired_count, "task")

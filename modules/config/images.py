@@ -48,6 +48,17 @@ class ImageReference:
         return bool(_PRIVATE_ECR.fullmatch(self.host))
 
 
+@dataclass(frozen=True)
+class PinnedImage:
+    """A variant's main image: what pins it and the reference a container definition names."""
+
+    reference: str
+    """The tag, or the digest `sha256:<hex>`, as the config pins it."""
+    uri: str
+    """`<repository URI>:<tag>` or `<repository URI>@<digest>`; in an exported module, the Terraform
+    expression that builds it from the module's image variable (whose default is `reference`)."""
+
+
 def parse(text: str) -> ImageReference:
     """The parts of the image reference `text`; ValueError when the whole text is not one."""
     match = _REFERENCE.fullmatch(text)

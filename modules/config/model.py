@@ -296,6 +296,16 @@ class ContainerSettings(Layered):
         description="tasks always placed on FARGATE (on-demand) before the weights share the rest: a floor that "
         "Spot interruptions cannot take; at most the variant's task count (`desired_count` or `autoscaling.max`)",
     )
+    availability_zone_rebalancing: Annotated[
+        Literal["ENABLED", "DISABLED"],
+        Inherited(unset="AWS's default for new services; always written, so provider 5.x and 6.x plan alike"),
+    ] = Field(
+        "ENABLED",
+        description="`ENABLED`: when a variant's tasks are uneven across Availability Zones (after a zone outage, "
+        "Spot interruptions), ECS starts tasks in the zones with the fewest, then stops as many in the zones with the "
+        "most (each stop a consumer-group rebalance); `DISABLED`: tasks stay where they were placed. Changing it "
+        "updates the service in place (which restarts its tasks once: services set `force_new_deployment`)",
+    )
     log_retention_days: Retention = Field(
         365,
         description=f"retention of the variant's log group, in days: {', '.join(map(str, LOG_RETENTION_DAYS))}",

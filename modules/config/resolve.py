@@ -16,7 +16,7 @@ from typing import Any
 from . import fargate
 from .adopt import Adoption, adopted_names, adoption_problems, cluster_name, resolve_adoption
 from .arns import RepositoryRef, parse_repository_arn, region_of
-from .autoscaling import AutoscalingConfig, ImageOwner, autoscaling_problems
+from .autoscaling import autoscaling_problems
 from .backend import BackendConfig, backend_problems
 from .container import (
     HealthCheck,
@@ -30,6 +30,7 @@ from .container import (
 from .deployment import DeploymentSpec, resolve_deployment, task_counts
 from .errors import Problem
 from .fingerprint import fingerprint
+from .images import PinnedImage
 from .model import (
     DEFAULT_SETTINGS,
     INHERITED,
@@ -99,83 +100,61 @@ class ContainerSpec:
 
 @dataclass(frozen=True)
 class VariantSpec:
-    """Everything one variant synthesizes from, merged and checked."""
+    """Everything one variant synthesizes from, merged and checked.
+
+    `settings` holds every setting of `model.ContainerSettings` as merged for the variant (a key declared there
+    reaches the constructs through it); the other fields are what resolution adds.
+    """
 
     pipeline: str
     variant: str
     path: str
     names: VariantNames
     repository: RepositoryRef
-    image: str
-    entry_point: tuple[str, ...] | None
-    command: tuple[str, ...] | None
-    environment: Mapping[str, str]
-    secrets: Mapping[str, str]
-    cpu: float
-    memory: float
-    architecture: str
-    ephemeral_storage: int | None
-    user: str | None
-    stop_timeout: int | None
-    desired_count: int
-    fargate_weight: int
-    fargate_spot_weight: int
-    log_retention_days: int
-    task_role_policy_arns: tuple[str, ...]
+    image: PinnedImage
     tags: Mapping[str, str]
-    autoscaling: AutoscalingConfig | None = None  # None: off (or enabled: false)
-    image_owner: ImageOwner = "terraform"
+    """Every tag its resources carry: global, pipeline's, variant's, `pipeline` and `variant`."""
+    settings: ContainerSettings = DEFAULT_SETTINGS
+    """Merged: `egress` falls back to the network's, a disabled `autoscaling` or `restart_policy` is None,
+    `sidecars` are in name order; `tags`, `observability` and `deployment` as written (resolved below)."""
     own_config: str = ""
     """Fingerprint of the variant's own block as written (`config.fingerprint`)."""
     pipeline_config: str = ""
     """Fingerprint of its pipeline's settings as written (without the variants)."""
-    log_kms_key_arn: str | None = None
-    secrets_kms_key_arns: tuple[str, ...] = ()
-    """Customer managed KMS keys the secrets are encrypted with (the execution role may decrypt)."""
-    waivers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    egress: tuple[EgressRule, ...] = ()
-    """Outbound rules of the variant's security group: its own `egress`, else the network's."""
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     observability: ObservabilitySpec | None = None
     """Alarms and dashboard entry (`config.observability`); None: off."""
-    health_check: HealthCheck | None = None
-    restart_policy: RestartPolicy | None = None
-    """None: off (or enabled: false)."""
-    init_process_enabled: bool = True
-    ulimits: Mapping[str, Ulimit] = field(default_factory=lambda: MappingProxyType({}))
-    depends_on: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    """Of the main container: sidecar name -> condition."""
-    sidecars: Mapping[str, SidecarConfig] = field(default_factory=lambda: MappingProxyType({}))
-    """By name, in name order."""
-    fargate_base: int = 0
-    """Tasks placed on FARGATE before the weights apply."""
     deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
     """Healthy percents, deployment alarms, rollback, waiting (`config.deployment`)."""
-    exec_enabled: bool = False
-    """ECS Exec allowed into the variant's containers."""
+
+    @property
+    def exec_enabled(self) -> bool:
+        """ECS Exec allowed into the variant's containers."""
+        return self.settings.exec is not None and self.settings.exec.enabled
 
     @property
     def containers(self) -> tuple[ContainerSpec, ...]:
         """The task's containers: the main one, then the sidecars in name order, logging like it."""
+        settings = self.settings
         main = ContainerSpec(
             name=self.names.container,
-            image=self.image,
+            image=self.image.uri,
             log_group=self.names.log_group,
             log_stream_prefix=self.variant,
-            environment=self.environment,
-            secrets=self.secrets,
-            entry_point=self.entry_point,
-            command=self.command,
-            user=self.user,
-            stop_timeout=self.stop_timeout,
-            health_check=self.health_check,
-            restart_policy=self.restart_policy,
-            init_process_enabled=self.init_process_enabled,
-            ulimits=self.ulimits,
-            depends_on=self.depends_on,
+            environment=MappingProxyType(dict(settings.environment)),
+            secrets=MappingProxyType(dict(settings.secrets)),
+            entry_point=_tuple(settings.entry_point),
+            command=_tuple(settings.command),
+            user=settings.user,
+            stop_timeout=settings.stop_timeout,
+            health_check=settings.health_check,
+            restart_policy=settings.restart_policy,
+            init_process_enabled=settings.init_process_enabled,
+            ulimits=MappingProxyType(dict(settings.ulimits)),
+            depends_on=MappingProxyType(dict(settings.depends_on)),
             repository_arn=self.repository.arn,
         )
-        return (main, *(self._sidecar(name, sidecar) for name, sidecar in self.sidecars.items()))
+        return (main, *(self._sidecar(name, sidecar) for name, sidecar in settings.sidecars.items()))
 
     def _sidecar(self, name: str, sidecar: SidecarConfig) -> ContainerSpec:
         image, repository_arn = image_of(sidecar)
@@ -192,7 +171,7 @@ class VariantSpec:
             essential=sidecar.essential,
             health_check=sidecar.health_check,
             restart_policy=_enabled(sidecar.restart_policy),
-            init_process_enabled=self.init_process_enabled,
+            init_process_enabled=self.settings.init_process_enabled,
             ulimits=MappingProxyType(dict(sidecar.ulimits)),
             depends_on=MappingProxyType(dict(sidecar.depends_on)),
             cpu=sidecar.cpu,
@@ -501,40 +480,15 @@ def _spec(
         path=path,
         names=names,
         repository=repository,
-        image=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
-        entry_point=_tuple(values.entry_point),
-        command=_tuple(values.command),
-        environment=MappingProxyType(dict(values.environment)),
-        secrets=MappingProxyType(dict(values.secrets)),
-        cpu=float(values.cpu),
-        memory=float(values.memory),
-        architecture=values.architecture,
-        ephemeral_storage=values.ephemeral_storage,
-        user=values.user,
-        stop_timeout=values.stop_timeout,
-        desired_count=values.desired_count,
-        fargate_weight=values.fargate_weight,
-        fargate_spot_weight=values.fargate_spot_weight,
-        log_retention_days=values.log_retention_days,
-        task_role_policy_arns=tuple(values.task_role_policy_arns),
+        image=PinnedImage(
+            reference=image["image_digest"] or image["image_tag"] or "",
+            uri=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
+        ),
         tags=MappingProxyType(tags),
-        autoscaling=values.autoscaling,
-        image_owner=values.image_owner,
-        log_kms_key_arn=values.log_kms_key_arn,
-        secrets_kms_key_arns=tuple(values.secrets_kms_key_arns),
-        waivers=MappingProxyType(dict(values.waivers)),
-        egress=tuple(values.egress or ()),
+        settings=values.model_copy(update={"sidecars": dict(sorted(values.sidecars.items()))}),
         sources=MappingProxyType(sources),
         observability=observability,
-        health_check=values.health_check,
-        restart_policy=values.restart_policy,
-        init_process_enabled=values.init_process_enabled,
-        ulimits=MappingProxyType(dict(values.ulimits)),
-        depends_on=MappingProxyType(dict(values.depends_on)),
-        sidecars=MappingProxyType(dict(sorted(values.sidecars.items()))),
-        fargate_base=values.fargate_base,
         deployment=deployment,
-        exec_enabled=values.exec is not None and values.exec.enabled,
     )
 
 
@@ -587,7 +541,8 @@ def _adopt(config: Config, specs: list[VariantSpec]) -> tuple[list[VariantSpec],
     by_key = {(spec.pipeline, spec.variant): spec for spec in specs}
     settings = {
         (pipeline, variant): {
-            key: getattr(by_key.get((pipeline, variant)), key, 0) for key in ("fargate_spot_weight", "fargate_base")
+            key: getattr(by_key[(pipeline, variant)].settings, key) if (pipeline, variant) in by_key else 0
+            for key in ("fargate_spot_weight", "fargate_base")
         }
         for pipeline, entry in config.pipelines.items()
         for variant in entry.variants
@@ -612,7 +567,7 @@ def _kms_region_problems(specs: list[VariantSpec], region: str) -> list[Problem]
     """CloudWatch Logs only encrypts with a KMS key of the log group's own region."""
     problems: list[Problem] = []
     for spec in specs:
-        key = spec.log_kms_key_arn
+        key = spec.settings.log_kms_key_arn
         if key and region_of(key) != region:
             problem = Problem(spec.source("log_kms_key_arn"), f"the key must be in the stack's region {region}", key)
             if problem not in problems:

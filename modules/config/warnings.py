@@ -45,7 +45,10 @@ def backlog_silent_at_zero(block: AutoscalingConfig) -> str | None:
 
 def deployment_gap(spec: VariantSpec) -> list[Problem]:
     """`minimum_healthy_percent: 0` on a service that runs tasks: every deployment stops them all first."""
-    if spec.deployment.minimum_healthy_percent != 0 or task_counts(spec.desired_count, spec.autoscaling)[-1] == 0:
+    if (
+        spec.deployment.minimum_healthy_percent != 0
+        or task_counts(spec.settings.desired_count, spec.settings.autoscaling)[-1] == 0
+    ):
         return []
     message = (
         "minimum_healthy_percent 0: ECS may stop every running task before the new ones start, so nothing "
@@ -58,7 +61,7 @@ def deployment_gap(spec: VariantSpec) -> list[Problem]:
 def variant_warnings(spec: VariantSpec) -> list[Problem]:
     """The warnings of one variant, at the config path that sets what they are about."""
     found = []
-    block = spec.autoscaling
+    block = spec.settings.autoscaling
     if block is not None:
         why = backlog_silent_at_zero(block)
         if why is not None and block.backlog is not None:

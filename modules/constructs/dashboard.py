@@ -106,7 +106,7 @@ def error_metric(cluster_name: str, spec: VariantSpec) -> Metric:
 
 def stream_signal(cluster_name: str, spec: VariantSpec) -> Signal | None:
     """The variant's `autoscaling.backlog` as queries: SQS backlog per task, Kinesis iterator age, or the metric."""
-    backlog = spec.autoscaling.backlog if spec.autoscaling else None
+    backlog = spec.settings.autoscaling.backlog if spec.settings.autoscaling else None
     if backlog is None:
         return None
     dimensions = service_dimensions(cluster_name, spec)
@@ -265,7 +265,10 @@ class Dashboard:
 
 
 def _most_tasks(specs: Sequence[VariantSpec]) -> int:
-    return max(max(spec.autoscaling.max if spec.autoscaling else spec.desired_count, 1) for spec in specs)
+    return max(
+        max(spec.settings.autoscaling.max if spec.settings.autoscaling else spec.settings.desired_count, 1)
+        for spec in specs
+    )
 
 
 def pipeline_dashboard(specs: Sequence[VariantSpec], *, cluster_name: str, region: str) -> Dashboard:
@@ -330,10 +333,10 @@ def pipeline_dashboard(specs: Sequence[VariantSpec], *, cluster_name: str, regio
             )
 
         add_row(stream)
-    if any(spec.autoscaling and spec.autoscaling.steps for spec in specs):
+    if any(spec.settings.autoscaling and spec.settings.autoscaling.steps for spec in specs):
 
         def steps(spec: VariantSpec, obs: ObservabilitySpec, x: int, y: int) -> Widget:
-            metric = step_signal(spec.autoscaling)
+            metric = step_signal(spec.settings.autoscaling)
             if metric is None:
                 return TextWidget(
                     x, y, width, f"{spec.variant}: step scaling", "No step scaling (no `autoscaling.steps`)."
@@ -347,7 +350,7 @@ def pipeline_dashboard(specs: Sequence[VariantSpec], *, cluster_name: str, regio
                 STEP_PERIOD,
                 (metric,),
                 (0, None),
-                marks=step_thresholds(spec.autoscaling),
+                marks=step_thresholds(spec.settings.autoscaling),
             )
 
         add_row(steps)

@@ -68,8 +68,8 @@ def execution_role_policy(props: VariantServiceProps, log_group_arn: str) -> Doc
             statements.append(
                 {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": sorted(by_service[service])}
             )
-    if props.secrets_kms_key_arns:
-        keys = sorted(set(props.secrets_kms_key_arns))
+    if props.settings.secrets_kms_key_arns:
+        keys = sorted(set(props.settings.secrets_kms_key_arns))
         statements.append(
             {
                 "Sid": "SecretsKms",

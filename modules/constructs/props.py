@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..config.autoscaling import AutoscalingConfig, ImageOwner
+from ..config.autoscaling import AutoscalingConfig
 from ..config.deployment import DeploymentSpec
 from ..config.model import DEFAULT_SETTINGS as DEFAULT
-from ..config.model import EgressRule, ExecLoggingConfig
+from ..config.model import ContainerSettings, ExecLoggingConfig
 from ..config.names import VariantNames
 from ..config.resolve import ContainerSpec, Deployment, VariantSpec
 from .address import Address
@@ -55,36 +55,18 @@ class VariantServiceProps:
     region: str
     """Where the tasks log (a name, or a reference in an exported module)."""
     tags: Mapping[str, str] = field(default_factory=_empty)
-    cpu: float = DEFAULT.cpu
-    """vCPU (a Fargate size with `memory`)."""
-    memory: float = DEFAULT.memory
-    """GiB."""
-    architecture: str = DEFAULT.architecture
-    ephemeral_storage: int | None = DEFAULT.ephemeral_storage
-    """GiB; None: Fargate's 20 GiB."""
+    settings: ContainerSettings = DEFAULT
+    """The variant's merged settings (`config.resolve.VariantSpec.settings`): task size, capacity weights and
+    base, log retention and key, task role policies, egress (none: no egress), image owner ("ci": applies
+    never revert the image CI rolled out), ...; the default: a variant that sets nothing."""
     desired_count: int = DEFAULT.desired_count
     """Tasks at creation (an autoscaled service: its `min`)."""
     autoscaled: bool = False
     """True: the service ignores `desired_count` drift (Application Auto Scaling owns it)."""
-    fargate_weight: int = DEFAULT.fargate_weight
-    fargate_spot_weight: int = DEFAULT.fargate_spot_weight
-    log_retention_days: int = DEFAULT.log_retention_days
-    log_kms_key_arn: str | None = DEFAULT.log_kms_key_arn
-    """None: CloudWatch Logs' own encryption."""
-    secrets_kms_key_arns: tuple[str, ...] = ()
-    """Customer managed keys of the secrets (the execution role may decrypt through the services)."""
-    task_role_policy_arns: tuple[str, ...] = ()
-    """Managed policies attached to the task role (none: no permissions)."""
-    egress: tuple[EgressRule, ...] = ()
-    """Outbound rules of the security group (none: no egress)."""
-    image_owner: ImageOwner = DEFAULT.image_owner
-    """"ci": applies never revert the image CI rolled out."""
     sidecars: tuple[ContainerSpec, ...] = ()
     """Containers beside the main one (none: the main container only)."""
     sidecar_repository_arns: tuple[str, ...] = ()
     """Private ECR repositories of sidecar images the execution role may also pull from."""
-    fargate_base: int = DEFAULT.fargate_base
-    """Tasks placed on FARGATE before the weights share the rest (0: none)."""
     deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
     """Default: 100 % minimum healthy / 200 % maximum, rollback on failure, `terraform apply` waits for
     steady state with the provider's timeouts, no deployment alarms."""
@@ -144,24 +126,12 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
         vpc_id=deployment.vpc_id,
         subnet_ids=deployment.subnet_ids,
         tags=spec.tags,
-        cpu=spec.cpu,
-        memory=spec.memory,
-        architecture=spec.architecture,
-        ephemeral_storage=spec.ephemeral_storage,
-        desired_count=spec.autoscaling.min if spec.autoscaling else spec.desired_count,
-        autoscaled=spec.autoscaling is not None,
-        fargate_weight=spec.fargate_weight,
-        fargate_spot_weight=spec.fargate_spot_weight,
-        log_retention_days=spec.log_retention_days,
-        log_kms_key_arn=spec.log_kms_key_arn,
-        secrets_kms_key_arns=spec.secrets_kms_key_arns,
-        task_role_policy_arns=spec.task_role_policy_arns,
-        egress=spec.egress,
-        image_owner=spec.image_owner,
+        settings=spec.settings,
+        desired_count=spec.settings.autoscaling.min if spec.settings.autoscaling else spec.settings.desired_count,
+        autoscaled=spec.settings.autoscaling is not None,
         region=region,
         sidecars=sidecars,
         sidecar_repository_arns=tuple(dict.fromkeys(arn for sidecar in sidecars if (arn := sidecar.repository_arn))),
-        fargate_base=spec.fargate_base,
         deployment=spec.deployment,
         deployment_alarm_names=deployment_alarm_names(spec),
         exec_log_group=EXEC_LOG_GROUP if spec.exec_enabled else None,
@@ -171,12 +141,12 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
 
 def autoscaling_props(spec: VariantSpec, *, cluster_name: str) -> AutoscalingProps | None:
     """None when the variant does not autoscale."""
-    if spec.autoscaling is None:
+    if spec.settings.autoscaling is None:
         return None
     return AutoscalingProps(
         stem=spec.address,
         service=spec.names.service,
-        scaling=spec.autoscaling,
+        scaling=spec.settings.autoscaling,
         alarm_prefix=f"{cluster_name}_{spec.address}",
         tags=spec.tags,
     )

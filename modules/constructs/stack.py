@@ -60,7 +60,7 @@ class PipelinesStack(cdk.TerraformStack):
                 f"//.{METADATA_KEY}",
                 {
                     spec.address: variant_metadata(
-                        spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config, spec.waivers
+                        spec.pipeline, spec.variant, spec.own_config, spec.pipeline_config, spec.settings.waivers
                     )
                     for spec in deployment.variants
                 },

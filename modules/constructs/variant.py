@@ -82,7 +82,7 @@ class VariantService(Construct):
 
     @property
     def _ci_owned(self) -> bool:
-        return self.props.image_owner == "ci"
+        return self.props.settings.image_owner == "ci"
 
     def _add_log_group(self, id: str) -> Address:
         """`aws_cloudwatch_log_group.<id>`: the container's logs."""
@@ -91,8 +91,8 @@ class VariantService(Construct):
             self,
             "log_group",
             name=props.names.log_group,
-            retention_in_days=props.log_retention_days,
-            kms_key_id=props.log_kms_key_arn,
+            retention_in_days=props.settings.log_retention_days,
+            kms_key_id=props.settings.log_kms_key_arn,
             tags=dict(props.tags),
         )
         return pin(self.log_group, id)
@@ -137,7 +137,7 @@ class VariantService(Construct):
                 policy=_json(documents.exec_task_role_policy(props.exec_log_group.ref("arn"), props.exec_kms_key_arn)),
             )
             pin(exec_policy, f"{id}_task_exec")
-        for policy_arn in props.task_role_policy_arns:
+        for policy_arn in props.settings.task_role_policy_arns:
             suffix = hashlib.sha256(policy_arn.encode()).hexdigest()[:8]
             attachment = cdk.IamRolePolicyAttachment(
                 self, f"task_policy_{suffix}", role=task_role.ref("name"), policy_arn=policy_arn
@@ -162,7 +162,7 @@ class VariantService(Construct):
                     protocol=rule.protocol,
                     cidr_blocks=list(rule.cidr_blocks),
                 )
-                for rule in props.egress
+                for rule in props.settings.egress or ()
             ],
             tags=dict(props.tags),
         )
@@ -177,14 +177,14 @@ class VariantService(Construct):
             family=props.names.family,
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
-            cpu=str(cpu_units(props.cpu)),
-            memory=str(memory_mib(props.memory)),
+            cpu=str(cpu_units(props.settings.cpu)),
+            memory=str(memory_mib(props.settings.memory)),
             runtime_platform=cdk.EcsTaskDefinitionRuntimePlatform(
-                operating_system_family="LINUX", cpu_architecture=_ARCHITECTURE[props.architecture]
+                operating_system_family="LINUX", cpu_architecture=_ARCHITECTURE[props.settings.architecture]
             ),
             ephemeral_storage=(
-                cdk.EcsTaskDefinitionEphemeralStorage(size_in_gib=props.ephemeral_storage)
-                if props.ephemeral_storage
+                cdk.EcsTaskDefinitionEphemeralStorage(size_in_gib=props.settings.ephemeral_storage)
+                if props.settings.ephemeral_storage
                 else None
             ),
             execution_role_arn=execution_role.ref("arn"),
@@ -220,8 +220,8 @@ class VariantService(Construct):
             capacity_provider_strategy=[
                 cdk.EcsServiceCapacityProviderStrategy(capacity_provider=provider, weight=weight, base=base or None)
                 for provider, weight, base in (
-                    ("FARGATE", props.fargate_weight, props.fargate_base),
-                    ("FARGATE_SPOT", props.fargate_spot_weight, 0),
+                    ("FARGATE", props.settings.fargate_weight, props.settings.fargate_base),
+                    ("FARGATE_SPOT", props.settings.fargate_spot_weight, 0),
                 )
                 if weight or base
             ],
@@ -240,6 +240,7 @@ class VariantService(Construct):
             timeouts=cdk.EcsServiceTimeouts(**{op: f"{minutes}m" for op, minutes in deploy.timeouts})
             if deploy.timeouts
             else None,
+            availability_zone_rebalancing=props.settings.availability_zone_rebalancing,
             platform_version="LATEST",
             propagate_tags="TASK_DEFINITION",
             enable_ecs_managed_tags=True,

@@ -35,7 +35,7 @@ FIXED_ALARM_METRICS = 2 + 1 + 1 + 1
 
 def step_alarms(spec: VariantSpec) -> int:
     """The variant's step scaling alarms: one per direction with steps (each reads one metric)."""
-    steps = spec.autoscaling.steps if spec.autoscaling else None
+    steps = spec.settings.autoscaling.steps if spec.settings.autoscaling else None
     return 0 if steps is None else bool(steps.scale_out) + bool(steps.scale_in)
 
 
@@ -44,7 +44,7 @@ def alarm_metrics(spec: VariantSpec) -> int:
     obs = spec.observability
     if obs is None:
         return 0
-    backlog = spec.autoscaling.backlog if spec.autoscaling else None
+    backlog = spec.settings.autoscaling.backlog if spec.settings.autoscaling else None
     if backlog is None or obs.stream_lag_threshold is None:
         return FIXED_ALARM_METRICS
     per_task = backlog.source == "sqs" or (backlog.source == "cloudwatch" and bool(backlog.per_task))

@@ -59,9 +59,10 @@ class Workload:
 def tasks_of(spec: VariantSpec) -> Tasks:
     """The tasks a variant runs: autoscaling's min and max (the service starts at min and
     ignores desired_count), else its desired count. Scheduled actions are not modelled."""
-    if spec.autoscaling is not None and spec.autoscaling.min is not None and spec.autoscaling.max is not None:
-        return Tasks(spec.autoscaling.min, spec.autoscaling.max)
-    return Tasks(spec.desired_count, spec.desired_count)
+    scaling, desired_count = spec.settings.autoscaling, spec.settings.desired_count
+    if scaling is not None and scaling.min is not None and scaling.max is not None:
+        return Tasks(scaling.min, scaling.max)
+    return Tasks(desired_count, desired_count)
 
 
 def workload_of(spec: VariantSpec, *, stack: str, region: str) -> Workload:
@@ -71,14 +72,14 @@ def workload_of(spec: VariantSpec, *, stack: str, region: str) -> Workload:
         region=region,
         pipeline=spec.pipeline,
         variant=spec.variant,
-        vcpu=Decimal(str(spec.cpu)),
-        memory_gib=Decimal(str(spec.memory)),
-        architecture=spec.architecture,
-        storage_gib=spec.ephemeral_storage or FREE_STORAGE_GIB,
+        vcpu=Decimal(str(spec.settings.cpu)),
+        memory_gib=Decimal(str(spec.settings.memory)),
+        architecture=spec.settings.architecture,
+        storage_gib=spec.settings.ephemeral_storage or FREE_STORAGE_GIB,
         tasks=tasks_of(spec),
-        fargate_weight=spec.fargate_weight,
-        spot_weight=spec.fargate_spot_weight,
-        fargate_base=spec.fargate_base,
+        fargate_weight=spec.settings.fargate_weight,
+        spot_weight=spec.settings.fargate_spot_weight,
+        fargate_base=spec.settings.fargate_base,
     )
 
 

@@ -45,11 +45,6 @@ def alarms_enabled_variable(spec: VariantSpec) -> str:
     return f"{spec.address}_alarms_enabled"
 
 
-def image_reference(spec: VariantSpec) -> str:
-    """The tag or digest the config pins: what follows the repository URI."""
-    return spec.image.removeprefix(spec.repository.uri)[1:]
-
-
 def variables(deployment: Deployment) -> tuple[Variable, ...]:
     """Every input, in the order the module declares them."""
     found = [
@@ -94,18 +89,18 @@ def variables(deployment: Deployment) -> tuple[Variable, ...]:
                 image_tag_variable(spec),
                 "string",
                 f"Image tag, or sha256: digest, of {spec.pipeline}/{spec.variant} in {spec.repository.uri}",
-                image_reference(spec),
+                spec.image.reference,
                 f'can(regex("{_IMAGE_REFERENCE}", var.{image_tag_variable(spec)}))',
                 "Use an image tag (letters, digits, '_', '.', '-', at most 128) or sha256:<64 hex digits>.",
             )
         )
-        if spec.autoscaling is None:
+        if spec.settings.autoscaling is None:
             found.append(
                 Variable(
                     desired_count_variable(spec),
                     "number",
                     f"Tasks the {spec.pipeline}/{spec.variant} service keeps running",
-                    spec.desired_count,
+                    spec.settings.desired_count,
                     f"var.{desired_count_variable(spec)} >= 0 && var.{desired_count_variable(spec)} <= 1000 && "
                     f"floor(var.{desired_count_variable(spec)}) == var.{desired_count_variable(spec)}",
                     "Use a whole number of tasks from 0 to 1000.",

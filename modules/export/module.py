@@ -156,9 +156,10 @@ def _parameterised(
     own_tags = {key: value for key, value in spec.tags.items() if config_tags.get(key) != value}
     own = cdk.TerraformLocal(scope, f"{spec.address}_tags", own_tags)
     changes: dict[str, Any] = {
-        "image": image.as_string,
+        "image": dataclasses.replace(spec.image, uri=image.as_string),
         "tags": cdk.Token.as_string_map(cdk.Fn.merge([tags, own.expression])),
     }
     if desired_count_variable(spec) in inputs:
-        changes["desired_count"] = inputs[desired_count_variable(spec)].number_value
+        desired_count = inputs[desired_count_variable(spec)].number_value
+        changes["settings"] = spec.settings.model_copy(update={"desired_count": desired_count})
     return dataclasses.replace(spec, **changes)

@@ -78,7 +78,7 @@ def fix_path(spec: VariantSpec, key: str, container: str = "") -> str:
     (setting it there fixes every variant that leaves it unset). A key of a sidecar (`container`
     names one) is fixed in that sidecar's block, where it is written; the main container's image
     at `image_tag`; a key within a setting (`health_check.command`) where that setting is written."""
-    if container in spec.sidecars:
+    if container in spec.settings.sidecars:
         sidecar = spec.source(f"sidecars.{container}")
         return f"{sidecar}.{key}" if key else sidecar
     if key == "image":
@@ -104,10 +104,10 @@ def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bo
         stack_name = deployment.stack if qualify else ""
         found = check_variant(spec, views[spec.address], stack_name=stack_name)
         label = variant_label(spec, stack_name)
-        for rule, reason in spec.waivers.items():
+        for rule, reason in spec.settings.waivers.items():
             waiver = Waiver(rule, label, spec.source(f"waivers.{rule}"), reason)
             (applied if any(f.rule == rule for f in found) else unused).append(waiver)
-        findings += [finding for finding in found if finding.rule not in spec.waivers]
+        findings += [finding for finding in found if finding.rule not in spec.settings.waivers]
     return Report(tuple(findings), tuple(applied), tuple(unused))
 
 

@@ -20,29 +20,40 @@ def with_scaling(pipeline=None, **variants):
 
 def test_defaults_are_no_autoscaling_and_terraform_owned_images():
     for spec in load(default_data()).variants:
-        assert spec.autoscaling is None
-        assert spec.image_owner == "terraform"
+        assert spec.settings.autoscaling is None
+        assert spec.settings.image_owner == "terraform"
 
 
 def test_a_variant_inherits_the_pipeline_block_and_documented_cooldowns():
     control, treatment = load(with_scaling(CPU)).variants
-    assert control.autoscaling == treatment.autoscaling
-    assert (control.autoscaling.min, control.autoscaling.max, control.autoscaling.cpu_target) == (1, 4, 70)
-    assert (control.autoscaling.scale_in_cooldown, control.autoscaling.scale_out_cooldown) == (300, 60)
+    assert control.settings.autoscaling == treatment.settings.autoscaling
+    assert (
+        control.settings.autoscaling.min,
+        control.settings.autoscaling.max,
+        control.settings.autoscaling.cpu_target,
+    ) == (1, 4, 70)
+    assert (control.settings.autoscaling.scale_in_cooldown, control.settings.autoscaling.scale_out_cooldown) == (
+        300,
+        60,
+    )
 
 
 def test_a_variant_block_replaces_the_pipeline_block_whole():
     pipeline = {**CPU, "backlog": {"source": "sqs", "queue_name": "articles", "target": 50}}
     control, treatment = load(with_scaling(pipeline, treatment={"min": 0, "max": 2, "memory_target": 80})).variants
-    assert control.autoscaling.backlog.queue_name == "articles"
-    assert treatment.autoscaling.backlog is None and treatment.autoscaling.cpu_target is None
-    assert (treatment.autoscaling.min, treatment.autoscaling.max, treatment.autoscaling.memory_target) == (0, 2, 80)
+    assert control.settings.autoscaling.backlog.queue_name == "articles"
+    assert treatment.settings.autoscaling.backlog is None and treatment.settings.autoscaling.cpu_target is None
+    assert (
+        treatment.settings.autoscaling.min,
+        treatment.settings.autoscaling.max,
+        treatment.settings.autoscaling.memory_target,
+    ) == (0, 2, 80)
 
 
 def test_enabled_false_turns_the_pipeline_block_off_for_one_variant():
     control, treatment = load(with_scaling(CPU, treatment={"enabled": False})).variants
-    assert control.autoscaling is not None
-    assert treatment.autoscaling is None
+    assert control.settings.autoscaling is not None
+    assert treatment.settings.autoscaling is None
 
 
 def test_image_owner_is_inherited_and_overridable():
@@ -50,7 +61,7 @@ def test_image_owner_is_inherited_and_overridable():
     data["pipelines"]["news-encoder"]["image_owner"] = "ci"
     data["pipelines"]["news-encoder"]["variants"]["control"]["image_owner"] = "terraform"
     control, treatment = load(data).variants
-    assert (control.image_owner, treatment.image_owner) == ("terraform", "ci")
+    assert (control.settings.image_owner, treatment.settings.image_owner) == ("terraform", "ci")
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def test_tags_iam_refuses():
 def test_egress_descriptions_ec2_accepts_and_refuses():
     data = default_data()
     data["network"]["egress"] = [{"port": 443, "description": "HTTPS: ECR, logs (AWS APIs) [all] #1 & more; {x}!$*"}]
-    assert load(data).variants[0].egress[0].description.startswith("HTTPS")
+    assert load(data).variants[0].settings.egress[0].description.startswith("HTTPS")
     data["network"]["egress"] = [{"port": 443, "description": 'caf\u00e9 "quoted"'}]
     (line,) = config_problems(data)
     assert line.startswith(

@@ -28,17 +28,21 @@ def specs(data: dict[str, Any]) -> dict[str, Any]:
 
 def test_defaults_no_health_check_no_restarts_init_process_on_no_sidecars():
     control = specs(default_data())["control"]
-    assert control.health_check is None
-    assert control.restart_policy is None
-    assert control.init_process_enabled is True
-    assert dict(control.ulimits) == {} and dict(control.sidecars) == {} and dict(control.depends_on) == {}
+    assert control.settings.health_check is None
+    assert control.settings.restart_policy is None
+    assert control.settings.init_process_enabled is True
+    assert (
+        dict(control.settings.ulimits) == {}
+        and dict(control.settings.sidecars) == {}
+        and dict(control.settings.depends_on) == {}
+    )
 
 
 def test_health_check_takes_ecs_defaults_and_a_variant_replaces_it_whole():
     data = with_pipeline(health_check={"command": ["CMD-SHELL", "test -f /tmp/ok"], "interval": 10})
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["health_check"] = {"command": ["CMD", "/bin/check"]}
     by_variant = specs(data)
-    control, treatment = by_variant["control"].health_check, by_variant["treatment"].health_check
+    control, treatment = by_variant["control"].settings.health_check, by_variant["treatment"].settings.health_check
     assert (control.interval, control.timeout, control.retries, control.start_period) == (10, 5, 3, 0)
     assert treatment.command == ["CMD", "/bin/check"] and treatment.interval == 30
 
@@ -64,9 +68,9 @@ def test_restart_policy_defaults_and_enabled_false_turns_a_pipelines_policy_off_
     data = with_pipeline(restart_policy={"ignored_exit_codes": [0]})
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["restart_policy"] = {"enabled": False}
     by_variant = specs(data)
-    assert by_variant["control"].restart_policy.restart_attempt_period == 300
-    assert by_variant["control"].restart_policy.ignored_exit_codes == [0]
-    assert by_variant["treatment"].restart_policy is None
+    assert by_variant["control"].settings.restart_policy.restart_attempt_period == 300
+    assert by_variant["control"].settings.restart_policy.ignored_exit_codes == [0]
+    assert by_variant["treatment"].settings.restart_policy is None
 
 
 @pytest.mark.parametrize(
@@ -87,14 +91,17 @@ def test_init_process_can_be_turned_off_per_variant():
     data = default_data()
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["init_process_enabled"] = False
     by_variant = specs(data)
-    assert by_variant["control"].init_process_enabled and not by_variant["treatment"].init_process_enabled
+    assert (
+        by_variant["control"].settings.init_process_enabled
+        and not by_variant["treatment"].settings.init_process_enabled
+    )
 
 
 def test_ulimits_merge_by_name():
     data = with_pipeline(ulimits={"nofile": {"soft": 65536, "hard": 65536}, "nproc": {"soft": 100, "hard": 200}})
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["ulimits"] = {"nofile": {"soft": 1024, "hard": 4096}}
     treatment = specs(data)["treatment"]
-    assert {name: (u.soft, u.hard) for name, u in treatment.ulimits.items()} == {
+    assert {name: (u.soft, u.hard) for name, u in treatment.settings.ulimits.items()} == {
         "nofile": (1024, 4096),
         "nproc": (100, 200),
     }
@@ -147,11 +154,11 @@ def test_sidecars_merge_by_name_and_a_variants_sidecar_replaces_the_pipelines_wh
     data = with_pipeline(sidecars={"otel-collector": {**OTEL, "cpu": 0.25}, "agent": {**OTEL, "essential": True}})
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["sidecars"] = {"otel-collector": {**OTEL}}
     by_variant = specs(data)
-    assert list(by_variant["control"].sidecars) == ["agent", "otel-collector"]
-    assert by_variant["control"].sidecars["otel-collector"].cpu == 0.25
-    assert by_variant["treatment"].sidecars["otel-collector"].cpu is None
-    assert by_variant["treatment"].sidecars["agent"].essential is True
-    assert by_variant["treatment"].sidecars["otel-collector"].essential is False
+    assert list(by_variant["control"].settings.sidecars) == ["agent", "otel-collector"]
+    assert by_variant["control"].settings.sidecars["otel-collector"].cpu == 0.25
+    assert by_variant["treatment"].settings.sidecars["otel-collector"].cpu is None
+    assert by_variant["treatment"].settings.sidecars["agent"].essential is True
+    assert by_variant["treatment"].settings.sidecars["otel-collector"].essential is False
 
 
 @pytest.mark.parametrize(
@@ -177,7 +184,7 @@ def test_bad_sidecars_are_refused_at_their_path(sidecar, where, fragment):
 
 def test_sidecar_shares_add_up_against_the_variants_task_size():
     data = with_pipeline(sidecars={"a": {**OTEL, "memory": 1}, "b": {**OTEL, "memory": 0.5}})
-    assert specs(data)["treatment"].sidecars["a"].memory == 1  # 8 GiB task: fits
+    assert specs(data)["treatment"].settings.sidecars["a"].memory == 1  # 8 GiB task: fits
     data["pipelines"]["news-encoder"]["sidecars"]["b"]["memory"] = 1
     (problem,) = config_problems(data)
     assert problem.startswith(f"{PIPELINE}.sidecars.b.memory") and "adds up to 2 GiB" in problem
@@ -233,14 +240,14 @@ def test_valid_dependencies_both_ways_resolve():
         "shipper": {**OTEL, "depends_on": {"news-encoder": "START"}},
     }
     control = specs(with_pipeline(depends_on={"otel": "HEALTHY", "warmup": "SUCCESS"}, sidecars=sidecars))["control"]
-    assert dict(control.depends_on) == {"otel": "HEALTHY", "warmup": "SUCCESS"}
+    assert dict(control.settings.depends_on) == {"otel": "HEALTHY", "warmup": "SUCCESS"}
 
 
 def test_secrets_kms_keys_count_a_sidecars_secrets():
     key = "arn:aws:kms:ap-northeast-1:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
     secret = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/router-token"
     data = with_pipeline(secrets={}, secrets_kms_key_arns=[key], sidecars={"agent": {**OTEL, "secrets": {"T": secret}}})
-    assert specs(data)["control"].sidecars["agent"].secrets == {"T": secret}
+    assert specs(data)["control"].settings.sidecars["agent"].secrets == {"T": secret}
     data["pipelines"]["news-encoder"]["sidecars"] = {}
     (problem,) = config_problems(data)
     assert "no secrets to decrypt" in problem
@@ -254,7 +261,7 @@ def test_every_container_is_resolved_in_config_the_main_one_first_then_the_sidec
     control = specs(with_pipeline(sidecars=sidecars))["control"]
     main, otel, router = control.containers
     assert (main.name, otel.name, router.name) == ("news-encoder", "otel", "router")
-    assert main.image == control.image and main.repository_arn == control.repository.arn
+    assert main.image == control.image.uri and main.repository_arn == control.repository.arn
     assert (otel.repository_arn, otel.image) == (None, OTEL["image"])
     assert router.repository_arn == ROUTER_REPOSITORY and router.image.endswith("/fluent-bit:3.2")
     assert router.restart_policy is None and otel.restart_policy is not None, "enabled: false is no policy"

@@ -20,7 +20,7 @@ def test_defaults_keep_every_old_task_until_its_replacement_runs_and_wait_for_st
     assert (deployment.minimum_healthy_percent, deployment.maximum_percent) == (100, 200)
     assert deployment.rollback and deployment.wait_for_steady_state
     assert deployment.alarms == () and deployment.timeouts == ()
-    assert spec(default_data()).fargate_base == 0 and not spec(default_data()).exec_enabled
+    assert spec(default_data()).settings.fargate_base == 0 and not spec(default_data()).exec_enabled
 
 
 def test_a_variant_with_a_lag_alarm_watches_its_deployments_with_it_by_default():
@@ -131,7 +131,7 @@ def test_a_fargate_base_up_to_autoscaling_max_is_accepted():
     data = default_data()
     data["pipelines"]["news-encoder"]["autoscaling"] = {"min": 1, "max": 4, "cpu_target": 60}
     data["pipelines"]["news-encoder"]["fargate_base"] = 4
-    assert spec(data).fargate_base == 4
+    assert spec(data).settings.fargate_base == 4
     data["pipelines"]["news-encoder"]["fargate_base"] = 5
     assert set(config_problems(data)) == {
         f"{P}.fargate_base: more than the variant's 4 task(s) (autoscaling.max); use 0-4 (got 5)"
@@ -153,3 +153,10 @@ def test_a_key_written_null_is_refused_at_its_path_not_taken_as_a_value(key):
     assert config_problems(data) == [
         f"{V}.deployment.{key}: null is not a value here; remove the key to inherit it (got None)"
     ]
+
+
+def test_availability_zone_rebalancing_takes_only_what_ecs_accepts():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["availability_zone_rebalancing"] = "enabled"
+    (problem,) = config_problems(data)
+    assert problem.startswith(f"{V}.availability_zone_rebalancing: ") and "'ENABLED'" in problem, problem

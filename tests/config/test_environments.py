@@ -75,10 +75,10 @@ def test_overrides_of_top_level_pipeline_and_variant_settings():
     assert prd.vpc_id == dev.vpc_id, "network merges key by key"
     assert dict(prd.tags) == {"team": "ml-platform", "cost-center": "42"}
     control, treatment = variants(prd)["control"], variants(prd)["treatment"]
-    assert (control.desired_count, control.memory) == (3, 4)
-    assert control.image.endswith(":2026-12-01")
-    assert treatment.memory == 8, "the variant's own memory still wins over its pipeline's override"
-    assert (variants(dev)["control"].desired_count, variants(dev)["control"].memory) == (1, 2)
+    assert (control.settings.desired_count, control.settings.memory) == (3, 4)
+    assert control.image.uri.endswith(":2026-12-01")
+    assert treatment.settings.memory == 8, "the variant's own memory still wins over its pipeline's override"
+    assert (variants(dev)["control"].settings.desired_count, variants(dev)["control"].settings.memory) == (1, 2)
     assert dev.region == "ap-northeast-1" and dev.assume_role_arn is None
 
 

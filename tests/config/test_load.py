@@ -11,12 +11,12 @@ TREATMENT = "pipelines.news-encoder.variants.treatment"
 def test_default_config_resolves_with_inheritance_and_merges():
     deployment = load(default_data())
     control, treatment = deployment.variants
-    assert (control.cpu, control.memory) == (1, 2)
-    assert (treatment.cpu, treatment.memory) == (2, 8)
-    assert control.entry_point == treatment.entry_point == ("python", "-m", "news_encoder.stream")
-    assert dict(treatment.environment) == {"SOURCE_STREAM": "news-articles", "MODEL_VERSION": "v2"}
-    assert dict(control.environment) == {"SOURCE_STREAM": "news-articles"}
-    assert treatment.image.endswith("news-encoder:2026-11-20")
+    assert (control.settings.cpu, control.settings.memory) == (1, 2)
+    assert (treatment.settings.cpu, treatment.settings.memory) == (2, 8)
+    assert control.settings.entry_point == treatment.settings.entry_point == ["python", "-m", "news_encoder.stream"]
+    assert dict(treatment.settings.environment) == {"SOURCE_STREAM": "news-articles", "MODEL_VERSION": "v2"}
+    assert dict(control.settings.environment) == {"SOURCE_STREAM": "news-articles"}
+    assert treatment.image.uri.endswith("news-encoder:2026-11-20")
     assert dict(control.tags) == {"team": "ml-platform", "pipeline": "news-encoder", "variant": "control"}
 
 
@@ -26,10 +26,10 @@ def test_documented_defaults_apply_when_nothing_is_set():
     for key in ("cpu", "memory", "architecture", "user", "entry_point", "command"):
         pipeline.pop(key)
     spec = load(data).variants[0]
-    assert (spec.cpu, spec.memory, spec.architecture) == (1.0, 2.0, "x86_64")
-    assert (spec.desired_count, spec.fargate_weight, spec.fargate_spot_weight) == (1, 1, 0)
-    assert spec.log_retention_days == 365
-    assert spec.entry_point is None and spec.user is None
+    assert (spec.settings.cpu, spec.settings.memory, spec.settings.architecture) == (1.0, 2.0, "x86_64")
+    assert (spec.settings.desired_count, spec.settings.fargate_weight, spec.settings.fargate_spot_weight) == (1, 1, 0)
+    assert spec.settings.log_retention_days == 365
+    assert spec.settings.entry_point is None and spec.settings.user is None
 
 
 def test_a_setting_counts_where_it_is_written_and_null_is_not_written():
@@ -41,9 +41,18 @@ def test_a_setting_counts_where_it_is_written_and_null_is_not_written():
     pipeline["variants"]["control"].update(cpu=1.0, memory=2.0, init_process_enabled=True, user=None)
     pipeline["variants"]["treatment"].update(cpu=None, memory=None, environment=None)
     control, treatment = load(data).variants
-    assert (control.cpu, control.memory, control.init_process_enabled, control.user) == (1.0, 2.0, True, "1000")
-    assert (treatment.cpu, treatment.memory, treatment.init_process_enabled) == (2.0, 4.0, False)
-    assert dict(treatment.environment) == {"SOURCE_STREAM": "news-articles"}
+    assert (
+        control.settings.cpu,
+        control.settings.memory,
+        control.settings.init_process_enabled,
+        control.settings.user,
+    ) == (1.0, 2.0, True, "1000")
+    assert (treatment.settings.cpu, treatment.settings.memory, treatment.settings.init_process_enabled) == (
+        2.0,
+        4.0,
+        False,
+    )
+    assert dict(treatment.settings.environment) == {"SOURCE_STREAM": "news-articles"}
     assert control.source("cpu") == "pipelines.news-encoder.variants.control.cpu"
     assert treatment.source("cpu") == "pipelines.news-encoder.cpu"
 
@@ -54,8 +63,8 @@ def test_variant_digest_replaces_pipeline_tag():
     data["pipelines"]["news-encoder"]["image_tag"] = "base"
     data["pipelines"]["news-encoder"]["variants"]["treatment"] = {"image_digest": digest}
     control, treatment = load(data).variants
-    assert treatment.image.endswith(f"@{digest}")
-    assert control.image.endswith(":2026-11-01")
+    assert treatment.image.uri.endswith(f"@{digest}")
+    assert control.image.uri.endswith(":2026-11-01")
 
 
 def test_secrets_merge_key_by_key():
@@ -63,7 +72,7 @@ def test_secrets_merge_key_by_key():
     param = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/x"
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["secrets"] = {"EXTRA": param}
     treatment = load(data).variants[1]
-    assert set(treatment.secrets) == {"FEATURE_STORE_TOKEN", "EXTRA"}
+    assert set(treatment.settings.secrets) == {"FEATURE_STORE_TOKEN", "EXTRA"}
 
 
 def test_unknown_key_is_an_error_with_a_suggestion():

@@ -21,13 +21,13 @@ def with_steps(steps, **block):
 
 def test_defaults_one_minute_to_scale_out_five_to_scale_in_and_scale_in_on():
     steps = {**QUEUE, "scale_out": [{"at_least": 1, "add": 1}], "scale_in": [{"at_most": 0, "remove": 1}]}
-    scaling = load(with_steps(steps)).variants[1].autoscaling
+    scaling = load(with_steps(steps)).variants[1].settings.autoscaling
     assert (scaling.steps.scale_out_minutes, scaling.steps.scale_in_minutes) == (1, 5)
     assert scaling.disable_scale_in is False
 
 
 def test_steps_alone_are_something_to_scale_on():
-    scaling = load(with_steps({**QUEUE, "scale_out": [{"at_least": 1, "add": 1}]})).variants[1].autoscaling
+    scaling = load(with_steps({**QUEUE, "scale_out": [{"at_least": 1, "add": 1}]})).variants[1].settings.autoscaling
     assert scaling.steps.scale_out[0].add == 1 and scaling.cpu_target is None and scaling.backlog is None
 
 

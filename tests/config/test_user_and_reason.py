@@ -14,7 +14,7 @@ PIPELINE = "pipelines.news-encoder"
 def test_valid_users(user):
     data = default_data()
     data["pipelines"]["news-encoder"]["user"] = user
-    assert {spec.user for spec in load(data).variants} == {user}
+    assert {spec.settings.user for spec in load(data).variants} == {user}
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_a_reason_with_other_scripts_and_trailing_whitespace_is_fine():
     data = default_data()
     data["pipelines"]["news-encoder"]["waivers"] = {"ECS-NON-ROOT-USER": "  ポート80のため root が必要 (TICKET-1)\n"}
     (spec, _) = load(data).variants
-    assert spec.waivers == {"ECS-NON-ROOT-USER": "ポート80のため root が必要 (TICKET-1)"}
+    assert spec.settings.waivers == {"ECS-NON-ROOT-USER": "ポート80のため root が必要 (TICKET-1)"}
 
 
 def test_a_multi_line_reason_from_an_environment_is_refused_where_the_environment_writes_it():
@@ -133,4 +133,4 @@ def test_a_reason_of_ten_visible_characters_in_any_script_is_fine(reason):
     data = default_data()
     data["pipelines"]["news-encoder"]["waivers"] = {"ECS-NON-ROOT-USER": reason}
     (spec, _) = load(data).variants
-    assert spec.waivers == {"ECS-NON-ROOT-USER": reason}
+    assert spec.settings.waivers == {"ECS-NON-ROOT-USER": reason}

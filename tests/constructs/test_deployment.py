@@ -147,3 +147,15 @@ def test_changing_one_variants_deployment_leaves_the_other_byte_identical():
     control(data)["exec"] = {"enabled": True}
     control(data)["waivers"] = {"ECS-NO-EXEC": "on-call debugs stuck consumers in staging"}
     assert resources_of(synth(data), "news-encoder_treatment") == before
+
+
+def test_availability_zone_rebalancing_is_always_stated_and_a_variant_overrides_its_pipeline():
+    data = default_data()
+    assert {s["availability_zone_rebalancing"] for s in services(data).values()} == {"ENABLED"}
+    data["pipelines"]["news-encoder"]["availability_zone_rebalancing"] = "DISABLED"
+    before = resources_of(synth(data), "news-encoder_treatment")
+    control(data)["availability_zone_rebalancing"] = "ENABLED"
+    found = services(data)
+    assert found["news-encoder_control"]["availability_zone_rebalancing"] == "ENABLED"
+    assert found["news-encoder_treatment"]["availability_zone_rebalancing"] == "DISABLED"
+    assert resources_of(synth(data), "news-encoder_treatment") == before

@@ -29,7 +29,7 @@ def test_execution_policy_is_scoped_to_one_repository_log_group_and_its_secrets(
     }
     assert by_sid["EcrPull"]["Resource"] == control.repository.arn
     assert by_sid["Logs"]["Resource"] == f"{LOG_GROUP_ARN}:log-stream:*"
-    assert by_sid["Secrets"]["Resource"] == [control.secrets["FEATURE_STORE_TOKEN"]]
+    assert by_sid["Secrets"]["Resource"] == [control.settings.secrets["FEATURE_STORE_TOKEN"]]
     wildcard = [s["Sid"] for s in by_sid.values() if s["Resource"] == "*"]
     assert wildcard == ["EcrAuth"]
 
@@ -53,7 +53,7 @@ def test_container_definition():
     treatment = load(default_data()).variants[1]
     (container,) = documents.container_definitions(treatment.containers[0], "ap-northeast-1")
     assert container["name"] == "news-encoder"
-    assert container["image"] == treatment.image
+    assert container["image"] == treatment.image.uri
     assert container["entryPoint"] == ["python", "-m", "news_encoder.stream"]
     assert "command" not in container  # `command: []` keeps the image's CMD
     assert container["environment"] == [

@@ -208,7 +208,7 @@ def test_a_fargate_base_is_priced_on_demand_and_the_weights_share_the_rest():
     data["pipelines"]["news-encoder"]["variants"]["control"].update({"fargate_weight": 1, "fargate_spot_weight": 1})
     spec = next(s for s in load(data).variants if s.variant == "control")
     (no_base,), _ = price([workload_of(spec, stack="s", region="ap-northeast-1")], PricingConfig())
-    based_spec = dataclasses.replace(spec, fargate_base=1)
+    based_spec = dataclasses.replace(spec, settings=spec.settings.model_copy(update={"fargate_base": 1}))
     (based,), _ = price([workload_of(based_spec, stack="s", region="ap-northeast-1")], PricingConfig())
     assert based.usd_per_hour == based.usd_per_task_hour  # the one task is the on-demand base
     assert no_base.usd_per_hour < based.usd_per_hour

@@ -94,11 +94,11 @@ def test_every_string_of_a_resolved_deployment_is_escaped():
     data["pipelines"]["news-encoder"]["command"] = ["--port", "%{x}"]
     deployment = load(data)
     spec = literal_strings(deployment).variants[0]
-    assert spec.environment["PORT"] == "$${PORT}"
-    assert spec.command == ("--port", "%%{x}")
-    assert spec.egress[0].description == "HTTPS $${x}"
+    assert spec.settings.environment["PORT"] == "$${PORT}"
+    assert spec.settings.command == ["--port", "%%{x}"]
+    assert spec.settings.egress[0].description == "HTTPS $${x}"
     assert spec.names == deployment.variants[0].names, "names cannot hold a template: unchanged"
-    assert type(spec.environment) is type(deployment.variants[0].environment)
+    assert type(spec.settings.environment) is type(deployment.variants[0].settings.environment)
 
 
 def test_mapping_keys_are_escaped_too():

@@ -77,6 +77,18 @@ def test_capacity_provider_change_needs_force_new_deployment():
     assert kinds(stack(service(1, force_new_deployment=True)), forced) == []
 
 
+def test_availability_zone_rebalancing_changes_in_place():
+    """Not force-new in the provider: an adopted service whose setting differs is updated, never replaced."""
+
+    def service(value):
+        body = {"name": "p_v", "availability_zone_rebalancing": value, "tags": TAGS}
+        return stack({"aws_ecs_service": {"p_v": body}})
+
+    changes = infer(service("DISABLED"), service("ENABLED"))
+    assert [(c.address, c.action) for c in changes] == [("aws_ecs_service.p_v", "update")]
+    assert kinds(service("DISABLED"), service("ENABLED")) == []
+
+
 def test_a_region_change_on_the_same_state_orphans_the_old_region():
     base = stack({})
     (danger,) = find(
