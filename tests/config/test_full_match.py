@@ -104,6 +104,7 @@ def _samples() -> list[dict[str, Any]]:
     more["observability"] = {"error_terms": ["ERROR"]}
     news = more["pipelines"]["news-encoder"]
     news["observability"] = {"alarm_topic_arns": ["arn:aws:sns:ap-northeast-1:123456789012:alarms"]}
+    news["availability_zone_rebalancing"] = "DISABLED"
     news["variants"]["control"]["autoscaling"] = {
         "min": 1,
         "max": 2,
@@ -249,8 +250,8 @@ def test_free_text_keeps_its_line_break():
     data["pipelines"]["news-encoder"]["environment"]["SOURCE_STREAM"] = "news\n"
     data["pipelines"]["news-encoder"]["command"] = ["--banner", "two\nlines\n"]
     control, _ = load_text(to_yaml(data))[0].variants
-    assert control.environment["SOURCE_STREAM"] == "news\n"
-    assert control.command == ("--banner", "two\nlines\n")
+    assert control.settings.environment["SOURCE_STREAM"] == "news\n"
+    assert list(control.settings.command) == ["--banner", "two\nlines\n"]
 
 
 def test_config_checks_match_whole_values():
