@@ -28,6 +28,7 @@ from modules.cost.prices import (
     rates_for,
     why_unpriced,
 )
+from tests.config.test_names import AWS_REGIONS
 from tests.helpers import default_data, load
 
 TOKYO_X86 = BUILT_IN["ap-northeast-1"]["x86_64"]
@@ -131,17 +132,6 @@ def test_a_region_without_prices_says_why_and_how_to_add_them():
     assert f"no Fargate prices for eu-central-2 x86_64: {NO_SOURCE}" in problem.message
     assert "vcpu_hour, gb_hour, storage_gb_hour" in problem.message
     assert "https://aws.amazon.com/fargate/pricing/" in problem.message
-
-
-#: Every AWS region name as of 2026 (commercial, China, GovCloud): what `region` accepts, and more.
-AWS_REGIONS = (
-    "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
-    "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-    "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2", "eu-north-1",
-    "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
-    "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "cn-north-1", "cn-northwest-1",
-    "us-gov-east-1", "us-gov-west-1",
-)  # fmt: skip
 
 
 @pytest.mark.parametrize("region", AWS_REGIONS)
