@@ -20,6 +20,7 @@ from .errors import Problem
 from .observability import ObservabilityConfig, merge_layers, partition_of
 
 if TYPE_CHECKING:
+    from .model import ExecLoggingConfig
     from .resolve import MergedVariant
 
 BEGIN = "<!-- generated: python -m modules.config.reference --write -->"
@@ -41,12 +42,14 @@ class Subject:
 
     `region`: the stack's region; None when the config's region is itself invalid (then the rules that
     compare with it report nothing). `observability`: the variant's observability blocks, nearest last,
-    each with its dotted path (`observability.merge_layers`).
+    each with its dotted path (`observability.merge_layers`). `exec_logging`: the cluster's, which a variant
+    with ECS Exec uses.
     """
 
     merged: MergedVariant
     region: str | None
     observability: Sequence[tuple[str, ObservabilityConfig | None]] = ()
+    exec_logging: ExecLoggingConfig | None = None
 
 
 @dataclass(frozen=True)
@@ -98,11 +101,17 @@ def alarm_topics_in_region(subject: Subject) -> list[Problem]:
 
 
 def log_key_in_region(subject: Subject) -> list[Problem]:
-    """The variant's log group is encrypted with a KMS key of the stack's own region."""
-    key, region = subject.merged.values.log_kms_key_arn, subject.region
-    if key is None or region is None or key.split(":")[3] == region:
-        return []
-    return [Problem(subject.merged.path("log_kms_key_arn"), f"the key must be in the stack's region {region}", key)]
+    """The log groups a variant writes to (its own; with ECS Exec, the cluster's exec audit log) are encrypted
+    with KMS keys of the stack's own region."""
+    values, region = subject.merged.values, subject.region
+    keys = [(subject.merged.path("log_kms_key_arn"), values.log_kms_key_arn)]
+    if values.exec is not None and values.exec.enabled and subject.exec_logging is not None:
+        keys.append(("cluster.exec_logging.log_kms_key_arn", subject.exec_logging.log_kms_key_arn))
+    return [
+        Problem(path, f"the key must be in the stack's region {region}", key)
+        for path, key in keys
+        if key is not None and region is not None and key.split(":")[3] != region
+    ]
 
 
 #: Every AWS rule checked at validate, in the order their problems are reported.
@@ -140,7 +149,7 @@ AWS_RULES: tuple[AwsRule, ...] = (
     AwsRule(
         id="log-kms-key-same-region",
         title="A log group is encrypted with a KMS key of its own region",
-        keys=("pipelines.<pipeline>.log_kms_key_arn", "region"),
+        keys=("pipelines.<pipeline>.log_kms_key_arn", "cluster.exec_logging.log_kms_key_arn", "region"),
         sources=(
             Source(
                 "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html",
@@ -148,6 +157,18 @@ AWS_RULES: tuple[AwsRule, ...] = (
             ),
         ),
         check=log_key_in_region,
+    ),
+    AwsRule(
+        id="fargate-task-size",
+        title="Task cpu and memory are a Fargate task size",
+        keys=("pipelines.<pipeline>.cpu", "pipelines.<pipeline>.memory"),
+        sources=(
+            Source(
+                "https://docs.aws.amazon.com/AmazonECS/latest/userguide/task-cpu-memory-error.html",
+                "For tasks hosted on Fargate, the following table shows the valid CPU and memory combinations.",
+            ),
+        ),
+        enforced_by="resolve.fits_fargate (fargate.size_problem)",
     ),
     AwsRule(
         id="fargate-ephemeral-storage",

@@ -431,6 +431,7 @@ def resolve_pipeline(
     tags: Mapping[str, str],
     network_egress: Sequence[EgressRule] = (),
     observability: ObservabilityConfig | None = None,
+    exec_logging: ExecLoggingConfig | None = None,
     region_known: bool = True,
 ) -> tuple[list[VariantSpec], list[Problem]]:
     """Merge each variant of one pipeline and check the cross-field rules (`CROSS_FIELD_CHECKS`) and AWS's
@@ -461,7 +462,7 @@ def resolve_pipeline(
             (f"{paths['pipeline']}.observability", pipeline.observability),
             (f"{paths['variant']}.observability", variant.observability),
         ]
-        found += aws_rules.problems(aws_rules.Subject(merged, region if region_known else None, layers))
+        found += aws_rules.problems(aws_rules.Subject(merged, region if region_known else None, layers, exec_logging))
         observed_spec, observed = resolve_observability(layers, region=region, autoscaling=values.autoscaling)
         found += observed
         deployment, deployed = resolve_deployment(
@@ -559,9 +560,10 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
             tags=config.tags,
             network_egress=config.network.egress,
             observability=config.observability,
+            exec_logging=config.cluster.exec_logging,
         )
         specs += found_specs
-        problems += found
+        problems += [problem for problem in found if problem not in problems]  # a top-level value's, once
     specs, adoption, found = _adopt(config, specs)
     problems += found
     deployment = Deployment(

@@ -79,6 +79,12 @@ EXAMPLES: dict[str, Example] = {
         f"{PIPELINE}.log_kms_key_arn",
         "the key must be in the stack's region ap-northeast-1",
     ),
+    "fargate-task-size": Example(
+        _both(_set(f"{CONTROL}.cpu", 2), _set(f"{CONTROL}.memory", 16)),
+        _both(_set(f"{CONTROL}.cpu", 2), _set(f"{CONTROL}.memory", 17)),
+        f"{CONTROL}.memory",
+        "does not fit cpu 2: use 4-16 GiB in steps of 1",
+    ),
     "fargate-ephemeral-storage": Example(
         _set(f"{CONTROL}.ephemeral_storage", 200),
         _set(f"{CONTROL}.ephemeral_storage", 201),
@@ -248,3 +254,21 @@ def test_with_an_invalid_region_no_rule_compares_with_it():
     data["region"] = "nowhere"
     data["pipelines"]["news-encoder"]["log_kms_key_arn"] = KEY.format("us-east-1")
     assert [problem.split(":")[0] for problem in config_problems(data)] == ["region"]
+
+
+def test_the_exec_audit_logs_key_is_checked_once_a_variant_uses_exec():
+    data = default_data()
+    data["cluster"] = {"exec_logging": {"log_kms_key_arn": KEY.format("us-east-1")}}
+    assert load_all(data)  # no variant uses ECS Exec: the exec log group is not created
+    _control(data)["exec"] = {"enabled": True}
+    assert config_problems(data) == [
+        "cluster.exec_logging.log_kms_key_arn: the key must be in the stack's region ap-northeast-1 "
+        f"(got '{KEY.format('us-east-1')}')"
+    ]
+
+
+def test_a_top_level_topic_shared_by_two_pipelines_is_reported_once():
+    data = default_data()
+    data["pipelines"]["other"] = data["pipelines"]["news-encoder"]
+    data["observability"] = {"alarm_topic_arns": [VIRGINIA_TOPIC]}
+    assert [problem.split(":")[0] for problem in config_problems(data)] == ["observability.alarm_topic_arns[0]"]
