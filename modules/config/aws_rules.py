@@ -114,6 +114,12 @@ def log_key_in_region(subject: Subject) -> list[Problem]:
     ]
 
 
+ECS_TAG = Source(
+    "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html",
+    "Do not use aws:, AWS:, or any upper or lowercase combination of such as a prefix for either keys or values "
+    "as it is reserved for AWS use.",
+)
+
 #: Every AWS rule checked at validate, in the order their problems are reported.
 AWS_RULES: tuple[AwsRule, ...] = (
     AwsRule(
@@ -196,16 +202,30 @@ AWS_RULES: tuple[AwsRule, ...] = (
         enforced_by="model.ContainerSettings.stop_timeout",
     ),
     AwsRule(
-        id="tag-key-reserved-prefix",
-        title="Tag keys do not start with aws:",
+        id="tag-reserved-prefix",
+        title="Tag keys and values do not start with aws: (in any case)",
         keys=("tags", "pipelines.<pipeline>.tags"),
+        sources=(ECS_TAG,),
+        enforced_by="model.TagKey, model.TagValue",
+    ),
+    AwsRule(
+        id="tags-per-resource",
+        title="At most 50 tags on a resource, every level's counted",
+        keys=("tags", "pipelines.<pipeline>.tags"),
+        sources=(Source(ECS_TAG.url, "Maximum number of tags per resource - 50"),),
+        enforced_by="resolve.tags_within_limit",
+    ),
+    AwsRule(
+        id="subnets-at-most-16",
+        title="A service's network configuration names at most 16 subnets",
+        keys=("network.subnet_ids",),
         sources=(
             Source(
-                "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-tags-restrictions.html",
-                "Do not use the aws: prefix in tag names and values because it is reserved for AWS use.",
+                "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html",
+                "There's a limit of 16 subnets that can be specified.",
             ),
         ),
-        enforced_by="model.TagKey",
+        enforced_by="model.NetworkConfig.subnet_ids",
     ),
 )
 

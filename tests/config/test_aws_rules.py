@@ -97,11 +97,29 @@ EXAMPLES: dict[str, Example] = {
         f"{CONTROL}.stop_timeout",
         "less than or equal to 120",
     ),
-    "tag-key-reserved-prefix": Example(
-        _set("tags.awsome", "x"),
-        _set("tags.aws:team", "x"),
-        "tags.aws:team",
+    "tag-reserved-prefix": Example(
+        _set("tags.awsome", "aws-team"),
+        _set("tags.owner", "AWS:team"),
+        "tags.owner",
         "the aws: prefix is reserved for AWS's own tags",
+    ),
+    "tags-per-resource": Example(
+        _both(  # 40 + 8 + the pipeline and variant tags: 50
+            _set("tags", {f"t{i}": "x" for i in range(40)}),
+            _set(f"{CONTROL}.tags", {f"v{i}": "x" for i in range(8)}),
+        ),
+        _both(
+            _set("tags", {f"t{i}": "x" for i in range(40)}),
+            _set(f"{CONTROL}.tags", {f"v{i}": "x" for i in range(9)}),
+        ),
+        f"{CONTROL}.tags",
+        "over 50 tags on a resource",
+    ),
+    "subnets-at-most-16": Example(
+        _set("network.subnet_ids", [f"subnet-0a1b2c3d4e5f600{i:02d}" for i in range(16)]),
+        _set("network.subnet_ids", [f"subnet-0a1b2c3d4e5f600{i:02d}" for i in range(17)]),
+        "network.subnet_ids",
+        "at most 16 items",
     ),
 }
 
