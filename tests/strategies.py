@@ -104,6 +104,8 @@ def variant_settings(draw: st.DrawFn) -> dict[str, Any]:
     if "cpu" in chosen or "memory" in chosen:
         chosen |= {"cpu", "memory"}
     settings.update({key: optional[key] for key in chosen})
+    if settings.get("architecture") == "arm64":
+        settings["fargate_spot_weight"] = 0  # Fargate Spot runs only x86_64 tasks (aws_rules)
     return settings
 
 

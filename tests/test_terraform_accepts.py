@@ -13,8 +13,10 @@ def variations():
     yield "default", default_data()
     data = default_data()
     variants = data["pipelines"]["news-encoder"]["variants"]
-    variants["treatment"].update(fargate_spot_weight=2, architecture="arm64", ephemeral_storage=30)
-    variants["control"]["task_role_policy_arns"] = ["arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess"]
+    variants["treatment"].update(architecture="arm64", ephemeral_storage=30)
+    variants["control"].update(  # Spot on x86_64: arm64 tasks never run on it
+        fargate_spot_weight=2, task_role_policy_arns=["arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess"]
+    )
     yield "options", data
     data = every_source()
     data["pipelines"]["news-encoder"]["variants"]["treatment"]["image_owner"] = "ci"

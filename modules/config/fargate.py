@@ -19,6 +19,10 @@ _RANGES: dict[Decimal, tuple[Decimal, Decimal, Decimal]] = {
 }
 _QUARTER_VCPU = (Decimal("0.5"), Decimal(1), Decimal(2))
 
+#: The architectures Fargate Spot runs: "Fargate Spot only supports Linux tasks with the X86_64 architecture"
+#: (ECS developer guide, Fargate capacity providers).
+SPOT_ARCHITECTURES = frozenset({"x86_64"})
+
 EPHEMERAL_STORAGE_GIB = (21, 200)
 """Configurable ephemeral storage range; Fargate gives 20 GiB when it is not set."""
 
@@ -62,6 +66,11 @@ def size_problem(cpu: float, memory: float) -> tuple[str, str] | None:
     if memory not in valid_memories(cpu):
         return "memory", f"does not fit cpu {_fmt(Decimal(str(cpu)))}: use {describe_memories(cpu)}"
     return None
+
+
+def runs_on_spot(architecture: str) -> bool:
+    """Whether FARGATE_SPOT places tasks of `architecture` (x86_64 only; arm64 tasks never run on Spot)."""
+    return architecture in SPOT_ARCHITECTURES
 
 
 def cpu_units(cpu: float) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import environments, names
+from . import arns, environments, names
 from .adopt import shared_adoptions
 from .errors import ConfigError, Problem, from_validation_error, join_path
 from .model import Config, PipelineConfig, VariantConfig
@@ -235,6 +235,8 @@ def _pipeline_problems(data: dict) -> list[Problem]:
     pipelines = data.get("pipelines")
     if not isinstance(pipelines, dict):
         return problems
+    region = data.get("region")
+    region_known = isinstance(region, str) and bool(arns.REGION.match(region))
     for name, raw in pipelines.items():
         if not isinstance(raw, dict) or not isinstance(raw.get("variants"), dict):
             continue
@@ -243,7 +245,14 @@ def _pipeline_problems(data: dict) -> list[Problem]:
         if not isinstance(pipeline, PipelineConfig):
             continue
         # Only the problems count here; the names derived from cluster and region are dropped.
-        problems += resolve_pipeline(str(name), pipeline, cluster_name="cluster", region="us-east-1", tags={})[1]
+        problems += resolve_pipeline(
+            str(name),
+            pipeline,
+            cluster_name="cluster",
+            region=region if region_known else "us-east-1",
+            tags={},
+            region_known=region_known,
+        )[1]
     return problems
 
 

@@ -88,6 +88,8 @@ def _tag_text(value: str) -> str:
 
 
 def _tag_key(value: str) -> str:
+    """A tag key or value: not `aws:` in any case (reserved for AWS's own tags, keys and values alike:
+    the ECS API reference, Tag data type), and only what IAM accepts."""
     if value.lower().startswith("aws:"):
         raise ValueError("the aws: prefix is reserved for AWS's own tags")
     return _tag_text(value)
@@ -131,7 +133,7 @@ Reason = Annotated[
 User = Annotated[str, AfterValidator(names.check_user)]
 Retention = Annotated[int, AfterValidator(_retention)]
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_tag_key)]
-TagValue = Annotated[str, StringConstraints(max_length=256), AfterValidator(_tag_text)]
+TagValue = Annotated[str, StringConstraints(max_length=256), AfterValidator(_tag_key)]
 EnvValue = Annotated[str, StringConstraints(max_length=32768)]
 ImageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
 ImageDigest = Annotated[str, StringConstraints(pattern=r"^sha256:[a-f0-9]{64}$")]

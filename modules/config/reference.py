@@ -6,7 +6,8 @@ variant settings, observability, deployment) means, where its value alone does n
 `unset` of its `strict.Inherited` (`the image's ENTRYPOINT`).
 
 `python -m modules.config.reference` prints the generated part of docs/configuration.md;
-`--write` replaces the part between its markers (`BEGIN`, `END`) in place.
+`--write` replaces the part between its markers (`BEGIN`, `END`) in place, and the table of AWS rules
+in docs/aws-rules.md (`aws_rules.render`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from . import fargate
+from . import aws_rules, fargate
 from .model import MERGED, Config, PipelineConfig, VariantConfig
 from .strict import Layered, inherited
 
@@ -282,19 +283,28 @@ def splice(document: str, generated: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the generated reference, or (`--write`) update docs/configuration.md in place."""
     parser = argparse.ArgumentParser(prog="python -m modules.config.reference", description=__doc__.split("\n")[0])
-    parser.add_argument("--write", action="store_true", help=f"replace the generated part of {DOCUMENT.name}")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help=f"replace the generated parts of {DOCUMENT.name} and {aws_rules.DOCUMENT.name}",
+    )
     args = parser.parse_args(argv)
     generated = render()
     if not args.write:
         print(generated)
         return 0
-    try:
-        DOCUMENT.write_text(splice(DOCUMENT.read_text(), generated))
-    except (OSError, ValueError) as err:
-        print(f"error: {DOCUMENT}: {err}", file=sys.stderr)
-        return 1
-    print(f"updated {DOCUMENT}")
+    for document, write in ((DOCUMENT, lambda text: splice(text, generated)), (aws_rules.DOCUMENT, _aws_rules)):
+        try:
+            document.write_text(write(document.read_text()))
+        except (OSError, ValueError) as err:
+            print(f"error: {document}: {err}", file=sys.stderr)
+            return 1
+        print(f"updated {document}")
     return 0
+
+
+def _aws_rules(document: str) -> str:
+    return aws_rules.splice(document, aws_rules.render())
 
 
 if __name__ == "__main__":

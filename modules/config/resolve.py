@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from . import fargate
+from . import aws_rules, fargate
 from .adopt import Adoption, adopted_names, adoption_problems, cluster_name, resolve_adoption
-from .arns import RepositoryRef, parse_repository_arn, region_of
+from .arns import RepositoryRef, parse_repository_arn
 from .autoscaling import autoscaling_problems
 from .backend import BackendConfig, backend_problems
 from .container import (
@@ -410,10 +410,14 @@ def resolve_pipeline(
     tags: Mapping[str, str],
     network_egress: Sequence[EgressRule] = (),
     observability: ObservabilityConfig | None = None,
+    exec_logging: ExecLoggingConfig | None = None,
+    region_known: bool = True,
 ) -> tuple[list[VariantSpec], list[Problem]]:
-    """Merge each variant of one pipeline and check the cross-field rules (`CROSS_FIELD_CHECKS`).
+    """Merge each variant of one pipeline and check the cross-field rules (`CROSS_FIELD_CHECKS`) and AWS's
+    own (`aws_rules.AWS_RULES`).
 
-    `egress` left unset on the variant and its pipeline falls back to `network_egress`.
+    `egress` left unset on the variant and its pipeline falls back to `network_egress`. `region_known`
+    False: `region` stands in for an invalid one, so no rule compares with it.
     """
     problems: list[Problem] = []
     specs: list[VariantSpec] = []
@@ -437,6 +441,7 @@ def resolve_pipeline(
             (f"{paths['pipeline']}.observability", pipeline.observability),
             (f"{paths['variant']}.observability", variant.observability),
         ]
+        found += aws_rules.problems(aws_rules.Subject(merged, region if region_known else None, layers, exec_logging))
         observed_spec, observed = resolve_observability(layers, region=region, autoscaling=values.autoscaling)
         found += observed
         deployment, deployed = resolve_deployment(
@@ -509,10 +514,10 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
             tags=config.tags,
             network_egress=config.network.egress,
             observability=config.observability,
+            exec_logging=config.cluster.exec_logging,
         )
         specs += found_specs
-        problems += found
-    problems += _kms_region_problems(specs, config.region)
+        problems += [problem for problem in found if problem not in problems]  # a top-level value's, once
     specs, adoption, found = _adopt(config, specs)
     problems += found
     deployment = Deployment(
@@ -561,18 +566,6 @@ def _adopt(config: Config, specs: list[VariantSpec]) -> tuple[list[VariantSpec],
     ]
     adoption = resolve_adoption(config.adopt, {(spec.pipeline, spec.variant): spec.address for spec in specs})
     return specs, adoption, problems
-
-
-def _kms_region_problems(specs: list[VariantSpec], region: str) -> list[Problem]:
-    """CloudWatch Logs only encrypts with a KMS key of the log group's own region."""
-    problems: list[Problem] = []
-    for spec in specs:
-        key = spec.settings.log_kms_key_arn
-        if key and region_of(key) != region:
-            problem = Problem(spec.source("log_kms_key_arn"), f"the key must be in the stack's region {region}", key)
-            if problem not in problems:
-                problems.append(problem)
-    return problems
 
 
 def _enabled(policy: RestartPolicy | None) -> RestartPolicy | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import fargate
 from .autoscaling import AutoscalingConfig
 from .deployment import task_counts
 from .errors import Problem
@@ -58,6 +59,27 @@ def deployment_gap(spec: VariantSpec) -> list[Problem]:
     return [Problem(f"{spec.source('deployment')}.minimum_healthy_percent", message)]
 
 
+#: "To be sure that the containers on Fargate Spot exit before the task stops, specify a stopTimeout value of
+#: 120 seconds or less in the container definition used by the task." (AWS knowledge center,
+#: https://repost.aws/knowledge-center/fargate-spot-termination-notice: the notice is a SIGTERM two
+#: minutes before the task stops; unset, stopTimeout is 30 s).
+SPOT_NOTICE_SECONDS = 120
+
+
+def spot_notice_cut_short(spec: VariantSpec) -> list[Problem]:
+    """Tasks on Fargate Spot with `stop_timeout` unset: ECS kills the container 30 s after the interruption's
+    SIGTERM although the notice gives two minutes (a value set on purpose is not warned about)."""
+    on_spot = spec.fargate_spot_weight > 0 and fargate.runs_on_spot(spec.architecture)
+    if not on_spot or spec.stop_timeout is not None:
+        return []
+    message = (
+        f"tasks on Fargate Spot get a SIGTERM {SPOT_NOTICE_SECONDS} s before an interruption stops them, but "
+        "with stop_timeout unset ECS kills the container after 30 s; set stop_timeout (up to "
+        f"{SPOT_NOTICE_SECONDS}) to the time the consumer needs to commit and exit"
+    )
+    return [Problem(spec.source("stop_timeout"), message)]
+
+
 def variant_warnings(spec: VariantSpec) -> list[Problem]:
     """The warnings of one variant, at the config path that sets what they are about."""
     found = []
@@ -78,7 +100,7 @@ def variant_warnings(spec: VariantSpec) -> list[Problem]:
                 "disable_scale_in"
             )
             found.append(Problem(f"{spec.source('autoscaling')}.disable_scale_in", message))
-    return [*found, *deployment_gap(spec)]
+    return [*found, *deployment_gap(spec), *spot_notice_cut_short(spec)]
 
 
 def warnings(deployments: Sequence[Deployment]) -> list[Problem]:

@@ -2,7 +2,8 @@
 
 Per task-hour: vCPU x price per vCPU-hour + GiB x price per GB-hour + GiB of ephemeral storage
 above the free 20 x price per storage GB-hour. Per variant-hour: tasks x that, less the Spot tasks
-(the FARGATE_SPOT weight's share of the tasks above the FARGATE base) x the assumed Spot discount.
+(the FARGATE_SPOT weight's share of the tasks above the FARGATE base; none for an architecture Fargate
+Spot does not run, `fargate.runs_on_spot`) x the assumed Spot discount.
 Month = 730 h, year = 8,760 h. A `Workload` is read either from a resolved config (`workload_of`) or from synthesized
 Terraform JSON (`modules.review.cost.workloads`), so a review can price two outputs without configs.
 """
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..config import fargate
 from ..config.errors import ConfigError, Problem
 from ..config.pricing import PricingConfig
 from ..config.resolve import Deployment, VariantSpec
@@ -47,9 +49,12 @@ class Workload:
 
     @property
     def spot_share(self) -> Decimal:
-        """The share of the tasks above the base that ECS places on FARGATE_SPOT (capacity provider weights)."""
+        """The share of the tasks above the base that ECS places on FARGATE_SPOT (capacity provider weights);
+        0 for an architecture Fargate Spot never runs (arm64), whatever the weights say."""
         total = self.fargate_weight + self.spot_weight
-        return Decimal(self.spot_weight) / total if total else Decimal(0)
+        if not total or not fargate.runs_on_spot(self.architecture):
+            return Decimal(0)
+        return Decimal(self.spot_weight) / total
 
     def spot_tasks(self, tasks: int) -> Decimal:
         """Of `tasks` running, how many run on FARGATE_SPOT: the weights' share of those above the base."""

@@ -145,3 +145,25 @@ def test_a_floor_above_0_or_a_service_without_tasks_does_not_warn(settings):
     for variant in data["pipelines"]["news-encoder"]["variants"].values():
         variant.update(settings)
     assert warnings([load(data)]) == []
+
+
+def test_spot_tasks_with_the_default_stop_timeout_are_warned_where_it_would_be_set():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["fargate_spot_weight"] = 1
+    warned = warnings([load(data)])
+    assert [w.path for w in warned] == [
+        "pipelines.news-encoder.variants.control.stop_timeout",
+        "pipelines.news-encoder.variants.treatment.stop_timeout",
+    ]
+    assert "with stop_timeout unset ECS kills the container after 30 s" in warned[0].message
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"stop_timeout": 30}, {"fargate_spot_weight": 0}, {"architecture": "arm64", "fargate_spot_weight": 0}],
+    ids=["set-on-purpose", "no-spot", "arm-on-demand"],
+)
+def test_a_stop_timeout_set_on_purpose_or_no_spot_is_not_warned(change):
+    data = default_data()
+    data["pipelines"]["news-encoder"].update({"fargate_spot_weight": 1, **change})
+    assert warnings([load(data)]) == []

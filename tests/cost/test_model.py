@@ -84,6 +84,18 @@ def test_spot_share_is_priced_with_the_discount():
     assert all_spot.usd_per_hour == on_demand.usd_per_hour * Decimal("0.5")
 
 
+def test_arm64_tasks_get_no_spot_discount_whatever_the_weights():
+    """Fargate Spot runs only x86_64 tasks: an arm64 workload (say, read from an older synthesized output) is
+    priced all on-demand."""
+    arm = BUILT_IN["ap-northeast-1"]["arm64"]
+    weighted = VariantCost(workload(architecture="arm64", spot_weight=1), arm, Decimal("0.7"))
+    on_demand = VariantCost(workload(architecture="arm64"), arm, Decimal("0.7"))
+    assert weighted.workload.spot_share == 0
+    assert weighted.workload.spot_tasks(4) == 0
+    assert weighted.usd_per_hour == on_demand.usd_per_hour > 0
+    assert workload(spot_weight=1).spot_share == Decimal("0.5")  # the same weights on x86_64 do share
+
+
 def test_tasks_multiply_and_a_range_prices_both_ends():
     cost = VariantCost(workload(tasks=Tasks(2, 5)), TOKYO_X86, Decimal("0.7"))
     assert cost.usd_per_hour == 2 * Decimal("0.14536")

@@ -22,8 +22,9 @@ def options_data():
     pipeline = data["pipelines"]["news-encoder"]
     pipeline["log_kms_key_arn"] = KMS_KEY
     pipeline["secrets"]["PARAM"] = "arn:aws:ssm:ap-northeast-1:123456789012:parameter/news/param"
-    pipeline["variants"]["treatment"].update(architecture="arm64", fargate_spot_weight=3, ephemeral_storage=50)
+    pipeline["variants"]["treatment"].update(architecture="arm64", ephemeral_storage=50)
     pipeline["variants"]["control"]["task_role_policy_arns"] = ["arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess"]
+    pipeline["variants"]["control"]["fargate_spot_weight"] = 3  # Spot on x86_64: arm64 tasks never run on it
     data["pipelines"]["ranker"] = {
         "repository_arn": "arn:aws:ecr:ap-northeast-1:123456789012:repository/ranker",
         "image_digest": "sha256:" + "ab" * 32,
