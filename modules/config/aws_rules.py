@@ -229,7 +229,7 @@ AWS_RULES: tuple[AwsRule, ...] = (
     ),
 )
 
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def registry_problems(rules: Sequence[AwsRule] = AWS_RULES) -> list[str]:
@@ -239,7 +239,7 @@ def registry_problems(rules: Sequence[AwsRule] = AWS_RULES) -> list[str]:
     ids = [rule.id for rule in rules]
     found += [f"{rule_id}: registered twice" for rule_id in sorted({i for i in ids if ids.count(i) > 1})]
     for rule in rules:
-        if not _ID.match(rule.id):
+        if not _ID.fullmatch(rule.id):
             found.append(f"{rule.id}: an id is lower-case words joined by -")
         if not rule.keys:
             found.append(f"{rule.id}: names no config key")

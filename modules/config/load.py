@@ -236,7 +236,7 @@ def _pipeline_problems(data: dict) -> list[Problem]:
     if not isinstance(pipelines, dict):
         return problems
     region = data.get("region")
-    region_known = isinstance(region, str) and bool(arns.REGION.match(region))
+    region_known = isinstance(region, str) and bool(arns.REGION.fullmatch(region))
     for name, raw in pipelines.items():
         if not isinstance(raw, dict) or not isinstance(raw.get("variants"), dict):
             continue

@@ -69,8 +69,9 @@ SPOT_NOTICE_SECONDS = 120
 def spot_notice_cut_short(spec: VariantSpec) -> list[Problem]:
     """Tasks on Fargate Spot with `stop_timeout` unset: ECS kills the container 30 s after the interruption's
     SIGTERM although the notice gives two minutes (a value set on purpose is not warned about)."""
-    on_spot = spec.fargate_spot_weight > 0 and fargate.runs_on_spot(spec.architecture)
-    if not on_spot or spec.stop_timeout is not None:
+    settings = spec.settings
+    on_spot = settings.fargate_spot_weight > 0 and fargate.runs_on_spot(settings.architecture)
+    if not on_spot or settings.stop_timeout is not None:
         return []
     message = (
         f"tasks on Fargate Spot get a SIGTERM {SPOT_NOTICE_SECONDS} s before an interruption stops them, but "
