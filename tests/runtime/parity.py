@@ -53,19 +53,23 @@ class Case:
         return self.name.replace("/", "_").replace(":", "_").replace(" --environment ", "@").replace(" ", "_")
 
     def produce(self, out: Path) -> dict[str, bytes]:
-        """Run the case into `out` (which must not exist) on this process's runtime; every file, by path."""
+        """Run the case into `out` (which must not exist) on this process's runtime; every file, by path.
+
+        It runs in `out` and writes `out/output`, named the same every run: the exported module's README
+        names `--out` as seen from where the export ran."""
         config = ROOT / self.source
         if self.text is not None:  # the exported module's README names the file: the same name every run
             config = out.parent / f"{out.name}-config" / f"{self.source.rsplit(':', 1)[-1]}.yaml"
             config.parent.mkdir(parents=True)
             config.write_text(self.text)
-        args = [self.command, "--config", str(config), "--out", str(out)]
+        out.mkdir(parents=True)
+        args = [self.command, "--config", str(config), "--out", "output"]
         if self.environment:
             args += ["--environment", self.environment]
-        result = run(*args)
+        result = run(*args, cwd=out)
         if result.returncode != 0:
             raise AssertionError(f"{self.name} exited {result.returncode}:\n{result.stderr}")
-        return files_of(out)
+        return files_of(out / "output")
 
 
 def configs() -> dict[str, str | None]:
@@ -151,7 +155,7 @@ def record(directory: Path, selected: list[Case] | None = None) -> dict[str, str
         for index, case in enumerate(cases() if selected is None else selected):
             out = Path(scratch) / str(index)
             files = case.produce(out)
-            shutil.copytree(out, directory / case.directory)
+            shutil.copytree(out / "output", directory / case.directory)
             digests[case.name] = digest(files)
     name, version = installed()
     index = {"runtime": name, "version": version, "cases": digests}
