@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..lib.generated_text import Markers
 from . import fargate
 from .errors import Problem
 from .observability import ObservabilityConfig, merge_layers, partition_of
@@ -271,19 +272,10 @@ def render(rules: Sequence[AwsRule] = AWS_RULES) -> str:
     return "\n".join(lines)
 
 
-def generated_part(document: str) -> str:
-    """The text between the markers of `document`; ValueError when they are missing."""
-    start, end = document.find(BEGIN), document.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"no '{BEGIN}' ... '{END}' markers")
-    return document[start + len(BEGIN) : end].strip("\n")
-
-
-def splice(document: str, generated: str) -> str:
-    """`document` with the text between its markers replaced by `generated`."""
-    generated_part(document)
-    head, rest = document.split(BEGIN, 1)
-    return f"{head}{BEGIN}\n{generated}\n{END}{rest.split(END, 1)[1]}"
+#: Where the generated part of the document starts and ends.
+MARKERS = Markers(BEGIN, END)
+generated_part = MARKERS.part
+splice = MARKERS.splice
 
 
 if _wrong := registry_problems():

@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..lib.generated_text import Markers
 from . import aws_rules, fargate
 from .model import MERGED, Config, PipelineConfig, VariantConfig
 from .strict import Layered, inherited
@@ -264,20 +265,10 @@ def render(root: type[BaseModel] = Config) -> str:
     return "\n".join(lines).rstrip("\n")
 
 
-def generated_part(document: str) -> str:
-    """The text between the markers of `document`; ValueError when they are missing."""
-    start, end = document.find(BEGIN), document.find(END)
-    if start < 0 or end < start:
-        raise ValueError(f"no '{BEGIN}' ... '{END}' markers")
-    return document[start + len(BEGIN) : end].strip("\n")
-
-
-def splice(document: str, generated: str) -> str:
-    """`document` with the text between its markers replaced by `generated`."""
-    generated_part(document)  # the markers are there, in order
-    head, rest = document.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    return f"{head}{BEGIN}\n{generated}\n{END}{tail}"
+#: Where the generated part of the document starts and ends.
+MARKERS = Markers(BEGIN, END)
+generated_part = MARKERS.part
+splice = MARKERS.splice
 
 
 def main(argv: Sequence[str] | None = None) -> int:
