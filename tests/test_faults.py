@@ -97,7 +97,11 @@ def test_module_out_below_a_file_is_exit_2(tmp_path, capsys):
 
 def test_config_that_is_a_device_or_too_big_is_exit_2(tmp_path, capsys):
     big = write_config(tmp_path, "# padding\n" * 120_000, "big.yaml")
-    for config, why in (("/dev/zero", "not a regular file"), (big, "larger than 1024 KiB"), (tmp_path, "a directory")):
+    for config, why in (
+        ("/dev/zero", "not a regular file"),
+        (big, "larger than the 1 MiB a config may have"),
+        (tmp_path, "a directory"),
+    ):
         lines = refused(capsys, ["validate", "--config", str(config)])
         assert lines[1] == f"  <top level>: cannot read config file {config}: {why}" + lines[1].split(why, 1)[1]
 

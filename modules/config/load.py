@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..lib.bounded import read_regular
 from . import arns, environments, names
 from .adopt import shared_adoptions
 from .errors import ConfigError, Problem, from_validation_error, join_path
@@ -278,14 +277,4 @@ def load_file(path: str | Path) -> list[Deployment]:
 
 def read_config(path: Path) -> str:
     """The text of a regular file of at most MAX_BYTES; OSError otherwise (opening never blocks on a FIFO)."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    mode = os.fstat(descriptor).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(descriptor)
-        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, socket or device)"
-        raise OSError(f"{kind}; name a YAML file")
-    with os.fdopen(descriptor, "rb") as stream:
-        data = stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise OSError(f"larger than {MAX_BYTES // 1024} KiB; no config needs that")
-    return data.decode("utf-8")
+    return read_regular(path, MAX_BYTES, "a config", hint="name a YAML file").decode("utf-8")

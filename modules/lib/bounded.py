@@ -13,14 +13,16 @@ from pathlib import Path
 MAX_JSON_BYTES = 256 << 20
 
 
-def read_regular(path: Path, limit: int, what: str) -> bytes:
+def read_regular(path: Path, limit: int, what: str, hint: str = "") -> bytes:
     """The bytes of the regular file `path`, at most `limit` of them; OSError otherwise, its message
-    one line (`what` names what the file should be: "a plan or stack")."""
+    one line (`what` names what the file should be: "a plan or stack"; `hint`, what to name instead
+    of something that is not a regular file)."""
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     mode = os.fstat(descriptor).st_mode
     if not stat.S_ISREG(mode):
         os.close(descriptor)
-        raise OSError("a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, socket or device)")
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file (a FIFO, socket or device)"
+        raise OSError(f"{kind}; {hint}" if hint else kind)
     with os.fdopen(descriptor, "rb") as stream:
         data = stream.read(limit + 1)
     if len(data) > limit:
