@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -165,10 +166,41 @@ def check_destination(out: Path, *, force: bool) -> None:
 
 
 def _ours(entry: Path) -> bool:
-    """True for a file an export wrote: one of its names, a regular file (not a symlink), carrying its marker."""
-    if entry.name not in FILES or entry.is_symlink() or not entry.is_file():
+    """True for a file an export wrote: one of its names, a regular file (not a symlink), carrying its marker;
+    or what an export killed while writing left behind (`_staged`)."""
+    if entry.is_symlink() or not entry.is_file():
         return False
+    if entry.name not in FILES:
+        return _staged(entry)
     try:
         return MARKER in entry.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
+
+
+#: The name `write` stages a file under (`tempfile.mkstemp(prefix=f".{name}.")`: eight more characters).
+_STAGED_NAME = re.compile(r"\.(?P<name>[^/]+)\.[a-z0-9_]{8}")
+
+
+def _staged(entry: Path) -> bool:
+    """True for a file `write` staged and never renamed (the export was killed): its staging name, and its
+    text empty or beginning as the export begins that file (a header carrying the marker)."""
+    match = _STAGED_NAME.fullmatch(entry.name)
+    if match is None or match["name"] not in FILES:
+        return False
+    header = _header(match["name"]).encode()
+    try:
+        with entry.open("rb") as stream:
+            start = stream.read(len(header))
+    except OSError:
+        return False
+    return header.startswith(start)
+
+
+def _header(name: str) -> str:
+    """How the export begins the file `name`: the marker, as a comment of its format."""
+    if name == README:
+        return f"<!-- {MARKER} -->"
+    if name.endswith(".tf.json"):
+        return '{\n  "//": ' + json.dumps(MARKER)
+    return f"# {MARKER}"

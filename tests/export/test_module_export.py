@@ -2,6 +2,7 @@
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -303,6 +304,29 @@ def test_a_file_the_export_did_not_write_is_never_overwritten(tmp_path, force):
     assert "README.md that the export did not write" in caught.value.problems[0].message
     assert [p.name for p in tmp_path.iterdir()] == ["README.md"]
     assert (tmp_path / "README.md").read_text() == "# our own readme"
+
+
+def test_what_a_killed_export_left_staged_is_removed_by_the_next_and_lookalikes_are_kept(tmp_path):
+    """A kill between staging and renaming leaves `.<name>.XXXXXXXX` files (empty, or cut anywhere in
+    what the export writes): the next export removes them instead of refusing them as the user's."""
+    deployment = load(default_data())
+    rendered = render(module_json(deployment), deployment, source="pipelines.yaml", module_source="./m")
+    out = tmp_path / "module"
+    write(rendered, out, force=False)
+    for cut, (name, text) in zip((0, 1, 17, 200, 10_000), rendered.items(), strict=False):
+        handle, _ = tempfile.mkstemp(prefix=f".{name}.", dir=out)
+        os.write(handle, text[:cut].encode())
+        os.close(handle)
+    write(rendered, out, force=False)
+    assert sorted(p.name for p in out.iterdir()) == sorted(rendered)
+
+    lookalike = out / ".main.tf.abcd1234"
+    lookalike.write_text("# my own notes\n")
+    with pytest.raises(ConfigError) as caught:
+        write(rendered, out, force=False)
+    assert ".main.tf.abcd1234" in caught.value.problems[0].message
+    write(rendered, out, force=True)
+    assert lookalike.read_text() == "# my own notes\n"
 
 
 @pytest.mark.parametrize("name", ["main.tf", "main.tf.json"])
