@@ -111,8 +111,41 @@ def log_key_in_region(subject: Subject) -> list[Problem]:
     return [
         Problem(path, f"the key must be in the stack's region {region}", key)
         for path, key in keys
-        if key is not None and region is not None and key.split(":")[3] != region
+        if key is not None
+        and region is not None
+        and key.split(":")[3] != region
+        and key.split(":")[1] == partition_of(region)  # another partition: reported as such
     ]
+
+
+def referenced_arns(subject: Subject) -> list[tuple[str, str]]:
+    """(dotted path, ARN) of every ARN the variant references (SNS topics apart: `observability` checks those)."""
+    merged, values = subject.merged, subject.merged.values
+    found = [(merged.path("repository_arn"), values.repository_arn)]
+    found += [(f"{merged.path('secrets')}.{name}", arn) for name, arn in values.secrets.items()]
+    found += [(f"{merged.path('secrets_kms_key_arns')}[{i}]", arn) for i, arn in enumerate(values.secrets_kms_key_arns)]
+    found += [(merged.path("log_kms_key_arn"), values.log_kms_key_arn)]
+    found += [
+        (f"{merged.path('task_role_policy_arns')}[{i}]", arn) for i, arn in enumerate(values.task_role_policy_arns)
+    ]
+    for name, sidecar in values.sidecars.items():
+        where = merged.path(f"sidecars.{name}")
+        found += [(f"{where}.repository_arn", sidecar.repository_arn)]
+        found += [(f"{where}.secrets.{key}", arn) for key, arn in sidecar.secrets.items()]
+    if values.exec is not None and values.exec.enabled and subject.exec_logging is not None:
+        logging = subject.exec_logging
+        found += [("cluster.exec_logging.kms_key_arn", logging.kms_key_arn)]
+        found += [("cluster.exec_logging.log_kms_key_arn", logging.log_kms_key_arn)]
+    return [(path, arn) for path, arn in found if arn is not None]
+
+
+def arns_in_partition(subject: Subject) -> list[Problem]:
+    """Every ARN the variant references is in the stack's partition (`aws`, `aws-cn`, `aws-us-gov`)."""
+    if subject.region is None:
+        return []
+    partition = partition_of(subject.region)
+    why = f"in another partition than the stack's {partition} (region {subject.region}): use an ARN of {partition}"
+    return [Problem(path, why, arn) for path, arn in referenced_arns(subject) if arn.split(":")[1] != partition]
 
 
 #: IAM's limit on a role's inline policies together, in characters other than white space.
@@ -227,6 +260,29 @@ AWS_RULES: tuple[AwsRule, ...] = (
             ),
         ),
         check=log_key_in_region,
+    ),
+    AwsRule(
+        id="arns-in-stack-partition",
+        title="Every ARN the config references is in the stack's partition",
+        keys=(
+            "pipelines.<pipeline>.repository_arn",
+            "pipelines.<pipeline>.secrets",
+            "pipelines.<pipeline>.secrets_kms_key_arns",
+            "pipelines.<pipeline>.log_kms_key_arn",
+            "pipelines.<pipeline>.task_role_policy_arns",
+            "pipelines.<pipeline>.sidecars.<sidecar>",
+            "cluster.exec_logging",
+            "observability.alarm_topic_arns",
+            "region",
+        ),
+        sources=(
+            Source(
+                "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html",
+                "The partition in which the resource is located. A partition is a group of AWS Regions. Each AWS "
+                "account is scoped to one partition.",
+            ),
+        ),
+        check=arns_in_partition,
     ),
     AwsRule(
         id="fargate-task-size",
@@ -415,6 +471,49 @@ AWS_RULES: tuple[AwsRule, ...] = (
             ),
         ),
         enforced_by="observability.ObservabilityConfig.alarm_topic_arns",
+    ),
+    AwsRule(
+        id="alarm-evaluation-within-a-day",
+        title="An alarm evaluates at most one day of datapoints (its minutes are at most 1,440)",
+        keys=(
+            "observability.tasks_below_desired_minutes",
+            "observability.stream_lag_minutes",
+            "observability.saturation_minutes",
+            "pipelines.<pipeline>.autoscaling.steps.scale_out_minutes",
+            "pipelines.<pipeline>.autoscaling.steps.scale_in_minutes",
+        ),
+        sources=(
+            Source(
+                "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+                "For alarms with a period of less than one hour (3,600 seconds), the total evaluation period can't "
+                "be longer than one day (86,400 seconds).",
+            ),
+        ),
+        enforced_by="observability.Minutes, autoscaling.MAX_STEP_MINUTES",
+    ),
+    AwsRule(
+        id="scheduled-actions-at-most-200",
+        title="A service has at most 200 scheduled scaling actions",
+        keys=("pipelines.<pipeline>.autoscaling.schedules",),
+        sources=(
+            Source(
+                "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html",
+                "Scheduled actions per scalable target 200 No",
+            ),
+        ),
+        enforced_by="autoscaling.AutoscalingConfig.schedules",
+    ),
+    AwsRule(
+        id="step-adjustments-at-most-20",
+        title="A step scaling policy has at most 20 steps (the default quota)",
+        keys=("pipelines.<pipeline>.autoscaling.steps.scale_out", "pipelines.<pipeline>.autoscaling.steps.scale_in"),
+        sources=(
+            Source(
+                "https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-quotas.html",
+                "Step adjustments per step scaling policy 20 Yes",
+            ),
+        ),
+        enforced_by="autoscaling.MAX_STEPS",
     ),
     AwsRule(
         id="alarm-name-characters",

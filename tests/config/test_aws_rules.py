@@ -66,6 +66,18 @@ def _secrets(prefix: str, count: int) -> dict[str, str]:
     return {f"{prefix.upper()}{i:03d}": f"{base}{prefix}-{i:03d}-AbCdEf" for i in range(count)}
 
 
+def _scaling(**keys: Any) -> Data:
+    return {"min": 1, "max": 4, **keys}
+
+
+def _schedules(count: int) -> Data:
+    return {f"s{i}": {"schedule": "rate(1 day)", "min": 1} for i in range(count)}
+
+
+def _steps(count: int) -> Data:
+    return {"source": "sqs", "queue_name": "jobs", "scale_out": [{"at_least": i + 1, "add": 1} for i in range(count)]}
+
+
 def _variants(count: int) -> Callable[[Data], None]:
     """The pipeline with `count` variants (each observed, none scaling: five dashboard rows)."""
 
@@ -98,6 +110,12 @@ EXAMPLES: dict[str, Example] = {
         _set(f"{PIPELINE}.log_kms_key_arn", KEY.format("us-east-1")),
         f"{PIPELINE}.log_kms_key_arn",
         "the key must be in the stack's region ap-northeast-1",
+    ),
+    "arns-in-stack-partition": Example(
+        _set(f"{PIPELINE}.task_role_policy_arns", ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"]),
+        _set(f"{PIPELINE}.task_role_policy_arns", ["arn:aws-cn:iam::aws:policy/AmazonSQSReadOnlyAccess"]),
+        f"{PIPELINE}.task_role_policy_arns[0]",
+        "in another partition than the stack's aws (region ap-northeast-1): use an ARN of aws",
     ),
     "fargate-task-size": Example(
         _both(_set(f"{CONTROL}.cpu", 2), _set(f"{CONTROL}.memory", 16)),
@@ -197,6 +215,24 @@ EXAMPLES: dict[str, Example] = {
         _set("observability.alarm_topic_arns", [f"{TOKYO_TOPIC}{i}" for i in range(6)]),
         "observability.alarm_topic_arns",
         "at most 5 items",
+    ),
+    "alarm-evaluation-within-a-day": Example(
+        _set("observability.saturation_minutes", 1440),
+        _set("observability.saturation_minutes", 1441),
+        "observability.saturation_minutes",
+        "less than or equal to 1440",
+    ),
+    "scheduled-actions-at-most-200": Example(
+        _set(f"{CONTROL}.autoscaling", _scaling(schedules=_schedules(200))),
+        _set(f"{CONTROL}.autoscaling", _scaling(schedules=_schedules(201))),
+        f"{CONTROL}.autoscaling.schedules",
+        "at most 200 items",
+    ),
+    "step-adjustments-at-most-20": Example(
+        _set(f"{CONTROL}.autoscaling", _scaling(steps=_steps(20))),
+        _set(f"{CONTROL}.autoscaling", _scaling(steps=_steps(21))),
+        f"{CONTROL}.autoscaling.steps.scale_out",
+        "at most 20 items",
     ),
     "alarm-name-characters": Example(
         _set(f"{CONTROL}.deployment", {"extra_alarm_names": ["payments / p99 latency"]}),
@@ -357,6 +393,7 @@ def test_with_a_schema_error_elsewhere_topics_are_still_checked_against_the_real
     data["pipelines"]["news-encoder"]["observability"] = {
         "alarm_topic_arns": ["arn:aws-cn:sns:cn-north-1:123456789012:alerts"]
     }
+    data["pipelines"]["news-encoder"]["secrets"] = {}
     _control(data)["typo"] = 1
     problems = config_problems(data)
     assert [problem.split(":")[0] for problem in problems] == [f"{CONTROL}.typo"], problems
@@ -396,3 +433,21 @@ def test_keys_of_one_json_secret_share_one_grant_in_the_size_check():
         "agent": {"image": SIDECAR_IMAGE, "secrets": {f"S{i:03d}": f"{secret}:s{i}::" for i in range(99)}}
     }
     assert load_all(data)
+
+
+def test_every_arn_outside_the_stacks_partition_is_reported_where_it_is_written():
+    data = default_data()
+    china = "arn:aws-cn:{}:cn-north-1:123456789012:{}"
+    pipeline = data["pipelines"]["news-encoder"]
+    pipeline["repository_arn"] = china.format("ecr", "repository/news-encoder")
+    pipeline["log_kms_key_arn"] = china.format("kms", "key/0a1b2c3d-4e5f-6789-abcd-ef0123456789")
+    _control(data)["secrets"] = {"TOKEN": china.format("secretsmanager", "secret:token-AbCdEf")}
+    _control(data)["sidecars"] = {
+        "agent": {"repository_arn": china.format("ecr", "repository/agent"), "image_tag": "v1"}
+    }
+    assert [problem.split(":")[0] for problem in config_problems(data)] == [
+        f"{PIPELINE}.repository_arn",
+        f"{CONTROL}.secrets.TOKEN",
+        f"{PIPELINE}.log_kms_key_arn",
+        f"{CONTROL}.sidecars.agent.repository_arn",
+    ], "each once: a key in another partition is not also reported as in another region"
