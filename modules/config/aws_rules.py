@@ -10,7 +10,7 @@ type). docs/aws-rules.md lists them all (`python -m modules.config.reference --w
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ from .errors import Problem
 from .observability import ObservabilityConfig, merge_layers, partition_of
 
 if TYPE_CHECKING:
-    from .model import ExecLoggingConfig
+    from .model import ContainerSettings, ExecLoggingConfig
     from .resolve import MergedVariant, VariantSpec
 
 BEGIN = "<!-- generated: python -m modules.config.reference --write -->"
@@ -181,6 +181,46 @@ def execution_policy_fits(subject: Subject) -> list[Problem]:
         "`<arn>:<json-key>::`, share one grant)"
     )
     return [Problem(merged.path("secrets"), why, len(resources))]
+
+
+#: ECS's limit on a task definition's size, in bytes.
+TASK_DEFINITION_BYTES = 65_536
+
+
+def _entries(pairs: Mapping[str, str], value_key: str) -> int:
+    """Bytes of `[{"name": ..., value_key: ...}, ...]` at least (the strings unescaped)."""
+    syntax = len(f'{{"name":"","{value_key}":""}},')
+    return sum(syntax + len(name.encode()) + len(value.encode()) for name, value in pairs.items())
+
+
+def _strings(values: Sequence[str] | None) -> int:
+    return sum(len(value.encode()) + 3 for value in values or ())
+
+
+def task_definition_floor(values: ContainerSettings) -> int:
+    """Bytes a variant's task definition has at least (`values`: its merged settings): its containers'
+    environment, secrets, entry points and commands as JSON (the rest of the definition only adds to it)."""
+    containers = [
+        (values.environment, values.secrets, values.entry_point, values.command),
+        *((s.environment, s.secrets, s.entry_point, s.command) for s in values.sidecars.values()),
+    ]
+    return sum(
+        _entries(environment, "value") + _entries(secrets, "valueFrom") + _strings(entry_point) + _strings(command)
+        for environment, secrets, entry_point, command in containers
+    )
+
+
+def task_definition_fits(subject: Subject) -> list[Problem]:
+    """The task definition stays within ECS's 64 KiB (`task_definition_floor` is a lower bound of its size)."""
+    floor = task_definition_floor(subject.merged.values)
+    if floor <= TASK_DEFINITION_BYTES:
+        return []
+    why = (
+        f"the task definition would be at least {floor:,} bytes (environment, secrets, commands of its containers), "
+        f"over ECS's {TASK_DEFINITION_BYTES:,}: move large values out of the environment (e.g. into a secret or a "
+        "file the image reads)"
+    )
+    return [Problem(subject.merged.path("environment"), why, floor)]
 
 
 #: CloudWatch's limit on the widgets of one dashboard (PutDashboard, dashboard body structure).
@@ -362,6 +402,24 @@ AWS_RULES: tuple[AwsRule, ...] = (
             ),
         ),
         check=execution_policy_fits,
+    ),
+    AwsRule(
+        id="task-definition-size",
+        title="A task definition is at most 64 KiB",
+        keys=(
+            "pipelines.<pipeline>.environment",
+            "pipelines.<pipeline>.secrets",
+            "pipelines.<pipeline>.command",
+            "pipelines.<pipeline>.entry_point",
+            "pipelines.<pipeline>.sidecars.<sidecar>",
+        ),
+        sources=(
+            Source(
+                "https://github.com/awsdocs/amazon-ecs-developer-guide/pull/149",
+                "Actual length: '66420'. Max allowed length is '65536' bytes.",
+            ),
+        ),
+        check=task_definition_fits,
     ),
     AwsRule(
         id="dashboard-widgets-at-most-500",
@@ -612,10 +670,18 @@ LEFT_TO_AWS: tuple[LeftToAws, ...] = (
         "keeps some running).",
     ),
     LeftToAws(
-        "The size of a dashboard body and of a task definition",
-        ("pipelines.<pipeline>.environment", "pipelines.<pipeline>.variants"),
-        "No byte limit for either is stated in the PutDashboard or RegisterTaskDefinition API references we "
-        "read; widgets per dashboard (500) and containers per task (10) are checked above.",
+        "The exact size of a task definition, of the execution role's policy and of a dashboard body",
+        ("pipelines.<pipeline>.environment", "pipelines.<pipeline>.secrets", "pipelines.<pipeline>.variants"),
+        "Validate refuses what is certainly over (a lower bound: the config's own strings, above); the rest of "
+        "each document is the generator's and small. No byte limit of a dashboard body is stated in the "
+        "PutDashboard reference; its widgets (500) are checked above.",
+    ),
+    LeftToAws(
+        "Subnets in Availability Zones Fargate supports (in some regions only some zones: e.g. us-west-1 "
+        "usw1-az1 and usw1-az3, ap-northeast-1 apne1-az1, apne1-az2 and apne1-az4)",
+        ("network.subnet_ids",),
+        "A subnet ID does not say its zone; validate runs offline ([Supported Regions for Amazon ECS on AWS "
+        "Fargate](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AWS_Fargate-Regions.html)).",
     ),
     LeftToAws(
         "Metric math limits of alarms and dashboard lines",

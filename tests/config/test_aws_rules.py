@@ -168,6 +168,12 @@ EXAMPLES: dict[str, Example] = {
         f"{CONTROL}.secrets",
         "over IAM's 10,240 per role",
     ),
+    "task-definition-size": Example(
+        _set(f"{CONTROL}.environment", {"BIG1": "x" * 32_000, "BIG2": "x" * 32_000}),
+        _set(f"{CONTROL}.environment", {"BIG1": "x" * 32_000, "BIG2": "x" * 32_000, "BIG3": "x" * 2_000}),
+        f"{CONTROL}.environment",
+        "over ECS's 65,536",
+    ),
     "dashboard-widgets-at-most-500": Example(
         _variants(100),
         _variants(101),
