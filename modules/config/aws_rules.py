@@ -525,7 +525,7 @@ AWS_RULES: tuple[AwsRule, ...] = (
         sources=(
             Source(
                 "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
-                "AlarmActions ... Array Members: Maximum number of 5 items.",
+                "Array Members: Maximum number of 5 items.",
             ),
         ),
         enforced_by="observability.ObservabilityConfig.alarm_topic_arns",
