@@ -42,5 +42,9 @@ def run(args: argparse.Namespace) -> int:
     costs = [cost for deployment in deployments for cost in price_deployment(deployment)]
     print(FORMATS[args.format](costs, currency), end="")
     if args.format != "json":  # CloudWatch's own price: a separate line per stack
-        print("".join(f"\n{cloudwatch.line(d.stack, cloudwatch.cloudwatch_cost(d), currency)}" for d in deployments))
+        print(
+            "".join(
+                f"\n{cloudwatch.line(d.stack, d.region, cloudwatch.cloudwatch_cost(d), currency)}" for d in deployments
+            )
+        )
     return EXIT_OK

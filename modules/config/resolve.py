@@ -463,6 +463,8 @@ def resolve_pipeline(
             )
             own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
             specs.append(replace(spec, own_config=own, pipeline_config=shared))
+    if not problems:
+        problems += aws_rules.dashboard_fits(name, specs)
     return specs, problems
 
 

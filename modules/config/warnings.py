@@ -81,6 +81,24 @@ def spot_notice_cut_short(spec: VariantSpec) -> list[Problem]:
     return [Problem(spec.source("stop_timeout"), message)]
 
 
+#: AWS: Availability Zone rebalancing is "not available" for a service that "uses 100% for the maximumPercent
+#: value" (docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html, as the AWS CDK's README
+#: lists it; the CDK refuses the combination: "AvailabilityZoneRebalancing.ENABLED requires maxHealthyPercent > 100").
+
+
+def rebalancing_without_room(spec: VariantSpec) -> list[Problem]:
+    """`availability_zone_rebalancing: ENABLED` (the default) with `maximum_percent: 100`, for which AWS does not
+    rebalance: say DISABLED, or give the deployment room."""
+    if spec.settings.availability_zone_rebalancing != "ENABLED" or spec.deployment.maximum_percent != 100:
+        return []
+    message = (
+        "AWS does not rebalance tasks across Availability Zones for a service with maximum_percent 100, yet "
+        "availability_zone_rebalancing is ENABLED; set availability_zone_rebalancing: DISABLED to say so, or "
+        "maximum_percent above 100"
+    )
+    return [Problem(f"{spec.source('deployment')}.maximum_percent", message)]
+
+
 def variant_warnings(spec: VariantSpec) -> list[Problem]:
     """The warnings of one variant, at the config path that sets what they are about."""
     found = []
@@ -101,7 +119,7 @@ def variant_warnings(spec: VariantSpec) -> list[Problem]:
                 "disable_scale_in"
             )
             found.append(Problem(f"{spec.source('autoscaling')}.disable_scale_in", message))
-    return [*found, *deployment_gap(spec), *spot_notice_cut_short(spec)]
+    return [*found, *deployment_gap(spec), *spot_notice_cut_short(spec), *rebalancing_without_room(spec)]
 
 
 def warnings(deployments: Sequence[Deployment]) -> list[Problem]:

@@ -5,7 +5,8 @@ them: per pipeline with an observed variant one dashboard; per observed variant 
 (its error count) and its alarms; per variant with step scaling its scale-out and scale-in alarms
 (one metric each). Each alarm is priced per metric it reads (metric math: every metric, not the
 expression). Target tracking's own alarms, which Application Auto Scaling creates, are not counted.
-List prices, USD, standard resolution, before the free tier (3 dashboards, 10 alarm metrics and 10
+List prices of the stack's region (`prices.json`; CloudWatch's vary by region), USD, standard
+resolution, before the free tier (3 dashboards, 10 alarm metrics and 10
 custom metrics per account), which the account may already use up.
 """
 
@@ -17,18 +18,40 @@ from decimal import Decimal
 
 from ..config.resolve import Deployment, VariantSpec
 from .currency import Currency
+from .prices import CLOUDWATCH_SNAPSHOT
 
-DASHBOARD_MONTH = Decimal("3.00")
-ALARM_METRIC_MONTH = Decimal("0.10")
-CUSTOM_METRIC_MONTH = Decimal("0.30")
-#: Secondary sources only: the stored copies of AWS's page (https://aws.amazon.com/cloudwatch/pricing/)
-#: hold its free tier but not its paid-tier tables (docs/cost.md, "CloudWatch").
-SOURCE = (
-    "secondary sources (factualminds.com 2026-06-13: dashboards 3 USD; c3x.dev: 0.10 USD per standard alarm "
-    "metric; signoz.io 2026-02-15: custom metrics 0.30 USD for the first 10,000), not AWS's own page, whose "
-    "stored copies show only the free tier; check https://aws.amazon.com/cloudwatch/pricing/ for your region"
-)
-READ_ON = datetime.date(2026, 12, 2)
+
+@dataclass(frozen=True)
+class CloudWatchPrices:
+    """One region's CloudWatch list prices the cost line uses, USD per month, with their source and read date."""
+
+    dashboard_month: Decimal
+    alarm_metric_month: Decimal
+    custom_metric_month: Decimal
+    source: str
+    read_on: datetime.date
+
+
+#: region -> its CloudWatch prices (sourced ones only), from the committed snapshot (`prices.SNAPSHOT`).
+PRICES: dict[str, CloudWatchPrices] = {
+    region: CloudWatchPrices(
+        Decimal(entry["dashboard_month"]),
+        Decimal(entry["alarm_metric_month"]),
+        Decimal(entry["custom_metric_month"]),
+        entry["source"],
+        datetime.date.fromisoformat(entry["read_on"]),
+    )
+    for region, entry in CLOUDWATCH_SNAPSHOT.items()
+    if "unknown" not in entry
+}
+
+
+def why_unpriced(region: str) -> str:
+    """Why `region` has no built-in CloudWatch prices."""
+    entry = CLOUDWATCH_SNAPSHOT.get(region)
+    return entry["unknown"] if entry else "not a region the built-in prices know of"
+
+
 #: Metrics each alarm reads: tasks (running, desired), errors, cpu, memory.
 FIXED_ALARM_METRICS = 2 + 1 + 1 + 1
 
@@ -59,13 +82,12 @@ class CloudWatchCost:
     alarm_metrics: int
     custom_metrics: int
 
-    @property
-    def usd_per_month(self) -> Decimal:
-        """Dashboards, alarm metrics and custom metrics at the list prices."""
+    def usd_per_month(self, prices: CloudWatchPrices) -> Decimal:
+        """Dashboards, alarm metrics and custom metrics at `prices`."""
         return (
-            self.dashboards * DASHBOARD_MONTH
-            + self.alarm_metrics * ALARM_METRIC_MONTH
-            + self.custom_metrics * CUSTOM_METRIC_MONTH
+            self.dashboards * prices.dashboard_month
+            + self.alarm_metrics * prices.alarm_metric_month
+            + self.custom_metrics * prices.custom_metric_month
         )
 
 
@@ -79,11 +101,19 @@ def cloudwatch_cost(deployment: Deployment) -> CloudWatchCost:
     )
 
 
-def line(stack: str, cost: CloudWatchCost, currency: Currency) -> str:
-    """One line: the counts, the unit prices, the total, the source and its date."""
-    total = currency.amount(cost.usd_per_month, 2)
+def line(stack: str, region: str, cost: CloudWatchCost, currency: Currency) -> str:
+    """One line: the counts, the region's unit prices, the total, the source and its date; or, for a region
+    without sourced prices, the counts and why its prices are unknown."""
+    counts = (
+        f"{cost.dashboards} dashboard(s), {cost.alarm_metrics} alarm metric(s), {cost.custom_metrics} custom metric(s)"
+    )
+    prices = PRICES.get(region)
+    if prices is None:
+        return f"CloudWatch ({stack}): {counts}; unknown for {region}: {why_unpriced(region)}"
+    total = currency.amount(cost.usd_per_month(prices), 2)
     return (
-        f"CloudWatch ({stack}): {cost.dashboards} dashboard(s) x {DASHBOARD_MONTH} + {cost.alarm_metrics} alarm "
-        f"metric(s) x {ALARM_METRIC_MONTH} + {cost.custom_metrics} custom metric(s) x {CUSTOM_METRIC_MONTH} USD "
-        f"= {total:,f} {currency.code}/month, before the free tier; prices: {SOURCE}, read {READ_ON.isoformat()}"
+        f"CloudWatch ({stack}): {cost.dashboards} dashboard(s) x {prices.dashboard_month} + {cost.alarm_metrics} "
+        f"alarm metric(s) x {prices.alarm_metric_month} + {cost.custom_metrics} custom metric(s) x "
+        f"{prices.custom_metric_month} USD = {total:,f} {currency.code}/month in {region}, before the free tier; "
+        f"prices: {prices.source}, read {prices.read_on.isoformat()}"
     )

@@ -18,7 +18,7 @@ from ..config import fargate
 from ..config.errors import ConfigError, Problem
 from ..config.pricing import PricingConfig
 from ..config.resolve import Deployment, VariantSpec
-from .prices import FREE_STORAGE_GIB, HOURS_PER_MONTH, HOURS_PER_YEAR, Rates, rates_for
+from .prices import FREE_STORAGE_GIB, HOURS_PER_MONTH, HOURS_PER_YEAR, Rates, rates_for, why_unpriced
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,9 @@ def _no_storage_price(workload: Workload) -> Problem:
     region, architecture = workload.region, workload.architecture
     return Problem(
         f"pricing.regions.{region}.{architecture}",
-        f"no ephemeral storage price for {region} is built in (only the free {FREE_STORAGE_GIB} GiB are priced; "
-        f"{workload.pipeline}/{workload.variant} asks for {workload.storage_gib}); add vcpu_hour, gb_hour, "
-        "storage_gb_hour (USD, Linux on-demand), source and read_on there",
+        f"unknown for {region}: ephemeral storage price: {why_unpriced(region, 'storage')} (only the free "
+        f"{FREE_STORAGE_GIB} GiB are priced; {workload.pipeline}/{workload.variant} asks for {workload.storage_gib}); "
+        "add vcpu_hour, gb_hour, storage_gb_hour (USD, Linux on-demand), source and read_on there",
     )
 
 

@@ -1,13 +1,13 @@
-"""`python -m modules.cost.price_list FILE ...`: built-in price rows from AWS's own price list.
+"""`python -m modules.cost.price_list FILE ... [--write]`: the built-in Fargate prices from AWS's own price list.
 
 AWS publishes the ECS price list (Fargate's prices) as JSON, per region or for the whole service:
 
     curl -o ecs.json https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonECS/current/index.json
 
-This reads such files and prints, per region found, the `BUILT_IN` entry of modules/cost/prices.py
-(Linux on-demand: x86 and ARM per vCPU-hour and GB-hour, ephemeral storage per GB-hour), each
-naming the file's publication date as its source; paste them over the older rows. A region or
-architecture whose prices the file lacks is left out, never guessed.
+This reads such files and prints, per region found, its snapshot entries (Linux on-demand: x86 and ARM
+per vCPU-hour and GB-hour, ephemeral storage per GB-hour), each naming the file's version and
+publication date as its source; `--write` puts them into the committed snapshot
+(modules/cost/prices.json). A region or price the file lacks keeps its entry, never guessed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .prices import Rates
+from .prices import SNAPSHOT, Rates
 
 #: The usage types (after the region's prefix, such as `USE1-` or `EU-`) of the prices we use.
 USAGE_TYPES = {
@@ -83,23 +83,31 @@ def rates_in(offer: Mapping[str, Any], read_on: datetime.date) -> dict[str, dict
     return rates
 
 
-def python_rows(rates: Mapping[str, Mapping[str, Rates]]) -> str:
-    """The entries of `BUILT_IN` as Python source."""
-    lines = []
+def snapshot_entries(rates: Mapping[str, Mapping[str, Rates]]) -> dict[str, dict[str, dict[str, str]]]:
+    """region -> kind (`x86_64`, `arm64`, `storage`) -> the snapshot's figure, for each price found."""
+    entries: dict[str, dict[str, dict[str, str]]] = {}
     for region, by_architecture in rates.items():
-        lines.append(f"    {json.dumps(region)}: {{")
         for architecture, r in by_architecture.items():
-            values = (r.vcpu_hour, r.gb_hour, r.storage_gb_hour)
-            figures = ", ".join("None" if value is None else f'Decimal("{value}")' for value in values)
-            date = f"datetime.date({r.read_on.year}, {r.read_on.month}, {r.read_on.day})"
-            lines.append(f"        {json.dumps(architecture)}: Rates({figures}, {json.dumps(r.source)}, {date}),")
-        lines.append("    },")
-    return "\n".join(lines) + "\n"
+            dated = {"source": r.source, "read_on": r.read_on.isoformat()}
+            entry = entries.setdefault(region, {})
+            entry[architecture] = {"vcpu_hour": str(r.vcpu_hour), "gb_hour": str(r.gb_hour), **dated}
+            if r.storage_gb_hour is not None:
+                entry["storage"] = {"gb_hour": str(r.storage_gb_hour), **dated}
+    return entries
+
+
+def merged(snapshot: Mapping[str, Any], entries: Mapping[str, Mapping[str, Mapping[str, str]]]) -> dict[str, Any]:
+    """`snapshot` with each price of `entries` replacing the region's entry of its kind (the rest kept)."""
+    fargate = {region: dict(kinds) for region, kinds in snapshot["fargate"].items()}
+    for region, kinds in entries.items():
+        fargate.setdefault(region, {}).update(kinds)
+    return {**snapshot, "fargate": fargate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m modules.cost.price_list", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="AWS price list files of AmazonECS (JSON)")
+    parser.add_argument("--write", action="store_true", help=f"update {SNAPSHOT.name} instead of printing the entries")
     args = parser.parse_args(argv)
     today = datetime.date.today()
     rates: dict[str, dict[str, Rates]] = {}
@@ -108,7 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not rates:
         print(f"no Fargate prices in {', '.join(map(str, args.files))}", file=sys.stderr)
         return 2
-    sys.stdout.write(python_rows(rates))
+    entries = snapshot_entries(rates)
+    if not args.write:
+        sys.stdout.write(json.dumps(entries, indent=2) + "\n")
+        return 0
+    snapshot = merged(json.loads(SNAPSHOT.read_text()), entries)
+    SNAPSHOT.write_text(json.dumps(snapshot, indent=2, ensure_ascii=False) + "\n")
+    print(f"updated {len(entries)} region(s) in {SNAPSHOT}")
     return 0
 
 

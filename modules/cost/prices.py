@@ -1,21 +1,25 @@
 """Built-in Fargate prices (Linux, on-demand, USD per hour), each with its source and read date.
 
-The config's `pricing.regions` overrides an entry or adds a region (`rates_for`). Ephemeral
-storage is priced per region, not per architecture: the ARM rows reuse their region's storage
-price. Only figures read in a source are here; a region or architecture without one gets a
-statement of why (`why_unpriced`). `python -m modules.cost.price_list` turns AWS's price list
-file into these rows (docs/cost.md, "Refreshing the prices"). Re-check these figures against
-https://aws.amazon.com/fargate/pricing/ before relying on them for a budget.
+The figures live in the committed snapshot `prices.json`: per commercial Fargate region, the x86_64 and
+arm64 vCPU and GB prices and the ephemeral storage price, each a figure with its source and read date
+or an `unknown` statement of why there is none (never a guess). The config's `pricing.regions`
+overrides an entry or adds a region (`rates_for`). `python -m modules.cost.price_list FILE --write`
+refreshes the snapshot from AWS's price list files (docs/cost.md, "Refreshing the prices").
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from ..config.errors import Problem
 from ..config.pricing import PricingConfig
+from ..lib.generated_text import Markers
 
 HOURS_PER_MONTH = Decimal(730)
 """AWS's own monthly convention (365 days x 24 h / 12)."""
@@ -41,54 +45,39 @@ class Rates:
     read_on: datetime.date
 
 
-_READ = datetime.date(2026, 11, 28)
-_VANTAGE = "vantage.sh/blog/fargate-pricing (us-east-1 table)"
-_TOKYO = "aws.amazon.com/jp/fargate/pricing (Tokyo, Linux/X86), as quoted in the project's source memo"
-_TOKYO_STORAGE = "secondary sources quote 0.000133 (one says 0.00014); check " + PRICE_PAGE
-_TOKYO_ARM = "one secondary source only; check " + PRICE_PAGE
-_FGCALC_READ = datetime.date(2026, 12, 7)
-_FGCALC = (
-    "github.com/theuves/fgcalc src/utils/data.js (Linux/x86 on-demand per region, committed 2021-01-14: "
-    "old, check " + PRICE_PAGE + "); no ARM or storage price found for this region"
-)
+#: The committed snapshot of built-in prices: per region, each figure with its source and read date, or an
+#: `unknown` statement (`python -m modules.cost.price_list --write` refreshes it from AWS's price list).
+SNAPSHOT = Path(__file__).with_name("prices.json")
+Figure = Mapping[str, str]
 
 
-def _rates(vcpu: str, gb: str, storage: str, source: str) -> Rates:
-    return Rates(Decimal(vcpu), Decimal(gb), Decimal(storage), source, _READ)
+def _snapshot() -> dict[str, Any]:
+    return json.loads(SNAPSHOT.read_text())
 
 
-def _x86_only(vcpu: str, gb: str) -> dict[str, Rates]:
-    return {"x86_64": Rates(Decimal(vcpu), Decimal(gb), None, _FGCALC, _FGCALC_READ)}
+def _rates(architecture: Figure, storage: Figure) -> Rates:
+    return Rates(
+        Decimal(architecture["vcpu_hour"]),
+        Decimal(architecture["gb_hour"]),
+        Decimal(storage["gb_hour"]) if "gb_hour" in storage else None,
+        architecture["source"] + ("" if "unknown" in storage else f"; storage: {storage['source']}"),
+        datetime.date.fromisoformat(architecture["read_on"]),
+    )
 
 
-#: region -> architecture -> Rates. Only figures read in a source, each row naming it.
+_SNAPSHOT = _snapshot()
+#: region -> kind (`x86_64`, `arm64`, `storage`) -> figure or `{"unknown": why}`, as the snapshot holds them.
+FARGATE_SNAPSHOT: dict[str, dict[str, Figure]] = _SNAPSHOT["fargate"]
+#: region -> CloudWatch figures or `{"unknown": why}` (read by `cloudwatch`).
+CLOUDWATCH_SNAPSHOT: dict[str, Figure] = _SNAPSHOT["cloudwatch"]
+#: region -> architecture -> Rates, for each architecture with sourced vCPU and GB prices.
 BUILT_IN: dict[str, dict[str, Rates]] = {
-    "ap-northeast-1": {
-        "x86_64": _rates("0.05056", "0.00553", "0.000133", f"{_TOKYO}; storage: {_TOKYO_STORAGE}"),
-        "arm64": _rates("0.04045", "0.00442", "0.000133", f"{_TOKYO_ARM}; storage as x86"),
-    },
-    "us-east-1": {
-        "x86_64": _rates("0.04048", "0.004445", "0.000111", _VANTAGE),
-        "arm64": _rates("0.03238", "0.00356", "0.000111", f"{_VANTAGE}; storage as x86"),
-    },
-    "af-south-1": _x86_only("0.0546", "0.006"),
-    "ap-east-1": _x86_only("0.0556", "0.0061"),
-    "ap-northeast-2": _x86_only("0.04656", "0.00511"),
-    "ap-south-1": _x86_only("0.04256", "0.004655"),
-    "ap-southeast-1": _x86_only("0.05056", "0.00553"),
-    "ap-southeast-2": _x86_only("0.04856", "0.00532"),
-    "ca-central-1": _x86_only("0.04456", "0.004865"),
-    "eu-central-1": _x86_only("0.04656", "0.00511"),
-    "eu-north-1": _x86_only("0.0445", "0.0049"),
-    "eu-south-1": _x86_only("0.0486", "0.0053"),
-    "eu-west-1": _x86_only("0.04048", "0.004445"),
-    "eu-west-2": _x86_only("0.04656", "0.00511"),
-    "eu-west-3": _x86_only("0.0486", "0.0053"),
-    "me-south-1": _x86_only("0.0526", "0.0058"),
-    "sa-east-1": _x86_only("0.0696", "0.0076"),
-    "us-east-2": _x86_only("0.04048", "0.004445"),
-    "us-west-1": _x86_only("0.04656", "0.00511"),
-    "us-west-2": _x86_only("0.04048", "0.004445"),
+    region: {
+        architecture: _rates(kinds[architecture], kinds["storage"])
+        for architecture in ("x86_64", "arm64")
+        if "unknown" not in kinds[architecture]
+    }
+    for region, kinds in FARGATE_SNAPSHOT.items()
 }
 
 #: Commercial regions with Fargate for Linux: AWS's "Supported Regions for Amazon ECS on AWS Fargate"
@@ -103,19 +92,17 @@ FARGATE_REGIONS = (
     "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2",
     "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "sa-east-1",
 )  # fmt: skip
-#: Why a region has no built-in prices (rates_for's message says it).
-NO_SOURCE = "no source for its Fargate prices was found (docs/cost.md lists the regions built in)"
 OTHER_PARTITION = "China and GovCloud regions are priced in other partitions' price lists, not built in"
 NOT_FARGATE = "not a commercial region with Fargate that the built-in prices know of"
 
 
-def why_unpriced(region: str, architecture: str) -> str:
-    """The statement for a region (and architecture) without built-in prices."""
+def why_unpriced(region: str, kind: str) -> str:
+    """Why `region` has no built-in price of `kind` (`x86_64`, `arm64` or `storage`): the snapshot's statement."""
     if region.startswith(("cn-", "us-gov-")):
         return OTHER_PARTITION
-    if region in BUILT_IN:
-        return f"only {', '.join(BUILT_IN[region])} prices of {region} were found in a source"
-    return NO_SOURCE if region in FARGATE_REGIONS else NOT_FARGATE
+    if region not in FARGATE_SNAPSHOT:
+        return NOT_FARGATE
+    return FARGATE_SNAPSHOT[region][kind].get("unknown", f"{kind} prices of {region} are built in")
 
 
 def rates_for(region: str, architecture: str, pricing: PricingConfig) -> Rates | Problem:
@@ -135,6 +122,49 @@ def rates_for(region: str, architecture: str, pricing: PricingConfig) -> Rates |
         return BUILT_IN[region][architecture]
     return Problem(
         f"pricing.regions.{region}.{architecture}",
-        f"no Fargate prices for {region} {architecture}: {why_unpriced(region, architecture)}; add "
+        f"unknown for {region}: Fargate {architecture} prices: {why_unpriced(region, architecture)}; add "
         f"vcpu_hour, gb_hour, storage_gb_hour (USD, Linux on-demand), source and read_on there, from {PRICE_PAGE}",
     )
+
+
+#: Where docs/cost.md holds the generated table of the snapshot (`table`).
+DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "cost.md"
+MARKERS = Markers("<!-- generated: python -m modules.cost.prices -->", "<!-- end generated prices -->")
+
+
+def _cell(entry: Figure, *keys: str) -> str:
+    return "unknown" if "unknown" in entry else " / ".join(entry[key] for key in keys)
+
+
+def table() -> str:
+    """The snapshot as a Markdown table: per region, each price (or `unknown`), then the sources by number."""
+    sources: dict[str, int] = {}
+
+    def cited(entry: Figure) -> str:
+        if "unknown" in entry:
+            return ""
+        number = sources.setdefault(f"{entry['source']} (read {entry['read_on']})", len(sources) + 1)
+        return f" [{number}]"
+
+    lines = [
+        "| region | x86_64 vCPU / GB-hour | arm64 vCPU / GB-hour | storage GB-hour "
+        "| CloudWatch dashboard / alarm metric / custom metric a month |",
+        "|---|---|---|---|---|",
+    ]
+    for region, kinds in FARGATE_SNAPSHOT.items():
+        watch = CLOUDWATCH_SNAPSHOT[region]
+        cells = [
+            _cell(kinds["x86_64"], "vcpu_hour", "gb_hour") + cited(kinds["x86_64"]),
+            _cell(kinds["arm64"], "vcpu_hour", "gb_hour") + cited(kinds["arm64"]),
+            _cell(kinds["storage"], "gb_hour") + cited(kinds["storage"]),
+            _cell(watch, "dashboard_month", "alarm_metric_month", "custom_metric_month") + cited(watch),
+        ]
+        lines.append(f"| {region} | {' | '.join(cells)} |")
+    lines.append("")
+    lines += [f"{number}. {source}" for source, number in sources.items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    DOCUMENT.write_text(MARKERS.splice(DOCUMENT.read_text(), table()))
+    print(f"updated {DOCUMENT}")

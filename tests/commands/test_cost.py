@@ -46,7 +46,7 @@ def test_bad_input_exits_2_with_the_fix(tmp_path):
     config.write_text(to_yaml(data))
     no_prices = run("cost", "--config", str(config))
     assert no_prices.returncode == 2
-    assert "pricing.regions.eu-central-2.x86_64: no Fargate prices for eu-central-2 x86_64: no source" in (
+    assert "pricing.regions.eu-central-2.x86_64: unknown for eu-central-2: Fargate x86_64 prices: no source" in (
         no_prices.stderr
     )
     assert no_prices.stderr.splitlines()[0] == f"error: {config}: 1 problem", "cost never writes anything"

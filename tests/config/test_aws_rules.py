@@ -57,6 +57,38 @@ class Example:
     fragment: str
 
 
+SIDECAR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1"
+
+
+def _secrets(prefix: str, count: int) -> dict[str, str]:
+    """`count` distinct Secrets Manager secrets, named <PREFIX>000...."""
+    base = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:"
+    return {f"{prefix.upper()}{i:03d}": f"{base}{prefix}-{i:03d}-AbCdEf" for i in range(count)}
+
+
+def _scaling(**keys: Any) -> Data:
+    return {"min": 1, "max": 4, **keys}
+
+
+def _schedules(count: int) -> Data:
+    return {f"s{i}": {"schedule": "rate(1 day)", "min": 1} for i in range(count)}
+
+
+def _steps(count: int) -> Data:
+    return {"source": "sqs", "queue_name": "jobs", "scale_out": [{"at_least": i + 1, "add": 1} for i in range(count)]}
+
+
+def _variants(count: int) -> Callable[[Data], None]:
+    """The pipeline with `count` variants (each observed, none scaling: five dashboard rows)."""
+
+    def change(data: Data) -> None:
+        pipeline = data["pipelines"]["news-encoder"]
+        pipeline["image_tag"] = "2026-11-01"
+        pipeline["variants"] = {f"v{i}": {} for i in range(count)}
+
+    return change
+
+
 ARM = _set(f"{CONTROL}.architecture", "arm64")
 #: Per rule id: the compliant and non-compliant configs (changes of the default config).
 EXAMPLES: dict[str, Example] = {
@@ -78,6 +110,12 @@ EXAMPLES: dict[str, Example] = {
         _set(f"{PIPELINE}.log_kms_key_arn", KEY.format("us-east-1")),
         f"{PIPELINE}.log_kms_key_arn",
         "the key must be in the stack's region ap-northeast-1",
+    ),
+    "arns-in-stack-partition": Example(
+        _set(f"{PIPELINE}.task_role_policy_arns", ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"]),
+        _set(f"{PIPELINE}.task_role_policy_arns", ["arn:aws-cn:iam::aws:policy/AmazonSQSReadOnlyAccess"]),
+        f"{PIPELINE}.task_role_policy_arns[0]",
+        "in another partition than the stack's aws (region ap-northeast-1): use an ARN of aws",
     ),
     "fargate-task-size": Example(
         _both(_set(f"{CONTROL}.cpu", 2), _set(f"{CONTROL}.memory", 16)),
@@ -120,6 +158,105 @@ EXAMPLES: dict[str, Example] = {
         _set("network.subnet_ids", [f"subnet-0a1b2c3d4e5f600{i:02d}" for i in range(17)]),
         "network.subnet_ids",
         "at most 16 items",
+    ),
+    "execution-role-policy-size": Example(
+        _set(f"{CONTROL}.secrets", _secrets("a", 99)),
+        _both(
+            _set(f"{CONTROL}.secrets", _secrets("a", 99)),
+            _set(f"{CONTROL}.sidecars", {"agent": {"image": SIDECAR_IMAGE, "secrets": _secrets("b", 60)}}),
+        ),
+        f"{CONTROL}.secrets",
+        "over IAM's 10,240 per role",
+    ),
+    "task-definition-size": Example(
+        _set(f"{CONTROL}.environment", {"BIG1": "x" * 32_000, "BIG2": "x" * 32_000}),
+        _set(f"{CONTROL}.environment", {"BIG1": "x" * 32_000, "BIG2": "x" * 32_000, "BIG3": "x" * 2_000}),
+        f"{CONTROL}.environment",
+        "over ECS's 65,536",
+    ),
+    "dashboard-widgets-at-most-500": Example(
+        _variants(100),
+        _variants(101),
+        f"{PIPELINE}.variants",
+        "the pipeline's dashboard would have 505 widgets, over CloudWatch's 500",
+    ),
+    "containers-per-task-at-most-10": Example(
+        _set(f"{CONTROL}.sidecars", {f"s{i}": {"image": SIDECAR_IMAGE} for i in range(9)}),
+        _set(f"{CONTROL}.sidecars", {f"s{i}": {"image": SIDECAR_IMAGE} for i in range(10)}),
+        f"{CONTROL}.sidecars",
+        "at most 9 items",
+    ),
+    "log-retention-values": Example(
+        _set(f"{CONTROL}.log_retention_days", 400),
+        _set(f"{CONTROL}.log_retention_days", 401),
+        f"{CONTROL}.log_retention_days",
+        "CloudWatch accepts 1, 3, 5",
+    ),
+    "health-check-ranges": Example(
+        _set(f"{CONTROL}.health_check", {"command": ["CMD-SHELL", "true"], "interval": 300}),
+        _set(f"{CONTROL}.health_check", {"command": ["CMD-SHELL", "true"], "interval": 301}),
+        f"{CONTROL}.health_check.interval",
+        "less than or equal to 300",
+    ),
+    "ulimit-names": Example(
+        _set(f"{CONTROL}.ulimits", {"nofile": {"soft": 4096, "hard": 4096}}),
+        _set(f"{CONTROL}.ulimits", {"files": {"soft": 4096, "hard": 4096}}),
+        f"{CONTROL}.ulimits.files",
+        "Input should be 'core'",
+    ),
+    "capacity-weight-above-zero": Example(
+        _both(_set(f"{CONTROL}.fargate_weight", 0), _set(f"{CONTROL}.fargate_spot_weight", 1)),
+        _both(_set(f"{CONTROL}.fargate_weight", 0), _set(f"{CONTROL}.fargate_spot_weight", 0)),
+        f"{CONTROL}.fargate_spot_weight",
+        "fargate_weight and fargate_spot_weight are both 0",
+    ),
+    "deployment-can-progress": Example(
+        _set(f"{CONTROL}.deployment", {"minimum_healthy_percent": 0, "maximum_percent": 100}),
+        _set(f"{CONTROL}.deployment", {"minimum_healthy_percent": 100, "maximum_percent": 100}),
+        f"{CONTROL}.deployment.maximum_percent",
+        "ECS can neither start nor stop a task at 1 desired task(s)",
+    ),
+    "alarm-actions-at-most-5": Example(
+        _set("observability.alarm_topic_arns", [f"{TOKYO_TOPIC}{i}" for i in range(5)]),
+        _set("observability.alarm_topic_arns", [f"{TOKYO_TOPIC}{i}" for i in range(6)]),
+        "observability.alarm_topic_arns",
+        "at most 5 items",
+    ),
+    "alarm-evaluation-within-a-day": Example(
+        _set("observability.saturation_minutes", 1440),
+        _set("observability.saturation_minutes", 1441),
+        "observability.saturation_minutes",
+        "less than or equal to 1440",
+    ),
+    "scheduled-actions-at-most-200": Example(
+        _set(f"{CONTROL}.autoscaling", _scaling(schedules=_schedules(200))),
+        _set(f"{CONTROL}.autoscaling", _scaling(schedules=_schedules(201))),
+        f"{CONTROL}.autoscaling.schedules",
+        "at most 200 items",
+    ),
+    "step-adjustments-at-most-20": Example(
+        _set(f"{CONTROL}.autoscaling", _scaling(steps=_steps(20))),
+        _set(f"{CONTROL}.autoscaling", _scaling(steps=_steps(21))),
+        f"{CONTROL}.autoscaling.steps.scale_out",
+        "at most 20 items",
+    ),
+    "alarm-name-characters": Example(
+        _set(f"{CONTROL}.deployment", {"extra_alarm_names": ["payments / p99 latency"]}),
+        _set(f"{CONTROL}.deployment", {"extra_alarm_names": ["payments\tlatency"]}),
+        f"{CONTROL}.deployment.extra_alarm_names[0]",
+        "does not match",
+    ),
+    "security-group-rule-description": Example(
+        _set("network.egress", [{"port": 443, "description": "HTTPS (AWS APIs) #1"}]),
+        _set("network.egress", [{"port": 443, "description": "HTTPS <AWS APIs>"}]),
+        "network.egress[0].description",
+        "what EC2 accepts",
+    ),
+    "iam-tag-characters": Example(
+        _set("tags.owner", "ml platform / feature-team@example.com"),
+        _set("tags.owner", "ml platform | feature team"),
+        "tags.owner",
+        "not allowed in a tag",
     ),
 }
 
@@ -262,6 +399,7 @@ def test_with_a_schema_error_elsewhere_topics_are_still_checked_against_the_real
     data["pipelines"]["news-encoder"]["observability"] = {
         "alarm_topic_arns": ["arn:aws-cn:sns:cn-north-1:123456789012:alerts"]
     }
+    data["pipelines"]["news-encoder"]["secrets"] = {}
     _control(data)["typo"] = 1
     problems = config_problems(data)
     assert [problem.split(":")[0] for problem in problems] == [f"{CONTROL}.typo"], problems
@@ -290,3 +428,32 @@ def test_a_top_level_topic_shared_by_two_pipelines_is_reported_once():
     data["pipelines"]["other"] = data["pipelines"]["news-encoder"]
     data["observability"] = {"alarm_topic_arns": [VIRGINIA_TOPIC]}
     assert [problem.split(":")[0] for problem in config_problems(data)] == ["observability.alarm_topic_arns[0]"]
+
+
+def test_keys_of_one_json_secret_share_one_grant_in_the_size_check():
+    """Many keys of one JSON secret are one resource ARN: 200 references of two secrets fit the policy."""
+    data = default_data()
+    secret = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:features-AbCdEf"
+    _control(data)["secrets"] = {f"K{i:03d}": f"{secret}:key{i}::" for i in range(99)}
+    _control(data)["sidecars"] = {
+        "agent": {"image": SIDECAR_IMAGE, "secrets": {f"S{i:03d}": f"{secret}:s{i}::" for i in range(99)}}
+    }
+    assert load_all(data)
+
+
+def test_every_arn_outside_the_stacks_partition_is_reported_where_it_is_written():
+    data = default_data()
+    china = "arn:aws-cn:{}:cn-north-1:123456789012:{}"
+    pipeline = data["pipelines"]["news-encoder"]
+    pipeline["repository_arn"] = china.format("ecr", "repository/news-encoder")
+    pipeline["log_kms_key_arn"] = china.format("kms", "key/0a1b2c3d-4e5f-6789-abcd-ef0123456789")
+    _control(data)["secrets"] = {"TOKEN": china.format("secretsmanager", "secret:token-AbCdEf")}
+    _control(data)["sidecars"] = {
+        "agent": {"repository_arn": china.format("ecr", "repository/agent"), "image_tag": "v1"}
+    }
+    assert [problem.split(":")[0] for problem in config_problems(data)] == [
+        f"{PIPELINE}.repository_arn",
+        f"{CONTROL}.secrets.TOKEN",
+        f"{PIPELINE}.log_kms_key_arn",
+        f"{CONTROL}.sidecars.agent.repository_arn",
+    ], "each once: a key in another partition is not also reported as in another region"

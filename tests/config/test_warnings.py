@@ -124,6 +124,7 @@ def test_the_examples_warn_only_of_the_deliberate_0_100_deploys(capsys):
 def test_minimum_healthy_0_with_a_running_task_warns_of_the_gap_where_it_is_set():
     data = default_data()
     data["pipelines"]["news-encoder"]["deployment"] = {"minimum_healthy_percent": 0, "maximum_percent": 100}
+    data["pipelines"]["news-encoder"]["availability_zone_rebalancing"] = "DISABLED"
     found = [str(w) for w in warnings([load(data)])]
     assert found == [
         "pipelines.news-encoder.deployment.minimum_healthy_percent: minimum_healthy_percent 0: ECS may stop every "
@@ -167,3 +168,15 @@ def test_a_stop_timeout_set_on_purpose_or_no_spot_is_not_warned(change):
     data = default_data()
     data["pipelines"]["news-encoder"].update({"fargate_spot_weight": 1, **change})
     assert warnings([load(data)]) == []
+
+
+def test_rebalancing_left_enabled_with_maximum_percent_100_is_warned_where_the_percent_is_set():
+    """AWS does not rebalance a service with maximum_percent 100 (the AWS CDK refuses the pair)."""
+    data = default_data()
+    data["pipelines"]["news-encoder"]["variants"]["control"]["deployment"] = {"maximum_percent": 100}
+    data["pipelines"]["news-encoder"]["variants"]["control"]["deployment"]["minimum_healthy_percent"] = 0
+    (warning,) = [w for w in warnings([load(data)]) if w.path.endswith("maximum_percent")]
+    assert warning.path == "pipelines.news-encoder.variants.control.deployment.maximum_percent"
+    assert "set availability_zone_rebalancing: DISABLED to say so, or maximum_percent above 100" in warning.message
+    data["pipelines"]["news-encoder"]["variants"]["control"]["availability_zone_rebalancing"] = "DISABLED"
+    assert not [w for w in warnings([load(data)]) if w.path.endswith("maximum_percent")]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from modules.config import aws_rules
 from modules.constructs import documents
 from tests.constructs.test_documents import LOG_GROUP_ARN, statements_by_sid, variant_props
-from tests.helpers import default_data, synth
+from tests.helpers import default_data, load, synth
 
 OTEL = {"image": "public.ecr.aws/aws-observability/aws-otel-collector:v0.43.1", "user": "10001"}
 ROUTER_REPOSITORY = "arn:aws:ecr:ap-northeast-1:123456789012:repository/fluent-bit"
@@ -151,3 +152,16 @@ def test_sidecar_secrets_are_granted_to_the_execution_role_like_the_main_contain
     assert "Secrets" in by_sid, "the main container's secret is still granted"
     router = containers(synth(data))["router"]
     assert router["secrets"] == [{"name": "TOKEN", "valueFrom": ROUTER_TOKEN}]
+
+
+def test_the_size_validate_checks_is_a_lower_bound_of_the_synthesized_task_definition():
+    """`aws_rules.task_definition_floor` (ECS's 64 KiB, checked at validate) never exceeds what synth writes."""
+    data = with_pipeline(
+        environment={"QUOTED": 'a "b" \\ c', "PLAIN": "x" * 500},
+        command=["--flag", "value"],
+        sidecars={"otel": {**OTEL, "environment": {"K": "v"}, "command": ["--config", "/etc/otel.yaml"]}},
+    )
+    spec = next(spec for spec in load(data).variants if spec.variant == "control")
+    floor = aws_rules.task_definition_floor(spec.settings)
+    written = len(task_definition(synth(data))["container_definitions"].encode())
+    assert 500 < floor <= written

@@ -4,8 +4,10 @@ import json
 
 import pytest
 
+from modules.config import aws_rules
+from modules.constructs.dashboard import pipeline_dashboard
 from modules.lib.terraform_literal import evaluate
-from tests.helpers import default_data, resources_of, synth
+from tests.helpers import default_data, load, resources_of, synth
 
 CLUSTER = "feature-pipelines"
 TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:pipeline-alarms"
@@ -219,3 +221,38 @@ def test_the_committed_dashboard_picture_is_drawn_from_the_default_examples_body
     )
     for widget in dashboard(default_stack):
         assert f">{widget['properties']['title']}</text>" in picture
+
+
+@pytest.mark.parametrize(
+    "scaling",
+    [
+        {},
+        {"treatment": SQS},
+        {
+            "treatment": {
+                "min": 1,
+                "max": 4,
+                "steps": {"source": "sqs", "queue_name": "q", "scale_out": [{"at_least": 10, "add": 1}]},
+            }
+        },
+        {
+            "control": KINESIS,
+            "treatment": {
+                "min": 1,
+                "max": 4,
+                "steps": {"source": "sqs", "queue_name": "q", "scale_out": [{"at_least": 10, "add": 1}]},
+            },
+        },
+    ],
+)
+def test_the_widget_count_validate_checks_is_the_dashboards(scaling):
+    """`aws_rules.dashboard_widgets` (CloudWatch's 500 per dashboard, checked at validate) counts what is drawn."""
+    data = default_data()
+    for variant, block in scaling.items():
+        pipeline(data)["variants"][variant]["autoscaling"] = block
+    pipeline(data)["variants"]["third"] = {"image_tag": "v1", "observability": {"enabled": False}}
+    deployment = load(data)
+    specs = deployment.pipelines()["news-encoder"]
+    observed = [spec for spec in specs if spec.observability is not None]
+    drawn = pipeline_dashboard(observed, cluster_name=deployment.cluster_name, region=deployment.region)
+    assert len(drawn.widgets) == aws_rules.dashboard_widgets(specs)

@@ -22,7 +22,7 @@ from modules.cost.model import (
 from modules.cost.prices import (
     BUILT_IN,
     FARGATE_REGIONS,
-    NO_SOURCE,
+    FARGATE_SNAPSHOT,
     NOT_FARGATE,
     OTHER_PARTITION,
     rates_for,
@@ -141,7 +141,7 @@ def test_a_region_without_prices_says_why_and_how_to_add_them():
         price_deployment(load(data))
     (problem,) = caught.value.problems
     assert problem.path == "pricing.regions.eu-central-2.x86_64"
-    assert f"no Fargate prices for eu-central-2 x86_64: {NO_SOURCE}" in problem.message
+    assert problem.message.startswith("unknown for eu-central-2: Fargate x86_64 prices: no source for its Linux/x86")
     assert "vcpu_hour, gb_hour, storage_gb_hour" in problem.message
     assert "https://aws.amazon.com/fargate/pricing/" in problem.message
 
@@ -156,7 +156,7 @@ def test_every_region_has_prices_or_a_statement_why_not(region, architecture):
         if region.startswith(("cn-", "us-gov-")):
             assert statement == OTHER_PARTITION
         elif region in FARGATE_REGIONS:
-            assert statement == NO_SOURCE or region in BUILT_IN, "a Fargate region is either priced or unsourced"
+            assert statement == FARGATE_SNAPSHOT[region][architecture]["unknown"], "priced or a statement why not"
         else:
             assert statement == NOT_FARGATE
     else:
@@ -177,7 +177,7 @@ def test_a_commercial_fargate_region_teams_use_gets_a_cost():
         price_deployment(load(data))
     (problem,) = caught.value.problems
     assert problem.path == "pricing.regions.us-west-2.x86_64"
-    assert "no ephemeral storage price for us-west-2 is built in" in problem.message
+    assert problem.message.startswith("unknown for us-west-2: ephemeral storage price: no source for its ephemeral")
     assert "news-encoder/control asks for 30" in problem.message
 
 

@@ -73,13 +73,50 @@ def test_each_regions_linux_prices_are_read_and_nothing_else():
     }
 
 
-def test_the_printed_rows_are_the_python_of_the_same_prices(tmp_path, capsys):
+def test_the_printed_entries_are_the_snapshots_form_of_the_same_prices(tmp_path, capsys):
     path = tmp_path / "ecs.json"
     path.write_text(json.dumps(OFFER))
     assert price_list.main([str(path)]) == 0
-    rows = capsys.readouterr().out
-    built = eval("{" + rows + "}", {"Decimal": Decimal, "datetime": datetime, "Rates": Rates})
-    assert built == price_list.rates_in(OFFER, datetime.date.today())
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == price_list.snapshot_entries(price_list.rates_in(OFFER, datetime.date.today()))
+    assert printed["eu-west-1"]["storage"]["gb_hour"] == "0.000111"
+    assert "storage" not in printed["eu-central-2"], "a price the file lacks is left out"
+
+
+def test_write_replaces_the_prices_found_and_keeps_every_other_entry(tmp_path, monkeypatch):
+    snapshot = tmp_path / "prices.json"
+    before = {
+        "about": "kept",
+        "fargate": {
+            "eu-central-2": {
+                "x86_64": {"unknown": "none yet"},
+                "arm64": {"unknown": "none yet"},
+                "storage": {"unknown": "none yet"},
+            },
+            "eu-west-3": {"x86_64": {"unknown": "kept"}, "arm64": {"unknown": "kept"}, "storage": {"unknown": "kept"}},
+        },
+        "cloudwatch": {"eu-west-3": {"unknown": "kept"}},
+    }
+    snapshot.write_text(json.dumps(before))
+    monkeypatch.setattr(price_list, "SNAPSHOT", snapshot)
+    path = tmp_path / "ecs.json"
+    path.write_text(json.dumps(OFFER))
+    assert price_list.main([str(path), "--write"]) == 0
+    after = json.loads(snapshot.read_text())
+    assert after["about"] == "kept" and after["cloudwatch"] == before["cloudwatch"]
+    assert after["fargate"]["eu-west-3"] == before["fargate"]["eu-west-3"]
+    central = after["fargate"]["eu-central-2"]
+    assert central["x86_64"]["vcpu_hour"] == "0.05" and central["x86_64"]["source"].startswith(
+        "AWS price list AmazonECS"
+    )
+    assert central["arm64"] == central["storage"] == {"unknown": "none yet"}, "what the file lacks stays as it was"
+    assert after["fargate"]["eu-west-1"]["arm64"]["gb_hour"] == "0.00356", "a region new to the snapshot is added"
+
+
+def test_the_committed_snapshot_is_in_the_form_write_produces():
+    """A refresh rewrites the file as `json.dumps(indent=2)`: the committed one already is, so its diff shows prices."""
+    text = price_list.SNAPSHOT.read_text()
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
 
 
 def test_a_file_without_fargate_prices_is_refused(tmp_path, capsys):

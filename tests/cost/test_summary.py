@@ -29,7 +29,9 @@ def test_missing_prices_say_what_to_add():
     data["region"] = "eu-central-2"
     costs = monthly(load(data))
     assert (costs.per_variant, costs.usd_per_month) == ({}, None)
-    assert costs.line.startswith("cost: unknown; pricing.regions.eu-central-2.x86_64: no Fargate prices")
+    assert costs.line.startswith(
+        "cost: unknown; pricing.regions.eu-central-2.x86_64: unknown for eu-central-2: Fargate"
+    )
 
 
 def test_all_stacks_together():
