@@ -23,7 +23,12 @@ FORMATS = {"markdown": report.markdown, "json": report.as_json}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base", type=Path, required=True, help="the base branch's synthesized output (cdktf.out)")
+    parser.add_argument(
+        "--base",
+        default="",
+        help="the base branch's synthesized output (cdktf.out); absent, empty or an empty directory: none yet "
+        "(a first pull request: everything in --head is new)",
+    )
     parser.add_argument("--head", type=Path, required=True, help="the pull request's synthesized output (cdktf.out)")
     parser.add_argument("--format", choices=tuple(FORMATS), default="markdown", help="default: markdown")
     parser.add_argument(
@@ -61,8 +66,18 @@ def _plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
     return plans
 
 
+def has_output(base: str) -> bool:
+    """Whether `--base` names an output: not absent, not empty, not an empty directory (a base branch
+    that synthesized nothing yet). Anything else is read, and refused if it is no output."""
+    if not base:
+        return False
+    path = Path(base)
+    return not (path.is_dir() and not any(path.iterdir()))
+
+
 def run(args: argparse.Namespace) -> int:
-    base, head = read_output(args.base, "--base"), read_output(args.head, "--head")
+    base = read_output(Path(args.base), "--base") if has_output(args.base) else {}
+    head = read_output(args.head, "--head")
     result = review(base, head, _plans(args.plan, set(base) | set(head)))
     print(FORMATS[args.format](result), end="")
     return EXIT_DANGER if result.dangers else EXIT_OK

@@ -123,6 +123,17 @@ def markdown(result: Review) -> str:
             f"| {text(d.kind)} | {code(d.address)} | {text(d.stack)} | {text(d.detail)} |" for d in result.dangers
         ]
         lines.append("")
+    if result.access:
+        lines += [
+            "### New access",
+            "",
+            "What something new grants (no danger by itself: read it as you would a new grant).",
+            "",
+            "| address | stack | grants |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {code(a.address)} | {text(a.stack)} | {text(a.detail)} |" for a in result.access]
+        lines.append("")
     if result.stacks_added or result.stacks_removed:
         lines += [f"New stack: {text(s)}" for s in result.stacks_added] + [
             f"Removed stack: {text(s)}" for s in result.stacks_removed
@@ -176,12 +187,13 @@ def _value(value: Any) -> Any:
 
 
 def as_json(result: Review) -> str:
-    """An object with `summary`, `dangers`, `changes`, `cost`, `stacks` and `notes`."""
+    """An object with `summary`, `dangers`, `new_access`, `changes`, `cost`, `stacks` and `notes`."""
     document = {
         "summary": _summary(result, str, ""),
         "dangers": [
             {"kind": d.kind, "address": d.address, "stack": d.stack, "detail": d.detail} for d in result.dangers
         ],
+        "new_access": [{"address": a.address, "stack": a.stack, "detail": a.detail} for a in result.access],
         "changes": [
             {
                 "stack": c.stack,
@@ -191,6 +203,7 @@ def as_json(result: Review) -> str:
                 "type": c.type,
                 "action": c.action,
                 "importing": c.importing,
+                "action_reason": c.reason,
                 "new_revision": c.new_revision,
                 "forces_replacement": c.forces_replacement,
                 "attributes": [{"path": a.path, "old": _value(a.old), "new": _value(a.new)} for a in c.attributes],

@@ -10,7 +10,7 @@ from typing import Any
 from . import changes as changes_
 from . import cost, dangers
 from .changes import ResourceChange
-from .dangers import Danger
+from .dangers import Access, Danger
 from .outputs import Stack
 
 
@@ -20,6 +20,8 @@ class Review:
 
     changes: list[ResourceChange] = field(default_factory=list)
     dangers: list[Danger] = field(default_factory=list)
+    access: list[Access] = field(default_factory=list)
+    """What something new grants: shown, no danger by itself."""
     costs: list[cost.CostDelta] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stacks_added: list[str] = field(default_factory=list)
@@ -63,6 +65,7 @@ def review(
             found = changes_.infer(old, new)
         result.changes += found
         result.dangers += dangers.find(found, old, new, inferred=name not in plans)
+        result.access += dangers.new_access(found, old, new, inferred=name not in plans)
         if old and new and not (old.variants and new.variants):
             result.notes.append(f"{name}: isolation not checked (an output has no variant fingerprints)")
         rows, problems = cost.deltas(old, new)

@@ -19,6 +19,7 @@ import pytest
 from modules.review.outputs import read_output
 from modules.review.review import review
 from tests.helpers import ROOT, default_data, to_yaml
+from tests.review.plans.record import record
 from tests.terraform.conftest import skip_or_fail
 from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, provider_override, rebind, seed_spec
 from tests.terraform.stacks import synthesize_stacks
@@ -97,6 +98,8 @@ def migration(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) ->
         point_at(stack, server.endpoint)
         terraform.run(stack, "init", "-input=false", "-no-color")
         plan = plan_json(terraform, stack)
+        record("adoption", plan, cdk=cdk)
+        record("adoption-wrong-launch-type", contrast, cdk=cdk)
         terraform.run(stack, "apply", "-input=false", "-no-color", "tfplan")
         outputs = json.loads(terraform.run(stack, "output", "-json").stdout)
         # After the first apply: the import blocks go, the adopted names stay. The local backend keeps the
