@@ -144,7 +144,7 @@ def markdown(result: Review) -> str:
         lines += _table([c for c in result.changes if (c.stack, c.owner) == (stack, owner)])
         lines.append("")
     lines += [
-        "### Cost (USD per month, Fargate, built-in prices)",
+        "### Cost (USD per month, Fargate)",
         "",
         "| stack | pipeline | variant | base | head | delta |",
         "|---|---|---|---:|---:|---:|",
@@ -162,12 +162,19 @@ def markdown(result: Review) -> str:
         "",
         f"Running all the time, {HOURS_PER_MONTH} h a month (`python main.py cost` shows the prices and assumptions).",
     ]
-    spot = [f"{text(c.stack)} {text(c.pipeline)}/{text(c.variant)}" for c in result.costs if c.spot]
-    if spot:
+    own = list(dict.fromkeys(text(c.stack) for c in result.costs if c.own_prices))
+    lines.append(
+        f"Prices: the config's own `pricing:` ({', '.join(own)}), else the built-in ones."
+        if own
+        else "Prices: the built-in ones (the config sets no `pricing:`)."
+    )
+    spot = [c for c in result.costs if c.spot]
+    for discount in dict.fromkeys(c.spot_discount for c in spot):
+        which = [f"{text(c.stack)} {text(c.pipeline)}/{text(c.variant)}" for c in spot if c.spot_discount == discount]
+        source = "pricing.spot_discount" if discount != PRICING.spot_discount else "the default pricing.spot_discount"
         lines.append(
-            f"Fargate Spot ({', '.join(spot)}): the FARGATE_SPOT share of tasks is priced "
-            f"{_percent(PRICING.spot_discount)} below on-demand, an assumption (the default pricing.spot_discount; "
-            "Spot has no list price)."
+            f"Fargate Spot ({', '.join(which)}): the FARGATE_SPOT share of tasks is priced "
+            f"{_percent(discount)} below on-demand, an assumption ({source}; Spot has no list price)."
         )
     lines += [f"- {text(note)}" for note in result.notes]
     return "\n".join(lines) + "\n"
@@ -213,7 +220,7 @@ def as_json(result: Review) -> str:
         "cost": {
             "currency": "USD",
             "period": "month",
-            "spot_discount": PRICING.spot_discount,
+            "spot_discount": result.costs[0].spot_discount if result.costs else PRICING.spot_discount,
             "variants": [
                 {
                     "stack": c.stack,
@@ -223,6 +230,8 @@ def as_json(result: Review) -> str:
                     "head": _number(c.head),
                     "delta": _number(c.delta),
                     "spot": c.spot,
+                    "spot_discount": c.spot_discount,
+                    "own_prices": c.own_prices,
                 }
                 for c in result.costs
             ],
