@@ -12,6 +12,7 @@ from ..lib.bounded import read_json_text
 from ..review import report
 from ..review.outputs import read_output, unreadable
 from ..review.review import review
+from ..review.sarif import sarif
 from ..review.shapes import plan_problem
 from .common import EXIT_OK
 
@@ -37,6 +38,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="STACK=FILE",
         help="`terraform show -json` of a stack's plan: use Terraform's actions for it (repeatable)",
+    )
+    parser.add_argument(
+        "--sarif",
+        type=Path,
+        metavar="FILE",
+        help="also write the dangers as SARIF 2.1.0 to FILE (for GitHub code scanning)",
+    )
+    parser.add_argument(
+        "--sarif-source",
+        default="pipelines.yaml",
+        metavar="PATH",
+        help="the config file, as a path in the repository, that SARIF results point at (default: pipelines.yaml)",
     )
 
 
@@ -79,5 +92,7 @@ def run(args: argparse.Namespace) -> int:
     base = read_output(Path(args.base), "--base") if has_output(args.base) else {}
     head = read_output(args.head, "--head")
     result = review(base, head, _plans(args.plan, set(base) | set(head)))
+    if args.sarif:
+        args.sarif.write_text(json.dumps(sarif(result.dangers, args.sarif_source), indent=2) + "\n")
     print(FORMATS[args.format](result), end="")
     return EXIT_DANGER if result.dangers else EXIT_OK

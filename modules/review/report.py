@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..cost.prices import HOURS_PER_MONTH
-from .changes import IMPORT, NO_OP, REPLACE, ResourceChange
+from .changes import DELETE, IMPORT, NO_OP, REPLACE, ResourceChange
 from .cost import PRICING
 from .diff import AFTER_APPLY
 from .markdown import code, text
@@ -67,6 +67,23 @@ def _summary(result: Review, shown: Callable[[object], str], bold: str) -> str:
         f"{head}: {what}; cost {_signed(result.total_delta)} USD/month "
         f"({_money(result.total_base)} -> {_money(result.total_head)})."
     )
+
+
+#: The pull-request labels the review decides (the workflow sets them and removes the others).
+LABELS = ("plan: destroy", "plan: replace", "plan: no change")
+
+
+def labels(result: Review) -> list[str]:
+    """`plan: destroy` when something is deleted, `plan: replace` when something is replaced (a task
+    definition's new revision is not: every image bump makes one), `plan: no change` when nothing changes."""
+    found = []
+    if any(c.action == DELETE for c in result.changes):
+        found.append(LABELS[0])
+    if any(c.action == REPLACE and not c.new_revision for c in result.changes):
+        found.append(LABELS[1])
+    if not result.changes:
+        found.append(LABELS[2])
+    return found
 
 
 def _cell(value: Any) -> str:
@@ -194,12 +211,13 @@ def _value(value: Any) -> Any:
 
 
 def as_json(result: Review) -> str:
-    """An object with `summary`, `dangers`, `new_access`, `changes`, `cost`, `stacks` and `notes`."""
+    """An object with `summary`, `labels`, `dangers`, `new_access`, `changes`, `cost`, `stacks` and `notes`."""
     document = {
         "summary": _summary(result, str, ""),
         "dangers": [
             {"kind": d.kind, "address": d.address, "stack": d.stack, "detail": d.detail} for d in result.dangers
         ],
+        "labels": {"add": labels(result), "remove": [label for label in LABELS if label not in labels(result)]},
         "new_access": [{"address": a.address, "stack": a.stack, "detail": a.detail} for a in result.access],
         "changes": [
             {

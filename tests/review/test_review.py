@@ -12,12 +12,12 @@ from tests.review.synthesized import (
     enhanced_insights,
     output,
     pipeline_environment,
+    priced_region,
     rename_treatment,
     renamed_cluster,
     scaled_treatment,
     scheduled_treatment,
     spot_treatment,
-    priced_region,
     unpriced_region,
     variant,
 )
