@@ -114,6 +114,7 @@ def migration(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) ->
             "outputs": outputs,
             "replan": replan,
             "later": later,
+            "first": stack,
             "contrast": (wrong, contrast),
         }
     finally:
@@ -141,6 +142,20 @@ def test_the_first_plan_imports_every_adopted_resource(migration):
             imported[f"aws_security_group.news-encoder_{variant}"]["change"]["importing"]["id"]
             == (adopted["security_group"])
         )
+
+
+def test_the_review_of_the_first_plan_lists_every_import_and_finds_no_danger(migration):
+    """What the plan does is adopting: each import with what then changes in AWS (the plan's before: AWS's
+    values), and no danger, as nothing is replaced, destroyed or widened relative to what runs."""
+    plan = migration["plan"]
+    result = review({}, read_output(migration["first"].parent.parent, "--head"), {"feature-pipelines": plan})
+    assert [(d.kind, d.address, d.detail) for d in result.dangers] == []
+    imported = {c.address: c.importing for c in result.changes if c.importing is not None}
+    assert imported == {
+        address: change["change"]["importing"]["id"]
+        for address, change in changes(plan).items()
+        if change["change"].get("importing")
+    }
 
 
 def test_the_first_plan_destroys_and_replaces_nothing(migration):

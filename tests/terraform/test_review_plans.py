@@ -175,6 +175,21 @@ def ours(plan_actions: tuple[str, ...]) -> str:
     return {("create",): "create", ("update",): "update", ("delete",): "delete"}.get(plan_actions, "replace")
 
 
+def test_the_first_plan_creates_everything_and_the_review_finds_no_danger(applied, capsys):
+    """A first deploy: creating is no danger; what is new is listed as new access. With no base output
+    and with the base given as its own base (what a review without --plan would call no change)."""
+    plan = applied.first.plan
+    assert set(actions(plan).values()) == {("create",)}
+    plan_arg = f"{STACK}={applied.first.plan_file}"
+    for base in ([], ["--base", str(applied.out)]):
+        capsys.readouterr()
+        code = cli.main(["review", *base, "--head", str(applied.out), "--plan", plan_arg, "--format", "json"])
+        report = json.loads(capsys.readouterr().out)
+        assert (code, report["dangers"]) == (0, []), base
+        assert reviewed_actions(report) == {address: "create" for address in actions(plan)}
+        assert {a["address"] for a in report["new_access"]} >= {f"aws_security_group.{CONTROL}"}
+
+
 @pytest.mark.parametrize("name", list(HEADS))
 def test_the_review_takes_every_action_from_the_real_plan(applied, name, capsys):
     code, report = reviewed(applied, name, capsys)
