@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +50,18 @@ class Review:
         return self.total_head - self.total_base if self.base_priced and self.head_priced else None
 
 
+def _not_running(rows: list[cost.CostDelta], found: list[ResourceChange]) -> list[cost.CostDelta]:
+    """Rows whose service the plan creates cost nothing before: it does not run (whatever the base output says)."""
+    created = {
+        (c.owner.pipeline, c.owner.variant)
+        for c in found
+        if c.type == "aws_ecs_service" and c.action == changes_.CREATE and c.importing is None
+    }
+    return [
+        replace(row, base=None, base_unpriced=False) if (row.pipeline, row.variant) in created else row for row in rows
+    ]
+
+
 def review(
     base: Mapping[str, Stack], head: Mapping[str, Stack], plans: Mapping[str, dict[str, Any]] | None = None
 ) -> Review:
@@ -69,6 +81,8 @@ def review(
         if old and new and not (old.variants and new.variants):
             result.notes.append(f"{name}: isolation not checked (an output has no variant fingerprints)")
         rows, problems = cost.deltas(old, new)
+        if name in plans:
+            rows = _not_running(rows, found)
         result.costs += rows
         result.notes += [f"{name}: cost incomplete: {p.path}: {p.message}" for p in problems]
     result.notes += [

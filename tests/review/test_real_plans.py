@@ -56,6 +56,7 @@ def test_a_create_only_plan_has_no_danger_and_lists_the_new_access(synth_outputs
     result, plan = reviewed(synth_outputs, "create-only", base=base)
     assert set(actions(plan).values()) == {"create"}
     assert result.dangers == []
+    assert (result.total_base, result.total_delta) == (0, result.total_head), "nothing runs before a first apply"
     access = {(a.address, a.detail.split(":")[0]) for a in result.access}
     for variant in (CONTROL, TREATMENT):
         assert (f"aws_security_group.{variant}", "egress") in access
