@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diff import AFTER_APPLY, SENSITIVE, AttributeChange, diff_values, references
+from .diff import AFTER_APPLY, SENSITIVE, SENSITIVE_CHANGED, AttributeChange, diff_values, references
 from .forcenew import REVISIONED, forcing, is_meta, matches
 from .outputs import Stack
 from .owners import Owner, owner_of, variants_in
@@ -177,13 +177,46 @@ def _flags(unknown: Any) -> bool:
     return unknown is True
 
 
+def _hidden(before: Any, after: Any, before_mask: Any, after_mask: Any) -> tuple[Any, Any]:
+    """`before` and `after` with what either side marks sensitive hidden: SENSITIVE on both sides, and
+    SENSITIVE_CHANGED after when the hidden values differ (so a changed secret is a change, never shown)."""
+    if before_mask is True or after_mask is True:
+        return SENSITIVE, SENSITIVE if before == after else SENSITIVE_CHANGED
+    if isinstance(before, dict) and isinstance(after, dict):
+        pairs = {
+            key: _hidden(before.get(key), after.get(key), _at(before_mask, key), _at(after_mask, key))
+            for key in [*before, *(k for k in after if k not in before)]
+        }
+        return (
+            {key: old for key, (old, _) in pairs.items() if key in before},
+            {key: new for key, (_, new) in pairs.items() if key in after},
+        )
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        pairs_list = [
+            _hidden(b, a, _at(before_mask, i), _at(after_mask, i))
+            for i, (b, a) in enumerate(zip(before, after, strict=True))
+        ]
+        return [old for old, _ in pairs_list], [new for _, new in pairs_list]
+    return known(before, before_mask, SENSITIVE), known(after, after_mask, SENSITIVE)
+
+
+def _at(mask: Any, key: Any) -> Any:
+    if isinstance(mask, dict):
+        return mask.get(key)
+    if isinstance(mask, list) and isinstance(key, int) and key < len(mask):
+        return mask[key]
+    return None
+
+
 def _sides(details: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The plan's before and after, sensitive values hidden, unknown ones marked."""
-    before, after = details.get("before"), details.get("after")
-    before = known(before, details.get("before_sensitive"), SENSITIVE) if isinstance(before, dict) else None
+    before = details.get("before") if isinstance(details.get("before"), dict) else None
+    after = details.get("after")
     if isinstance(after, dict) or details.get("after_unknown") is True:
-        after = known(known(after, details.get("after_unknown")), details.get("after_sensitive"), SENSITIVE)
-    return before, after if isinstance(after, dict) else None
+        after = known(after, details.get("after_unknown"))
+    after = after if isinstance(after, dict) else None
+    before, after = _hidden(before, after, details.get("before_sensitive"), details.get("after_sensitive"))
+    return before, after
 
 
 def from_plan(plan: dict[str, Any], base: Stack | None, head: Stack | None) -> list[ResourceChange]:

@@ -25,6 +25,9 @@ resource being replaced."""
 SENSITIVE = "(sensitive value)"
 """A value the plan marks sensitive: never shown."""
 
+SENSITIVE_CHANGED = "(sensitive value, changed)"
+"""The new value of a sensitive attribute that changes."""
+
 #: Keys that name the items of a list, tried in order.
 _ITEM_KEYS = ("name", "capacity_provider", "sid", "Sid")
 _INDEX = re.compile(r"\[[^\]]*\]")
