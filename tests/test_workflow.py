@@ -60,7 +60,7 @@ def test_pull_request_code_never_runs_where_a_credential_or_write_token_is():
         )
     for name in ("comment", "plan"):
         assert "make synth" not in json.dumps(jobs[name])
-    assert jobs["comment"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert jobs["comment"]["permissions"] == {"contents": "read", "pull-requests": "write", "security-events": "write"}
     assert jobs["plan"]["permissions"]["id-token"] == "write"
     assert "github.event.pull_request.head.repo.full_name == github.repository" in jobs["plan"]["if"]
 
@@ -68,11 +68,13 @@ def test_pull_request_code_never_runs_where_a_credential_or_write_token_is():
 def test_the_base_output_is_built_by_base_code_alone_and_read_by_artifact_id_into_its_own_directory():
     jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
     base = steps_of(jobs["base"])
-    assert base["Install and synthesize the base branch"] == {
-        "name": "Install and synthesize the base branch",
-        "working-directory": "base",
-        "run": "make synth OUT=cdktf.out",
-    }
+    synth = base["Install and synthesize the base branch"]
+    assert synth["working-directory"] == "base"
+    assert synth["run"].splitlines()[:2] == [
+        "if [ -f Makefile ] && [ -f pipelines.yaml ]; then",
+        "  make synth OUT=cdktf.out",
+    ], "a base branch without pipelines.yaml yet (a first pull request) has no base output"
+    assert base["Keep the base output"]["with"]["if-no-files-found"] == "ignore"
     assert not any("actions/cache" in step.get("uses", "") for step in jobs["base"]["steps"]), (
         "a pull request's runs may fill their own cache scope, which a restore reads first"
     )
@@ -86,6 +88,7 @@ def test_the_base_output_is_built_by_base_code_alone_and_read_by_artifact_id_int
             ("${{ needs.synthesize.outputs.artifact-id }}", "artifacts/head"),
         ], "by id (an artifact replaced under the same name is not read), each into its own directory"
         assert "trusted" not in json.dumps(downloads)
+        assert downloads[0]["if"] == "needs.base.outputs.artifact-id != ''", "an empty id downloads every artifact"
     assert jobs["base"]["outputs"]["artifact-id"] == "${{ steps.upload.outputs.artifact-id }}"
     assert jobs["synthesize"]["outputs"]["artifact-id"] == "${{ steps.upload.outputs.artifact-id }}"
 
@@ -250,7 +253,7 @@ def workspace(tmp_path_factory, synth_outputs):
 
 def run_review_step(workspace, *args):
     """The workflow's review step as GitHub runs it: its outputs, its job summary, review.md."""
-    for name in ("output", "summary", "review.md"):
+    for name in ("output", "summary", "review.md", "review.json", "review.sarif"):
         (workspace / name).unlink(missing_ok=True)
     env = {
         **os.environ,
@@ -270,6 +273,81 @@ def test_the_review_step_records_dangers_without_failing_and_fills_the_summary(w
     review = (workspace / "review.md").read_text()
     assert review.startswith("## Plan review\n") and "**7 dangers** (replace 1, data_loss 1, observability 5)" in review
     assert summary == review
+
+
+def test_the_review_step_writes_the_labels_and_the_sarif_of_the_same_review(workspace):
+    run_review_step(workspace)
+    document = json.loads((workspace / "review.json").read_text())
+    assert document["labels"] == {"add": ["plan: destroy"], "remove": ["plan: replace", "plan: no change"]}
+    log = json.loads((workspace / "review.sarif").read_text())
+    assert log["version"] == "2.1.0"
+    results = log["runs"][0]["results"]
+    assert len(results) == len(document["dangers"]) == 7
+    assert {r["ruleId"] for r in results} == {"review/replace", "review/data_loss", "review/observability"}
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "pipelines.yaml" for r in results)
+
+
+def test_a_first_pull_request_is_reviewed_without_a_base_output(workspace, tmp_path):
+    root = tmp_path / "workspace"
+    (root / "artifacts").mkdir(parents=True)
+    (root / "trusted").symlink_to(workspace / "trusted")
+    (root / "artifacts" / "head").symlink_to(workspace / "artifacts" / "head")
+    status, output_text, summary = run_review_step(root)
+    assert (status, output_text) == (0, "status=0\n")
+    assert summary.startswith("## Plan review\n\n**No dangers**")
+    assert json.loads((root / "review.json").read_text())["labels"]["add"] == []
+
+
+def test_the_review_is_uploaded_to_code_scanning_and_labels_once_per_run():
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    comment, plan = steps_of(jobs["comment"]), steps_of(jobs["plan"])
+    no_plan = "vars.AWS_PLAN_ROLE_ARN == '' || github.event.pull_request.head.repo.full_name != github.repository"
+    for steps, upload, label in [
+        (comment, "Upload the dangers to code scanning", "Label the pull request"),
+        (plan, "Upload the plan's dangers to code scanning", "Label the pull request by the plan"),
+    ]:
+        assert steps[upload]["uses"].startswith("github/codeql-action/upload-sarif@")
+        assert steps[upload]["with"] == {
+            "sarif_file": "review.sarif",
+            "checkout_path": "trusted",
+            "category": "plan-review",
+        }
+        assert "label-review.js" in steps[label]["with"]["script"]
+    assert comment["Upload the dangers to code scanning"]["if"] == comment["Label the pull request"]["if"] == no_plan
+    for job in ("comment", "plan"):
+        assert jobs[job]["permissions"]["security-events"] == "write"
+
+
+LABEL_SCRIPT = ROOT / ".github" / "scripts" / "label-review.js"
+LABEL_HARNESS = """
+const label = require(process.argv[1]);
+const calls = [];
+const github = {
+  paginate: async () => JSON.parse(process.argv[2]).map((name) => ({ name })),
+  rest: { issues: {
+    listLabelsOnIssue: () => {},
+    addLabels: async (args) => calls.push(["add", args.labels]),
+    removeLabel: async (args) => calls.push(["remove", args.name]),
+  } },
+};
+const context = { repo: { owner: "acme", repo: "pipelines" }, issue: { number: 7 } };
+label({ github, context, file: process.argv[3] }).then(() => console.log(JSON.stringify(calls)));
+"""
+
+
+def test_the_labels_follow_the_review(tmp_path):
+    node = shutil.which("node", path=str(ROOT / "node_modules" / ".bin")) or shutil.which("node")
+    assert node, "node is installed by `make setup`"
+    review = tmp_path / "review.json"
+    review.write_text(
+        json.dumps({"labels": {"add": ["plan: replace"], "remove": ["plan: destroy", "plan: no change"]}})
+    )
+    current = ["bug", "plan: no change"]
+    result = subprocess.run(
+        [node, "-e", LABEL_HARNESS, str(LABEL_SCRIPT), json.dumps(current), str(review)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [["add", ["plan: replace"]], ["remove", "plan: no change"]]
 
 
 def test_the_review_step_fails_on_bad_input(workspace, tmp_path):

@@ -12,6 +12,7 @@ from ..lib.bounded import read_json_text
 from ..review import report
 from ..review.outputs import read_output, unreadable
 from ..review.review import review
+from ..review.sarif import sarif
 from ..review.shapes import plan_problem
 from .common import EXIT_OK
 
@@ -23,7 +24,12 @@ FORMATS = {"markdown": report.markdown, "json": report.as_json}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base", type=Path, required=True, help="the base branch's synthesized output (cdktf.out)")
+    parser.add_argument(
+        "--base",
+        default="",
+        help="the base branch's synthesized output (cdktf.out); absent, empty or an empty directory: none yet "
+        "(a first pull request: everything in --head is new)",
+    )
     parser.add_argument("--head", type=Path, required=True, help="the pull request's synthesized output (cdktf.out)")
     parser.add_argument("--format", choices=tuple(FORMATS), default="markdown", help="default: markdown")
     parser.add_argument(
@@ -32,6 +38,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="STACK=FILE",
         help="`terraform show -json` of a stack's plan: use Terraform's actions for it (repeatable)",
+    )
+    parser.add_argument(
+        "--sarif",
+        type=Path,
+        metavar="FILE",
+        help="also write the dangers as SARIF 2.1.0 to FILE (for GitHub code scanning)",
+    )
+    parser.add_argument(
+        "--sarif-source",
+        default="pipelines.yaml",
+        metavar="PATH",
+        help="the config file, as a path in the repository, that SARIF results point at (default: pipelines.yaml)",
     )
 
 
@@ -61,8 +79,20 @@ def _plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
     return plans
 
 
+def has_output(base: str) -> bool:
+    """Whether `--base` names an output: not absent, not empty, not an empty directory (a base branch
+    that synthesized nothing yet). Anything else is read, and refused if it is no output."""
+    if not base:
+        return False
+    path = Path(base)
+    return not (path.is_dir() and not any(path.iterdir()))
+
+
 def run(args: argparse.Namespace) -> int:
-    base, head = read_output(args.base, "--base"), read_output(args.head, "--head")
+    base = read_output(Path(args.base), "--base") if has_output(args.base) else {}
+    head = read_output(args.head, "--head")
     result = review(base, head, _plans(args.plan, set(base) | set(head)))
+    if args.sarif:
+        args.sarif.write_text(json.dumps(sarif(result.dangers, args.sarif_source), indent=2) + "\n")
     print(FORMATS[args.format](result), end="")
     return EXIT_DANGER if result.dangers else EXIT_OK

@@ -46,6 +46,9 @@ def _unwritten(value: Any) -> dict[Any, Any]:
 #: Where a synthesized stack keeps the fingerprints: `"//": {"variants": {<address>: {...}}}`
 #: (Terraform ignores `//` keys; cdktf keeps its own metadata there too).
 METADATA_KEY = "variants"
+#: Where it keeps the config's own prices (`pricing:` keys in PRICED, as written) when the config sets them.
+PRICING_KEY = "pricing"
+PRICED = frozenset({"regions", "spot_discount"})
 
 
 def variant_metadata(

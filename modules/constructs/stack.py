@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..config.fingerprint import METADATA_KEY, variant_metadata
+from ..config.fingerprint import METADATA_KEY, PRICED, PRICING_KEY, variant_metadata
 from ..config.resolve import Deployment
 from ..lib.terraform_literal import literal_strings
 from ..runtime import cdk
@@ -26,7 +26,8 @@ class PipelinesStack(cdk.TerraformStack):
     and carries the config's global `tags` plus `managed-by` as default tags (an
     environment's stack adds `project` and `environment`); each resource adds its own
     `pipeline` and `variant` tags. Under `//.variants` (ignored by Terraform) the stack records
-    each variant's config fingerprints for `review`. Outputs: the exported module's
+    each variant's config fingerprints for `review`, and under `//.pricing` the config's own `pricing:`
+    regions and Spot discount when it sets them (what `review` prices with). Outputs: the exported module's
     (`declare_outputs`): cluster name and ARN, per variant its service, task definition, log
     group, roles and security group. State: the configured backend (`add_state_backend`).
     The `terraform` block requires the configured Terraform and provider versions (`pin_versions`).
@@ -55,6 +56,9 @@ class PipelinesStack(cdk.TerraformStack):
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
         if deployment.adopt:
             add_imports(self, deployment.adopt, cluster=self.cluster, variants=self.variants)
+        priced = written.pricing.model_dump(mode="json", include=PRICED & written.pricing.model_fields_set)
+        if priced:  # the config's own prices, for `review`'s cost section
+            self.add_override(f"//.{PRICING_KEY}", priced)
         if deployment.variants:  # one jsii call for all variants' fingerprints
             self.add_override(
                 f"//.{METADATA_KEY}",

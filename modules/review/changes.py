@@ -1,12 +1,14 @@
-"""Resource changes between two versions of a stack: inferred from the JSON, or taken from
-Terraform's own plan (`terraform show -json`) when one is given (pure)."""
+"""Resource changes between two versions of a stack: inferred from the two synthesized JSON
+documents, or, when a plan is given, taken from Terraform's own plan (`terraform show -json`)
+alone: its actions, its before/after values (an import's before is what AWS has), what it does
+not know until the apply, what forces a replacement and why (pure)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diff import AFTER_APPLY, AttributeChange, diff_values, references
+from .diff import AFTER_APPLY, SENSITIVE, SENSITIVE_CHANGED, AttributeChange, diff_values, references
 from .forcenew import REVISIONED, forcing, is_meta, matches
 from .outputs import Stack
 from .owners import Owner, owner_of, variants_in
@@ -39,6 +41,12 @@ class ResourceChange:
     forces_replacement: list[str] = field(default_factory=list)
     importing: str | None = None
     """The import id when Terraform's plan imports the resource first (`adopt:`); its action follows the import."""
+    before: dict[str, Any] | None = None
+    """The resource as it is: the plan's `before` (AWS's values for an import), else the base's body."""
+    after: dict[str, Any] | None = None
+    """The resource as it will be: the plan's `after` (AFTER_APPLY where unknown), else the head's body."""
+    reason: str | None = None
+    """Terraform's `action_reason` (a plan only), e.g. `replace_because_cannot_update`."""
 
     @property
     def type(self) -> str:
@@ -97,13 +105,15 @@ def infer(base: Stack | None, head: Stack | None) -> list[ResourceChange]:
         body = new[address] if address in new else old[address]
         owner = owner_of(address, body, variants)
         if address not in old:
-            changes[address] = ResourceChange(name, address, owner, CREATE)
+            changes[address] = ResourceChange(name, address, owner, CREATE, after=new[address])
         elif address not in new:
-            changes[address] = ResourceChange(name, address, owner, DELETE)
+            changes[address] = ResourceChange(name, address, owner, DELETE, before=old[address])
         elif old[address] != new[address]:
             attributes = _honoured(diff_values(old[address], new[address]), new[address])
             if attributes:
-                change = ResourceChange(name, address, owner, UPDATE, attributes)
+                change = ResourceChange(
+                    name, address, owner, UPDATE, attributes, before=old[address], after=new[address]
+                )
                 _classify(change)
                 changes[address] = change
     _propagate(changes, old, new, name, variants)
@@ -132,7 +142,9 @@ def _propagate(
             added = _honoured([AttributeChange(p, t, AFTER_APPLY) for p, t in hits.items() if p not in known], body)
             if not added:
                 continue
-            change = changes.get(address) or ResourceChange(stack, address, owner_of(address, body, variants), UPDATE)
+            change = changes.get(address) or ResourceChange(
+                stack, address, owner_of(address, body, variants), UPDATE, before=old[address], after=body
+            )
             if change.action in (CREATE, DELETE):
                 continue
             change.attributes += added
@@ -140,11 +152,77 @@ def _propagate(
             changes[address] = change
 
 
+def known(value: Any, unknown: Any, mark: str = AFTER_APPLY) -> Any:
+    """`value` with every part that `unknown` (a plan's `after_unknown` or `*_sensitive`: `true` where
+    the value is unknown or sensitive, mirroring its structure) flags replaced by `mark`."""
+    if unknown is True:
+        return mark
+    if isinstance(unknown, dict) and isinstance(value, dict | None) and (value or _flags(unknown)):
+        value = value or {}
+        return {
+            key: known(value.get(key), unknown.get(key), mark)
+            for key in [*value, *(k for k in unknown if k not in value and _flags(unknown[k]))]
+        }
+    if isinstance(unknown, list) and isinstance(value, list):
+        return [known(item, unknown[i] if i < len(unknown) else None, mark) for i, item in enumerate(value)]
+    return value
+
+
+def _flags(unknown: Any) -> bool:
+    """Whether a mask flags anything."""
+    if isinstance(unknown, dict):
+        return any(_flags(v) for v in unknown.values())
+    if isinstance(unknown, list):
+        return any(_flags(v) for v in unknown)
+    return unknown is True
+
+
+def _hidden(before: Any, after: Any, before_mask: Any, after_mask: Any) -> tuple[Any, Any]:
+    """`before` and `after` with what either side marks sensitive hidden: SENSITIVE on both sides, and
+    SENSITIVE_CHANGED after when the hidden values differ (so a changed secret is a change, never shown)."""
+    if before_mask is True or after_mask is True:
+        return SENSITIVE, SENSITIVE if before == after else SENSITIVE_CHANGED
+    if isinstance(before, dict) and isinstance(after, dict):
+        pairs = {
+            key: _hidden(before.get(key), after.get(key), _at(before_mask, key), _at(after_mask, key))
+            for key in [*before, *(k for k in after if k not in before)]
+        }
+        return (
+            {key: old for key, (old, _) in pairs.items() if key in before},
+            {key: new for key, (_, new) in pairs.items() if key in after},
+        )
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        pairs_list = [
+            _hidden(b, a, _at(before_mask, i), _at(after_mask, i))
+            for i, (b, a) in enumerate(zip(before, after, strict=True))
+        ]
+        return [old for old, _ in pairs_list], [new for _, new in pairs_list]
+    return known(before, before_mask, SENSITIVE), known(after, after_mask, SENSITIVE)
+
+
+def _at(mask: Any, key: Any) -> Any:
+    if isinstance(mask, dict):
+        return mask.get(key)
+    if isinstance(mask, list) and isinstance(key, int) and key < len(mask):
+        return mask[key]
+    return None
+
+
+def _sides(details: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The plan's before and after, sensitive values hidden, unknown ones marked."""
+    before = details.get("before") if isinstance(details.get("before"), dict) else None
+    after = details.get("after")
+    if isinstance(after, dict) or details.get("after_unknown") is True:
+        after = known(after, details.get("after_unknown"))
+    after = after if isinstance(after, dict) else None
+    before, after = _hidden(before, after, details.get("before_sensitive"), details.get("after_sensitive"))
+    return before, after
+
+
 def from_plan(plan: dict[str, Any], base: Stack | None, head: Stack | None) -> list[ResourceChange]:
-    """Terraform's own planned actions for a stack; attribute details from the two JSON
-    documents where the resource is in both, else from the plan's before/after."""
+    """Terraform's own planned changes for a stack: actions, and every attribute from the plan's
+    before/after (an import: what AWS has -> ours). The outputs only name the variants."""
     name = (head or base).name  # type: ignore[union-attr]
-    inferred = {c.address: c for c in infer(base, head)}
     variants = stack_variants(base, head)
     changes = []
     for item in plan.get("resource_changes", []):
@@ -157,14 +235,23 @@ def from_plan(plan: dict[str, Any], base: Stack | None, head: Stack | None) -> l
         if action is None:
             continue
         address = item["address"]
-        body = details.get("after") or details.get("before") or {}
-        if action in (CREATE, DELETE, IMPORT):
-            attributes = []
-        elif address in inferred:
-            attributes = inferred[address].attributes
-        else:
-            attributes = diff_values(details.get("before") or {}, details.get("after") or {}, templates=False)
+        before, after = _sides(details)
+        attributes = [] if action in (CREATE, DELETE) else diff_values(before or {}, after or {}, templates=False)
         replace_paths = [".".join(str(p) for p in path) for path in details.get("replace_paths") or []]
-        owner = owner_of(address, body, variants)
-        changes.append(ResourceChange(name, address, owner, action, attributes, replace_paths, importing_id))
+        owner = owner_of(address, after or before or {}, variants)
+        reason = item.get("action_reason")
+        changes.append(
+            ResourceChange(
+                name,
+                address,
+                owner,
+                action,
+                attributes,
+                replace_paths,
+                importing_id,
+                before=before,
+                after=after,
+                reason=reason if isinstance(reason, str) else None,
+            )
+        )
     return changes

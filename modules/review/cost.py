@@ -3,7 +3,8 @@
 Task definitions give vCPU, memory, architecture and ephemeral storage; services give the
 desired count and capacity provider weights; an `aws_appautoscaling_target` of the variant, when
 there is one, gives min and max tasks; the provider block gives the region. Priced with the
-built-in prices and the default Spot assumption (`modules.cost`), which the report states.
+config's own prices and Spot discount when the stack recorded them (`//.pricing`), else the built-in
+ones and the default Spot assumption (`modules.cost`), which the report states.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .owners import Owner, owner_of, variants_in
 
 _ARCHITECTURES = {"X86_64": "x86_64", "ARM64": "arm64"}
 PRICING = PricingConfig()
-"""The review reads no config: built-in prices, the default Spot discount."""
+"""Built-in prices, the default Spot discount: what a stack that recorded no `pricing:` is priced with."""
 
 
 def _block(value: Any) -> dict[str, Any]:
@@ -94,6 +95,10 @@ class CostDelta:
     base_unpriced: bool = False
     """The variant is in base, but there are no prices for its region and architecture."""
     head_unpriced: bool = False
+    spot_discount: float = PRICING.spot_discount
+    """The Spot discount the head (else the base) is priced with."""
+    own_prices: bool = False
+    """The head (else the base) recorded the config's own `pricing:`."""
 
     @property
     def delta(self) -> Decimal | None:
@@ -111,7 +116,7 @@ def _monthly(stack: Stack | None) -> tuple[dict[Key, VariantCost], set[Key], lis
     if stack is None:
         return {}, set(), []
     found = workloads(stack)
-    costs, problems = price(found, PRICING)
+    costs, problems = price(found, stack.pricing)
     priced = {(c.workload.pipeline, c.workload.variant): c for c in costs}
     return priced, {(w.pipeline, w.variant) for w in found} - set(priced), problems
 
@@ -135,6 +140,8 @@ def deltas(base: Stack | None, head: Stack | None) -> tuple[list[CostDelta], lis
                 spot=any(cost.workload.spot_share for cost in (old, new) if cost),
                 base_unpriced=key in base_unpriced,
                 head_unpriced=key in head_unpriced,
+                spot_discount=(head or base).pricing.spot_discount,  # type: ignore[union-attr]
+                own_prices=(head or base).pricing != PRICING,  # type: ignore[union-attr]
             )
         )
     return rows, list(dict.fromkeys(base_problems + head_problems))

@@ -6,20 +6,27 @@
 - `replace`: a resource is destroyed and created again (an ECS service: its tasks stop); a
   variant renamed (removed while another appears in the same pipeline) counts too;
 - `data_loss`: a resource that holds data is destroyed or replaced;
-- `security`: a new or widened grant (`security.find`), ECS Exec turned on or the cluster's exec
-  configuration changed (`dangers_service.find`);
+- `security`: a grant widened on what already runs (`security.find`), ECS Exec turned on or the
+  cluster's exec configuration changed (`dangers_service.find`); what something new grants (a new
+  role, security group or service, a policy on an adopted role) is no danger by itself: it is listed
+  as new access (`security.new_access`);
 - `safety`: a deployment made less safe: rollback off, minimum healthy 0, deployment alarms removed,
   `wait_for_steady_state` off (`dangers_service.find`);
 - `shared`: something every variant depends on changes (shared resources, the provider, the
   state backend);
 - `isolation`: a variant's resources change although its own config block did not (by the
-  config fingerprints the stack records; not checked when an output lacks them);
+  config fingerprints the stack records; not checked when an output lacks them); under a plan, a
+  resource created or imported is no such change (it is missing from AWS, or adopted);
 - `observability`: an alarm, metric filter, dashboard or deployment event rule is destroyed: what
   would notice a broken variant goes away (not a step scaling alarm, which runs a scaling policy and
   watches nothing: removing scaling is no danger);
 - `plan_fails`: a change the AWS provider rejects as written;
 - `adoption`: a resource the plan imports (`adopt:`) is then replaced or destroyed: adopting must
-  never take down what runs (docs/adopting.md).
+  never take down what runs (docs/adopting.md). An import updated in place is what adopting means: it
+  is no `shared` or `isolation` danger; what it widens (egress) still is a `security` one.
+
+Under a plan every finder reads Terraform's before/after (`ResourceChange.before`/`after`), never the
+synthesized outputs' bodies: a danger is raised only where the plan holds it.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import dangers_service, security
-from .changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange
+from .changes import CREATE, DELETE, IMPORT, REPLACE, UPDATE, ResourceChange
 from .diff import diff_values
 from .forcenew import GLOBAL, HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_SOURCE
 from .outputs import Stack
@@ -71,8 +78,19 @@ def _short(paths: list[str]) -> str:
     return ", ".join(paths[:4]) + (f" and {len(paths) - 4} more" if len(paths) > 4 else "")
 
 
+#: Why Terraform replaces, by the plan's `action_reason`, when no attribute forces it.
+_REASONS = {
+    "replace_by_request": "asked for (-replace)",
+    "replace_by_triggers": "its replace_triggered_by changed",
+    "replace_because_tainted": "it is tainted",
+}
+
+
 def _replace(change: ResourceChange) -> Danger:
-    why = f"changes to {_short(change.forces_replacement)} force it" if change.forces_replacement else "as planned"
+    if change.forces_replacement:
+        why = f"changes to {_short(change.forces_replacement)} force it"
+    else:
+        why = _REASONS.get(change.reason or "", "as planned")
     effect = (
         "its tasks stop and start again (an outage)" if change.type == "aws_ecs_service" else "destroyed, then created"
     )
@@ -119,11 +137,11 @@ def _renames(changes: list[ResourceChange]) -> list[Danger]:
     return dangers
 
 
-def _data_loss(change: ResourceChange, base: Stack | None) -> Danger | None:
+def _data_loss(change: ResourceChange) -> Danger | None:
     """A data-holding resource destroyed or replaced, unless `skip_destroy` keeps it."""
     if change.action not in (DELETE, REPLACE):
         return None
-    if base is not None and base.resources.get(change.address, {}).get("skip_destroy") is True:
+    if (change.before or {}).get("skip_destroy") is True:
         return None
     verb = "destroyed" if change.action == DELETE else "replaced"
     return Danger("data_loss", change.address, change.stack, f"{verb}: {HOLDS_DATA[change.type]}")
@@ -141,10 +159,13 @@ def _observability(change: ResourceChange) -> Danger:
     )
 
 
-def _runs_scaling(change: ResourceChange, base: Stack | None) -> bool:
-    """Whether the alarm's actions run an Application Auto Scaling policy (a step scaling alarm)."""
-    body = base.resources.get(change.address, {}) if base is not None else {}
-    return any(str(action).startswith("${aws_appautoscaling_policy.") for action in body.get("alarm_actions") or ())
+def _runs_scaling(change: ResourceChange) -> bool:
+    """Whether the alarm's actions run an Application Auto Scaling policy (a step scaling alarm): a
+    reference to one (synthesized) or its ARN (a plan)."""
+    actions = (change.before or {}).get("alarm_actions") or ()
+    return any(
+        str(action).startswith("${aws_appautoscaling_policy.") or ":scalingPolicy:" in str(action) for action in actions
+    )
 
 
 def _plan_fails(change: ResourceChange, head: Stack | None) -> Danger | None:
@@ -164,11 +185,13 @@ def _plan_fails(change: ResourceChange, head: Stack | None) -> Danger | None:
     )
 
 
-def _isolation(changes: list[ResourceChange], base: Stack | None, head: Stack | None) -> list[Danger]:
+def _isolation(changes: list[ResourceChange], base: Stack | None, head: Stack | None, *, planned: bool) -> list[Danger]:
     if not (base and head and base.variants and head.variants):
         return []
     by_variant: dict[Owner, list[ResourceChange]] = {}
     for change in changes:
+        if planned and (change.action in (CREATE, IMPORT) or change.importing is not None):
+            continue
         if change.owner.variant and change.owner.stem in base.variants and change.owner.stem in head.variants:
             by_variant.setdefault(change.owner, []).append(change)
     dangers = []
@@ -282,7 +305,7 @@ def _variant_renames(found: Changes) -> list[Danger]:
 
 
 def _data_losses(found: Changes) -> list[Danger]:
-    return [d for c in found.changes if c.type in HOLDS_DATA and (d := _data_loss(c, found.base))]
+    return [d for c in found.changes if c.type in HOLDS_DATA and (d := _data_loss(c))]
 
 
 def _shared_resources(found: Changes) -> list[Danger]:
@@ -291,6 +314,7 @@ def _shared_resources(found: Changes) -> list[Danger]:
         for c in found.changes
         if not c.owner.variant
         and c.action in (UPDATE, REPLACE, DELETE)
+        and c.importing is None  # adopted: an import replaced or destroyed is an `adoption` danger
         and not (c.type in OBSERVABILITY_TYPES and c.action == UPDATE)  # a dashboard edit stops nothing
     ]
 
@@ -302,26 +326,23 @@ def _stack_settings(found: Changes) -> list[Danger]:
 def _grants(found: Changes) -> list[Danger]:
     return [
         Danger("security", address, found.stack, detail)
-        for address, detail in security.find(found.changes, found.base, found.head)
+        for address, detail in security.find(found.changes, found.base, found.head, planned=not found.inferred)
     ]
 
 
 def _services(found: Changes) -> list[Danger]:
-    return [
-        Danger(kind, address, found.stack, detail)
-        for kind, address, detail in dangers_service.find(found.changes, found.base, found.head)
-    ]
+    return [Danger(kind, address, found.stack, detail) for kind, address, detail in dangers_service.find(found.changes)]
 
 
 def _variant_isolation(found: Changes) -> list[Danger]:
-    return _isolation(found.changes, found.base, found.head)
+    return _isolation(found.changes, found.base, found.head, planned=not found.inferred)
 
 
 def _unwatched(found: Changes) -> list[Danger]:
     return [
         _observability(c)
         for c in found.changes
-        if c.type in OBSERVABILITY_TYPES and c.action == DELETE and not _runs_scaling(c, found.base)
+        if c.type in OBSERVABILITY_TYPES and c.action == DELETE and not _runs_scaling(c)
     ]
 
 
@@ -351,3 +372,22 @@ def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, 
     found = Changes(changes, base, head, inferred)
     dangers = [danger for finder, _ in FINDERS for danger in finder(found)]
     return sorted(dangers, key=lambda d: KINDS.index(d.kind))
+
+
+@dataclass(frozen=True)
+class Access:
+    """What something new grants (a new role, security group, service; a policy on an adopted role):
+    no danger by itself, listed for the reviewer."""
+
+    address: str
+    stack: str
+    detail: str
+
+
+def new_access(
+    changes: list[ResourceChange], base: Stack | None, head: Stack | None, *, inferred: bool
+) -> list[Access]:
+    """Every grant of something new in one stack's changes."""
+    stack = (head or base).name  # type: ignore[union-attr]
+    found = security.new_access(changes, base, head, planned=not inferred) + dangers_service.exec_access(changes)
+    return [Access(address, stack, detail) for address, detail in found]

@@ -1,7 +1,9 @@
 """Dangers in how a service deploys and who may get into it (pure): ECS Exec turned on (`security`), and
 deployment safety weakened (`safety`): rollback off, minimum healthy 0, alarms dropped, apply no longer waiting.
 
-Read from the head's resource bodies, so a new service is judged as much as a changed one.
+Read from each change's before and after (the plan's, or the two outputs' bodies), so a new service is
+judged as much as a changed one: its deployment safety is a danger; ECS Exec on a new service is new
+access (`exec_access`), no danger by itself.
 """
 
 from __future__ import annotations
@@ -9,14 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from .changes import CREATE, REPLACE, UPDATE, ResourceChange
-from .outputs import Stack
 
 Found = tuple[str, str, str]
 """(kind, address, detail)."""
-
-
-def _body(stack: Stack | None, address: str) -> dict[str, Any]:
-    return stack.resources.get(address, {}) if stack else {}
 
 
 def _one(value: Any) -> dict[str, Any]:
@@ -24,6 +21,23 @@ def _one(value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         return value[0] if value and isinstance(value[0], dict) else {}
     return value if isinstance(value, dict) else {}
+
+
+EXEC = (
+    "whoever may call ecs:ExecuteCommand on this service gets a shell in its containers with the task role's "
+    "permissions (sessions logged to the cluster's exec log group)"
+)
+
+
+def exec_access(changes: list[ResourceChange]) -> list[tuple[str, str]]:
+    """(address, detail) of every new service with ECS Exec on: new access, no danger by itself."""
+    return [
+        (change.address, f"ECS Exec on: {EXEC}")
+        for change in changes
+        if change.type == "aws_ecs_service"
+        and change.action == CREATE
+        and (change.after or {}).get("enable_execute_command") is True
+    ]
 
 
 def _rollback(body: dict[str, Any]) -> bool:
@@ -38,15 +52,8 @@ def _exec_logging(body: dict[str, Any]) -> dict[str, Any]:
 def _service(change: ResourceChange, old: dict[str, Any], new: dict[str, Any]) -> list[Found]:
     found: list[Found] = []
     created = change.action == CREATE
-    if new.get("enable_execute_command") is True and (created or old.get("enable_execute_command") is not True):
-        found.append(
-            (
-                "security",
-                change.address,
-                "ECS Exec turned on: whoever may call ecs:ExecuteCommand on this service gets a shell in its "
-                "containers with the task role's permissions (sessions logged to the cluster's exec log group)",
-            )
-        )
+    if not created and new.get("enable_execute_command") is True and old.get("enable_execute_command") is not True:
+        found.append(("security", change.address, f"ECS Exec turned on: {EXEC}"))
     if not _rollback(new) and (created or _rollback(old)):
         found.append(
             ("safety", change.address, "rollback off: a failed deployment stays in place instead of rolling back")
@@ -81,16 +88,21 @@ def _service(change: ResourceChange, old: dict[str, Any], new: dict[str, Any]) -
     return found
 
 
-def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None) -> list[Found]:
+def find(changes: list[ResourceChange]) -> list[Found]:
     """Exec and deployment-safety dangers of one stack's changes."""
     found: list[Found] = []
     for change in changes:
         if change.action not in (CREATE, UPDATE, REPLACE):
             continue
-        old, new = _body(base, change.address), _body(head, change.address)
+        old, new = change.before or {}, change.after or {}
         if change.type == "aws_ecs_service":
             found += _service(change, old, new)
-        elif change.type == "aws_ecs_cluster" and _exec_logging(new) != _exec_logging(old):
+        elif (
+            change.type == "aws_ecs_cluster"
+            and change.action != CREATE
+            and change.importing is None
+            and _exec_logging(new) != _exec_logging(old)
+        ):
             found.append(
                 (
                     "security",

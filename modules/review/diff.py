@@ -19,7 +19,14 @@ ABSENT: Any = None
 """How an attribute that one side does not set is shown (JSON null)."""
 
 AFTER_APPLY = "(known after apply)"
-"""The new value of an attribute that refers to a resource being replaced."""
+"""A new value Terraform knows only once it applies (a plan's `after_unknown`), or that refers to a
+resource being replaced."""
+
+SENSITIVE = "(sensitive value)"
+"""A value the plan marks sensitive: never shown."""
+
+SENSITIVE_CHANGED = "(sensitive value, changed)"
+"""The new value of a sensitive attribute that changes."""
 
 #: Keys that name the items of a list, tried in order.
 _ITEM_KEYS = ("name", "capacity_provider", "sid", "Sid")

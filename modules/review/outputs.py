@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..config.errors import ConfigError, Problem
-from ..config.fingerprint import METADATA_KEY
+from ..config.fingerprint import METADATA_KEY, PRICING_KEY
+from ..config.pricing import PricingConfig
 from ..lib.bounded import read_json_text
 from .shapes import stack_problem
 
@@ -26,6 +27,8 @@ class Stack:
     backend: dict[str, Any]
     variants: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per variant address stem, what the stack recorded (config fingerprints); may be empty."""
+    pricing: PricingConfig = field(default_factory=PricingConfig)
+    """The config's own prices as the stack recorded them (`//.pricing`), else the built-in ones."""
 
     @property
     def region(self) -> str | None:
@@ -48,6 +51,7 @@ def parse_stack(name: str, data: dict[str, Any]) -> Stack:
         provider=data.get("provider", {}),
         backend=backend,
         variants=data.get("//", {}).get(METADATA_KEY, {}),
+        pricing=PricingConfig.model_validate(data.get("//", {}).get(PRICING_KEY, {})),
     )
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..cost.prices import HOURS_PER_MONTH
-from .changes import IMPORT, NO_OP, REPLACE, ResourceChange
+from .changes import DELETE, IMPORT, NO_OP, REPLACE, ResourceChange
 from .cost import PRICING
 from .diff import AFTER_APPLY
 from .markdown import code, text
@@ -69,6 +69,23 @@ def _summary(result: Review, shown: Callable[[object], str], bold: str) -> str:
     )
 
 
+#: The pull-request labels the review decides (the workflow sets them and removes the others).
+LABELS = ("plan: destroy", "plan: replace", "plan: no change")
+
+
+def labels(result: Review) -> list[str]:
+    """`plan: destroy` when something is deleted, `plan: replace` when something is replaced (a task
+    definition's new revision is not: every image bump makes one), `plan: no change` when nothing changes."""
+    found = []
+    if any(c.action == DELETE for c in result.changes):
+        found.append(LABELS[0])
+    if any(c.action == REPLACE and not c.new_revision for c in result.changes):
+        found.append(LABELS[1])
+    if not result.changes:
+        found.append(LABELS[2])
+    return found
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "(none)"
@@ -123,6 +140,17 @@ def markdown(result: Review) -> str:
             f"| {text(d.kind)} | {code(d.address)} | {text(d.stack)} | {text(d.detail)} |" for d in result.dangers
         ]
         lines.append("")
+    if result.access:
+        lines += [
+            "### New access",
+            "",
+            "What something new grants (no danger by itself: read it as you would a new grant).",
+            "",
+            "| address | stack | grants |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {code(a.address)} | {text(a.stack)} | {text(a.detail)} |" for a in result.access]
+        lines.append("")
     if result.stacks_added or result.stacks_removed:
         lines += [f"New stack: {text(s)}" for s in result.stacks_added] + [
             f"Removed stack: {text(s)}" for s in result.stacks_removed
@@ -133,7 +161,7 @@ def markdown(result: Review) -> str:
         lines += _table([c for c in result.changes if (c.stack, c.owner) == (stack, owner)])
         lines.append("")
     lines += [
-        "### Cost (USD per month, Fargate, built-in prices)",
+        "### Cost (USD per month, Fargate)",
         "",
         "| stack | pipeline | variant | base | head | delta |",
         "|---|---|---|---:|---:|---:|",
@@ -151,12 +179,19 @@ def markdown(result: Review) -> str:
         "",
         f"Running all the time, {HOURS_PER_MONTH} h a month (`python main.py cost` shows the prices and assumptions).",
     ]
-    spot = [f"{text(c.stack)} {text(c.pipeline)}/{text(c.variant)}" for c in result.costs if c.spot]
-    if spot:
+    own = list(dict.fromkeys(text(c.stack) for c in result.costs if c.own_prices))
+    lines.append(
+        f"Prices: the config's own `pricing:` ({', '.join(own)}), else the built-in ones."
+        if own
+        else "Prices: the built-in ones (the config sets no `pricing:`)."
+    )
+    spot = [c for c in result.costs if c.spot]
+    for discount in dict.fromkeys(c.spot_discount for c in spot):
+        which = [f"{text(c.stack)} {text(c.pipeline)}/{text(c.variant)}" for c in spot if c.spot_discount == discount]
+        source = "pricing.spot_discount" if discount != PRICING.spot_discount else "the default pricing.spot_discount"
         lines.append(
-            f"Fargate Spot ({', '.join(spot)}): the FARGATE_SPOT share of tasks is priced "
-            f"{_percent(PRICING.spot_discount)} below on-demand, an assumption (the default pricing.spot_discount; "
-            "Spot has no list price)."
+            f"Fargate Spot ({', '.join(which)}): the FARGATE_SPOT share of tasks is priced "
+            f"{_percent(discount)} below on-demand, an assumption ({source}; Spot has no list price)."
         )
     lines += [f"- {text(note)}" for note in result.notes]
     return "\n".join(lines) + "\n"
@@ -176,12 +211,14 @@ def _value(value: Any) -> Any:
 
 
 def as_json(result: Review) -> str:
-    """An object with `summary`, `dangers`, `changes`, `cost`, `stacks` and `notes`."""
+    """An object with `summary`, `labels`, `dangers`, `new_access`, `changes`, `cost`, `stacks` and `notes`."""
     document = {
         "summary": _summary(result, str, ""),
         "dangers": [
             {"kind": d.kind, "address": d.address, "stack": d.stack, "detail": d.detail} for d in result.dangers
         ],
+        "labels": {"add": labels(result), "remove": [label for label in LABELS if label not in labels(result)]},
+        "new_access": [{"address": a.address, "stack": a.stack, "detail": a.detail} for a in result.access],
         "changes": [
             {
                 "stack": c.stack,
@@ -191,6 +228,7 @@ def as_json(result: Review) -> str:
                 "type": c.type,
                 "action": c.action,
                 "importing": c.importing,
+                "action_reason": c.reason,
                 "new_revision": c.new_revision,
                 "forces_replacement": c.forces_replacement,
                 "attributes": [{"path": a.path, "old": _value(a.old), "new": _value(a.new)} for a in c.attributes],
@@ -200,7 +238,7 @@ def as_json(result: Review) -> str:
         "cost": {
             "currency": "USD",
             "period": "month",
-            "spot_discount": PRICING.spot_discount,
+            "spot_discount": result.costs[0].spot_discount if result.costs else PRICING.spot_discount,
             "variants": [
                 {
                     "stack": c.stack,
@@ -210,6 +248,8 @@ def as_json(result: Review) -> str:
                     "head": _number(c.head),
                     "delta": _number(c.delta),
                     "spot": c.spot,
+                    "spot_discount": c.spot_discount,
+                    "own_prices": c.own_prices,
                 }
                 for c in result.costs
             ],

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from . import changes as changes_
 from . import cost, dangers
 from .changes import ResourceChange
-from .dangers import Danger
+from .dangers import Access, Danger
 from .outputs import Stack
 
 
@@ -20,6 +20,8 @@ class Review:
 
     changes: list[ResourceChange] = field(default_factory=list)
     dangers: list[Danger] = field(default_factory=list)
+    access: list[Access] = field(default_factory=list)
+    """What something new grants: shown, no danger by itself."""
     costs: list[cost.CostDelta] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stacks_added: list[str] = field(default_factory=list)
@@ -48,6 +50,18 @@ class Review:
         return self.total_head - self.total_base if self.base_priced and self.head_priced else None
 
 
+def _not_running(rows: list[cost.CostDelta], found: list[ResourceChange]) -> list[cost.CostDelta]:
+    """Rows whose service the plan creates cost nothing before: it does not run (whatever the base output says)."""
+    created = {
+        (c.owner.pipeline, c.owner.variant)
+        for c in found
+        if c.type == "aws_ecs_service" and c.action == changes_.CREATE and c.importing is None
+    }
+    return [
+        replace(row, base=None, base_unpriced=False) if (row.pipeline, row.variant) in created else row for row in rows
+    ]
+
+
 def review(
     base: Mapping[str, Stack], head: Mapping[str, Stack], plans: Mapping[str, dict[str, Any]] | None = None
 ) -> Review:
@@ -63,9 +77,12 @@ def review(
             found = changes_.infer(old, new)
         result.changes += found
         result.dangers += dangers.find(found, old, new, inferred=name not in plans)
+        result.access += dangers.new_access(found, old, new, inferred=name not in plans)
         if old and new and not (old.variants and new.variants):
             result.notes.append(f"{name}: isolation not checked (an output has no variant fingerprints)")
         rows, problems = cost.deltas(old, new)
+        if name in plans:
+            rows = _not_running(rows, found)
         result.costs += rows
         result.notes += [f"{name}: cost incomplete: {p.path}: {p.message}" for p in problems]
     result.notes += [

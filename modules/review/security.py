@@ -1,9 +1,13 @@
-"""New or widened grants in one stack's changes, for the `security` danger kind (pure).
+"""Grants in one stack's changes (pure): widened ones, for the `security` danger kind, and what
+something new grants, for the review's new access section.
 
 Each finding is (address, detail): a managed policy attached to a role, egress widened, the
 container user changed, a container added to a task definition, an image from another registry
 or repository, an IAM policy statement added or widened, a policy waiver added or removed, and a
-Terraform expression (not a plain reference) in a changed value.
+Terraform expression (not a plain reference) in a changed value. Grants of what is new (a new role's
+trust, a new security group's egress, a new policy or attachment on a role that is created or
+adopted) are new access: no danger by itself, shown for the reviewer. Before and after are each
+change's own (a plan's: what AWS has, and what Terraform will set).
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from .changes import CREATE, REPLACE, UPDATE, ResourceChange
-from .diff import ABSENT, decoded, references
+from .changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange
+from .diff import ABSENT, AFTER_APPLY, decoded, references
 from .outputs import Stack
 from .template import Evaluated, evaluated, literal, shown
 
@@ -82,15 +87,50 @@ def image_source(image: str) -> tuple[str, str]:
     return "docker.io", name
 
 
-def _attachments(change: ResourceChange, head: Stack | None) -> list[Finding]:
-    if change.type != "aws_iam_role_policy_attachment" or change.action not in (CREATE, REPLACE) or not head:
+@dataclass(frozen=True)
+class _Context:
+    """What the grant checks read besides a change: every change of the stack by address, and the
+    two outputs (for references, which a plan's values no longer hold)."""
+
+    changes: dict[str, ResourceChange]
+    base: Stack | None
+    head: Stack | None
+    planned: bool
+
+    def body(self, address: str) -> dict[str, Any]:
+        """The head's synthesized body of `address` (references as written)."""
+        return self.head.resources.get(address, {}) if self.head else {}
+
+    def role(self, address: str) -> str | None:
+        """The role a policy or an attachment names (a reference in the head's body), if any."""
+        roles = [ref.address for ref in references(self.body(address)) if ref.path == "role"]
+        return roles[0] if roles else None
+
+    def new(self, address: str | None) -> bool:
+        """Whether `address` does not run yet as Terraform manages it: created by these changes,
+        adopted by them (a plan's import: its own grants are AWS's, not in the plan), or (no plan)
+        not in the base output."""
+        if address is None:
+            return False
+        change = self.changes.get(address)
+        if change is not None and (change.action == CREATE or change.importing is not None):
+            return True
+        return not self.planned and (self.base is None or address not in self.base.resources)
+
+
+Graded = tuple[str, str, bool]
+"""(address, detail, new): `new` is access something new gets (no danger by itself)."""
+
+
+def _attachments(change: ResourceChange, context: _Context) -> list[Graded]:
+    if change.type != "aws_iam_role_policy_attachment" or change.action not in (CREATE, REPLACE):
         return []
-    body = head.resources.get(change.address, {})
-    arn = body.get("policy_arn")
-    roles = [ref.address for ref in references(body) if ref.path == "role"] or [str(body.get("role"))]
-    return [
-        (change.address, f"managed policy {_quoted(shown(arn))} attached to {roles[0]}: its tasks gain its permissions")
-    ]
+    body = context.body(change.address)
+    arn = (change.after or {}).get("policy_arn", AFTER_APPLY)
+    arn = body.get("policy_arn") if arn == AFTER_APPLY else arn
+    role = context.role(change.address) or str((change.after or body).get("role"))
+    detail = f"managed policy {_quoted(shown(arn))} attached to {role}: its tasks gain its permissions"
+    return [(change.address, detail, context.new(role))]
 
 
 def _destinations(rule: dict[str, Any]) -> list[str]:
@@ -121,23 +161,34 @@ def _covers(base: dict[str, Any], rule: dict[str, Any], destination: str) -> boo
     return any(_within(destination, allowed) for allowed in _destinations(base))
 
 
-def _egress(change: ResourceChange, base: Stack | None, head: Stack | None) -> list[Finding]:
-    if change.type != "aws_security_group" or change.action not in _CHANGED or not (base and head):
+def _rule(rule: dict[str, Any]) -> tuple[str, str]:
+    protocol = str(rule.get("protocol", ""))
+    return protocol, "all ports" if protocol in _ANY else f"port {rule.get('from_port')}-{rule.get('to_port')}"
+
+
+def _egress(change: ResourceChange) -> list[Graded]:
+    """Egress a new security group allows (new access), or destinations an existing one gains
+    (before: what AWS has under a plan, an import included)."""
+    if change.type != "aws_security_group" or change.action not in (CREATE, *_CHANGED):
         return []
-    before = base.resources.get(change.address, {}).get("egress") or []
-    after = head.resources.get(change.address, {}).get("egress") or []
+    before = (change.before or {}).get("egress") or []
+    after = (change.after or {}).get("egress") or []
+    if not isinstance(before, list) or not isinstance(after, list):
+        return []  # known after apply
     wider = []
     for rule in after:
-        protocol = str(rule.get("protocol", ""))
-        ports = "all ports" if protocol in _ANY else f"port {rule.get('from_port')}-{rule.get('to_port')}"
-        wider += [
-            f"{protocol} {ports} to {destination}"
-            for destination in _destinations(rule)
-            if not any(_covers(old, rule, destination) for old in before)
-        ]
+        if isinstance(rule, dict):
+            protocol, ports = _rule(rule)
+            wider += [
+                f"{protocol} {ports} to {destination}"
+                for destination in _destinations(rule)
+                if not any(_covers(old, rule, destination) for old in before if isinstance(old, dict))
+            ]
     if not wider:
         return []
-    return [(change.address, f"egress widened: {', '.join(dict.fromkeys(wider))}")]
+    if change.action == CREATE:
+        return [(change.address, f"egress: {', '.join(dict.fromkeys(wider))}", True)]
+    return [(change.address, f"egress widened: {', '.join(dict.fromkeys(wider))}", False)]
 
 
 def _listed(value: Any) -> list[str]:
@@ -178,19 +229,24 @@ def _grants(statement: dict[str, Any], allowed: list[dict[str, Any]]) -> tuple[l
     return new_actions, new_resources, covered
 
 
-def _policies(change: ResourceChange, base: Stack | None, head: Stack | None) -> list[Finding]:
-    if change.type not in ("aws_iam_role_policy", "aws_iam_policy") or not (base and head):
+def _policy(change: ResourceChange, context: _Context, side: dict[str, Any] | None) -> Any:
+    """A policy document of one side, the head's as written when the plan knows it only after apply."""
+    policy = (side or {}).get("policy")
+    return context.body(change.address).get("policy") if policy == AFTER_APPLY and side is change.after else policy
+
+
+def _policies(change: ResourceChange, context: _Context) -> list[Graded]:
+    if change.type not in ("aws_iam_role_policy", "aws_iam_policy"):
         return []
-    body = head.resources.get(change.address, {})
+    role = context.role(change.address)
+    new = change.action == CREATE and (role is None or context.new(role))
     if change.action in _CHANGED:
-        before = _statements(base.resources.get(change.address, {}).get("policy"))
-    elif change.action == CREATE and any(
-        ref.address in base.resources for ref in references(body) if ref.path == "role"
-    ):
-        before = []  # a new inline policy on a role that exists
+        before = _statements(_policy(change, context, change.before))
+    elif change.action == CREATE:
+        before = []  # a new policy: on a role that runs, everything it allows is more
     else:
         return []
-    after = _statements(body.get("policy"))
+    after = _statements(_policy(change, context, change.after))
     if before is None or after is None:
         return []
     allowed = [s for s in before if s.get("Effect") == "Allow"]
@@ -202,16 +258,30 @@ def _policies(change: ResourceChange, base: Stack | None, head: Stack | None) ->
         if covered:
             continue
         name = f"statement {literal(str(statement.get('Sid') or i))}"
-        new = [f"actions {literal(', '.join(actions))}"] if actions else []
-        new += [f"resources {', '.join(literal(r) for r in resources)}"] if resources else []
-        what = "; ".join(new) or "its actions on its resources or its conditions"
-        found.append((change.address, f"policy {name} grants more: {what}"))
+        granted = [f"actions {literal(', '.join(actions))}"] if actions else []
+        granted += [f"resources {', '.join(literal(r) for r in resources)}"] if resources else []
+        what = "; ".join(granted) or "its actions on its resources or its conditions"
+        on = f" to {role}" if role else ""
+        found.append(
+            (change.address, f"policy {name} grants{on}: {what}" if new else f"policy {name} grants more: {what}", new)
+        )
     kept = [s for s in after if s.get("Effect") == "Deny"]
     for statement in before:
         if statement.get("Effect") == "Deny" and statement not in kept:
             denied = literal(", ".join(_listed(statement.get("Action"))))
-            found.append((change.address, f"policy statement denying {denied} is removed"))
+            found.append((change.address, f"policy statement denying {denied} is removed", False))
     return found
+
+
+def _trust(change: ResourceChange) -> list[Graded]:
+    """Who may assume a new role."""
+    if change.type != "aws_iam_role" or change.action != CREATE:
+        return []
+    statements = _statements((change.after or {}).get("assume_role_policy")) or []
+    principals = [
+        literal(json.dumps(s.get("Principal"), sort_keys=True)) for s in statements if s.get("Effect") == "Allow"
+    ]
+    return [(change.address, f"assumable by {', '.join(principals)}", True)] if principals else []
 
 
 def waivers(base: Stack | None, head: Stack | None) -> list[Finding]:
@@ -261,9 +331,13 @@ def _evaluated_in(value: Any, path: str, *, raw: bool) -> list[tuple[str, str]]:
     return []
 
 
-def _expressions(change: ResourceChange, head: Stack | None) -> list[Finding]:
-    if change.action == CREATE:
-        hits = _evaluated_in(head.resources.get(change.address, {}), "", raw=True) if head else []
+def _expressions(change: ResourceChange, context: _Context) -> list[Finding]:
+    if change.action == DELETE:
+        return []
+    if change.action == CREATE or context.planned:
+        head = _evaluated_in(context.body(change.address), "", raw=True)
+        base = context.base.resources.get(change.address) if context.base else None
+        hits = [hit for hit in head if hit not in _evaluated_in(base, "", raw=True)] if base else head
     else:
         hits = [hit for a in change.attributes for hit in _evaluated_in(a.new, a.path, raw=False)]
     return [
@@ -275,13 +349,27 @@ def _expressions(change: ResourceChange, head: Stack | None) -> list[Finding]:
     ]
 
 
-def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None) -> list[Finding]:
-    """Every new or widened grant in one stack's changes."""
-    found: list[Finding] = []
+def _graded(changes: list[ResourceChange], base: Stack | None, head: Stack | None, planned: bool) -> list[Graded]:
+    context = _Context({c.address: c for c in changes}, base, head, planned)
+    found: list[Graded] = []
     for change in changes:
-        found += _attachments(change, head)
-        found += _egress(change, base, head)
-        found += _containers(change)
-        found += _policies(change, base, head)
-        found += _expressions(change, head)
-    return found + waivers(base, head)
+        found += _attachments(change, context)
+        found += _egress(change)
+        found += [(address, detail, False) for address, detail in _containers(change)]
+        found += _policies(change, context)
+        found += _trust(change)
+        found += [(address, detail, False) for address, detail in _expressions(change, context)]
+    return found
+
+
+def find(changes: list[ResourceChange], base: Stack | None, head: Stack | None, *, planned: bool) -> list[Finding]:
+    """Every grant widened on what already runs in one stack's changes, and every waiver added or removed."""
+    return [(a, d) for a, d, new in _graded(changes, base, head, planned) if not new] + waivers(base, head)
+
+
+def new_access(
+    changes: list[ResourceChange], base: Stack | None, head: Stack | None, *, planned: bool
+) -> list[Finding]:
+    """What something new grants: a new role's trust, a new policy or attachment on a new or adopted
+    role, a new security group's egress."""
+    return [(a, d) for a, d, new in _graded(changes, base, head, planned) if new]

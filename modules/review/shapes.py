@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from ..config.errors import join_path
+from ..config.pricing import PricingConfig
 
 MAX_DEPTH = 64
 """Deepest nesting accepted, counting JSON documents held in strings (container definitions,
@@ -117,6 +118,7 @@ class VariantRecord(_Open):
 
 class _Comments(_Open):
     variants: dict[str, VariantRecord] = {}
+    pricing: PricingConfig = PricingConfig()
 
 
 class _AwsProvider(_Open):

@@ -48,8 +48,22 @@ def test_dangers_exit_3_and_json_lists_them(outputs):
     assert document["cost"]["total"] == {"base": 151.1, "head": 151.1, "delta": 0.0}
 
 
+@pytest.mark.parametrize("base", [None, "", "empty"])
+def test_a_first_pull_request_has_no_base_output(outputs, tmp_path, base):
+    """No `--base`, an empty one, or an empty directory (the base branch synthesized nothing yet):
+    everything in --head is created."""
+    _, bump, _ = outputs
+    args = [] if base is None else ["--base", str(tmp_path) if base == "empty" else base]
+    result = run("review", *args, "--head", str(bump), "--format", "json")
+    assert (result.returncode, result.stderr) == (0, "")
+    document = json.loads(result.stdout)
+    assert {c["action"] for c in document["changes"]} == {"create"} and document["dangers"] == []
+    assert document["new_access"], "what the new roles, policies and security groups grant"
+
+
 def test_bad_input_exits_2(outputs, tmp_path):
     base, bump, _ = outputs
+    (tmp_path / "README").write_text("not an output")
     not_output = run("review", "--base", str(tmp_path), "--head", str(bump))
     assert not_output.returncode == 2
     assert "--base: not a synthesized output: expected stacks/<stack>/cdk.tf.json inside" in not_output.stderr

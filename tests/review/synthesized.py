@@ -76,3 +76,16 @@ def renamed_cluster(data: dict[str, Any]) -> None:
 
 def unpriced_region(data: dict[str, Any]) -> None:
     data["region"] = "eu-central-2"
+
+
+def priced_region(data: dict[str, Any]) -> None:
+    """eu-central-2 (no built-in prices) with the config's own."""
+    unpriced_region(data)
+    rates = {
+        "vcpu_hour": 0.05,
+        "gb_hour": 0.005,
+        "storage_gb_hour": 0.0001,
+        "source": "AWS price page",
+        "read_on": "2026-12-01",
+    }
+    data["pricing"] = {"regions": {"eu-central-2": {"x86_64": rates}}, "spot_discount": 0.5}

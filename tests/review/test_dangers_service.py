@@ -1,7 +1,7 @@
 """Exec and deployment-safety dangers (review/dangers_service.py) on small hand-written stacks."""
 
 from modules.review.changes import infer
-from modules.review.dangers import find
+from modules.review.dangers import find, new_access
 from modules.review.outputs import parse_stack
 
 TAGS = {"pipeline": "p", "variant": "v"}
@@ -34,11 +34,15 @@ def test_an_unchanged_safe_service_has_no_danger():
     assert dangers(stack(SAFE), stack({**SAFE, "desired_count": 2})) == []
 
 
-def test_exec_turned_on_is_a_security_danger_on_update_and_on_create():
+def test_exec_turned_on_is_a_security_danger_on_update_and_new_access_on_create():
     on = {**SAFE, "enable_execute_command": True}
     assert dangers(stack(SAFE), stack(on)) == [("security", "ECS Exec turned on")]
-    assert ("security", "ECS Exec turned on") in dangers(stack(), stack(on))
     assert dangers(stack(on), stack({**on, "desired_count": 2})) == []
+    created = infer(stack(), stack(on))
+    assert dangers(stack(), stack(on)) == [], "a new service is no danger by itself"
+    assert [(a.address, a.detail.split(":")[0]) for a in new_access(created, stack(), stack(on), inferred=True)] == [
+        ("aws_ecs_service.p_v", "ECS Exec on")
+    ]
 
 
 def test_weakened_deployments_are_safety_dangers():

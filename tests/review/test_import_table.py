@@ -72,8 +72,8 @@ def test_review_exits_3_on_an_import_that_replaces(tmp_path):
     out = str(adopted_output(tmp_path))
     result = run("review", "--base", out, "--head", out, "--plan", f"{STACK}={plan_file}", "--format", "json")
     assert result.returncode == 3, result.stderr
-    # Base and head are one output, so the variant's change is also an isolation danger (its config did not change).
-    assert [d["kind"] for d in json.loads(result.stdout)["dangers"]] == ["adoption", "isolation"]
+    # Base and head are one output, but an import is adoption, never an isolation danger.
+    assert [d["kind"] for d in json.loads(result.stdout)["dangers"]] == ["adoption"]
 
 
 def test_the_import_table_reads_the_stack(tmp_path):

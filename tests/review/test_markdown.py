@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from modules.review import report
 from modules.review.changes import ResourceChange
 from modules.review.cost import CostDelta
-from modules.review.dangers import Danger
+from modules.review.dangers import Access, Danger
 from modules.review.diff import AFTER_APPLY, AttributeChange
 from modules.review.import_table import ImportRow, render
 from modules.review.markdown import code, text
@@ -144,6 +144,7 @@ def _review(values: Any) -> Review:
     return Review(
         changes=changes,
         dangers=[Danger("replace", next(values), stack, next(values)), Danger("security", next(values), other, "x")],
+        access=[Access(next(values), stack, next(values))],
         costs=[CostDelta(stack, next(values), next(values), Decimal(1), Decimal(2), spot=True)],
         notes=[next(values), next(values)],
         stacks_added=[other],

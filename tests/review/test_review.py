@@ -12,6 +12,7 @@ from tests.review.synthesized import (
     enhanced_insights,
     output,
     pipeline_environment,
+    priced_region,
     rename_treatment,
     renamed_cluster,
     scaled_treatment,
@@ -240,3 +241,17 @@ def test_a_region_change_orphans_the_old_region(synth_outputs):
     assert "from ap-northeast-1 to eu-central-2 with the same state" in orphans[0].detail
     assert f"aws_iam_role.{CONTROL}_execution" in orphans[0].detail, "its name carries the region: replaced"
     assert result.dangers[: len(orphans)] == orphans, "orphans come first"
+
+
+def test_the_configs_own_pricing_prices_the_review(synth_outputs):
+    """A region without built-in prices, priced by the config's `pricing:` (recorded in the stack)."""
+    result = compare(synth_outputs, priced_region, spot_treatment, base_mutations=(priced_region,))
+    assert result.total_delta is not None and not any("cost incomplete" in note for note in result.notes)
+    (treatment,) = [c for c in result.costs if c.variant == "treatment"]
+    assert (treatment.own_prices, treatment.spot_discount, treatment.spot) == (True, 0.5, True)
+    assert treatment.head is not None and treatment.head < treatment.base, "Spot at the config's 50 % discount"
+    text = report.markdown(result)
+    assert "Prices: the config's own `pricing:` (feature-pipelines), else the built-in ones." in text
+    assert "priced 50% below on-demand, an assumption (pricing.spot_discount; Spot has no list price)" in text
+    plain = compare(synth_outputs, spot_treatment)
+    assert "Prices: the built-in ones (the config sets no `pricing:`)." in report.markdown(plain)

@@ -19,6 +19,7 @@ import pytest
 from modules.review.outputs import read_output
 from modules.review.review import review
 from tests.helpers import ROOT, default_data, to_yaml
+from tests.review.plans.record import record
 from tests.terraform.conftest import skip_or_fail
 from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, provider_override, rebind, seed_spec
 from tests.terraform.stacks import synthesize_stacks
@@ -97,6 +98,8 @@ def migration(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) ->
         point_at(stack, server.endpoint)
         terraform.run(stack, "init", "-input=false", "-no-color")
         plan = plan_json(terraform, stack)
+        record("adoption", plan, cdk=cdk)
+        record("adoption-wrong-launch-type", contrast, cdk=cdk)
         terraform.run(stack, "apply", "-input=false", "-no-color", "tfplan")
         outputs = json.loads(terraform.run(stack, "output", "-json").stdout)
         # After the first apply: the import blocks go, the adopted names stay. The local backend keeps the
@@ -111,6 +114,7 @@ def migration(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) ->
             "outputs": outputs,
             "replan": replan,
             "later": later,
+            "first": stack,
             "contrast": (wrong, contrast),
         }
     finally:
@@ -138,6 +142,20 @@ def test_the_first_plan_imports_every_adopted_resource(migration):
             imported[f"aws_security_group.news-encoder_{variant}"]["change"]["importing"]["id"]
             == (adopted["security_group"])
         )
+
+
+def test_the_review_of_the_first_plan_lists_every_import_and_finds_no_danger(migration):
+    """What the plan does is adopting: each import with what then changes in AWS (the plan's before: AWS's
+    values), and no danger, as nothing is replaced, destroyed or widened relative to what runs."""
+    plan = migration["plan"]
+    result = review({}, read_output(migration["first"].parent.parent, "--head"), {"feature-pipelines": plan})
+    assert [(d.kind, d.address, d.detail) for d in result.dangers] == []
+    imported = {c.address: c.importing for c in result.changes if c.importing is not None}
+    assert imported == {
+        address: change["change"]["importing"]["id"]
+        for address, change in changes(plan).items()
+        if change["change"].get("importing")
+    }
 
 
 def test_the_first_plan_destroys_and_replaces_nothing(migration):

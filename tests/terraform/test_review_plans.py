@@ -24,6 +24,7 @@ import yaml
 
 from modules import cli
 from tests.helpers import DEFAULT_CONFIG, ROOT, to_yaml
+from tests.review.plans.record import record
 from tests.terraform.conftest import skip_or_fail
 from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
 from tests.terraform.stacks import synthesize_stacks
@@ -80,6 +81,8 @@ class Applied:
     """The applied base's synth output, and every head planned against its state."""
 
     out: Path
+    first: Planned
+    """The base's own first plan (before the apply): it creates everything."""
     heads: dict[str, Planned]
 
 
@@ -114,8 +117,11 @@ def applied(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> A
         base_stack = synthesize_stacks(to_yaml(bound), root / "base" / "cdktf.out")[STACK]
         point_at_moto(base_stack, server.endpoint)
         start = time.monotonic()
-        terraform.init(base_stack)
-        terraform.run(base_stack, "apply", "-input=false", "-no-color", "-auto-approve")
+        first_plan = plan_head(terraform, base_stack)
+        first_file = root / "base" / "plan.json"
+        first_file.write_text(json.dumps(first_plan))
+        record("create-only", first_plan, head="default")
+        terraform.run(base_stack, "apply", "-input=false", "-no-color", "tfplan")
         seconds["apply"] = round(time.monotonic() - start, 1)
         (state,) = (root / "base").glob("terraform.*.tfstate")
         stack_dirs = {}
@@ -132,6 +138,7 @@ def applied(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> A
             seconds[name] = round(time.monotonic() - start, 1)
             plan_file = root / name / "plan.json"
             plan_file.write_text(json.dumps(plan))
+            record(name, plan, head=name)
             return Planned(root / name / "cdktf.out", plan_file, plan)
 
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -139,7 +146,8 @@ def applied(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> A
     finally:
         server.stop()
     print(f"\nreview plans: seconds {seconds}")
-    return Applied(root / "base" / "cdktf.out", heads)
+    base_out = root / "base" / "cdktf.out"
+    return Applied(base_out, Planned(base_out, first_file, first_plan), heads)
 
 
 def reviewed(applied: Applied, name: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
@@ -165,6 +173,21 @@ def reviewed_actions(report: dict[str, Any]) -> dict[str, str]:
 def ours(plan_actions: tuple[str, ...]) -> str:
     """The review's name for a plan's actions."""
     return {("create",): "create", ("update",): "update", ("delete",): "delete"}.get(plan_actions, "replace")
+
+
+def test_the_first_plan_creates_everything_and_the_review_finds_no_danger(applied, capsys):
+    """A first deploy: creating is no danger; what is new is listed as new access. With no base output
+    and with the base given as its own base (what a review without --plan would call no change)."""
+    plan = applied.first.plan
+    assert set(actions(plan).values()) == {("create",)}
+    plan_arg = f"{STACK}={applied.first.plan_file}"
+    for base in ([], ["--base", str(applied.out)]):
+        capsys.readouterr()
+        code = cli.main(["review", *base, "--head", str(applied.out), "--plan", plan_arg, "--format", "json"])
+        report = json.loads(capsys.readouterr().out)
+        assert (code, report["dangers"]) == (0, []), base
+        assert reviewed_actions(report) == {address: "create" for address in actions(plan)}
+        assert {a["address"] for a in report["new_access"]} >= {f"aws_security_group.{CONTROL}"}
 
 
 @pytest.mark.parametrize("name", list(HEADS))
