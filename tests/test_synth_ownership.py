@@ -115,7 +115,8 @@ entries = st.lists(
         st.sampled_from(PLACES),
         st.lists(names, min_size=1, max_size=3),
         st.sampled_from(["file", "dir", "link"]),
-        st.text(max_size=20),
+        # A file's text, or a symlink's target: a path, which can hold any character but NUL.
+        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=20),
     ),
     max_size=12,
 )
