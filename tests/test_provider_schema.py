@@ -1,0 +1,232 @@
+"""What we synthesize exists in the AWS provider schemas of 5.100 (the real provider's) and of 6.25 and 6.69
+(the prebuilt bindings'): every resource type, data source, argument, nested block and attribute read, with
+required arguments present and values of a type the argument takes (tests/provider_schema)."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from modules.app import module_json
+from modules.config import load_text
+from modules.export.files import render
+from tests.helpers import ROOT, default_data, synth, synth_all
+from tests.provider_schema.check import VERSIONS, Finding, check_hcl, check_json, snapshot
+from tests.provider_schema.snapshot import used_types
+from tests.runtime.parity import configs
+
+#: Every config the parity cases synthesize: pipelines.yaml, the examples (environments: every stack), the
+#: hostile corpus files that synthesize, the test configs of every option, autoscaling signal and backend.
+CONFIGS = {name: text if text is not None else (ROOT / name).read_text() for name, text in configs().items()}
+#: Whose exported module (first environment) `make test` checks, JSON and HCL: every feature, every
+#: autoscaling signal with a CI-owned image, the hostile keys; `make slow` checks every config's every one.
+MODULE_CONFIGS = ("examples/all-features.yaml", "test-config:autoscaling-ci", "pipelines.yaml")
+#: The one deprecation in what we emit by default: the exported module reads `data.aws_region.current.name`,
+#: which 5.x needs (it has no `region`) and 6.x deprecates; a 6.x-only constraint switches (below).
+REGION_NAME = "`name` is deprecated: use `region`"
+
+
+def errors(findings: list[Finding]) -> list[str]:
+    return [str(finding) for finding in findings if finding.level == "error"]
+
+
+def warnings(findings: list[Finding]) -> set[str]:
+    return {finding.message for finding in findings if finding.level == "warning"}
+
+
+@functools.lru_cache(maxsize=8)
+def exported(text: str, environment: int = 0) -> tuple[dict, dict[str, str]]:
+    """A config's exported module: its JSON document and its HCL files."""
+    deployment = load_text(text)[environment]
+    module = module_json(deployment)
+    files = render(module, deployment, source="pipelines.yaml", module_source="./feature-pipelines", format="hcl")
+    return module, {name: hcl for name, hcl in files.items() if name.endswith(".tf")}
+
+
+def module_findings(text: str, version: str, environment: int = 0) -> list[Finding]:
+    """The findings of a config's exported module, as JSON and as HCL."""
+    module, files = exported(text, environment)
+    findings = check_json(module, "module", version)
+    for name, hcl in files.items():
+        findings += check_hcl(hcl, name, version)
+    return findings
+
+
+def test_the_snapshots_hold_every_type_the_seam_can_synthesize_and_no_other():
+    resources, data = used_types()
+    for version in VERSIONS:
+        assert (sorted(snapshot(version)["resource"]), sorted(snapshot(version)["data"])) == (resources, data), (
+            f"{version}: regenerate the snapshots (python -m tests.provider_schema.snapshot, its docstring)"
+        )
+        assert snapshot(version)["version"] == version
+
+
+@pytest.mark.parametrize("config", list(CONFIGS))
+def test_every_stack_exists_in_every_schema_without_a_deprecation(config):
+    for stack, document in synth_all(yaml.safe_load(CONFIGS[config])).items():
+        for version in VERSIONS:
+            findings = check_json(document, f"{config} {stack}", version)
+            assert errors(findings) == [], "\n".join(errors(findings))
+            assert warnings(findings) == set(), (config, stack, version)
+
+
+@pytest.mark.parametrize("config", MODULE_CONFIGS)
+def test_the_exported_module_exists_in_every_schema_json_and_hcl(config):
+    for version in VERSIONS:
+        findings = module_findings(CONFIGS[config], version)
+        assert errors(findings) == [], "\n".join(errors(findings))
+        assert warnings(findings) == (set() if version.startswith("5.") else {REGION_NAME}), version
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", list(CONFIGS))
+def test_every_exported_module_of_every_config_exists_in_every_schema(config):
+    for environment in range(len(load_text(CONFIGS[config]))):
+        for version in VERSIONS:
+            findings = module_findings(CONFIGS[config], version, environment)
+            assert errors(findings) == [], "\n".join(errors(findings))
+            assert warnings(findings) <= {REGION_NAME}
+
+
+def test_a_constraint_admitting_6x_only_reads_the_region_not_the_deprecated_name():
+    data = default_data()
+    data["terraform"] = {"aws_provider_version": "~> 6.0"}
+    text = yaml.safe_dump(data)
+    module, _ = exported(text)
+    assert "${data.aws_region.current.region}" in json.dumps(module)
+    assert "data.aws_region.current.name" not in json.dumps(module)
+    for version in VERSIONS[1:]:
+        findings = module_findings(text, version)
+        assert (errors(findings), warnings(findings)) == ([], set()), version
+    # ... which 5.100 lacks: the default constraint (5.100 and 6.x) keeps `name`.
+    assert any("has no attribute `region`" in e for e in errors(check_json(module, "module", "5.100.0")))
+
+
+# --- a wrong attribute, block, type or reference fails the check, in every schema ---
+
+
+def _stack() -> dict:
+    return copy.deepcopy(synth(default_data()))
+
+
+def _service(stack: dict) -> dict:
+    return stack["resource"]["aws_ecs_service"]["news-encoder_control"]
+
+
+def _unknown_argument(stack):
+    _service(stack)["desired_counts"] = 1
+
+
+def _unknown_nested_argument(stack):
+    _service(stack)["network_configuration"]["assign_public_ips"] = False
+
+
+def _computed_set(stack):
+    stack["resource"]["aws_ecs_cluster"][next(iter(stack["resource"]["aws_ecs_cluster"]))]["arn"] = "x"
+
+
+def _required_missing(stack):
+    del _service(stack)["name"]
+
+
+def _list_for_string(stack):
+    _service(stack)["name"] = ["a", "b"]
+
+
+def _string_for_block(stack):
+    _service(stack)["network_configuration"] = "subnets"
+
+
+def _too_many_blocks(stack):
+    block = _service(stack)["deployment_circuit_breaker"]
+    _service(stack)["deployment_circuit_breaker"] = [block, block]
+
+
+def _wrong_reference(stack):
+    _service(stack)["task_definition"] = "${aws_ecs_task_definition.news-encoder_control.arn_revision}"
+
+
+def _unknown_type(stack):
+    stack["resource"]["aws_ecs_services"] = {"x": {"name": "x"}}
+
+
+def _unknown_import_type(stack):
+    stack["import"] = [{"to": "aws_ecs_services.x", "id": "x"}]
+
+
+def _unknown_ignore_changes(stack):
+    _service(stack)["lifecycle"] = {"ignore_changes": ["desired_counts"]}
+
+
+def _unknown_provider_setting(stack):
+    stack["provider"]["aws"][0]["regions"] = "eu-west-1"
+
+
+INJECTED = {
+    _unknown_argument: "no argument or block `desired_counts` here",
+    _unknown_nested_argument: "no argument or block `assign_public_ips` here",
+    _computed_set: "`arn` is computed by the provider, not an argument",
+    _required_missing: "required argument `name` missing",
+    _list_for_string: '["a", "b"] is not a string',
+    _string_for_block: 'a block must be an object, not "subnets"',
+    _too_many_blocks: "2 blocks, at most 1 allowed",
+    _wrong_reference: "has no attribute `arn_revision`",
+    _unknown_type: "no resource type aws_ecs_services in this provider",
+    _unknown_import_type: "no resource type aws_ecs_services in this provider",
+    _unknown_ignore_changes: "has no argument `desired_counts`",
+    _unknown_provider_setting: "no argument or block `regions` here",
+}
+
+
+@pytest.mark.parametrize("inject", list(INJECTED), ids=lambda f: f.__name__.strip("_"))
+def test_an_injected_mistake_fails_in_every_schema(inject):
+    stack = _stack()
+    inject(stack)
+    for version in VERSIONS:
+        found = errors(check_json(stack, "stack", version))
+        assert len(found) == 1 and INJECTED[inject] in found[0], (version, found)
+
+
+@pytest.fixture(scope="module")
+def module_hcl() -> dict[str, str]:
+    return exported(CONFIGS["pipelines.yaml"])[1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message", "versions"),
+    [
+        ("  network_configuration {", "  network_configuration = {", "is a nested block, written as", VERSIONS[:1]),
+        ("  desired_count", "  desired_counts", "no argument or block `desired_counts`", VERSIONS),
+        ("    assign_public_ip", "    assign_public_ips", "no argument or block `assign_public_ips`", VERSIONS),
+        ("current.name", "current.names", "has no attribute `names`", VERSIONS),
+        ("  family ", "  familx ", "required argument `family` missing", VERSIONS),
+    ],
+)
+def test_an_injected_mistake_in_the_hcl_fails(module_hcl, old, new, message, versions):
+    name = next(name for name, text in module_hcl.items() if old in text)
+    text = module_hcl[name].replace(old, new, 1)
+    for version in VERSIONS:
+        found = errors(check_hcl(text, name, version))
+        assert any(message in line for line in found) == (version in versions), (version, found)
+
+
+def test_a_deprecated_attribute_is_a_warning_with_its_replacement_in_6x_only():
+    stack = _stack()
+    stack.setdefault("data", {})["aws_region"] = {"current": {}}
+    stack["output"] = {"region": {"value": "${data.aws_region.current.name}"}}
+    assert {version: warnings(check_json(stack, "stack", version)) for version in VERSIONS} == {
+        "5.100.0": set(),
+        "6.25.0": {REGION_NAME},
+        "6.69.1": {REGION_NAME},
+    }
+
+
+def test_a_user_string_that_reads_like_a_reference_is_not_one(tmp_path: Path):
+    stack = _stack()
+    _service(stack)["tags"] = {"note": "see $${aws_ecs_service.x.nothing} and aws_ecs_service.y.nothing"}
+    assert all(errors(check_json(stack, "stack", version)) == [] for version in VERSIONS)
