@@ -14,15 +14,20 @@ import yaml
 
 from modules.app import module_json
 from modules.config import load_text
+from modules.export import hcl
 from modules.export.files import render
-from tests.helpers import ROOT, default_data, synth, synth_all
+from tests.config.test_adopt import adopting
+from tests.helpers import ROOT, default_data, synth, synth_all, to_yaml
 from tests.provider_schema.check import VERSIONS, Finding, check_hcl, check_json, snapshot
 from tests.provider_schema.snapshot import used_types
 from tests.runtime.parity import configs
 
 #: Every config the parity cases synthesize: pipelines.yaml, the examples (environments: every stack), the
 #: hostile corpus files that synthesize, the test configs of every option, autoscaling signal and backend.
-CONFIGS = {name: text if text is not None else (ROOT / name).read_text() for name, text in configs().items()}
+#: And one adopting running resources: `import` blocks, `lifecycle.ignore_changes`, the `launch_type` override.
+CONFIGS = {name: text if text is not None else (ROOT / name).read_text() for name, text in configs().items()} | {
+    "test-config:adopt": to_yaml(adopting(security_group_name="NewsStack-ControlSG"))
+}
 #: Whose exported module (first environment) `make test` checks, JSON and HCL: every feature, every
 #: autoscaling signal with a CI-owned image, the hostile keys; `make slow` checks every config's every one.
 MODULE_CONFIGS = ("examples/all-features.yaml", "test-config:autoscaling-ci", "pipelines.yaml")
@@ -52,8 +57,8 @@ def module_findings(text: str, version: str, environment: int = 0) -> list[Findi
     """The findings of a config's exported module, as JSON and as HCL."""
     module, files = exported(text, environment)
     findings = check_json(module, "module", version)
-    for name, hcl in files.items():
-        findings += check_hcl(hcl, name, version)
+    for name, text in files.items():
+        findings += check_hcl(text, name, version)
     return findings
 
 
@@ -67,10 +72,12 @@ def test_the_snapshots_hold_every_type_the_seam_can_synthesize_and_no_other():
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))
-def test_every_stack_exists_in_every_schema_without_a_deprecation(config):
+def test_every_stack_exists_in_every_schema_json_and_hcl_without_a_deprecation(config):
     for stack, document in synth_all(yaml.safe_load(CONFIGS[config])).items():
+        text = hcl.document(document)
         for version in VERSIONS:
             findings = check_json(document, f"{config} {stack}", version)
+            findings += check_hcl(text, f"{config} {stack} cdk.tf", version)
             assert errors(findings) == [], "\n".join(errors(findings))
             assert warnings(findings) == set(), (config, stack, version)
 
@@ -193,8 +200,10 @@ def test_an_injected_mistake_fails_in_every_schema(inject):
 
 
 @pytest.fixture(scope="module")
-def module_hcl() -> dict[str, str]:
-    return exported(CONFIGS["pipelines.yaml"])[1]
+def hcl_files() -> dict[str, str]:
+    """The default config's exported module's HCL files and the adopting config's stack as HCL (`cdk.tf`)."""
+    (stack,) = synth_all(yaml.safe_load(CONFIGS["test-config:adopt"])).values()
+    return {**exported(CONFIGS["pipelines.yaml"])[1], "cdk.tf": hcl.document(stack)}
 
 
 @pytest.mark.parametrize(
@@ -205,11 +214,19 @@ def module_hcl() -> dict[str, str]:
         ("    assign_public_ip", "    assign_public_ips", "no argument or block `assign_public_ips`", VERSIONS),
         ("current.name", "current.names", "has no attribute `names`", VERSIONS),
         ("  family ", "  familx ", "required argument `family` missing", VERSIONS),
+        (
+            "to = aws_ecs_cluster.cluster",
+            "to = aws_ecs_clusters.cluster",
+            "no resource type aws_ecs_clusters",
+            VERSIONS,
+        ),
+        ("ignore_changes = [description]", "ignore_changes = [descr]", "has no argument `descr`", VERSIONS),
+        ('provider "aws" {', 'provider "aws" {\n  regions = "x"', "no argument or block `regions`", VERSIONS),
     ],
 )
-def test_an_injected_mistake_in_the_hcl_fails(module_hcl, old, new, message, versions):
-    name = next(name for name, text in module_hcl.items() if old in text)
-    text = module_hcl[name].replace(old, new, 1)
+def test_an_injected_mistake_in_the_hcl_fails(hcl_files, old, new, message, versions):
+    name = next(name for name, text in hcl_files.items() if old in text)
+    text = hcl_files[name].replace(old, new, 1)
     for version in VERSIONS:
         found = errors(check_hcl(text, name, version))
         assert any(message in line for line in found) == (version in versions), (version, found)

@@ -226,6 +226,9 @@ class _Checker:
                 block = self.type_schema(label, labels[0], where)
                 if block is not None:
                     self.hcl_block(inner, block, where, label, labels[0], top=True)
+            elif label == "provider" and labels == ["aws"]:
+                inner.attributes.pop("alias", None)
+                self.hcl_block(inner, self.schema["provider_config"], f"{name}: provider.aws", "provider", "")
             elif label in ("import", "moved", "removed"):
                 for field in ("to", "from"):
                     if field in inner.attributes:
