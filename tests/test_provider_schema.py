@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,19 @@ def test_the_snapshots_hold_every_type_the_seam_can_synthesize_and_no_other():
             f"{version}: regenerate the snapshots (python -m tests.provider_schema.snapshot, its docstring)"
         )
         assert snapshot(version)["version"] == version
+
+
+@pytest.mark.parametrize(
+    ("version", "requirements", "package"),
+    [
+        ("6.25.0", "requirements.txt", "cdktf-cdktf-provider-aws"),
+        ("6.69.1", "requirements-cdktn.txt", "cdktn-provider-aws"),
+    ],
+)
+def test_each_6x_snapshot_is_of_the_bindings_the_requirements_pin(version, requirements, package):
+    """A bindings upgrade fails here until the snapshots are regenerated (python -m tests.provider_schema.snapshot)."""
+    (pinned,) = re.findall(rf"^{package}==(\S+)$", (ROOT / requirements).read_text(), re.M)
+    assert snapshot(version)["source"].endswith(f" {pinned}"), (version, snapshot(version)["source"], pinned)
 
 
 @pytest.mark.parametrize("config", list(CONFIGS))
