@@ -172,6 +172,10 @@ def _wrong_reference(stack):
     _service(stack)["task_definition"] = "${aws_ecs_task_definition.news-encoder_control.arn_revision}"
 
 
+def _string_for_number(stack):
+    _service(stack)["desired_count"] = "two"
+
+
 def _unknown_type(stack):
     stack["resource"]["aws_ecs_services"] = {"x": {"name": "x"}}
 
@@ -197,6 +201,7 @@ INJECTED = {
     _string_for_block: 'a block must be an object, not "subnets"',
     _too_many_blocks: "2 blocks, at most 1 allowed",
     _wrong_reference: "has no attribute `arn_revision`",
+    _string_for_number: '"two" is not a number',
     _unknown_type: "no resource type aws_ecs_services in this provider",
     _unknown_import_type: "no resource type aws_ecs_services in this provider",
     _unknown_ignore_changes: "has no argument `desired_counts`",
@@ -244,6 +249,16 @@ def test_an_injected_mistake_in_the_hcl_fails(hcl_files, old, new, message, vers
     for version in VERSIONS:
         found = errors(check_hcl(text, name, version))
         assert any(message in line for line in found) == (version in versions), (version, found)
+
+
+def test_what_6x_removed_fails_in_6x_only():
+    stack = _stack()
+    definition = stack["resource"]["aws_ecs_task_definition"]["news-encoder_control"]
+    definition["inference_accelerator"] = [{"device_name": "gpu", "device_type": "eia2.medium"}]
+    found = {version: errors(check_json(stack, "stack", version)) for version in VERSIONS}
+    assert found["5.100.0"] == []
+    for version in VERSIONS[1:]:
+        assert len(found[version]) == 1 and "no argument or block `inference_accelerator`" in found[version][0]
 
 
 def test_a_deprecated_attribute_is_a_warning_with_its_replacement_in_6x_only():
