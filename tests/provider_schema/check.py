@@ -60,22 +60,19 @@ def snapshot(version: str) -> dict[str, Any]:
     return json.loads(snapshot_path(version).read_text())
 
 
-def _major(version: str) -> int:
-    return int(version.split(".")[0])
-
-
 class _Checker:
     def __init__(self, version: str) -> None:
         self.version = version
         self.schema = snapshot(version)
         self.exact = self.schema["exact"]
+        self.major = int(version.split(".")[0])
         self.findings: list[Finding] = []
 
     def error(self, where: str, message: str) -> None:
         self.findings.append(Finding("error", self.version, where, message))
 
     def deprecated(self, where: str, kind: str, type_: str, name: str, entry: dict[str, Any]) -> None:
-        replacement = DEPRECATED.get((kind, type_, name)) if _major(self.version) >= 6 else None
+        replacement = DEPRECATED.get((kind, type_, name)) if self.major >= 6 else None
         if replacement is not None:
             message = f"`{name}` is deprecated: use `{replacement}`"
         elif entry.get("deprecated"):
@@ -95,7 +92,9 @@ class _Checker:
 
     def references(self, text: str, where: str) -> None:
         """Every `[data.]aws_x.name.attr` in expression text: the type and the attribute exist."""
-        for match in _REFERENCE.finditer(text):
+        if "aws_" not in text:
+            return
+        for match in _REFERENCE.finditer(expressions(text, in_string=False)):
             data, type_, _, attribute = match.groups()
             kind = "data" if data else "resource"
             block = self.schema[kind].get(type_)
@@ -137,8 +136,8 @@ class _Checker:
                 for field in ("to", "from"):
                     self.address(entry.get(field), f"{name}: {key}[{index}].{field}")
         for where, text in _strings(doc, name):
-            for expression in (part for part in parse(text) if isinstance(part, Expression)):
-                self.references(expressions(expression[2:-1], in_string=False), where)
+            for expression in _expressions_of(text):
+                self.references(expression[2:-1], where)
 
     def json_block(
         self, body: Any, block: dict[str, Any], where: str, kind: str, type_: str, *, top: bool = False
@@ -193,12 +192,12 @@ class _Checker:
         """A JSON value against a schema type (strings are templates; a whole `${...}` is any type)."""
         if value is None or type_ == "any" or _whole_expression(value):
             return
-        if isinstance(type_, str):
-            ok = {
-                "string": isinstance(value, (str, int, float, bool)),
-                "number": (isinstance(value, (int, float)) and not isinstance(value, bool)) or _numeric(value),
-                "bool": isinstance(value, bool) or value in ("true", "false") or _template(value),
-            }[type_]
+        if type_ == "string":
+            ok = isinstance(value, (str, int, float, bool))
+        elif type_ == "number":
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool)) or _numeric(value)
+        elif type_ == "bool":
+            ok = isinstance(value, bool) or value in ("true", "false") or _template(value)
         elif type_[0] == "list":
             ok = isinstance(value, list)
             for index, item in enumerate(value if ok else []):
@@ -227,14 +226,14 @@ class _Checker:
                 if block is not None:
                     self.hcl_block(inner, block, where, label, labels[0], top=True)
             elif label == "provider" and labels == ["aws"]:
-                inner.attributes.pop("alias", None)
-                self.hcl_block(inner, self.schema["provider_config"], f"{name}: provider.aws", "provider", "")
+                config = HclBody({k: v for k, v in inner.attributes.items() if k != "alias"}, inner.blocks)
+                self.hcl_block(config, self.schema["provider_config"], f"{name}: provider.aws", "provider", "")
             elif label in ("import", "moved", "removed"):
                 for field in ("to", "from"):
                     if field in inner.attributes:
                         self.address(inner.attributes[field].strip(), f"{name}: {label}.{field}")
         for where, text in body.texts(name):
-            self.references(expressions(text, in_string=False), where)
+            self.references(text, where)
 
     def hcl_block(self, body: HclBody, block: dict[str, Any], where: str, kind: str, type_: str, *, top=False) -> None:
         for key, text in body.attributes.items():
@@ -290,15 +289,23 @@ def _show(type_: Any) -> str:
     return type_ if isinstance(type_, str) else f"{type_[0]}({_show(type_[1]) if type_[0] != 'object' else '...'})"
 
 
+@functools.cache
+def _expressions_of(text: str) -> tuple[Expression, ...]:
+    """The `${...}` and `%{...}` sequences of a template (none without a `{`: the common case, no scan)."""
+    if "{" not in text:
+        return ()
+    return tuple(part for part in parse(text) if isinstance(part, Expression))
+
+
 def _whole_expression(value: Any) -> bool:
     if not isinstance(value, str):
         return False
-    parts = parse(value)
-    return len(parts) == 1 and isinstance(parts[0], Expression) and parts[0].startswith("${")
+    found = _expressions_of(value)
+    return len(found) == 1 and found[0] == value and value.startswith("${")
 
 
 def _template(value: Any) -> bool:
-    return isinstance(value, str) and any(isinstance(part, Expression) for part in parse(value))
+    return isinstance(value, str) and bool(_expressions_of(value))
 
 
 def _numeric(value: Any) -> bool:
@@ -326,6 +333,7 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{where}[{index}]")
 
 
+@functools.cache
 def expressions(text: str, *, in_string: bool) -> str:
     """The expression text of HCL (`in_string`: of a template): quoted literals blanked out, the
     interpolations inside them kept, `$${` escapes dropped; so a reference is only found where Terraform
@@ -369,7 +377,7 @@ def expressions(text: str, *, in_string: bool) -> str:
 
 def _depth(text: str) -> int:
     """Brackets left open at the end of a line of HCL expression text."""
-    blanked = expressions(text, in_string=False)
+    blanked = expressions(text, in_string=False) if '"' in text else text
     return sum(blanked.count(c) for c in "{[(") - sum(blanked.count(c) for c in "}])")
 
 
@@ -391,9 +399,10 @@ _BLOCK = re.compile(r'([A-Za-z_][\w-]*)((?:\s+"[^"]*")*)\s*\{(\s*\})?')
 _ARGUMENT = re.compile(r'([A-Za-z_][\w-]*|"[^"]*")\s*=\s*(.*)')
 
 
+@functools.lru_cache(maxsize=16)
 def parse_hcl(text: str) -> HclBody:
     """The structure of fmt-formatted HCL (what `modules.export.hcl` writes: no heredocs, a multi-line
-    value closes on a line of its own)."""
+    value closes on a line of its own). Cached: read it, never change it."""
     root = HclBody({}, [])
     stack = [root]
     pending: tuple[str, list[str], int] | None = None  # an argument whose value spans lines
