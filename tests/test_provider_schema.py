@@ -27,7 +27,7 @@ from tests.runtime.parity import configs
 #: hostile corpus files that synthesize, the test configs of every option, autoscaling signal and backend.
 #: And one adopting running resources: `import` blocks, `lifecycle.ignore_changes`, the `launch_type` override.
 CONFIGS = {name: text if text is not None else (ROOT / name).read_text() for name, text in configs().items()} | {
-    "test-config:adopt": to_yaml(adopting(security_group_name="NewsStack-ControlSG"))
+    "test-config:adopt": to_yaml(adopting())
 }
 #: Whose exported module (first environment) `make test` checks, JSON and HCL: every feature, every
 #: autoscaling signal with a CI-owned image, the hostile keys; `make slow` checks every config's every one.
@@ -239,7 +239,7 @@ def hcl_files() -> dict[str, str]:
             "no resource type aws_ecs_clusters",
             VERSIONS,
         ),
-        ("ignore_changes = [description]", "ignore_changes = [descr]", "has no argument `descr`", VERSIONS),
+        ("ignore_changes = [name, description]", "ignore_changes = [name, descr]", "no argument `descr`", VERSIONS),
         ('provider "aws" {', 'provider "aws" {\n  regions = "x"', "no argument or block `regions`", VERSIONS),
     ],
 )
