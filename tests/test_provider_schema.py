@@ -32,8 +32,7 @@ CONFIGS = {name: text if text is not None else (ROOT / name).read_text() for nam
 #: Whose exported module (first environment) `make test` checks, JSON and HCL: every feature, every
 #: autoscaling signal with a CI-owned image, the hostile keys; `make slow` checks every config's every one.
 MODULE_CONFIGS = ("examples/all-features.yaml", "test-config:autoscaling-ci", "pipelines.yaml")
-#: The one deprecation in what we emit by default: the exported module reads `data.aws_region.current.name`,
-#: which 5.x needs (it has no `region`) and 6.x deprecates; a 6.x-only constraint switches (below).
+#: What 6.x deprecates, as reported: the module reads `data.aws_region.current.id`, never this.
 REGION_NAME = "`name` is deprecated: use `region`"
 
 
@@ -101,7 +100,7 @@ def test_the_exported_module_exists_in_every_schema_json_and_hcl(config):
     for version in VERSIONS:
         findings = module_findings(CONFIGS[config], version)
         assert errors(findings) == [], "\n".join(errors(findings))
-        assert warnings(findings) == (set() if version.startswith("5.") else {REGION_NAME}), version
+        assert warnings(findings) == set(), version
 
 
 @pytest.mark.slow
@@ -111,21 +110,19 @@ def test_every_exported_module_of_every_config_exists_in_every_schema(config):
         for version in VERSIONS:
             findings = module_findings(CONFIGS[config], version, environment)
             assert errors(findings) == [], "\n".join(errors(findings))
-            assert warnings(findings) <= {REGION_NAME}
+            assert warnings(findings) == set()
 
 
-def test_a_constraint_admitting_6x_only_reads_the_region_not_the_deprecated_name():
-    data = default_data()
-    data["terraform"] = {"aws_provider_version": "~> 6.0"}
-    text = yaml.safe_dump(data)
-    module, _ = exported(text)
-    assert "${data.aws_region.current.region}" in json.dumps(module)
-    assert "data.aws_region.current.name" not in json.dumps(module)
-    for version in VERSIONS[1:]:
-        findings = module_findings(text, version)
-        assert (errors(findings), warnings(findings)) == ([], set()), version
-    # ... which 5.100 lacks: the default constraint (5.100 and 6.x) keeps `name`.
-    assert any("has no attribute `region`" in e for e in errors(check_json(module, "module", "5.100.0")))
+def test_the_module_reads_the_callers_region_as_its_id_the_one_attribute_both_majors_have_undeprecated():
+    module, _ = exported(CONFIGS["pipelines.yaml"])
+    assert "${data.aws_region.current.id}" in json.dumps(module)
+    assert not re.search(r"data\.aws_region\.current\.(name|region)\b", json.dumps(module))
+    for attribute, expected in (("name", {"6.25.0", "6.69.1"}), ("region", {"5.100.0"})):
+        document = json.loads(json.dumps(module).replace("current.id}", f"current.{attribute}}}"))
+        flagged = {
+            v for v in VERSIONS if errors(check_json(document, "m", v)) or warnings(check_json(document, "m", v))
+        }
+        assert flagged == expected, attribute
 
 
 # --- a wrong attribute, block, type or reference fails the check, in every schema ---
@@ -231,7 +228,7 @@ def hcl_files() -> dict[str, str]:
         ("  network_configuration {", "  network_configuration = {", "is a nested block, written as", VERSIONS[:1]),
         ("  desired_count", "  desired_counts", "no argument or block `desired_counts`", VERSIONS),
         ("    assign_public_ip", "    assign_public_ips", "no argument or block `assign_public_ips`", VERSIONS),
-        ("current.name", "current.names", "has no attribute `names`", VERSIONS),
+        ("current.id", "current.ids", "has no attribute `ids`", VERSIONS),
         ("  family ", "  familx ", "required argument `family` missing", VERSIONS),
         (
             "to = aws_ecs_cluster.cluster",

@@ -115,9 +115,3 @@ class TerraformConfig(Strict):
         description="AWS provider (`hashicorp/aws`) version constraint; every version it admits must be "
         f"{_supported('aws_provider_version')}",
     )
-
-    @property
-    def aws_provider_6_only(self) -> bool:
-        """Whether `aws_provider_version` admits 6.x releases only: then what exists in 6.x only (and
-        replaces what 6.x deprecates) may be emitted; else what we emit must exist in 5.100 too."""
-        return admitted_range(self.aws_provider_version)[0] >= (6, 0, 0)

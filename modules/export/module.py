@@ -36,8 +36,7 @@ class PipelinesModule(cdk.TerraformStack):
     - The provider is the caller's: an `aws` provider construct is declared only so that the
       `terraform` block requires `hashicorp/aws` (`pin_versions`); `module_json` drops its
       (empty) configuration, and there is no backend. Tasks log to the caller's region
-      (`data.aws_region.current`: its `name`, or `region` when the provider constraint admits
-      6.x only, `TerraformConfig.aws_provider_6_only`).
+      (`data.aws_region.current.id`).
     - Every config string, variable defaults included, is a Terraform literal
       (`terraform_literal.literal_strings`): Terraform evaluates JSON strings as templates.
     - `observability_enabled` and per variant `<pipeline>_<variant>_alarms_enabled` (both default
@@ -60,9 +59,8 @@ class PipelinesModule(cdk.TerraformStack):
             subnet_ids=tuple(inputs["subnet_ids"].list_value),
             variants=tuple(specs),
         )
-        current = cdk.DataAwsRegion(self, "current")
-        # 6.x deprecates `name` for `region`, which 5.x lacks: the provider constraint decides.
-        region = current.region if deployment.terraform.aws_provider_6_only else current.name
+        # `id` is the region's name in 5.x and 6.x alike; 6.x deprecates `name`, 5.x has no `region`.
+        region = cdk.DataAwsRegion(self, "current").id
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
         _switch_observability(self, parameterised.variants, cluster_name=parameterised.cluster_name)
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)

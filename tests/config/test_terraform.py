@@ -2,7 +2,7 @@
 
 import pytest
 
-from modules.config.terraform import TerraformConfig, admitted_range, check_constraint
+from modules.config.terraform import admitted_range, check_constraint
 from tests.helpers import config_problems, default_data, load
 
 
@@ -66,11 +66,3 @@ def test_bad_values_are_reported_at_their_dotted_path():
         "stay within >= 5.100.0, < 7.0.0 (got '~> 4.0')",
     ]
     assert found[2].startswith("terraform.extra: unknown key")
-
-
-@pytest.mark.parametrize(
-    ("constraint", "only_6x"),
-    [(">= 5.100, < 7", False), ("~> 5.100", False), ("5.100.0", False), ("~> 6.0", True), (">= 6.25, < 7", True)],
-)
-def test_6x_only_when_the_constraint_admits_no_5x_release(constraint, only_6x):
-    assert TerraformConfig(aws_provider_version=constraint).aws_provider_6_only is only_6x
