@@ -32,9 +32,9 @@ from .snapshot import snapshot_path
 
 #: The schemas every synthesized document is checked against.
 VERSIONS = ("5.100.0", "6.25.0", "6.69.1")
-#: 6.x deprecations of what the seam can emit, from the provider's "Version 6 Upgrade Guide"
-#: (registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade): (kind, type,
-#: attribute) -> the replacement.
+#: 6.x deprecations of what the seam can emit, (kind, type, attribute) -> the replacement: the bindings
+#: carry no deprecation flags. From the provider's 6.x source (`DeprecationMessage: "name is deprecated.
+#: Use region instead."`, internal/service/meta/region_data_source.go) and its 6.0 release notes.
 DEPRECATED: dict[tuple[str, str, str], str] = {
     ("data", "aws_region", "name"): "region",
 }
