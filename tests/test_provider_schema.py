@@ -181,6 +181,10 @@ def _unknown_import_type(stack):
     stack["import"] = [{"to": "aws_ecs_services.x", "id": "x"}]
 
 
+def _unknown_moved_type(stack):
+    stack["moved"] = [{"from": "aws_ecs_services.x", "to": "aws_ecs_service.news-encoder_control"}]
+
+
 def _unknown_ignore_changes(stack):
     _service(stack)["lifecycle"] = {"ignore_changes": ["desired_counts"]}
 
@@ -201,6 +205,7 @@ INJECTED = {
     _string_for_number: '"two" is not a number',
     _unknown_type: "no resource type aws_ecs_services in this provider",
     _unknown_import_type: "no resource type aws_ecs_services in this provider",
+    _unknown_moved_type: "no resource type aws_ecs_services in this provider",
     _unknown_ignore_changes: "has no argument `desired_counts`",
     _unknown_provider_setting: "no argument or block `regions` here",
 }
