@@ -36,7 +36,7 @@ class PipelinesModule(cdk.TerraformStack):
     - The provider is the caller's: an `aws` provider construct is declared only so that the
       `terraform` block requires `hashicorp/aws` (`pin_versions`); `module_json` drops its
       (empty) configuration, and there is no backend. Tasks log to the caller's region
-      (`data.aws_region.current`).
+      (`data.aws_region.current.id`).
     - Every config string, variable defaults included, is a Terraform literal
       (`terraform_literal.literal_strings`): Terraform evaluates JSON strings as templates.
     - `observability_enabled` and per variant `<pipeline>_<variant>_alarms_enabled` (both default
@@ -59,7 +59,8 @@ class PipelinesModule(cdk.TerraformStack):
             subnet_ids=tuple(inputs["subnet_ids"].list_value),
             variants=tuple(specs),
         )
-        region = cdk.DataAwsRegion(self, "current").name  # `region` exists in 6.x only
+        # `id` is the region's name in 5.x and 6.x alike; 6.x deprecates `name`, 5.x has no `region`.
+        region = cdk.DataAwsRegion(self, "current").id
         self.cluster, self.variants = add_workloads(self, parameterised, region=region)
         _switch_observability(self, parameterised.variants, cluster_name=parameterised.cluster_name)
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)

@@ -111,7 +111,7 @@ def test_same_resource_addresses_as_the_stack_with_the_variables_wired_in(export
         module["resource"]["aws_ecs_task_definition"]["news-encoder_control"]["container_definitions"]
     )
     assert container["image"] == "${local.news-encoder_control_image}"
-    assert container["logConfiguration"]["options"]["awslogs-region"] == "${data.aws_region.current.name}"
+    assert container["logConfiguration"]["options"]["awslogs-region"] == "${data.aws_region.current.id}"
     assert module["locals"]["news-encoder_control_image"] == (
         "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/news-encoder"
         '${startswith(var.news-encoder_control_image_tag, "sha256:") ? "@" : ":"}'
