@@ -16,7 +16,7 @@ from types import MappingProxyType
 from ..config.autoscaling import AutoscalingConfig
 from ..config.deployment import DeploymentSpec
 from ..config.model import DEFAULT_SETTINGS as DEFAULT
-from ..config.model import ContainerSettings, ExecLoggingConfig
+from ..config.model import ClusterConfig, ContainerSettings, ExecLoggingConfig
 from ..config.names import VariantNames
 from ..config.resolve import ContainerSpec, Deployment, VariantSpec
 from .address import Address
@@ -31,8 +31,8 @@ class ClusterProps:
     """The shared ECS cluster."""
 
     name: str
-    container_insights: str = "enabled"
-    """Container Insights: "enabled", "enhanced" (per-task metrics) or "disabled"."""
+    container_insights: str = ClusterConfig().container_insights
+    """Container Insights: "enabled", "enhanced" (per-task metrics) or "disabled"; default: the config's."""
     exec_logging: ExecLoggingConfig | None = None
     """None: no variant allows ECS Exec, the cluster has no exec configuration. Set: sessions are
     logged (`logging = "OVERRIDE"`) to the log group `/ecs/<name>/exec` the cluster creates, with its
@@ -68,8 +68,8 @@ class VariantServiceProps:
     sidecar_repository_arns: tuple[str, ...] = ()
     """Private ECR repositories of sidecar images the execution role may also pull from."""
     deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
-    """Default: 100 % minimum healthy / 200 % maximum, rollback on failure, `terraform apply` waits for
-    steady state with the provider's timeouts, no deployment alarms."""
+    """Default: a variant that sets no `deployment` key (`config.deployment.DeploymentConfig`'s defaults), with
+    no deployment alarms."""
     deployment_alarm_names: tuple[str, ...] = ()
     """CloudWatch alarms (names or references to them) that fail a deployment; none: no `alarms` block."""
     exec_log_group: Address | None = None

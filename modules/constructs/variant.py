@@ -45,8 +45,8 @@ class VariantService(Construct):
       no public IP, platform version LATEST, tags propagated from the task definition.
     - Deployments (`props.deployment`): the circuit breaker, and the `alarms` block when
       `deployment_alarm_names` names any, roll a failed deployment back unless `rollback` is off;
-      minimum healthy / maximum percent as set (default 100 / 200); `wait_for_steady_state` (default
-      on: a failed deployment fails `terraform apply`) with the `timeouts` set (else the provider's).
+      minimum healthy / maximum percent and `wait_for_steady_state` as set (their defaults:
+      `config.deployment.DeploymentConfig`) with the `timeouts` set (else the provider's).
     - Spot floor: `fargate_base` tasks on FARGATE before the weights apply (FARGATE joins the strategy
       for its base even at weight 0).
     - ECS Exec only when `exec_log_group` is set: `enable_execute_command`, and an inline task role
