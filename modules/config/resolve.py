@@ -111,7 +111,8 @@ class VariantSpec:
     repository: RepositoryRef
     image: images.PinnedImage
     tags: Mapping[str, str]
-    """Every tag its resources carry: global, pipeline's, variant's, `pipeline` and `variant`."""
+    """The variant's own tags: its pipeline's and its own `tags`, then `pipeline` and `variant`. Its resources
+    carry them over the config's inherited ones (`Deployment.resource_tags`)."""
     settings: ContainerSettings = DEFAULT_SETTINGS
     """Merged: `egress` falls back to the network's, a disabled `autoscaling` or `restart_policy` is None,
     `sidecars` are in name order; `tags`, `observability` and `deployment` as written (resolved below)."""
@@ -222,6 +223,11 @@ class Deployment:
     """The cluster's ECS Exec audit logging (used when a variant enables exec)."""
     adopt: Adoption = field(default_factory=Adoption)
     """Existing resources the stack imports (`config.adopt`); empty: it creates everything."""
+
+    def resource_tags(self, spec: VariantSpec) -> Mapping[str, str]:
+        """The tags `spec`'s resources carry: the config's `tags` (also the provider's default tags), then the
+        variant's own (`VariantSpec.tags`)."""
+        return MappingProxyType({**self.tags, **spec.tags})
 
     @property
     def exec_enabled(self) -> bool:
@@ -436,7 +442,8 @@ def resolve_pipeline(
                 "restart_policy": _enabled(values.restart_policy),
             }
         )
-        all_tags = {**tags, **values.tags, "pipeline": name, "variant": variant_name}
+        own_tags = {**values.tags, "pipeline": name, "variant": variant_name}
+        all_tags = {**tags, **own_tags}
         image, found = _image_problems(pipeline, variant, paths)
         merged = MergedVariant(values, origin, paths, all_tags)
         found += [problem for check in CROSS_FIELD_CHECKS for problem in check(merged)]
@@ -463,7 +470,7 @@ def resolve_pipeline(
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
             names = VariantNames.of(cluster_name, name, variant_name, region)
             spec = _spec(
-                name, variant_name, paths["variant"], names, values, image, all_tags, sources, observed_spec, deployment
+                name, variant_name, paths["variant"], names, values, image, own_tags, sources, observed_spec, deployment
             )
             own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
             specs.append(replace(spec, own_config=own, pipeline_config=shared))

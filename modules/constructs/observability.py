@@ -215,10 +215,12 @@ def add_observability(
     cluster_name: str,
     region: str,
     addresses: Mapping[str, Mapping[str, Address]],
+    tags: Mapping[str, Mapping[str, str]],
 ) -> None:
     """Per observed variant its `VariantObservability`, per pipeline with one its `PipelineDashboard`.
 
-    `addresses`: each variant's pinned addresses (`VariantService.addresses`), by variant address.
+    `addresses`: each variant's pinned addresses (`VariantService.addresses`), `tags` the tags its resources
+    carry, by variant address.
     """
     pipelines: dict[str, list[VariantSpec]] = {}
     for spec in specs:
@@ -233,7 +235,7 @@ def add_observability(
             cluster_name=cluster_name,
             log_group=own["log_group"],
             service=own["service"],
-            tags=spec.tags,
+            tags=tags[spec.address],
         )
     for pipeline, observed in pipelines.items():
         PipelineDashboard(scope, f"{pipeline}__dashboard", specs=observed, cluster_name=cluster_name, region=region)

@@ -113,8 +113,11 @@ def deployment_alarm_names(spec: VariantSpec) -> tuple[str, ...]:
     return (*(alarm.ref("alarm_name") for alarm in own), *spec.deployment.extra_alarm_names)
 
 
-def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> VariantServiceProps:
-    """The props of `spec`'s VariantService in `deployment` (its network), logging to `region`."""
+def service_props(
+    spec: VariantSpec, deployment: Deployment, *, region: str, tags: Mapping[str, str]
+) -> VariantServiceProps:
+    """The props of `spec`'s VariantService in `deployment` (its network), logging to `region`, its resources
+    tagged with `tags`."""
     main, *others = spec.containers
     sidecars = tuple(others)
     return VariantServiceProps(
@@ -125,7 +128,7 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
         repository_arn=spec.repository.arn,
         vpc_id=deployment.vpc_id,
         subnet_ids=deployment.subnet_ids,
-        tags=spec.tags,
+        tags=tags,
         settings=spec.settings,
         desired_count=spec.settings.autoscaling.min if spec.settings.autoscaling else spec.settings.desired_count,
         autoscaled=spec.settings.autoscaling is not None,
@@ -139,7 +142,7 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
     )
 
 
-def autoscaling_props(spec: VariantSpec, *, cluster_name: str) -> AutoscalingProps | None:
+def autoscaling_props(spec: VariantSpec, *, cluster_name: str, tags: Mapping[str, str]) -> AutoscalingProps | None:
     """None when the variant does not autoscale."""
     if spec.settings.autoscaling is None:
         return None
@@ -148,5 +151,5 @@ def autoscaling_props(spec: VariantSpec, *, cluster_name: str) -> AutoscalingPro
         service=spec.names.service,
         scaling=spec.settings.autoscaling,
         alarm_prefix=f"{cluster_name}_{spec.address}",
-        tags=spec.tags,
+        tags=tags,
     )

@@ -51,8 +51,10 @@ class PipelinesModule(cdk.TerraformStack):
         cdk.AwsProvider(self, "aws")
         pin_versions(self, deployment.terraform)
         inputs = {variable.name: _declare(self, variable) for variable in variables(deployment)}
-        tags = inputs["tags"].value
-        specs = [_parameterised(self, spec, inputs, deployment.tags, tags) for spec in deployment.variants]
+        specs, tags = [], {}
+        for spec in deployment.variants:
+            specs.append(_parameterised(self, spec, inputs))
+            tags[spec.address] = _tags(self, spec, inputs["tags"])
         parameterised = dataclasses.replace(
             deployment,
             vpc_id=inputs["vpc_id"].string_value,
@@ -60,7 +62,7 @@ class PipelinesModule(cdk.TerraformStack):
             variants=tuple(specs),
         )
         region = cdk.DataAwsRegion(self, "current").name  # `region` exists in 6.x only
-        self.cluster, self.variants = add_workloads(self, parameterised, region=region)
+        self.cluster, self.variants = add_workloads(self, parameterised, region=region, tags=tags)
         _switch_observability(self, parameterised.variants, cluster_name=parameterised.cluster_name)
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
 
@@ -141,25 +143,20 @@ def _count(module: cdk.TerraformStack, address: Address, condition: str) -> None
     module.add_override(f"resource.{address.type}.{address.name}.count", f"${{{condition} ? 1 : 0}}")
 
 
-def _parameterised(
-    scope: Construct,
-    spec: VariantSpec,
-    inputs: dict[str, cdk.TerraformVariable],
-    config_tags: Any,
-    tags: Any,
-) -> VariantSpec:
-    """`spec` with its image, desired count and tags taken from the module's variables."""
+def _parameterised(scope: Construct, spec: VariantSpec, inputs: dict[str, cdk.TerraformVariable]) -> VariantSpec:
+    """`spec` with its image and desired count taken from the module's variables."""
     tag = f"var.{image_tag_variable(spec)}"
     image = cdk.TerraformLocal(
         scope, f"{spec.address}_image", f'{spec.repository.uri}${{startswith({tag}, "sha256:") ? "@" : ":"}}${{{tag}}}'
     )
-    own_tags = {key: value for key, value in spec.tags.items() if config_tags.get(key) != value}
-    own = cdk.TerraformLocal(scope, f"{spec.address}_tags", own_tags)
-    changes: dict[str, Any] = {
-        "image": dataclasses.replace(spec.image, uri=image.as_string),
-        "tags": cdk.Token.as_string_map(cdk.Fn.merge([tags, own.expression])),
-    }
+    changes: dict[str, Any] = {"image": dataclasses.replace(spec.image, uri=image.as_string)}
     if desired_count_variable(spec) in inputs:
         desired_count = inputs[desired_count_variable(spec)].number_value
         changes["settings"] = spec.settings.model_copy(update={"desired_count": desired_count})
     return dataclasses.replace(spec, **changes)
+
+
+def _tags(scope: Construct, spec: VariantSpec, inherited: cdk.TerraformVariable) -> dict[str, str]:
+    """The tags `spec`'s resources carry: the module's `tags` variable, then the variant's own tags (a local)."""
+    own = cdk.TerraformLocal(scope, f"{spec.address}_tags", dict(spec.tags))
+    return cdk.Token.as_string_map(cdk.Fn.merge([inherited.value, own.expression]))
