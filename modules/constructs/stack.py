@@ -15,7 +15,7 @@ from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
 from .observability import add_observability
 from .outputs import outputs
-from .props import CLUSTER_ID, autoscaling_props, cluster_props, service_props
+from .props import ALWAYS, CLUSTER_ID, Switches, autoscaling_props, cluster_props, service_props
 from .variant import VariantService
 
 MANAGED_BY = "streaming-feature-pipelines"
@@ -100,12 +100,14 @@ def add_workloads(
     *,
     region: str,
     tags: Mapping[str, Mapping[str, str]] | None = None,
+    switches: Switches = ALWAYS,
 ) -> tuple[PipelineCluster, dict[str, VariantService]]:
     """The shared cluster, then per variant its VariantService and, when set, VariantAutoscaling; adopted
     resources kept from replacement (`adopt.keep_adopted`).
 
     `region` is where the tasks log (a name, or a reference in an exported module). `tags`: by variant address,
-    the tags its resources carry; None: `Deployment.resource_tags`.
+    the tags its resources carry; None: `Deployment.resource_tags`. `switches`: conditions that create the
+    observability resources (the exported module's variables); none: always created.
     """
     tags = tags or {spec.address: deployment.resource_tags(spec) for spec in deployment.variants}
     cluster = PipelineCluster(scope, CLUSTER_ID, props=cluster_props(deployment))
@@ -114,7 +116,13 @@ def add_workloads(
         variant = VariantService(
             scope,
             spec.address,
-            props=service_props(spec, deployment, region=region, tags=tags[spec.address]),
+            props=service_props(
+                spec,
+                deployment,
+                region=region,
+                tags=tags[spec.address],
+                alarms_switch=switches.alarms.get(spec.address),
+            ),
             cluster=cluster,
         )
         variants[spec.address] = variant
@@ -137,6 +145,7 @@ def add_workloads(
         region=region,
         addresses=addresses,
         tags=tags,
+        switches=switches,
     )
     return cluster, variants
 
