@@ -1,4 +1,4 @@
-"""Imports point one way (docs/architecture.md): cli -> commands -> app -> constructs -> config.
+"""Imports point one way (docs/architecture.md): cli -> commands -> output_dir -> app -> constructs -> config.
 
 Each rule names a part of `modules/` (a directory, or a top-level file), what it may import of
 ours (a part, or one module of a part) and why. Third-party packages are free, except CDK's:
