@@ -18,7 +18,7 @@ from .commands import adopt_plan, cost, init, module, review, schema, synth, val
 from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from .config import ConfigError
 from .lib.wording import plural
-from .synth import OutputError, request_stop
+from .output_dir import OutputError, request_stop
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
 #: READ_ONLY = True when it never writes (its errors then do not say "nothing was written").

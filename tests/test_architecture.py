@@ -1,4 +1,4 @@
-"""Imports point one way (docs/architecture.md): cli -> commands -> app -> constructs -> config.
+"""Imports point one way (docs/architecture.md): cli -> commands -> output_dir -> app -> constructs -> config.
 
 Each rule names a part of `modules/` (a directory, or a top-level file), what it may import of
 ours (a part, or one module of a part) and why. Third-party packages are free, except CDK's:
@@ -55,12 +55,14 @@ RULES: dict[str, Rule] = {
         "the one place an App is built: root constructs of the stack and the module",
         *("config", "constructs", "export", "runtime.cdk"),
     ),
-    "synth": rule("crash-safe output writing around app.synthesize_app", "config", "app"),
+    "output_dir": rule("crash-safe output writing around app.synthesize_app", "config", "app"),
     "commands": rule(
         "each command wires the libraries together; libraries never import commands",
-        *("lib", "config", "app", "synth", "export", "policy", "review", "cost"),
+        *("lib", "config", "app", "output_dir", "export", "policy", "review", "cost"),
     ),
-    "cli": rule("argument parsing, exit codes and signals around the commands", "commands", "config", "lib", "synth"),
+    "cli": rule(
+        "argument parsing, exit codes and signals around the commands", "commands", "config", "lib", "output_dir"
+    ),
     "launch": rule(
         "runs first, in whatever Python started main.py: which packages make a runtime, nothing else of ours",
         "runtime.imports",
@@ -70,7 +72,7 @@ RULES: dict[str, Rule] = {
 
 
 def part_of(module: str) -> str:
-    """`modules.constructs.stack` -> `constructs`; `modules.synth` -> `synth`; `modules` -> `modules`."""
+    """`modules.constructs.stack` -> `constructs`; `modules.output_dir` -> `output_dir`; `modules` -> `modules`."""
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else parts[0]
 

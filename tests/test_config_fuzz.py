@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from modules.cli import main
-from modules.synth import is_output
+from modules.output_dir import is_output
 from tests.helpers import DEFAULT_DATA, ROOT
 
 BASES = [

@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from modules import synth
+from modules import output_dir
 from tests.helpers import ROOT, default_data, to_yaml, tree_digest
 
-#: Replaces `out` through `synth.write_output` with a cheap build (version argv[3]); file system
+#: Replaces `out` through `output_dir.write_output` with a cheap build (version argv[3]); file system
 #: calls are counted and the process kills itself (SIGKILL) at call argv[2] (0: never). In
 #: "fallback" mode the file system has no rename-exchange. Prints the number of calls made.
 KILLER = """
 import errno, json, os, signal, sys
 from pathlib import Path
-from modules import synth
+from modules import output_dir
 
 out, kill_at, version, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
 calls = 0
@@ -43,14 +43,14 @@ for name in ("mkdir", "rename", "link", "symlink", "unlink", "rmdir", "chmod", "
 def no_exchange(first, second):
     raise OSError(errno.EINVAL, "no rename-exchange here")
 
-synth.rename_exchange = counted(no_exchange if mode == "fallback" else synth.rename_exchange)
+output_dir.rename_exchange = counted(no_exchange if mode == "fallback" else output_dir.rename_exchange)
 
 def build(staging):
     (staging / "stacks" / "app").mkdir(parents=True)
     (staging / "manifest.json").write_text(json.dumps({"version": version, "stacks": ["app"]}))
     (staging / "stacks" / "app" / "cdk.tf.json").write_text(json.dumps({"version": version}))
 
-synth.write_output(out, build)
+output_dir.write_output(out, build)
 print(calls)
 """
 
@@ -77,7 +77,7 @@ def killer(out: Path, kill_at: int, version: str, mode: str) -> subprocess.Compl
 def old_output(directory: Path) -> Path:
     """An earlier output with Terraform's working files in its stack directory."""
     out = directory / "out"
-    synth.write_output(out, cheap_build("old"))
+    output_dir.write_output(out, cheap_build("old"))
     stack = out / "stacks" / "app"
     (stack / ".terraform" / "providers").mkdir(parents=True)
     (stack / ".terraform" / "providers" / "provider").write_text("binary")
@@ -113,7 +113,7 @@ def test_a_synth_killed_at_any_step_leaves_one_complete_output_and_the_next_run_
             assert mode == "fallback", f"output missing after a kill at call {kill_at}"
             (retired,) = [entry for entry in directory.iterdir() if entry.name.startswith(".out.retired-")]
             assert tree_digest(retired) == old
-        synth.write_output(out, cheap_build("new"))
+        output_dir.write_output(out, cheap_build("new"))
         assert tree_digest(out) == new
         assert sorted(entry.name for entry in directory.iterdir()) == ["out"]
     assert seen == {old, new}, "kills before and after the swap both tried"
@@ -123,10 +123,10 @@ def test_the_next_run_restores_a_retired_output_before_anything_else(tmp_path):
     """A killed two-rename swap leaves `out` missing, its old tree retired, maybe the new one staged:
     the next run restores the old tree, then replaces it."""
     out = old_output(tmp_path)
-    retired, staging = synth.leftover_path(out, "retired-"), synth.leftover_path(out, "staging-")
+    retired, staging = output_dir.leftover_path(out, "retired-"), output_dir.leftover_path(out, "staging-")
     shutil.copytree(out, staging, symlinks=True)
     os.rename(out, retired)
-    synth.write_output(out, cheap_build("new"))
+    output_dir.write_output(out, cheap_build("new"))
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
     assert json.loads((out / "manifest.json").read_text())["version"] == "new"
     assert (out / "stacks" / "app" / ".terraform.lock.hcl").read_text() == "# lock\n"
@@ -142,21 +142,21 @@ def test_directories_that_merely_look_like_leftovers_are_left_alone(tmp_path):
     for name in [".out.k2x_9abc", ".out.p0q1r2s3.old", ".out.staging-12345678", ".out.retired-0badc0de"]:
         (tmp_path / name).mkdir()
         (tmp_path / name / "work.txt").write_text("mine")
-    staging = synth.leftover_path(out, "staging-")
+    staging = output_dir.leftover_path(out, "staging-")
     staging.mkdir()
     (staging / "work.txt").write_text("mine")
     before = {entry.name: tree_digest(entry) for entry in tmp_path.iterdir()}
-    (out / synth.MARKER).unlink()  # refused: not an earlier output
-    with pytest.raises(synth.ConfigError):
-        synth.write_output(out, cheap_build("new"))
+    (out / output_dir.MARKER).unlink()  # refused: not an earlier output
+    with pytest.raises(output_dir.ConfigError):
+        output_dir.write_output(out, cheap_build("new"))
     os.rename(out, tmp_path / "moved")  # `out` missing: nothing here is ours to restore
-    with pytest.raises(synth.OutputError, match="File exists"):  # the staging name is taken
-        synth.write_output(out, cheap_build("new"))
+    with pytest.raises(output_dir.OutputError, match="File exists"):  # the staging name is taken
+        output_dir.write_output(out, cheap_build("new"))
     assert {entry.name: tree_digest(entry) for entry in tmp_path.iterdir() if entry.name != "moved"} == {
         name: digest for name, digest in before.items() if name != "out"
     }
     (staging / "work.txt").unlink()  # empty: a synth killed at its start left it
-    synth.write_output(out, cheap_build("new"))
+    output_dir.write_output(out, cheap_build("new"))
     assert sorted(entry.name for entry in tmp_path.iterdir()) == sorted({*before, "moved"} - {staging.name})
 
 
@@ -164,25 +164,25 @@ def test_files_that_appear_in_the_old_output_before_its_deletion_are_kept(tmp_pa
     """Terraform writing in a stack directory while synth runs: what it creates between the carry and
     the swap lands in the old tree, and used to be deleted with it."""
     out = old_output(tmp_path)
-    swap = synth._swap
+    swap = output_dir._swap
 
     def late_swap(staging: Path, outdir: Path) -> None:
         (outdir / "stacks" / "app" / "terraform.tfstate.d" / "ws").mkdir(parents=True)
         (outdir / "stacks" / "app" / "terraform.tfstate.d" / "ws" / "terraform.tfstate").write_text("state")
         swap(staging, outdir)
 
-    monkeypatch.setattr(synth, "_swap", late_swap)
-    synth.write_output(out, cheap_build("new"))
+    monkeypatch.setattr(output_dir, "_swap", late_swap)
+    output_dir.write_output(out, cheap_build("new"))
     assert (out / "stacks" / "app" / "terraform.tfstate.d" / "ws" / "terraform.tfstate").read_text() == "state"
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
 
 
 def test_a_run_killed_after_the_swap_leaves_the_old_tree_whose_new_files_the_next_run_keeps(tmp_path):
     out = old_output(tmp_path)
-    old = synth.leftover_path(out, "staging-")
+    old = output_dir.leftover_path(out, "staging-")
     shutil.copytree(out, old, symlinks=True)
     (old / "stacks" / "app" / "crash.log").write_text("panic")
-    synth.write_output(out, cheap_build("new"))
+    output_dir.write_output(out, cheap_build("new"))
     assert (out / "stacks" / "app" / "crash.log").read_text() == "panic"
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
 
@@ -190,14 +190,14 @@ def test_a_run_killed_after_the_swap_leaves_the_old_tree_whose_new_files_the_nex
 @pytest.mark.slow
 def test_concurrent_synths_serialize_and_a_reader_never_sees_a_missing_or_mixed_output(tmp_path):
     out = tmp_path / "out"
-    synth.write_output(out, cheap_build("0"))
+    output_dir.write_output(out, cheap_build("0"))
     writers = [
         subprocess.Popen(
             [
                 sys.executable,
                 "-c",
                 "import sys; from pathlib import Path; from tests.test_crash_safety import cheap_build; "
-                "from modules.synth import write_output\n"
+                "from modules.output_dir import write_output\n"
                 "for round in range(15): write_output(Path(sys.argv[1]), cheap_build(f'{sys.argv[2]}.{round}'))",
                 str(out),
                 str(writer),
@@ -265,7 +265,7 @@ def test_real_synths_racing_into_one_directory_all_succeed(tmp_path):
     results = [(process.wait(timeout=120), process.stderr.read()) for process in processes]
     assert [code for code, _ in results] == [0, 0, 0, 0], results
     assert all("Traceback" not in err for _, err in results)
-    assert synth.is_output(out)
+    assert output_dir.is_output(out)
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["cdktf.out"]
 
 
@@ -296,7 +296,7 @@ def test_a_signal_during_a_synth_exits_quietly_and_keeps_the_earlier_output(targ
     """SIGINT used to end in a KeyboardInterrupt traceback (BrokenPipeError sent to the group), and
     SIGTERM left the staging directory behind."""
     out = tmp_path / "out"
-    synth.write_output(out, cheap_build("old"))
+    output_dir.write_output(out, cheap_build("old"))
     before = tree_digest(out)
     process = run_main("synth", "--config", str(big_config(tmp_path.parent)), "--out", str(out), start_new_session=True)
     wait_for(tmp_path / ".out.staging-*")
@@ -310,14 +310,14 @@ def test_a_signal_during_a_synth_exits_quietly_and_keeps_the_earlier_output(targ
     assert (stdout, stderr) == ("", "")
     assert tree_digest(out) == before
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"], "the interrupted synth cleaned up"
-    synth.write_output(out, cheap_build("new"))
+    output_dir.write_output(out, cheap_build("new"))
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
 
 
 @pytest.mark.slow
 def test_a_real_synth_killed_midway_leaves_the_earlier_output_and_the_next_run_cleans_up(tmp_path):
     out = tmp_path / "out"
-    synth.write_output(out, cheap_build("old"))
+    output_dir.write_output(out, cheap_build("old"))
     before = tree_digest(out)
     process = run_main("synth", "--config", str(big_config(tmp_path.parent)), "--out", str(out))
     wait_for(tmp_path / ".out.staging-*")
@@ -330,7 +330,7 @@ def test_a_real_synth_killed_midway_leaves_the_earlier_output_and_the_next_run_c
     assert again.wait(timeout=120) == 0, again.stderr.read()
     again.communicate()
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["out"]
-    assert synth.is_output(out)
+    assert output_dir.is_output(out)
 
 
 @pytest.mark.slow
@@ -349,7 +349,7 @@ def test_a_closed_stdout_ends_quietly(tmp_path):
     os.close(write)
     assert result.returncode == 1
     assert result.stderr == ""
-    assert synth.is_output(tmp_path / "out"), "the output is written before the summary"
+    assert output_dir.is_output(tmp_path / "out"), "the output is written before the summary"
 
 
 def npx_cdktf(project: Path, command: str) -> subprocess.CompletedProcess[str]:
@@ -392,4 +392,4 @@ def test_cdktf_cli_synth_and_list_work_when_the_set_of_stacks_changes(tmp_path):
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "feature-pipelines" in listed.stdout and "ENOENT" not in listed.stdout + listed.stderr
     assert sorted(entry.name for entry in stacks.iterdir()) == ["feature-pipelines"]
-    assert synth.is_output(project / "cdktf.out")
+    assert output_dir.is_output(project / "cdktf.out")

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from modules.cli import main
-from modules.synth import MARKER
+from modules.output_dir import MARKER
 from tests.helpers import ROOT, default_data, to_yaml, tree_digest
 
 EXAMPLE = ROOT / "examples" / "environments.yaml"
@@ -202,7 +202,7 @@ def test_file_system_refusal_is_one_line_exit_1_and_keeps_the_earlier_output(cod
     def refuse(path: object, *args: object, **kwargs: object) -> None:
         raise OSError(code, os.strerror(code), str(path))
 
-    monkeypatch.setattr("modules.synth.os.mkdir", refuse)
+    monkeypatch.setattr("modules.output_dir.os.mkdir", refuse)
     assert main(["synth", "--out", str(out)]) == 1
     captured = capsys.readouterr()
     (line,) = captured.err.splitlines()

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules import synth
+from modules import output_dir
 from modules.cli import main
 from modules.config import ConfigError
 from tests.helpers import ROOT
@@ -109,7 +109,7 @@ names = st.one_of(
 #: second synth drops, in one it adds, in a directory synth writes and in one it stops writing.
 PLACES = ["", "out", "out/stacks", "out/stacks/app", "out/stacks/other", "out/stacks/new", "out/stacks/app/nested"]
 #: Paths synth writes (a user's file there is synth's, or refused): not generated here.
-WRITTEN = {f"out/{path}" for path in [*FIRST, *SECOND, synth.MARKER, FIRST_EMPTY]} | {"out", "mine"}
+WRITTEN = {f"out/{path}" for path in [*FIRST, *SECOND, output_dir.MARKER, FIRST_EMPTY]} | {"out", "mine"}
 entries = st.lists(
     st.tuples(
         st.sampled_from(PLACES),
@@ -147,7 +147,7 @@ def _ancestors(path: str) -> list[str]:
 
 
 def killed(out: Path, write: Callable[[Path], None], kill_at: int, exchange: bool) -> None:
-    """`synth.write_output` in a forked process that SIGKILLs itself before file system call `kill_at`
+    """`output_dir.write_output` in a forked process that SIGKILLs itself before file system call `kill_at`
     (as tests/test_crash_safety.py's KILLER does in a fresh one); `exchange` False: no rename-exchange."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -169,8 +169,8 @@ def killed(out: Path, write: Callable[[Path], None], kill_at: int, exchange: boo
         try:
             for name in ("mkdir", "rename", "replace", "link", "symlink", "unlink", "rmdir", "chmod", "open"):
                 setattr(os, name, counted(getattr(os, name)))
-            synth.rename_exchange = counted(synth.rename_exchange if exchange else no_exchange)
-            synth.write_output(out, write)
+            output_dir.rename_exchange = counted(output_dir.rename_exchange if exchange else no_exchange)
+            output_dir.write_output(out, write)
         finally:
             os._exit(0)
     deadline = time.monotonic() + 30
@@ -189,11 +189,11 @@ def expected(user: dict[str, tuple[str, str]], files: dict[str, str]) -> dict[st
 
 
 def without_marker(tree: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    return {path: entry for path, entry in tree.items() if path != f"out/{synth.MARKER}"}
+    return {path: entry for path, entry in tree.items() if path != f"out/{output_dir.MARKER}"}
 
 
 #: What the first synth wrote, as paths under the directory that holds `out`.
-FIRST_WRITTEN = set(expected({}, FIRST)) | {f"out/{synth.MARKER}", f"out/{FIRST_EMPTY}"}
+FIRST_WRITTEN = set(expected({}, FIRST)) | {f"out/{output_dir.MARKER}", f"out/{FIRST_EMPTY}"}
 
 
 def refusing(staging: Path) -> None:
@@ -211,7 +211,7 @@ def test_every_file_synth_did_not_write_survives_synth_resynth_a_refused_and_a_k
         (parent / "mine" / "work.txt").write_text("mine")
         place(parent, [entry for entry in drawn if entry[0] == ""])  # beside `out` before the first synth
         out = parent / "out"
-        synth.write_output(out, build(FIRST, (FIRST_EMPTY,)))
+        output_dir.write_output(out, build(FIRST, (FIRST_EMPTY,)))
         place(parent, drawn)
         before = snapshot(parent)
         user = {path: entry for path, entry in before.items() if path not in FIRST_WRITTEN}
@@ -219,9 +219,9 @@ def test_every_file_synth_did_not_write_survives_synth_resynth_a_refused_and_a_k
 
         # a refused --out and a refused build touch nothing, beside `out` included
         with pytest.raises(ConfigError):
-            synth.write_output(parent / "mine", build(SECOND))
+            output_dir.write_output(parent / "mine", build(SECOND))
         with pytest.raises(ConfigError):
-            synth.write_output(out, refusing)
+            output_dir.write_output(out, refusing)
         assert snapshot(parent) == before
 
         # killed anywhere: what synth did not write beside `out` is there (and in it once recovered)
@@ -229,7 +229,7 @@ def test_every_file_synth_did_not_write_survives_synth_resynth_a_refused_and_a_k
         assert beside.items() <= snapshot(parent).items()
 
         # the next synth recovers, and replaces exactly what synth wrote
-        synth.write_output(out, build(SECOND))
+        output_dir.write_output(out, build(SECOND))
         assert without_marker(snapshot(parent)) == expected(user, SECOND)
 
 
@@ -266,7 +266,7 @@ def test_under_the_cdktf_cli_a_dropped_stack_holding_other_files_is_refused(tmp_
     (out / "stacks" / "dev" / "errored.tfstate").write_text("{}")
     before = snapshot(tmp_path)
     capsys.readouterr()
-    monkeypatch.setenv(synth.CDKTF_CLI_VARIABLE, "true")
+    monkeypatch.setenv(output_dir.CDKTF_CLI_VARIABLE, "true")
     assert main(["synth", "--out", str(out)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[1] == (
@@ -279,7 +279,7 @@ def test_under_the_cdktf_cli_a_dropped_stack_holding_other_files_is_refused(tmp_
     assert main(["synth", "--out", str(out)]) == 0
     stacks = sorted(path.name for path in (out / "stacks").iterdir())
     assert stacks == ["dev", "feature-pipelines", "prd", "stg"], "empty directories for the CLI to delete"
-    monkeypatch.delenv(synth.CDKTF_CLI_VARIABLE)
+    monkeypatch.delenv(output_dir.CDKTF_CLI_VARIABLE)
     assert main(["synth", "--out", str(out)]) == 0
     assert sorted(path.name for path in (out / "stacks").iterdir()) == ["feature-pipelines"], "they were synth's"
 
@@ -305,16 +305,16 @@ def test_an_output_whose_marker_lists_nothing_keeps_every_file_its_manifest_does
     what synth wrote is what manifest.json names, and nothing else is deleted."""
     out = tmp_path / "out"
     assert main(["synth", "--format", "hcl", "--out", str(out)]) == 0
-    marker = json.loads((out / synth.MARKER).read_text())
-    (out / synth.MARKER).write_text(json.dumps({key: marker[key] for key in ("written_by", "manifest_sha256")}))
+    marker = json.loads((out / output_dir.MARKER).read_text())
+    (out / output_dir.MARKER).write_text(json.dumps({key: marker[key] for key in ("written_by", "manifest_sha256")}))
     stack = out / "stacks" / "feature-pipelines"
     (stack / "extra.tf").write_text("# mine")
     (out / "notes.md").write_text("mine")
-    assert synth.is_output(out)
+    assert output_dir.is_output(out)
     assert main(["synth", "--out", str(out)]) == 0
     assert sorted(path.name for path in stack.iterdir()) == ["cdk.tf.json", "extra.tf"]
     assert (out / "notes.md").read_text() == "mine"
-    assert json.loads((out / synth.MARKER).read_text())["files"] == [
+    assert json.loads((out / output_dir.MARKER).read_text())["files"] == [
         "manifest.json",
         "stacks/feature-pipelines/cdk.tf.json",
     ]

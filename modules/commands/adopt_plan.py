@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The import blocks are read from the stacks as `synth` writes them (synthesized into a throwaway directory)."""
-    from ..synth import synthesize
+    from ..output_dir import synthesize
 
     deployments = load_file(args.config)
     report_warnings(deployments)

@@ -52,8 +52,8 @@ def _refuse(message: str, *value: str) -> Deployment:
 def run(args: argparse.Namespace) -> int:
     from ..app import module_json
     from ..export.files import check_destination, module_source_of, render, write
+    from ..output_dir import output_path
     from ..policy.enforce import check_stack, describe, enforce
-    from ..synth import output_path
 
     deployment = select(load_file(args.config), args.environment)
     output_path(args.out)  # refuses a symlink loop or a path below a file

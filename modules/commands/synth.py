@@ -39,8 +39,8 @@ def output_format(chosen: str | None, environ: dict[str, str] | os._Environ[str]
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..output_dir import synthesize
     from ..policy.enforce import check_outdir, describe, enforce
-    from ..synth import synthesize
 
     chosen = output_format(getattr(args, "format", None), os.environ)
     # cdktf's own HCL output (unformatted, strings as escaped JSON, no `review` metadata) would

@@ -21,8 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The policy checks read the synthesized stacks, so this synthesizes into a throwaway directory."""
+    from ..output_dir import synthesize
     from ..policy.enforce import check_outdir, describe, enforce
-    from ..synth import synthesize
 
     deployments = load_file(args.config)
     report_warnings(deployments)

@@ -34,7 +34,7 @@ IMAGE_RULE = (
     "a full image reference pinned by tag or digest, e.g. public.ecr.aws/aws-observability/"
     "aws-otel-collector:v0.43.1 or <registry>/<name>@sha256:<64 hex>; not `latest`"
 )
-_SHA256 = re.compile(r"sha256:[a-f0-9]{64}")
+_SHA256 = re.compile(images.DIGEST)
 
 Arg = Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 
@@ -140,11 +140,10 @@ class SidecarConfig(Strict):
     repository_arn: Annotated[str, AfterValidator(arns.check_repository_arn)] | None = Field(
         None, description="a private ECR repository (by ARN) the image comes from: the execution role may pull from it"
     )
-    image_tag: (
-        Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"), AfterValidator(_not_latest)]
-        | None
-    ) = Field(None, description="with `repository_arn`: the image tag (not `latest`)")
-    image_digest: Annotated[str, StringConstraints(pattern=r"^sha256:[a-f0-9]{64}$")] | None = Field(
+    image_tag: Annotated[images.ImageTag, AfterValidator(_not_latest)] | None = Field(
+        None, description="with `repository_arn`: the image tag (not `latest`)"
+    )
+    image_digest: images.ImageDigest | None = Field(
         None, description="with `repository_arn`: the image digest `sha256:<64 hex>`; replaces `image_tag`"
     )
     essential: bool = Field(
@@ -201,13 +200,13 @@ class SidecarConfig(Strict):
                 raise ValueError("image_tag and image_digest need repository_arn: the private ECR repository")
         return data
 
-
-def image_of(sidecar: SidecarConfig) -> tuple[str, str | None]:
-    """(image reference, the private ECR repository ARN to grant or None)."""
-    if sidecar.image is not None:
-        return sidecar.image, None
-    repository = arns.parse_repository_arn(sidecar.repository_arn or "")
-    return repository.image(tag=sidecar.image_tag, digest=sidecar.image_digest), repository.arn
+    @property
+    def pinned_image(self) -> images.PinnedImage:
+        """Its image: the public reference, or the private ECR repository's image by tag or digest."""
+        if self.image is not None:
+            return images.PinnedImage.public(self.image)
+        repository = arns.parse_repository_arn(self.repository_arn or "")
+        return images.PinnedImage.in_repository(repository, tag=self.image_tag, digest=self.image_digest)
 
 
 def sidecar_problems(
@@ -233,8 +232,7 @@ def sidecar_problems(
         path = paths[name]
         if sidecar.repository_arn is not None and not (sidecar.image_tag or sidecar.image_digest):
             problems.append(Problem(f"{path}.image_tag", "set image_tag or image_digest for repository_arn"))
-        if sidecar.image_tag and sidecar.image_digest:
-            problems.append(Problem(f"{path}.image_digest", "set image_tag or image_digest, not both"))
+        problems += images.pin_problems(sidecar.image_tag, sidecar.image_digest, path)
         overlap = sorted(set(sidecar.environment) & set(sidecar.secrets))
         if overlap:
             problems.append(

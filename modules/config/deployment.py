@@ -90,19 +90,24 @@ class ExecConfig(Strict):
     )
 
 
+#: The deployment of a variant whose pipeline and it set no `deployment` key.
+DEFAULT_DEPLOYMENT = DeploymentConfig()
+
+
 @dataclass(frozen=True)
 class DeploymentSpec:
-    """One variant's deployment settings, merged and checked (every value concrete)."""
+    """One variant's deployment settings, merged and checked (every value concrete); the defaults are
+    `DeploymentConfig`'s, as `resolve_deployment` resolves a variant that sets nothing."""
 
-    minimum_healthy_percent: int = 100
-    maximum_percent: int = 200
+    minimum_healthy_percent: int = DEFAULT_DEPLOYMENT.minimum_healthy_percent
+    maximum_percent: int = DEFAULT_DEPLOYMENT.maximum_percent
     alarms: tuple[str, ...] = ()
     """Suffixes of the variant's own alarms watching its deployments."""
-    extra_alarm_names: tuple[str, ...] = ()
-    rollback: bool = True
-    wait_for_steady_state: bool = True
+    extra_alarm_names: tuple[str, ...] = tuple(DEFAULT_DEPLOYMENT.extra_alarm_names)
+    rollback: bool = DEFAULT_DEPLOYMENT.rollback
+    wait_for_steady_state: bool = DEFAULT_DEPLOYMENT.wait_for_steady_state
     timeouts: tuple[tuple[str, int], ...] = ()
-    """(operation, minutes) for each operation set; the others keep the provider's default."""
+    """(operation, minutes) for each operation set (`Timeouts`); the others keep the provider's default."""
 
 
 def own_alarms(observability: ObservabilitySpec | None) -> tuple[str, ...]:
@@ -138,7 +143,7 @@ def resolve_deployment(
     Problems: an alarm the variant does not have, and minimum/maximum percents with which ECS cannot
     replace a task at some desired count the service may have.
     """
-    values, origin = merge_layers(layers, DeploymentConfig())
+    values, origin = merge_layers(layers, DEFAULT_DEPLOYMENT)
     have = own_alarms(observability)
     problems: list[Problem] = []
     alarms = values["alarms"]
@@ -176,7 +181,7 @@ def resolve_deployment(
         wait_for_steady_state=values["wait_for_steady_state"],
         timeouts=tuple(
             (operation, minutes)
-            for operation in ("create", "update", "delete")
+            for operation in Timeouts.model_fields
             if timeouts is not None and (minutes := getattr(timeouts, operation)) is not None
         ),
     )

@@ -13,13 +13,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import StringConstraints
+
+from .arns import RepositoryRef
+from .errors import Problem
+
+#: A tag: at most 128 characters `[A-Za-z0-9_.-]`, not starting with `.` or `-`.
+TAG = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"
+#: The digest a config pins an image by: sha256 and its 64 lower-case hex digits.
+DIGEST = r"sha256:[a-f0-9]{64}"
+#: An image tag as a config writes it (`image_tag`, the main container's and a sidecar's).
+ImageTag = Annotated[str, StringConstraints(pattern=f"^{TAG}$")]
+#: An image digest as a config writes it (`image_digest`).
+ImageDigest = Annotated[str, StringConstraints(pattern=f"^{DIGEST}$")]
 
 _LABEL = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
 _HOST = rf"(?:{_LABEL}(?:\.{_LABEL})*|\[[0-9A-Fa-f:.]+\])"
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _REFERENCE = re.compile(
     rf"(?P<name>(?:{_HOST}(?::[0-9]+)?/)?{_COMPONENT}(?:/{_COMPONENT})*)"
-    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
+    rf"(?::(?P<tag>{TAG}))?"
     r"(?:@(?P<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}))?"
 )
 #: A private ECR registry (pulled with the execution role's grant): `<account>.dkr.ecr.<region>.amazonaws.com`,
@@ -50,13 +65,29 @@ class ImageReference:
 
 @dataclass(frozen=True)
 class PinnedImage:
-    """A variant's main image: what pins it and the reference a container definition names."""
+    """A container's image: what pins it, the reference a container definition names and the private ECR
+    repository it is pulled from."""
 
     reference: str
-    """The tag, or the digest `sha256:<hex>`, as the config pins it."""
+    """The tag, or the digest `sha256:<hex>`, as the config pins it (a public image: its whole reference)."""
     uri: str
-    """`<repository URI>:<tag>` or `<repository URI>@<digest>`; in an exported module, the Terraform
-    expression that builds it from the module's image variable (whose default is `reference`)."""
+    """`<repository URI>:<tag>` or `<repository URI>@<digest>`, or a public image's reference; in an exported
+    module, the Terraform expression that builds it from the module's image variable (whose default is
+    `reference`)."""
+    repository_arn: str | None = None
+    """The private ECR repository it is pulled from (the execution role may); None: a public image."""
+
+    @classmethod
+    def in_repository(cls, repository: RepositoryRef, *, tag: str | None, digest: str | None) -> PinnedImage:
+        """The image of a private ECR repository pinned by `digest` when given (immutable), else by `tag`."""
+        return cls(
+            reference=digest or tag or "", uri=repository.image(tag=tag, digest=digest), repository_arn=repository.arn
+        )
+
+    @classmethod
+    def public(cls, reference: str) -> PinnedImage:
+        """An image of a public registry, by its whole (checked) reference."""
+        return cls(reference=reference, uri=reference)
 
 
 def parse(text: str) -> ImageReference:
@@ -70,3 +101,10 @@ def parse(text: str) -> ImageReference:
     else:
         registry, path = "docker.io", match["name"]
     return ImageReference(registry=registry, path=path, tag=match["tag"], digest=match["digest"])
+
+
+def pin_problems(tag: str | None, digest: str | None, path: str) -> list[Problem]:
+    """A container's image is pinned by `image_tag` or `image_digest` (at `path`), not both."""
+    if tag and digest:
+        return [Problem(f"{path}.image_digest", "set image_tag or image_digest, not both", digest)]
+    return []

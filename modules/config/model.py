@@ -22,6 +22,7 @@ from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .container import DependsOn, HealthCheck, RestartPolicy, SidecarConfig, Ulimits
 from .deployment import DeploymentConfig, ExecConfig
+from .images import ImageDigest, ImageTag
 from .lists import Distinct
 from .names import USER_RULE
 from .observability import ObservabilityConfig
@@ -135,8 +136,6 @@ Retention = Annotated[int, AfterValidator(_retention)]
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_tag_key)]
 TagValue = Annotated[str, StringConstraints(max_length=256), AfterValidator(_tag_key)]
 EnvValue = Annotated[str, StringConstraints(max_length=32768)]
-ImageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
-ImageDigest = Annotated[str, StringConstraints(pattern=r"^sha256:[a-f0-9]{64}$")]
 Tags = Annotated[dict[TagKey, TagValue], Field(max_length=40)]
 Count = Annotated[int, Field(ge=0, le=1000)]
 Weight = Annotated[int, Field(ge=0, le=1000)]

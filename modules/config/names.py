@@ -106,6 +106,11 @@ def fit(name: str, limit: int) -> str:
     return f"{name[: limit - _HASH_LEN - 1].rstrip('-_/')}-{digest}"
 
 
+def alarm_name(cluster: str, stem: str, suffix: str) -> str:
+    """The AWS name of a variant's own alarm (`stem` is `<pipeline>_<variant>`), unique per region."""
+    return fit(f"{cluster}_{stem}_{suffix}", LIMITS["alarm"])
+
+
 def region_code(region: str) -> str:
     """The short code of an AWS region: ap-northeast-1 -> apne1, us-gov-west-1 -> usgovw1."""
     first, *middle, number = region.split("-")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from . import aws_rules, fargate
+from . import aws_rules, fargate, images
 from .adopt import Adoption, adopted_names, adoption_problems, cluster_name, resolve_adoption
 from .arns import RepositoryRef, parse_repository_arn
 from .autoscaling import autoscaling_problems
@@ -23,14 +23,12 @@ from .container import (
     RestartPolicy,
     SidecarConfig,
     Ulimit,
-    image_of,
     sidecar_problems,
     ulimit_problems,
 )
 from .deployment import DeploymentSpec, resolve_deployment, task_counts
 from .errors import Problem
 from .fingerprint import fingerprint
-from .images import PinnedImage
 from .model import (
     DEFAULT_SETTINGS,
     INHERITED,
@@ -111,9 +109,10 @@ class VariantSpec:
     path: str
     names: VariantNames
     repository: RepositoryRef
-    image: PinnedImage
+    image: images.PinnedImage
     tags: Mapping[str, str]
-    """Every tag its resources carry: global, pipeline's, variant's, `pipeline` and `variant`."""
+    """The variant's own tags: its pipeline's and its own `tags`, then `pipeline` and `variant`. Its resources
+    carry them over the config's inherited ones (`Deployment.resource_tags`)."""
     settings: ContainerSettings = DEFAULT_SETTINGS
     """Merged: `egress` falls back to the network's, a disabled `autoscaling` or `restart_policy` is None,
     `sidecars` are in name order; `tags`, `observability` and `deployment` as written (resolved below)."""
@@ -134,51 +133,19 @@ class VariantSpec:
 
     @property
     def containers(self) -> tuple[ContainerSpec, ...]:
-        """The task's containers: the main one, then the sidecars in name order, logging like it."""
+        """The task's containers: the main one (named after the pipeline), then the sidecars in name order, each
+        resolved by `container_spec`."""
         settings = self.settings
-        main = ContainerSpec(
-            name=self.names.container,
-            image=self.image.uri,
-            log_group=self.names.log_group,
-            log_stream_prefix=self.variant,
-            environment=MappingProxyType(dict(settings.environment)),
-            secrets=MappingProxyType(dict(settings.secrets)),
-            entry_point=_tuple(settings.entry_point),
-            command=_tuple(settings.command),
-            user=settings.user,
-            stop_timeout=settings.stop_timeout,
-            health_check=settings.health_check,
-            restart_policy=settings.restart_policy,
-            init_process_enabled=settings.init_process_enabled,
-            ulimits=MappingProxyType(dict(settings.ulimits)),
-            depends_on=MappingProxyType(dict(settings.depends_on)),
-            repository_arn=self.repository.arn,
+        main = container_spec(
+            self.names.container, settings, self.image, names=self.names, variant=self.variant, settings=settings
         )
-        return (main, *(self._sidecar(name, sidecar) for name, sidecar in settings.sidecars.items()))
-
-    def _sidecar(self, name: str, sidecar: SidecarConfig) -> ContainerSpec:
-        image, repository_arn = image_of(sidecar)
-        return ContainerSpec(
-            name=name,
-            image=image,
-            log_group=self.names.log_group,
-            log_stream_prefix=self.variant,
-            environment=MappingProxyType(dict(sidecar.environment)),
-            secrets=MappingProxyType(dict(sidecar.secrets)),
-            entry_point=_tuple(sidecar.entry_point),
-            command=_tuple(sidecar.command),
-            user=sidecar.user,
-            essential=sidecar.essential,
-            health_check=sidecar.health_check,
-            restart_policy=_enabled(sidecar.restart_policy),
-            init_process_enabled=self.settings.init_process_enabled,
-            ulimits=MappingProxyType(dict(sidecar.ulimits)),
-            depends_on=MappingProxyType(dict(sidecar.depends_on)),
-            cpu=sidecar.cpu,
-            memory=sidecar.memory,
-            tmp_volume=f"tmp-{name}",
-            repository_arn=repository_arn,
+        sidecars = (
+            container_spec(
+                name, sidecar, sidecar.pinned_image, names=self.names, variant=self.variant, settings=settings
+            )
+            for name, sidecar in settings.sidecars.items()
         )
+        return (main, *sidecars)
 
     @property
     def address(self) -> str:
@@ -194,6 +161,44 @@ class VariantSpec:
         if not key:
             return self.path
         return self.sources.get(key, f"{self.path}.{key}")
+
+
+def container_spec(
+    name: str,
+    container: ContainerSettings | SidecarConfig,
+    image: images.PinnedImage,
+    *,
+    names: VariantNames,
+    variant: str,
+    settings: ContainerSettings,
+) -> ContainerSpec:
+    """The resolved container `name` of a variant (its merged `settings`): the main one (`container` is
+    `settings`) or a sidecar (`container` is its block). Every container logs to the variant's log group, has
+    its own /tmp and the variant's init process setting; the main container is essential and stops within
+    `stop_timeout`, a sidecar is essential when it says so and may reserve cpu and memory."""
+    sidecar = container if isinstance(container, SidecarConfig) else None
+    return ContainerSpec(
+        name=name,
+        image=image.uri,
+        repository_arn=image.repository_arn,
+        log_group=names.log_group,
+        log_stream_prefix=variant,
+        environment=MappingProxyType(dict(container.environment)),
+        secrets=MappingProxyType(dict(container.secrets)),
+        entry_point=_tuple(container.entry_point),
+        command=_tuple(container.command),
+        user=container.user,
+        health_check=container.health_check,
+        restart_policy=_enabled(container.restart_policy),
+        init_process_enabled=settings.init_process_enabled,
+        ulimits=MappingProxyType(dict(container.ulimits)),
+        depends_on=MappingProxyType(dict(container.depends_on)),
+        stop_timeout=settings.stop_timeout if sidecar is None else None,
+        essential=sidecar is None or sidecar.essential,
+        cpu=sidecar.cpu if sidecar else None,
+        memory=sidecar.memory if sidecar else None,
+        tmp_volume=f"tmp-{name}" if sidecar else "tmp",
+    )
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,11 @@ class Deployment:
     """The cluster's ECS Exec audit logging (used when a variant enables exec)."""
     adopt: Adoption = field(default_factory=Adoption)
     """Existing resources the stack imports (`config.adopt`); empty: it creates everything."""
+
+    def resource_tags(self, spec: VariantSpec) -> Mapping[str, str]:
+        """The tags `spec`'s resources carry: the config's `tags` (also the provider's default tags), then the
+        variant's own (`VariantSpec.tags`)."""
+        return MappingProxyType({**self.tags, **spec.tags})
 
     @property
     def exec_enabled(self) -> bool:
@@ -261,8 +271,8 @@ def _image_problems(
     """The image reference (tag or digest), taken whole from the nearest level that sets one."""
     for level, settings in (("variant", variant), ("pipeline", pipeline)):
         tag, digest = settings.image_tag, settings.image_digest
-        if tag and digest:
-            return {}, [Problem(f"{paths[level]}.image_digest", "set image_tag or image_digest, not both", digest)]
+        if both := images.pin_problems(tag, digest, paths[level]):
+            return {}, both
         if tag or digest:
             return {"image_tag": tag, "image_digest": digest}, []
     return {}, [
@@ -432,7 +442,8 @@ def resolve_pipeline(
                 "restart_policy": _enabled(values.restart_policy),
             }
         )
-        all_tags = {**tags, **values.tags, "pipeline": name, "variant": variant_name}
+        own_tags = {**values.tags, "pipeline": name, "variant": variant_name}
+        all_tags = {**tags, **own_tags}
         image, found = _image_problems(pipeline, variant, paths)
         merged = MergedVariant(values, origin, paths, all_tags)
         found += [problem for check in CROSS_FIELD_CHECKS for problem in check(merged)]
@@ -459,7 +470,7 @@ def resolve_pipeline(
             sources = {key: f"{paths[level]}.{key}" for key, level in origin.items() if level != "default"}
             names = VariantNames.of(cluster_name, name, variant_name, region)
             spec = _spec(
-                name, variant_name, paths["variant"], names, values, image, all_tags, sources, observed_spec, deployment
+                name, variant_name, paths["variant"], names, values, image, own_tags, sources, observed_spec, deployment
             )
             own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
             specs.append(replace(spec, own_config=own, pipeline_config=shared))
@@ -487,10 +498,7 @@ def _spec(
         path=path,
         names=names,
         repository=repository,
-        image=PinnedImage(
-            reference=image["image_digest"] or image["image_tag"] or "",
-            uri=repository.image(tag=image["image_tag"], digest=image["image_digest"]),
-        ),
+        image=images.PinnedImage.in_repository(repository, tag=image["image_tag"], digest=image["image_digest"]),
         tags=MappingProxyType(tags),
         settings=values.model_copy(update={"sidecars": dict(sorted(values.sidecars.items()))}),
         sources=MappingProxyType(sources),

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
-from ..config.names import LIMITS, fit
+from ..config.names import LIMITS, alarm_name, fit
 from ..config.observability import ObservabilitySpec
 from ..config.resolve import VariantSpec
 from ..runtime import cdk
@@ -23,8 +23,15 @@ from .dashboard import (
     task_counts,
     utilization,
 )
+from .props import ALWAYS, Switches
 
 DEPLOYMENT_FAILED = "SERVICE_DEPLOYMENT_FAILED"
+
+
+def count(switch: str | None) -> float | None:
+    """The `count` of a resource that exists while `switch` (a Terraform condition) is true: 1, else 0; None
+    (no switch): no `count`, the resource always exists."""
+    return None if switch is None else cdk.Token.as_number(f"${{{switch} ? 1 : 0}}")
 
 
 def alarm_queries(spec: VariantSpec, cluster_name: str) -> dict[str, tuple[tuple[Query, ...], float, int, str]]:
@@ -111,6 +118,9 @@ class VariantObservability(Construct):
       notify `alarm_topic_arns`.
     - Deployment failure events: an EventBridge rule matching ECS's `SERVICE_DEPLOYMENT_FAILED`
       for this service, targeting each topic.
+    - Switches (Terraform conditions; the exported module's variables, `props.Switches`): with
+      `filter_switch` the metric filter, with `alarms_switch` the alarms, the rule and its targets
+      (which then name `rule[0]`) have `count` 1 while it is true, else 0. None: always created.
     """
 
     def __init__(
@@ -123,6 +133,8 @@ class VariantObservability(Construct):
         log_group: Address,
         service: Address,
         tags: Mapping[str, str],
+        filter_switch: str | None = None,
+        alarms_switch: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         obs: ObservabilitySpec = spec.observability  # type: ignore[assignment]
@@ -137,6 +149,7 @@ class VariantObservability(Construct):
             metric_transformation=cdk.CloudwatchLogMetricFilterMetricTransformation(
                 name=errors.name, namespace=errors.namespace, value="1", default_value="0", unit="Count"
             ),
+            count=count(filter_switch),
         )
         self.addresses: dict[str, Address] = {"metric_filter": pin(metric_filter, f"{stem}_errors")}
         topics = list(obs.alarm_topic_arns)
@@ -145,7 +158,7 @@ class VariantObservability(Construct):
             alarm = cdk.CloudwatchMetricAlarm(
                 self,
                 suffix,
-                alarm_name=fit(f"{cluster_name}_{stem}_{suffix}", LIMITS["alarm"]),
+                alarm_name=alarm_name(cluster_name, stem, suffix),
                 alarm_description=f"{spec.pipeline}/{spec.variant}: {meaning}",
                 comparison_operator="GreaterThanThreshold",
                 threshold=threshold,
@@ -155,14 +168,21 @@ class VariantObservability(Construct):
                 alarm_actions=topics or None,
                 ok_actions=topics or None,
                 tags=dict(tags),
+                count=count(alarms_switch),
                 **_metric_arguments(queries, obs.period),
             )
             self.addresses[f"alarm_{suffix}"] = pin(alarm, f"{stem}_{suffix}")
         if obs.deployment_failure_events:
-            self._deployment_events(spec, cluster_name, service, topics, tags)
+            self._deployment_events(spec, cluster_name, service, topics, tags, alarms_switch)
 
     def _deployment_events(
-        self, spec: VariantSpec, cluster_name: str, service: Address, topics: list[str], tags: Mapping[str, str]
+        self,
+        spec: VariantSpec,
+        cluster_name: str,
+        service: Address,
+        topics: list[str],
+        tags: Mapping[str, str],
+        switch: str | None,
     ) -> None:
         stem = spec.address
         pattern = {
@@ -178,23 +198,38 @@ class VariantObservability(Construct):
             description=f"{spec.pipeline}/{spec.variant}: ECS deployment failed",
             event_pattern=json.dumps(pattern, sort_keys=True, separators=(",", ":")),
             tags=dict(tags),
+            count=count(switch),
         )
         rule_address = pin(rule, f"{stem}_deployment_failed")
+        rule_name = rule_address.ref("name") if switch is None else f"${{{rule_address}[0].name}}"
         self.addresses["deployment_rule"] = rule_address
         for topic in topics:
             suffix = hashlib.sha256(topic.encode()).hexdigest()[:8]
             target = cdk.CloudwatchEventTarget(
-                self, f"deployment_failed_{suffix}", rule=rule_address.ref("name"), arn=topic, target_id=f"sns-{suffix}"
+                self,
+                f"deployment_failed_{suffix}",
+                rule=rule_name,
+                arn=topic,
+                target_id=f"sns-{suffix}",
+                count=count(switch),
             )
             self.addresses[f"deployment_target_{suffix}"] = pin(target, f"{stem}_deployment_failed_{suffix}")
 
 
 class PipelineDashboard(Construct):
     """`aws_cloudwatch_dashboard.<pipeline>`, named `<cluster>_<pipeline>`: the variants side by side
-    (`dashboard.pipeline_dashboard`). The pipeline's one shared resource: it changes with any variant."""
+    (`dashboard.pipeline_dashboard`). The pipeline's one shared resource: it changes with any variant.
+    With `switch` (a Terraform condition) it has `count` 1 while that is true, else 0."""
 
     def __init__(
-        self, scope: Construct, id: str, *, specs: Sequence[VariantSpec], cluster_name: str, region: str
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        specs: Sequence[VariantSpec],
+        cluster_name: str,
+        region: str,
+        switch: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         pipeline = specs[0].pipeline
@@ -204,6 +239,7 @@ class PipelineDashboard(Construct):
             "dashboard",
             dashboard_name=fit(f"{cluster_name}_{pipeline}", LIMITS["dashboard"]),
             dashboard_body=body,
+            count=count(switch),
         )
         self.address = pin(dashboard, pipeline)
 
@@ -215,10 +251,14 @@ def add_observability(
     cluster_name: str,
     region: str,
     addresses: Mapping[str, Mapping[str, Address]],
+    tags: Mapping[str, Mapping[str, str]],
+    switches: Switches = ALWAYS,
 ) -> None:
-    """Per observed variant its `VariantObservability`, per pipeline with one its `PipelineDashboard`.
+    """Per observed variant its `VariantObservability`, per pipeline with one its `PipelineDashboard`, created
+    while their `switches` are on.
 
-    `addresses`: each variant's pinned addresses (`VariantService.addresses`), by variant address.
+    `addresses`: each variant's pinned addresses (`VariantService.addresses`), `tags` the tags its resources
+    carry, by variant address.
     """
     pipelines: dict[str, list[VariantSpec]] = {}
     for spec in specs:
@@ -233,7 +273,16 @@ def add_observability(
             cluster_name=cluster_name,
             log_group=own["log_group"],
             service=own["service"],
-            tags=spec.tags,
+            tags=tags[spec.address],
+            filter_switch=switches.observability,
+            alarms_switch=switches.alarms.get(spec.address),
         )
     for pipeline, observed in pipelines.items():
-        PipelineDashboard(scope, f"{pipeline}__dashboard", specs=observed, cluster_name=cluster_name, region=region)
+        PipelineDashboard(
+            scope,
+            f"{pipeline}__dashboard",
+            specs=observed,
+            cluster_name=cluster_name,
+            region=region,
+            switch=switches.observability,
+        )

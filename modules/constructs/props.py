@@ -16,8 +16,8 @@ from types import MappingProxyType
 from ..config.autoscaling import AutoscalingConfig
 from ..config.deployment import DeploymentSpec
 from ..config.model import DEFAULT_SETTINGS as DEFAULT
-from ..config.model import ContainerSettings, ExecLoggingConfig
-from ..config.names import VariantNames
+from ..config.model import ClusterConfig, ContainerSettings, ExecLoggingConfig
+from ..config.names import VariantNames, alarm_name
 from ..config.resolve import ContainerSpec, Deployment, VariantSpec
 from .address import Address
 
@@ -31,12 +31,36 @@ class ClusterProps:
     """The shared ECS cluster."""
 
     name: str
-    container_insights: str = "enabled"
-    """Container Insights: "enabled", "enhanced" (per-task metrics) or "disabled"."""
+    container_insights: str = ClusterConfig().container_insights
+    """Container Insights: "enabled", "enhanced" (per-task metrics) or "disabled"; default: the config's."""
     exec_logging: ExecLoggingConfig | None = None
     """None: no variant allows ECS Exec, the cluster has no exec configuration. Set: sessions are
     logged (`logging = "OVERRIDE"`) to the log group `/ecs/<name>/exec` the cluster creates, with its
     retention and KMS key, and encrypted with its `kms_key_arn` when set."""
+
+
+@dataclass(frozen=True)
+class DeploymentAlarm:
+    """One of a variant's own alarms (`VariantObservability`) that fails its deployments."""
+
+    address: Address
+    name: str
+    """Its AWS name (`config.names.alarm_name`)."""
+
+
+@dataclass(frozen=True)
+class Switches:
+    """Terraform conditions (expressions such as `var.observability_enabled`: the exported module's variables)
+    that create resources while true and remove them when false (`count` 1 or 0). None: always created."""
+
+    observability: str | None = None
+    """The dashboards and the error metric filters."""
+    alarms: Mapping[str, str] = field(default_factory=_empty)
+    """By variant address: its alarms, deployment-event rule and targets; its service's deployment alarms follow."""
+
+
+#: No switches: every resource always exists (the stack's).
+ALWAYS = Switches()
 
 
 @dataclass(frozen=True)
@@ -68,10 +92,15 @@ class VariantServiceProps:
     sidecar_repository_arns: tuple[str, ...] = ()
     """Private ECR repositories of sidecar images the execution role may also pull from."""
     deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
-    """Default: 100 % minimum healthy / 200 % maximum, rollback on failure, `terraform apply` waits for
-    steady state with the provider's timeouts, no deployment alarms."""
-    deployment_alarm_names: tuple[str, ...] = ()
-    """CloudWatch alarms (names or references to them) that fail a deployment; none: no `alarms` block."""
+    """Default: a variant that sets no `deployment` key (`config.deployment.DeploymentConfig`'s defaults), with
+    no deployment alarms."""
+    deployment_alarms: tuple[DeploymentAlarm, ...] = ()
+    """The variant's own alarms that fail a deployment (Terraform creates them first), watched with
+    `deployment.extra_alarm_names`; none of either: no `alarms` block."""
+    alarms_switch: str | None = None
+    """None: the variant's own alarms always exist. Set (a Terraform condition, the exported module's switch of
+    the variant's alarms): while it is false they do not, so the `alarms` block watches only the extra names,
+    or, without any, is disabled (listing the own alarms' names: ECS refuses an empty list)."""
     exec_log_group: Address | None = None
     """None: ECS Exec off. Set: the service allows ECS Exec, and the task role may open SSM session channels
     and write to this log group (the cluster's exec audit log)."""
@@ -107,14 +136,27 @@ def cluster_props(deployment: Deployment) -> ClusterProps:
     )
 
 
-def deployment_alarm_names(spec: VariantSpec) -> tuple[str, ...]:
-    """References to the variant's own deployment alarms (Terraform creates them first), then the extra names."""
-    own = (Address("aws_cloudwatch_metric_alarm", f"{spec.address}_{suffix}") for suffix in spec.deployment.alarms)
-    return (*(alarm.ref("alarm_name") for alarm in own), *spec.deployment.extra_alarm_names)
+def deployment_alarms(spec: VariantSpec, *, cluster_name: str) -> tuple[DeploymentAlarm, ...]:
+    """The variant's own alarms that fail its deployments (`deployment.alarms`), in that order."""
+    return tuple(
+        DeploymentAlarm(
+            Address("aws_cloudwatch_metric_alarm", f"{spec.address}_{suffix}"),
+            alarm_name(cluster_name, spec.address, suffix),
+        )
+        for suffix in spec.deployment.alarms
+    )
 
 
-def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> VariantServiceProps:
-    """The props of `spec`'s VariantService in `deployment` (its network), logging to `region`."""
+def service_props(
+    spec: VariantSpec,
+    deployment: Deployment,
+    *,
+    region: str,
+    tags: Mapping[str, str],
+    alarms_switch: str | None = None,
+) -> VariantServiceProps:
+    """The props of `spec`'s VariantService in `deployment` (its network), logging to `region`, its resources
+    tagged with `tags`, its deployment alarms following `alarms_switch` (`VariantServiceProps.alarms_switch`)."""
     main, *others = spec.containers
     sidecars = tuple(others)
     return VariantServiceProps(
@@ -125,7 +167,7 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
         repository_arn=spec.repository.arn,
         vpc_id=deployment.vpc_id,
         subnet_ids=deployment.subnet_ids,
-        tags=spec.tags,
+        tags=tags,
         settings=spec.settings,
         desired_count=spec.settings.autoscaling.min if spec.settings.autoscaling else spec.settings.desired_count,
         autoscaled=spec.settings.autoscaling is not None,
@@ -133,13 +175,14 @@ def service_props(spec: VariantSpec, deployment: Deployment, *, region: str) -> 
         sidecars=sidecars,
         sidecar_repository_arns=tuple(dict.fromkeys(arn for sidecar in sidecars if (arn := sidecar.repository_arn))),
         deployment=spec.deployment,
-        deployment_alarm_names=deployment_alarm_names(spec),
+        deployment_alarms=deployment_alarms(spec, cluster_name=deployment.cluster_name),
+        alarms_switch=alarms_switch,
         exec_log_group=EXEC_LOG_GROUP if spec.exec_enabled else None,
         exec_kms_key_arn=deployment.exec_logging.kms_key_arn if spec.exec_enabled else None,
     )
 
 
-def autoscaling_props(spec: VariantSpec, *, cluster_name: str) -> AutoscalingProps | None:
+def autoscaling_props(spec: VariantSpec, *, cluster_name: str, tags: Mapping[str, str]) -> AutoscalingProps | None:
     """None when the variant does not autoscale."""
     if spec.settings.autoscaling is None:
         return None
@@ -148,5 +191,5 @@ def autoscaling_props(spec: VariantSpec, *, cluster_name: str) -> AutoscalingPro
         service=spec.names.service,
         scaling=spec.settings.autoscaling,
         alarm_prefix=f"{cluster_name}_{spec.address}",
-        tags=spec.tags,
+        tags=tags,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..config.fingerprint import METADATA_KEY, PRICED, PRICING_KEY, variant_metadata
 from ..config.resolve import Deployment
 from ..lib.terraform_literal import literal_strings
@@ -13,7 +15,7 @@ from .backend import add_state_backend, pin_versions
 from .cluster import PipelineCluster
 from .observability import add_observability
 from .outputs import outputs
-from .props import CLUSTER_ID, autoscaling_props, cluster_props, service_props
+from .props import ALWAYS, CLUSTER_ID, Switches, autoscaling_props, cluster_props, service_props
 from .variant import VariantService
 
 MANAGED_BY = "streaming-feature-pipelines"
@@ -97,21 +99,38 @@ def declare_outputs(
 
 
 def add_workloads(
-    scope: Construct, deployment: Deployment, *, region: str
+    scope: Construct,
+    deployment: Deployment,
+    *,
+    region: str,
+    tags: Mapping[str, Mapping[str, str]] | None = None,
+    switches: Switches = ALWAYS,
 ) -> tuple[PipelineCluster, dict[str, VariantService]]:
     """The shared cluster, then per variant its VariantService and, when set, VariantAutoscaling; adopted
     resources kept from replacement (`adopt.keep_adopted`).
 
-    `region` is where the tasks log (a name, or a reference in an exported module).
+    `region` is where the tasks log (a name, or a reference in an exported module). `tags`: by variant address,
+    the tags its resources carry; None: `Deployment.resource_tags`. `switches`: conditions that create the
+    observability resources (the exported module's variables); none: always created.
     """
+    tags = tags or {spec.address: deployment.resource_tags(spec) for spec in deployment.variants}
     cluster = PipelineCluster(scope, CLUSTER_ID, props=cluster_props(deployment))
     variants: dict[str, VariantService] = {}
     for spec in deployment.variants:
         variant = VariantService(
-            scope, spec.address, props=service_props(spec, deployment, region=region), cluster=cluster
+            scope,
+            spec.address,
+            props=service_props(
+                spec,
+                deployment,
+                region=region,
+                tags=tags[spec.address],
+                alarms_switch=switches.alarms.get(spec.address),
+            ),
+            cluster=cluster,
         )
         variants[spec.address] = variant
-        scaling = autoscaling_props(spec, cluster_name=deployment.cluster_name)
+        scaling = autoscaling_props(spec, cluster_name=deployment.cluster_name, tags=tags[spec.address])
         if scaling:
             VariantAutoscaling(
                 scope,
@@ -124,7 +143,13 @@ def add_workloads(
         keep_adopted(deployment.adopt, variants=variants)
     addresses = {address: variant.addresses for address, variant in variants.items()}
     add_observability(
-        scope, deployment.variants, cluster_name=deployment.cluster_name, region=region, addresses=addresses
+        scope,
+        deployment.variants,
+        cluster_name=deployment.cluster_name,
+        region=region,
+        addresses=addresses,
+        tags=tags,
+        switches=switches,
     )
     return cluster, variants
 

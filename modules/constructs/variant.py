@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from ..config.fargate import cpu_units, memory_mib
+from ..lib.terraform_literal import hcl_escape
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from . import documents
@@ -44,9 +45,9 @@ class VariantService(Construct):
       provider does not retry that); capacity provider strategy (FARGATE / FARGATE_SPOT weights), private subnets,
       no public IP, platform version LATEST, tags propagated from the task definition.
     - Deployments (`props.deployment`): the circuit breaker, and the `alarms` block when
-      `deployment_alarm_names` names any, roll a failed deployment back unless `rollback` is off;
-      minimum healthy / maximum percent as set (default 100 / 200); `wait_for_steady_state` (default
-      on: a failed deployment fails `terraform apply`) with the `timeouts` set (else the provider's).
+      it watches any alarm (`_deployment_alarms`), roll a failed deployment back unless `rollback` is off;
+      minimum healthy / maximum percent and `wait_for_steady_state` as set (their defaults:
+      `config.deployment.DeploymentConfig`) with the `timeouts` set (else the provider's).
     - Spot floor: `fargate_base` tasks on FARGATE before the weights apply (FARGATE joins the strategy
       for its base even at weight 0).
     - ECS Exec only when `exec_log_group` is set: `enable_execute_command`, and an inline task role
@@ -229,11 +230,7 @@ class VariantService(Construct):
                 subnets=list(props.subnet_ids), security_groups=[security_group.ref("id")], assign_public_ip=False
             ),
             deployment_circuit_breaker=cdk.EcsServiceDeploymentCircuitBreaker(enable=True, rollback=deploy.rollback),
-            alarms=cdk.EcsServiceAlarms(
-                alarm_names=list(props.deployment_alarm_names), enable=True, rollback=deploy.rollback
-            )
-            if props.deployment_alarm_names
-            else None,
+            alarms=_deployment_alarms(props),
             deployment_minimum_healthy_percent=deploy.minimum_healthy_percent,
             deployment_maximum_percent=deploy.maximum_percent,
             wait_for_steady_state=deploy.wait_for_steady_state,
@@ -251,3 +248,25 @@ class VariantService(Construct):
             depends_on=[cluster.capacity_providers],
         )
         return pin(self.service, id)
+
+
+def _deployment_alarms(props: VariantServiceProps) -> cdk.EcsServiceAlarms | None:
+    """The service's `alarms` block: the variant's own deployment alarms, then the extra names. With
+    `alarms_switch`, while it is true the own alarms' instances (a splat: they have `count`), else the extra
+    names, or, without any, the own alarms' names in a disabled block (ECS refuses an empty list)."""
+    own, extras = props.deployment_alarms, props.deployment.extra_alarm_names
+    if not own and not extras:
+        return None
+    rollback = props.deployment.rollback
+    switch = props.alarms_switch
+    if switch is None or not own:
+        names = [*(alarm.address.ref("alarm_name") for alarm in own), *extras]
+        return cdk.EcsServiceAlarms(alarm_names=names, enable=True, rollback=rollback)
+    splats = ", ".join(f"{alarm.address}[*].alarm_name" for alarm in own)
+    extra = ", ".join(f'"{hcl_escape(name)}"' for name in extras)
+    off = ", ".join(f'"{hcl_escape(name)}"' for name in (extras or [alarm.name for alarm in own]))
+    return cdk.EcsServiceAlarms(
+        alarm_names=cdk.Token.as_list(f"${{{switch} ? concat({splats}, [{extra}]) : [{off}]}}"),
+        enable=True if extras else cdk.Token.as_any(f"${{{switch}}}"),
+        rollback=rollback,
+    )

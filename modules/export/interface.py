@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..config.images import DIGEST, TAG
 from ..config.resolve import Deployment, VariantSpec
 
-_IMAGE_REFERENCE = r"^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$"
+_IMAGE_REFERENCE = f"^({DIGEST}|{TAG})$"
 
 
 @dataclass(frozen=True)

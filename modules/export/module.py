@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from types import MappingProxyType
 from typing import Any
 
-from ..config.names import LIMITS, fit
 from ..config.resolve import Deployment, VariantSpec
-from ..constructs.address import Address
 from ..constructs.backend import pin_versions
-from ..constructs.observability import PipelineDashboard, VariantObservability
+from ..constructs.props import ALWAYS, Switches
 from ..constructs.stack import add_workloads, declare_outputs
-from ..lib.terraform_literal import hcl_escape, literal_strings
+from ..lib.terraform_literal import literal_strings
 from ..runtime import cdk
 from ..runtime.cdk import Construct
 from .interface import (
@@ -40,7 +38,11 @@ class PipelinesModule(cdk.TerraformStack):
     - Every config string, variable defaults included, is a Terraform literal
       (`terraform_literal.literal_strings`): Terraform evaluates JSON strings as templates.
     - `observability_enabled` and per variant `<pipeline>_<variant>_alarms_enabled` (both default
-      true) switch the observability resources off (`_switch_observability`).
+      true) switch the observability resources off (`switches`, construct parameters): the dashboards and
+      metric filters follow `observability_enabled`; a variant's alarms, its deployment-event rule and
+      targets, and its service's deployment alarms follow both. A resource that gains `count` keeps its
+      object: Terraform moves `x` to `x[0]` by itself (tested with a plan against a state of the module
+      before the switches).
     - Outputs: cluster name and ARN, and per variant the service, task definition, log group,
       role and security group names/ARNs/IDs (`constructs.outputs`, as the stack's).
     """
@@ -51,8 +53,10 @@ class PipelinesModule(cdk.TerraformStack):
         cdk.AwsProvider(self, "aws")
         pin_versions(self, deployment.terraform)
         inputs = {variable.name: _declare(self, variable) for variable in variables(deployment)}
-        tags = inputs["tags"].value
-        specs = [_parameterised(self, spec, inputs, deployment.tags, tags) for spec in deployment.variants]
+        specs, tags = [], {}
+        for spec in deployment.variants:
+            specs.append(_parameterised(self, spec, inputs))
+            tags[spec.address] = _tags(self, spec, inputs["tags"])
         parameterised = dataclasses.replace(
             deployment,
             vpc_id=inputs["vpc_id"].string_value,
@@ -61,8 +65,9 @@ class PipelinesModule(cdk.TerraformStack):
         )
         # `id` is the region's name in 5.x and 6.x alike; 6.x deprecates `name`, 5.x has no `region`.
         region = cdk.DataAwsRegion(self, "current").id
-        self.cluster, self.variants = add_workloads(self, parameterised, region=region)
-        _switch_observability(self, parameterised.variants, cluster_name=parameterised.cluster_name)
+        self.cluster, self.variants = add_workloads(
+            self, parameterised, region=region, tags=tags, switches=switches(deployment)
+        )
         declare_outputs(self, deployment, cluster=self.cluster, variants=self.variants)
 
 
@@ -90,77 +95,34 @@ def _declare(scope: Construct, variable: Variable) -> cdk.TerraformVariable:
     return declared
 
 
-def _switch_observability(module: cdk.TerraformStack, specs: Sequence[VariantSpec], *, cluster_name: str) -> None:
-    """`count` on every observability resource: 1 while its variables are true, else 0.
-
-    The dashboards and metric filters follow `observability_enabled`; a variant's alarms, its
-    deployment-event rule and targets follow it and `<pipeline>_<variant>_alarms_enabled`, and so do
-    the service's deployment alarms (`_deployment_alarms`). A
-    resource that gains `count` keeps its object: Terraform moves `x` to `x[0]` by itself (tested
-    with a plan against a state of the module before the switch).
-    """
+def switches(deployment: Deployment) -> Switches:
+    """The module's switches: `observability_enabled`, and per observed variant its alarms' variable with it."""
+    observed = [spec for spec in deployment.variants if spec.observability is not None]
+    if not observed:
+        return ALWAYS
     enabled = f"var.{OBSERVABILITY_ENABLED}"
-    pipelines: list[str] = []
-    for spec in specs:
-        if spec.observability is None:
-            continue
-        pipelines += [spec.pipeline] if spec.pipeline not in pipelines else []
-        observed: VariantObservability = module.node.find_child(f"{spec.address}_observability")  # type: ignore[assignment]
-        alarms = f"{enabled} && var.{alarms_enabled_variable(spec)}"
-        rule = observed.addresses.get("deployment_rule")
-        for key, address in observed.addresses.items():
-            _count(module, address, enabled if key == "metric_filter" else alarms)
-            if key.startswith("deployment_target_") and rule is not None:
-                module.add_override(f"resource.{address.type}.{address.name}.rule", f"${{{rule}[0].name}}")
-        if spec.deployment.alarms:
-            _deployment_alarms(module, spec, alarms, cluster_name)
-    for pipeline in pipelines:
-        dashboard: PipelineDashboard = module.node.find_child(f"{pipeline}__dashboard")  # type: ignore[assignment]
-        _count(module, dashboard.address, enabled)
-
-
-def _deployment_alarms(module: cdk.TerraformStack, spec: VariantSpec, condition: str, cluster_name: str) -> None:
-    """The service's deployment alarms as the switches leave them. On: each own alarm's instances (a
-    splat, so Terraform creates them first), then the extra names. Off: the extra names, else the
-    block is disabled; ECS refuses an empty list, so it then lists the own alarms' names unwatched."""
-    own = [
-        f"{Address('aws_cloudwatch_metric_alarm', f'{spec.address}_{s}')}[*].alarm_name" for s in spec.deployment.alarms
-    ]
-    extras = spec.deployment.extra_alarm_names
-    names = extras or tuple(fit(f"{cluster_name}_{spec.address}_{s}", LIMITS["alarm"]) for s in spec.deployment.alarms)
-    listed = ", ".join(f'"{hcl_escape(name)}"' for name in names)
-    extra = ", ".join(f'"{hcl_escape(name)}"' for name in extras)
-    service = f"resource.aws_ecs_service.{spec.address}.alarms"
-    module.add_override(
-        f"{service}.alarm_names", f"${{{condition} ? concat({', '.join(own)}, [{extra}]) : [{listed}]}}"
+    return Switches(
+        observability=enabled,
+        alarms=MappingProxyType(
+            {spec.address: f"{enabled} && var.{alarms_enabled_variable(spec)}" for spec in observed}
+        ),
     )
-    if not extras:
-        module.add_override(f"{service}.enable", f"${{{condition}}}")
 
 
-def _count(module: cdk.TerraformStack, address: Address, condition: str) -> None:
-    module.add_override(f"resource.{address.type}.{address.name}.count", f"${{{condition} ? 1 : 0}}")
-
-
-def _parameterised(
-    scope: Construct,
-    spec: VariantSpec,
-    inputs: dict[str, cdk.TerraformVariable],
-    config_tags: Any,
-    tags: Any,
-) -> VariantSpec:
-    """`spec` with its image, desired count and tags taken from the module's variables."""
+def _parameterised(scope: Construct, spec: VariantSpec, inputs: dict[str, cdk.TerraformVariable]) -> VariantSpec:
+    """`spec` with its image and desired count taken from the module's variables."""
     tag = f"var.{image_tag_variable(spec)}"
     image = cdk.TerraformLocal(
         scope, f"{spec.address}_image", f'{spec.repository.uri}${{startswith({tag}, "sha256:") ? "@" : ":"}}${{{tag}}}'
     )
-    own_tags = {key: value for key, value in spec.tags.items() if config_tags.get(key) != value}
-    own = cdk.TerraformLocal(scope, f"{spec.address}_tags", own_tags)
-    changes: dict[str, Any] = {
-        "image": dataclasses.replace(spec.image, uri=image.as_string),
-        "tags": cdk.Token.as_string_map(cdk.Fn.merge([tags, own.expression])),
-    }
+    changes: dict[str, Any] = {"image": dataclasses.replace(spec.image, uri=image.as_string)}
     if desired_count_variable(spec) in inputs:
         desired_count = inputs[desired_count_variable(spec)].number_value
         changes["settings"] = spec.settings.model_copy(update={"desired_count": desired_count})
     return dataclasses.replace(spec, **changes)
+
+
+def _tags(scope: Construct, spec: VariantSpec, inherited: cdk.TerraformVariable) -> dict[str, str]:
+    """The tags `spec`'s resources carry: the module's `tags` variable, then the variant's own tags (a local)."""
+    own = cdk.TerraformLocal(scope, f"{spec.address}_tags", dict(spec.tags))
+    return cdk.Token.as_string_map(cdk.Fn.merge([inherited.value, own.expression]))

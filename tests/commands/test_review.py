@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from modules.lib import bounded
-from modules.synth import synthesize
+from modules.output_dir import synthesize
 from tests.helpers import default_data, load_all, run
 from tests.review.synthesized import bump_treatment, output, rename_treatment
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from modules.config.deployment import stalls
+from modules.config.deployment import DeploymentConfig, DeploymentSpec, resolve_deployment, stalls
 from tests.helpers import config_problems, default_data, load
 
 P, V = "pipelines.news-encoder", "pipelines.news-encoder.variants.control"
@@ -21,6 +23,13 @@ def test_defaults_keep_every_old_task_until_its_replacement_runs_and_wait_for_st
     assert deployment.rollback and deployment.wait_for_steady_state
     assert deployment.alarms == () and deployment.timeouts == ()
     assert spec(default_data()).settings.fargate_base == 0 and not spec(default_data()).exec_enabled
+
+
+def test_the_specs_defaults_are_the_declared_ones_of_every_deployment_key():
+    """A construct given no deployment behaves as a variant that sets no `deployment` key."""
+    assert [f.name for f in dataclasses.fields(DeploymentSpec)] == list(DeploymentConfig.model_fields)
+    resolved, problems = resolve_deployment([], observability=None, desired_count=1, autoscaling=None)
+    assert (resolved, problems) == (DeploymentSpec(), [])
 
 
 def test_a_variant_with_a_lag_alarm_watches_its_deployments_with_it_by_default():

@@ -17,7 +17,21 @@ def test_default_config_resolves_with_inheritance_and_merges():
     assert dict(treatment.settings.environment) == {"SOURCE_STREAM": "news-articles", "MODEL_VERSION": "v2"}
     assert dict(control.settings.environment) == {"SOURCE_STREAM": "news-articles"}
     assert treatment.image.uri.endswith("news-encoder:2026-11-20")
-    assert dict(control.tags) == {"team": "ml-platform", "pipeline": "news-encoder", "variant": "control"}
+    assert dict(control.tags) == {"pipeline": "news-encoder", "variant": "control"}
+    assert dict(deployment.resource_tags(control)) == {"team": "ml-platform", **control.tags}
+
+
+def test_a_variants_own_tags_are_kept_apart_from_the_configs_and_win_over_them():
+    data = default_data()
+    data["tags"] = {"team": "ml-platform", "tier": "batch"}
+    data["pipelines"]["news-encoder"]["tags"] = {"tier": "streaming", "team": "ml-platform"}
+    data["pipelines"]["news-encoder"]["variants"]["control"]["tags"] = {"owner": "ab-test"}
+    deployment = load(data)
+    control = deployment.variants[0]
+    own = {"tier": "streaming", "team": "ml-platform", "owner": "ab-test", "pipeline": "news-encoder"}
+    assert dict(control.tags) == {**own, "variant": "control"}
+    assert dict(deployment.tags) == {"team": "ml-platform", "tier": "batch"}
+    assert dict(deployment.resource_tags(control)) == {"team": "ml-platform", "tier": "streaming", **control.tags}
 
 
 def test_documented_defaults_apply_when_nothing_is_set():

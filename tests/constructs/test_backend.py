@@ -71,7 +71,7 @@ def test_cloud_backend_by_tags_on_terraform_enterprise():
 
 def test_local_backend_is_one_file_per_stack_beside_the_output_directory(tmp_path):
     """Relative to the stack directory Terraform runs in; nothing of the synthesizing machine."""
-    from modules.synth import synthesize
+    from modules.output_dir import synthesize
 
     (summary,) = synthesize([load(default_data())], tmp_path / "out")
     text = summary.path.read_text()
@@ -107,7 +107,7 @@ def test_backend_text_is_written_as_the_config_says_in_json_which_terraform_read
 
 
 def test_backend_text_is_escaped_in_hcl_where_terraform_reads_templates(tmp_path):
-    from modules.synth import synthesize
+    from modules.output_dir import synthesize
 
     data = default_data()
     data["backend"] = {"type": "s3", "bucket": "acme-state", **TEMPLATED}

@@ -10,7 +10,8 @@ LOG_GROUP_ARN = "${aws_cloudwatch_log_group.x.arn}"
 def variant_props(data: dict, index: int = 0) -> VariantServiceProps:
     """The props of one variant of a config, as the stack builds them."""
     deployment = load(data)
-    return service_props(deployment.variants[index], deployment, region=deployment.region)
+    spec = deployment.variants[index]
+    return service_props(spec, deployment, region=deployment.region, tags=deployment.resource_tags(spec))
 
 
 def statements_by_sid(doc):

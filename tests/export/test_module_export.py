@@ -43,6 +43,18 @@ def exported(tmp_path_factory):
     return out, module
 
 
+def test_a_variants_own_tag_equal_to_a_global_one_stays_its_own():
+    """A pipeline's `team` wins over the module's `tags` variable, as it wins over the config's in the stack."""
+    data = default_data()
+    data["pipelines"]["news-encoder"]["tags"] = {"team": data["tags"]["team"]}
+    module = module_json(load(data))
+    assert module["locals"]["news-encoder_control_tags"] == {
+        "team": data["tags"]["team"],
+        "pipeline": "news-encoder",
+        "variant": "control",
+    }
+
+
 def test_terraform_loads_the_module_with_zero_diagnostics(exported):
     out, _ = exported
     loaded = load_dir(out)

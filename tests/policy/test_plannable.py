@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from modules.config.names import NAME_RULE
+from modules.output_dir import synthesize
 from modules.policy.plannable import check_outdir, main, problems
-from modules.synth import synthesize
 from tests.config.test_adopt import adopting
 from tests.helpers import ROOT, default_data, every_source, load_all, load_text, synth
 

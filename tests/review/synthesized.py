@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from modules.synth import synthesize
+from modules.output_dir import synthesize
 from tests.helpers import default_data, load_all, to_yaml
 
 Mutation = Callable[[dict[str, Any]], object]

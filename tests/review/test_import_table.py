@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
+from modules.output_dir import synthesize
 from modules.review import report
 from modules.review.import_table import import_rows, render
 from modules.review.outputs import read_output
 from modules.review.review import review
-from modules.synth import synthesize
 from tests.config.test_adopt import CLUSTER, CONTROL, adopting
 from tests.helpers import load_all, run
 

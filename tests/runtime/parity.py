@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modules.config import load_file, load_text
-from modules.synth import MANIFEST, MARKER
+from modules.output_dir import MANIFEST, MARKER
 from tests.helpers import LITERAL, ROOT, run, to_yaml
 
 #: Which runtime recorded a reference directory, and the digest of each case's output.

@@ -8,7 +8,7 @@ from pathlib import Path
 from modules.app import module_json
 from modules.config import Deployment, load_text
 from modules.export.files import render, usage, write
-from modules.synth import synthesize
+from modules.output_dir import synthesize
 
 #: The exported module's directory inside a root configuration (the README usage's `source`).
 MODULE_DIR = "feature-pipelines"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from modules.config import load_text
-from modules.synth import synthesize
+from modules.output_dir import synthesize
 from tests.config.test_adopt import adopting
 from tests.helpers import to_yaml
 from tests.terraform import background

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from modules.config import load_text
-from modules.synth import synthesize
+from modules.output_dir import synthesize
 from tests.helpers import default_data, to_yaml
 from tests.terraform.terraform_cli import Terraform
 

@@ -19,7 +19,7 @@ import pytest
 
 from modules.config import load_text
 from modules.export.hcl import document
-from modules.synth import synthesize
+from modules.output_dir import synthesize
 from tests.helpers import LITERAL, ROOT
 from tests.terraform.moto import FAKE_KEYS, SKIPS
 from tests.terraform.stacks import export_root

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from modules.config import load_text
+from modules.constructs.props import ALWAYS
 from modules.export import module as exported
 from tests.helpers import ROOT, to_yaml
 from tests.terraform.conftest import skip_or_fail
@@ -113,7 +114,7 @@ def moto(tmp_path: Path):
 def test_a_module_exported_before_the_switches_moves_to_them_without_a_change(terraform, tmp_path, moto, monkeypatch):
     data = yaml.safe_load(CONFIG.read_text())
     (deployment,) = load_text(to_yaml(rebind(data, moto.seed(seed_spec(data)))))
-    monkeypatch.setattr(exported, "_switch_observability", lambda *_, **__: None)  # the module as exported before
+    monkeypatch.setattr(exported, "switches", lambda _: ALWAYS)  # the module as exported before the switches
     root = export_root(deployment, tmp_path / "root")
     monkeypatch.undo()
     point_at_moto(root, moto.endpoint)
