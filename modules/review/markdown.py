@@ -14,8 +14,9 @@ import json
 import re
 
 #: Inline structure anywhere on a line: backslash escapes, code spans, emphasis, links and images,
-#: HTML and autolinks, entities, table cells, strikethrough, GitHub's math.
-_INLINE = re.compile(r"[\\`*\[\]<&|~$]|_+")
+#: HTML and autolinks, entities, table cells, strikethrough, GitHub's math; and `#`, which a heading
+#: drops when it ends the line after a space (its closing sequence).
+_INLINE = re.compile(r"[\\`*\[\]<&|~$#]|_+")
 #: Block structure where a line starts: headings, quotes, lists, thematic breaks, setext underlines.
 _BLOCK_START = re.compile(r"[#>+=-]|[0-9]+(?=[.)])")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
