@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from modules.app import module_json
@@ -33,4 +34,13 @@ def export_root(deployment: Deployment, root: Path, *, format: str = "hcl") -> P
     write(module, root / MODULE_DIR, force=False)
     provider = f'provider "aws" {{\n  region = {json.dumps(deployment.region)}\n}}\n\n'
     (root / "main.tf").write_text(provider + usage(deployment, f"./{MODULE_DIR}") + "\n")
+    return root
+
+
+def calling_root(children: dict[str, Path], root: Path) -> Path:
+    """A root configuration calling each of `children` (a stack directory or a module root, by module name)
+    as a child module, unedited: one Terraform process then loads the provider's schema once for them all."""
+    root.mkdir(parents=True, exist_ok=True)
+    calls = {name: {"source": "./" + os.path.relpath(child, root)} for name, child in children.items()}
+    (root / "main.tf.json").write_text(json.dumps({"module": calls}, indent=2) + "\n")
     return root

@@ -147,3 +147,39 @@ def validated(terraform: Terraform, workdir: Path) -> list[str]:
     if not result["valid"]:
         problems.append("error: terraform validate: the configuration is not valid")
     return problems
+
+
+#: What Terraform says of a backend block in a module it calls as a child: the harness's artefact
+#: (`validated_together` calls each stack, unedited, from one root), not a problem of the stack.
+IGNORED_BACKEND = "Backend configuration ignored"
+
+
+def validated_together(terraform: Terraform, root: Path, children: dict[str, Path]) -> dict[str, list[str]]:
+    """Init (no backend) and validate `root`, which calls each of `children` (by module name) as a child
+    module (tests/terraform/stacks.py `calling_root`): one process, one load of the provider's schema.
+
+    Each child's diagnostics, attributed by the file they name (those naming no child's file go to every
+    child); when the whole is not valid and no error names a child's file, an error line for every child.
+    A backend block's "ignored" warning is left out once per child, where its stack writes a backend
+    (it names `terraform.backend`).
+    """
+    terraform.init(root, backend=False)
+    result = terraform.validate(root)
+    places = {name: os.path.relpath(child, root) + os.sep for name, child in children.items()}
+    problems: dict[str, list[str]] = {name: [] for name in children}
+    backends: dict[str, int] = dict.fromkeys(children, 0)
+    for item in result.get("diagnostics", []):
+        filename = item.get("range", {}).get("filename", "")
+        owners = [name for name, place in places.items() if filename.startswith(place)] or list(children)
+        (line,) = diagnostics({"diagnostics": [item]})
+        for owner in owners:
+            snippet = item.get("snippet", {}).get("context")
+            if item["summary"] == IGNORED_BACKEND and snippet == "terraform.backend" and len(owners) == 1:
+                backends[owner] += 1
+                if backends[owner] == 1:
+                    continue
+            problems[owner].append(line)
+    if not result["valid"] and not any(line.startswith("error") for lines in problems.values() for line in lines):
+        for lines in problems.values():
+            lines.append("error: terraform validate: the configuration is not valid")
+    return problems

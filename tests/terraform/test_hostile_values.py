@@ -21,34 +21,55 @@ from modules.config import load_text
 from tests.helpers import LITERAL, ROOT, strings, templates_in
 from tests.terraform import background
 from tests.terraform.moto import FAKE_KEYS, SKIPS
-from tests.terraform.stacks import MODULE_DIR, export_root, synthesize_stacks
+from tests.terraform.stacks import MODULE_DIR, calling_root, export_root, synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
 
 OFFLINE = {"provider": {"aws": {**FAKE_KEYS, **SKIPS}}}
+#: The key of the exported module's plan.
+MODULE = "module"
 
 
-def planned_strings(terraform: Terraform, workdir: Path) -> set[str]:
-    """Every string, mapping keys included (JSON documents decoded), of an offline plan of `workdir`."""
-    (workdir / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
-    terraform.init(workdir)
-    terraform.run(workdir, "plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan")
-    plan = json.loads(terraform.run(workdir, "show", "-json", "tfplan").stdout)
-    found: set[str] = set()
+def planned_strings(terraform: Terraform, root: Path, children: dict[str, Path]) -> dict[str, set[str]]:
+    """Every string, mapping keys included (JSON documents decoded), of an offline plan of each of `children`
+    (by module name), called unedited from `root` (one plan and one `show`: the provider's schema loads twice,
+    not twice per child)."""
+    for child in children.values():
+        (child / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
+    calling_root(children, root)
+    terraform.init(root)
+    terraform.run(root, "plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan")
+    plan = json.loads(terraform.run(root, "show", "-json", "tfplan").stdout)
+    found: dict[str, set[str]] = {name: set() for name in children}
     for change in plan["resource_changes"]:
+        owner = change["module_address"].split(".")[1]
         for text in strings(change["change"]["after"]):
-            found.add(text)
+            found[owner].add(text)
             if text.startswith(("[", "{")):
-                found |= set(strings(json.loads(text)))
+                found[owner] |= set(strings(json.loads(text)))
     return found
 
 
-def prepare(terraform: Terraform, scratch: Path) -> dict[str, Callable[[], set[str]]]:
-    """A job planning each literal file of the corpus, synthesized into `scratch`; keyed by file name."""
-    jobs: dict[str, Callable[[], set[str]]] = {}
+def prepare(terraform: Terraform, scratch: Path) -> dict[str, Callable[[], dict[str, set[str]]]]:
+    """One job planning each literal file of the corpus, synthesized into `scratch`, and the exported module of
+    USER_KEYS called with its source only (every input at its default; the README's usage passes them all),
+    each a child module of one root: what each plans, keyed by file name (the module: `module`)."""
+    children: dict[str, Path] = {}
     for index, path in enumerate(LITERAL):
-        (workdir,) = synthesize_stacks(path.read_text(), scratch / str(index)).values()
-        jobs[path.name] = lambda workdir=workdir: planned_strings(terraform, workdir)
-    return jobs
+        (children[path.name],) = synthesize_stacks(path.read_text(), scratch / str(index)).values()
+    (deployment,) = load_text(USER_KEYS.read_text())
+    module_root = export_root(deployment, scratch / "module")
+    main = (module_root / "main.tf").read_text()
+    (module_root / "main.tf").write_text(
+        main[: main.index('module "feature_pipelines"')] + f'module "x" {{\n  source = "./{MODULE_DIR}"\n}}\n'
+    )
+    children[MODULE] = module_root
+    calls = {f"c{index}": child for index, child in enumerate(children.values())}
+
+    def plan_all() -> dict[str, set[str]]:
+        found = planned_strings(terraform, scratch / "all", calls)
+        return {name: found[call] for name, call in zip(children, calls, strict=True)}
+
+    return {"all": plan_all}
 
 
 background.register(__name__, prepare)
@@ -56,15 +77,16 @@ background.register(__name__, prepare)
 
 @pytest.fixture(scope="module")
 def planned(terraform: Terraform) -> dict[str, Any]:
-    """What Terraform plans for each literal file (tests/terraform/background.py runs the plans)."""
-    return background.outcomes(__name__)
+    """What Terraform plans for each literal file and the module (tests/terraform/background.py runs the plan)."""
+    found = background.outcomes(__name__)["all"]
+    if isinstance(found, BaseException):
+        raise found
+    return found
 
 
 @pytest.mark.parametrize("path", LITERAL, ids=lambda p: p.stem)
 def test_terraform_plans_hostile_text_as_written(planned, path):
     found = planned[path.name]
-    if isinstance(found, BaseException):
-        raise found
     expected = {unicodedata.normalize("NFC", text) for text in templates_in(path)}
     assert expected <= found
 
@@ -90,19 +112,10 @@ def keys_in(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", LITERAL, ids=lambda p: p.stem)
 def test_terraform_plans_the_configs_keys_as_written(planned, path):
     found = planned[path.name]
-    if isinstance(found, BaseException):
-        raise found
     assert keys_in(path) <= found
 
 
-def test_the_exported_module_plans_the_configs_keys_as_written(terraform, tmp_path):
-    (deployment,) = load_text(USER_KEYS.read_text())
-    root = export_root(deployment, tmp_path / "root")
-    main = (root / "main.tf").read_text()
-    # Called with its source only: every input at its default (the README's usage passes them all).
-    (root / "main.tf").write_text(
-        main[: main.index('module "feature_pipelines"')] + f'module "x" {{\n  source = "./{MODULE_DIR}"\n}}\n'
-    )
-    found = planned_strings(terraform, root)
+def test_the_exported_module_plans_the_configs_keys_as_written(planned):
+    found = planned[MODULE]
     assert keys_in(USER_KEYS) - {"pipeline", "variant"} <= found
     assert {"cost_center", "a_b", "camel_case", "x_y_z"}.isdisjoint(found), "no key converted"
