@@ -34,7 +34,8 @@ class VariantService(Construct):
       with their KMS key when it names one (else CloudWatch Logs' own encryption).
     - Execution role: pull from the one repository, write the one log group, read the
       variant's own secrets (see `documents.execution_role_policy`). Task role: no
-      permissions unless `task_role_policy_arns` attaches managed policies.
+      permissions unless `task_role_policy_arns` attaches managed policies, or `input`/`output` grant
+      their use (below).
     - Security group: no ingress; egress only as the props say (the variant's `egress`
       rules, else the network's; default HTTPS).
     - Task definition: Fargate, awsvpc, the props' CPU, memory, architecture and ephemeral
