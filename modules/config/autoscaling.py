@@ -75,7 +75,9 @@ class MetricSource(Strict):
         description="the stream signal: " + "; ".join(f"`{name}` ({why})" for name, why in SOURCES.items())
     )
     queue_name: Annotated[str, StringConstraints(max_length=80, pattern=r"^[A-Za-z0-9_-]+(?:\.fifo)?$")] | None = Field(
-        None, description="`sqs`: the queue whose visible messages are the signal; required for `sqs`"
+        None,
+        description="`sqs`: the queue whose visible messages are the signal; required for `sqs`, unless the "
+        "variant has an `input` (unset: the variant's own input queue)",
     )
     stream_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")] | None = Field(
         None, description="`kinesis`: the stream whose consumer lag is the signal; required for `kinesis`"

@@ -21,6 +21,7 @@ from .adopt import AdoptConfig
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
 from .container import DependsOn, HealthCheck, RestartPolicy, SidecarConfig, Ulimits
+from .data import InputConfig, OutputConfig
 from .deployment import DeploymentConfig, ExecConfig
 from .images import ImageDigest, ImageTag
 from .lists import Distinct
@@ -405,6 +406,17 @@ class ContainerSettings(Layered):
         None,
         description="ECS Exec into the running containers (off unless `enabled: true`); a variant's block "
         "replaces its pipeline's whole",
+    )
+    input: Annotated[InputConfig | None, Inherited(unset="none: the stack creates no input and grants none")] = Field(
+        None,
+        description="where the variants read, each its own complete copy of the stream (docs/data-isolation.md): "
+        "the stack creates, grants and names it in `FEATURE_INPUT_QUEUE_URL`; a variant's block replaces its "
+        "pipeline's whole",
+    )
+    output: Annotated[OutputConfig | None, Inherited(unset="none: the stack grants no output")] = Field(
+        None,
+        description="where the variants write, each its own namespace (docs/data-isolation.md): the task role may "
+        "write only there, named in `FEATURE_OUTPUT_URI`; a variant's block replaces its pipeline's whole",
     )
 
 

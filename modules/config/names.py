@@ -25,7 +25,7 @@ USER_RULE = (
 
 #: Every AWS name limit the generator fits names to (`fit`), in characters, by what is named (each
 #: service's API reference: CreateService, RegisterTaskDefinition, CreateRole, CreateSecurityGroup,
-#: CreateLogGroup, PutMetricAlarm, PutDashboard, PutRule, PutScalingPolicy, PutScheduledAction).
+#: CreateLogGroup, PutMetricAlarm, PutDashboard, PutRule, PutScalingPolicy, PutScheduledAction, CreateQueue).
 LIMITS = {
     "ecs_cluster": 255,
     "ecs_service": 255,
@@ -38,6 +38,7 @@ LIMITS = {
     "event_rule": 64,
     "scaling_policy": 256,
     "scheduled_action": 256,
+    "sqs_queue": 80,
 }
 _HASH_LEN = 8
 #: Region name parts -> their letter in the usual short region codes (ap-northeast-1 -> apne1).

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from . import aws_rules, fargate, images
+from . import aws_rules, data, fargate, images
 from .adopt import Adoption, adopted_names, adoption_problems, cluster_name, resolve_adoption
 from .arns import RepositoryRef, parse_repository_arn
 from .autoscaling import autoscaling_problems
@@ -408,6 +408,7 @@ CROSS_FIELD_CHECKS = (
     autoscaling_settings,
     containers,
     fargate_base_fits,
+    data.environment_not_set_twice,
 )
 
 
@@ -442,6 +443,9 @@ def resolve_pipeline(
                 "restart_policy": _enabled(values.restart_policy),
             }
         )
+        if values.input is not None:  # an sqs signal naming no queue: the variant's own input queue
+            own_queue = data.InputQueues.of(cluster_name, name, variant_name).queue
+            values = values.model_copy(update={"autoscaling": data.with_own_queue(values.autoscaling, own_queue)})
         own_tags = {**values.tags, "pipeline": name, "variant": variant_name}
         all_tags = {**tags, **own_tags}
         image, found = _image_problems(pipeline, variant, paths)
@@ -528,6 +532,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         )
         specs += found_specs
         problems += [problem for problem in found if problem not in problems]  # a top-level value's, once
+    problems += data.shared_queue_problems([use for spec in specs for use in _queue_uses(spec, cluster)])
     specs, adoption, found = _adopt(config, specs)
     problems += found
     deployment = Deployment(
@@ -576,6 +581,11 @@ def _adopt(config: Config, specs: list[VariantSpec]) -> tuple[list[VariantSpec],
     ]
     adoption = resolve_adoption(config.adopt, {(spec.pipeline, spec.variant): spec.address for spec in specs})
     return specs, adoption, problems
+
+
+def _queue_uses(spec: VariantSpec, cluster: str) -> list[data.QueueUse]:
+    own = data.InputQueues.of(cluster, spec.pipeline, spec.variant).queue if spec.settings.input else None
+    return data.queue_uses(f"{spec.pipeline}/{spec.variant}", spec.settings.autoscaling, own, spec.source)
 
 
 def _enabled(policy: RestartPolicy | None) -> RestartPolicy | None:

@@ -10,9 +10,10 @@ module passes variables); every user string is already a Terraform literal
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from ..config import data
 from ..config.autoscaling import AutoscalingConfig
 from ..config.deployment import DeploymentSpec
 from ..config.model import DEFAULT_SETTINGS as DEFAULT
@@ -106,6 +107,30 @@ class VariantServiceProps:
     and write to this log group (the cluster's exec audit log)."""
     exec_kms_key_arn: str | None = None
     """The cluster's exec session key: the task role may kms:Decrypt with it (with ECS Exec on)."""
+    data: VariantDataProps | None = None
+    """None: no `input` or `output`, the stack creates and grants nothing for them (`VariantData`)."""
+
+
+@dataclass(frozen=True)
+class VariantDataProps:
+    """One variant's own copy of its pipeline's input and its own output namespace (`constructs.data.VariantData`)."""
+
+    pipeline: str
+    variant: str
+    queues: data.InputQueues
+    """The AWS names of its input queue and dead-letter queue (used with `input`)."""
+    input: data.InputConfig | None = None
+    """None: no queue, no input grant."""
+    output: data.S3Output | None = None
+    """None: no output grant."""
+    output_prefix: str = ""
+    """`<prefix>/<variant>/` (with `output`)."""
+    tags: Mapping[str, str] = field(default_factory=_empty)
+
+    @property
+    def stem(self) -> str:
+        """The variant's address stem (`<pipeline>_<variant>`): its data resources' addresses derive from it."""
+        return f"{self.pipeline}_{self.variant}"
 
 
 @dataclass(frozen=True)
@@ -159,6 +184,9 @@ def service_props(
     tagged with `tags`, its deployment alarms following `alarms_switch` (`VariantServiceProps.alarms_switch`)."""
     main, *others = spec.containers
     sidecars = tuple(others)
+    isolation = data_props(spec, cluster_name=deployment.cluster_name, tags=tags)
+    if isolation is not None:
+        main = replace(main, environment=MappingProxyType({**main.environment, **data_environment(isolation)}))
     return VariantServiceProps(
         pipeline=spec.pipeline,
         variant=spec.variant,
@@ -179,7 +207,44 @@ def service_props(
         alarms_switch=alarms_switch,
         exec_log_group=EXEC_LOG_GROUP if spec.exec_enabled else None,
         exec_kms_key_arn=deployment.exec_logging.kms_key_arn if spec.exec_enabled else None,
+        data=isolation,
     )
+
+
+def data_props(spec: VariantSpec, *, cluster_name: str, tags: Mapping[str, str]) -> VariantDataProps | None:
+    """None when the variant has neither `input` nor `output`."""
+    settings = spec.settings
+    if settings.input is None and settings.output is None:
+        return None
+    output = settings.output.s3 if settings.output else None
+    return VariantDataProps(
+        pipeline=spec.pipeline,
+        variant=spec.variant,
+        queues=data.InputQueues.of(cluster_name, spec.pipeline, spec.variant),
+        input=settings.input,
+        output=output,
+        output_prefix=data.namespace(output, spec.pipeline, spec.variant) if output else "",
+        tags=tags,
+    )
+
+
+def input_queue(stem: str) -> Address:
+    """The variant's input queue (`VariantData`), from its address stem."""
+    return Address("aws_sqs_queue", f"{stem}_input")
+
+
+def data_environment(props: VariantDataProps) -> dict[str, str]:
+    """What the stack tells the main container (`config.data.ENVIRONMENT`): references to its own queue, the
+    output's bucket and namespace."""
+    found: dict[str, str] = {}
+    if props.input is not None:
+        found["FEATURE_INPUT_QUEUE_URL"] = input_queue(props.stem).ref("url")
+    if props.output is not None:
+        bucket = data.bucket_name(props.output.bucket_arn)
+        found["FEATURE_OUTPUT_URI"] = f"s3://{bucket}/{props.output_prefix}"
+        found["FEATURE_OUTPUT_BUCKET"] = bucket
+        found["FEATURE_OUTPUT_PREFIX"] = props.output_prefix
+    return found
 
 
 def autoscaling_props(spec: VariantSpec, *, cluster_name: str, tags: Mapping[str, str]) -> AutoscalingProps | None:

@@ -12,6 +12,7 @@ from ..runtime.cdk import Construct
 from . import documents
 from .address import Address, pin
 from .cluster import PipelineCluster
+from .data import VariantData
 from .props import VariantServiceProps
 
 _ARCHITECTURE = {"x86_64": "X86_64", "arm64": "ARM64"}
@@ -34,7 +35,8 @@ class VariantService(Construct):
       with their KMS key when it names one (else CloudWatch Logs' own encryption).
     - Execution role: pull from the one repository, write the one log group, read the
       variant's own secrets (see `documents.execution_role_policy`). Task role: no
-      permissions unless `task_role_policy_arns` attaches managed policies.
+      permissions unless `task_role_policy_arns` attaches managed policies, or `input`/`output` grant
+      their use (below).
     - Security group: no ingress; egress only as the props say (the variant's `egress`
       rules, else the network's; default HTTPS).
     - Task definition: Fargate, awsvpc, the props' CPU, memory, architecture and ephemeral
@@ -50,6 +52,8 @@ class VariantService(Construct):
       `config.deployment.DeploymentConfig`) with the `timeouts` set (else the provider's).
     - Spot floor: `fargate_base` tasks on FARGATE before the weights apply (FARGATE joins the strategy
       for its base even at weight 0).
+    - `input`/`output` (`props.data`): the variant's own queue and grants (`data.VariantData`); the main
+      container's environment names them (`props.data_environment`).
     - ECS Exec only when `exec_log_group` is set: `enable_execute_command`, and an inline task role
       policy `aws_iam_role_policy.<id>_task_exec` (`documents.exec_task_role_policy`).
     - `force_new_deployment`: an update of the service rolls its tasks. The AWS provider
@@ -68,6 +72,7 @@ class VariantService(Construct):
         self.props = props
         log_group = self._add_log_group(id)
         execution_role, task_role = self._add_roles(id, log_group)
+        data = VariantData(self, "data", props=props.data, task_role=task_role) if props.data else None
         security_group = self._add_security_group(id)
         task_definition = self._add_task_definition(id, execution_role, task_role)
         service = self._add_service(id, cluster, task_definition, security_group)
@@ -78,6 +83,7 @@ class VariantService(Construct):
             "security_group": security_group,
             "task_definition": task_definition,
             "service": service,
+            **(data.addresses if data else {}),
         }
         """Each resource's pinned address, by attribute name: references without a kernel call."""
 

@@ -61,11 +61,14 @@ RESOURCE_TYPES = frozenset(
         "aws_iam_role_policy",
         "aws_iam_role_policy_attachment",
         "aws_security_group",
+        "aws_sns_topic_subscription",
+        "aws_sqs_queue",
+        "aws_sqs_queue_policy",
     }
 )
 #: The attributes the constructs refer to (`Address.ref`).
 ATTRIBUTES = frozenset(
-    {"arn", "id", "name", "family", "alarm_name", "resource_id", "scalable_dimension", "service_namespace"}
+    {"arn", "id", "name", "family", "alarm_name", "resource_id", "scalable_dimension", "service_namespace", "url"}
 )
 PROVIDER_SOURCES = frozenset({"hashicorp/aws", "registry.terraform.io/hashicorp/aws"})
 TERRAFORM_SETTINGS = frozenset({"required_version", "required_providers", "backend", "cloud"})

@@ -251,6 +251,31 @@ def log_retention(view: VariantView) -> Iterator[Violation]:
             yield Violation("log_retention_days", f"log group {group.get('name')!r} keeps logs forever")
 
 
+def _literal_head(pattern: str) -> str:
+    """What every match of an IAM resource pattern starts with: the text before its first wildcard."""
+    return re.split(r"[*?]", pattern, maxsplit=1)[0]
+
+
+def namespaces_overlap(first: str, second: str) -> bool:
+    """Whether two IAM resource patterns can name one object: either's fixed head starts the other's
+    (`bucket/a/*` and `bucket/a/b/*` overlap, `bucket/a/*` and `bucket/ab/*` do not)."""
+    one, two = _literal_head(first), _literal_head(second)
+    return one.startswith(two) or two.startswith(one)
+
+
+def own_namespace(view: VariantView) -> Iterator[Violation]:
+    for resource in view.writes:
+        for other, theirs in sorted(view.other_writes.items()):
+            shared = next((pattern for pattern in theirs if namespaces_overlap(resource, pattern)), None)
+            if shared is not None:
+                yield Violation(
+                    "output",
+                    f"writes {resource}, which {other.replace('_', '/')} also writes ({shared}): the variants "
+                    "overwrite each other's features and the A/B comparison reads mixed data; give each its own "
+                    "namespace (`output.s3.prefix`), or waive DATA-OWN-NAMESPACE with the reason",
+                )
+
+
 #: Rule id -> rule, in catalog order.
 CHECKS: dict[str, Rule] = {
     "ECS-READONLY-ROOT": readonly_root,
@@ -266,5 +291,6 @@ CHECKS: dict[str, Rule] = {
     "NET-NO-PUBLIC-IP": no_public_ip,
     "NET-NO-OPEN-INGRESS": no_open_ingress,
     "LOG-RETENTION": log_retention,
+    "DATA-OWN-NAMESPACE": own_namespace,
 }
 assert list(CHECKS) == list(RULES), "every catalogued rule has exactly one check"

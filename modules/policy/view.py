@@ -8,9 +8,11 @@ so the rules see exactly what Terraform will send to AWS. One that holds a Terra
 
 from __future__ import annotations
 
+import fnmatch
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from ..config.names import variant_stem
@@ -37,6 +39,10 @@ class VariantView:
     """Managed policies attached to the variant's roles."""
     expressions: tuple[str, ...] = ()
     """JSON attributes whose value only Terraform can tell (`<type>.<attribute>: why`)."""
+    writes: tuple[str, ...] = ()
+    """S3 object ARNs (patterns) its inline policies allow s3:PutObject on: the namespaces it writes."""
+    other_writes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """The `writes` of every other variant of the stack, by address stem."""
 
 
 def views_of(stack: Mapping[str, Any], stems: Iterable[str]) -> dict[str, VariantView]:
@@ -60,7 +66,12 @@ def views_of(stack: Mapping[str, Any], stems: Iterable[str]) -> dict[str, Varian
         for name, body in sorted(resources.get(rtype, {}).items()):
             for stem in {variant_stem(name), group_owner.get(body.get("security_group_id"))} & owned.keys():
                 ingress[stem].append(body)
-    return {stem: _view(by_type, tuple(ingress[stem])) for stem, by_type in owned.items()}
+    views = {stem: _view(by_type, tuple(ingress[stem])) for stem, by_type in owned.items()}
+    writes = {stem: view.writes for stem, view in views.items() if view.writes}
+    return {
+        stem: replace(view, other_writes=MappingProxyType({o: w for o, w in writes.items() if o != stem}))
+        for stem, view in views.items()
+    }
 
 
 def view_of(stack: Mapping[str, Any], stem: str) -> VariantView:
@@ -96,4 +107,21 @@ def _view(by_type: Mapping[str, list[Document]], ingress_rules: tuple[Document, 
         policies=tuple(policies),
         policy_arns=tuple(body["policy_arn"] for body in bodies("aws_iam_role_policy_attachment")),
         expressions=tuple(expressions),
+        writes=tuple(dict.fromkeys(_s3_writes(policies))),
     )
+
+
+def _as_list(value: object) -> list:
+    return list(value) if isinstance(value, list | tuple) else [] if value is None else [value]
+
+
+def _s3_writes(policies: Iterable[Document]) -> Iterable[str]:
+    """The S3 object resources of every Allow statement whose actions include s3:PutObject (wildcards too)."""
+    for policy in policies:
+        for statement in _as_list(policy.get("Statement")):
+            actions = [str(action).lower() for action in _as_list(statement.get("Action"))]
+            if statement.get("Effect") != "Allow" or not any(fnmatch.fnmatchcase("s3:putobject", a) for a in actions):
+                continue
+            yield from (
+                str(r) for r in _as_list(statement.get("Resource")) if str(r).split(":")[2:3] in (["s3"], ["*"])
+            )

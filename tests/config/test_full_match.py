@@ -135,7 +135,11 @@ def _samples() -> list[dict[str, Any]]:
     more["pricing"] = copy.deepcopy(s3["pricing"])
     more["pricing"]["regions"]["ap-northeast-1"]["x86_64"] = more["pricing"]["regions"]["ap-northeast-1"].pop("arm64")
     more["environments"] = {"dev": {"tags": {"stage": "dev"}}}
-    return [every_feature, s3, named, tagged, more]
+    isolated = yaml.safe_load((ROOT / "examples" / "ab-data.yaml").read_text())
+    data = isolated["pipelines"]["news-encoder"]
+    data["input"]["sns"]["kms_key_arn"] = data["output"]["s3"]["kms_key_arn"]
+    data["output"]["s3"]["prefix"] = "features/v1"
+    return [every_feature, s3, named, tagged, more, isolated]
 
 
 SAMPLES = _samples()

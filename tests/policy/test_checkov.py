@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from modules.policy import checkov
 from tests.helpers import ROOT, default_data, run, synth
@@ -63,6 +64,7 @@ def prepare(_terraform, root: Path) -> dict:
         == 0
     )
     write(root / "options", synth(options_data()))
+    write(root / "ab-data", synth(yaml.safe_load((ROOT / "examples" / "ab-data.yaml").read_text())))
     write(root / "broken", broken_stack())
     versioned = synth(default_data())
     versioned["terraform"]["required_version"] = ">= 1.5.0"
@@ -116,6 +118,20 @@ def test_every_option_passes_and_a_kms_key_satisfies_the_kms_check(scanned):
     assert of(result.failed, "options") == set()
     assert of(result.skipped, "options") == set()
     assert "CKV_AWS_158" in of(result.passed, "options")
+
+
+def test_the_variants_own_queues_and_data_grants_pass_and_are_judged(scanned):
+    """examples/ab-data.yaml: encrypted queues (CKV_AWS_27), queue policies for one principal (CKV_AWS_72,
+    CKV_AWS_168), grants without a wildcard resource (CKV_AWS_62/63), and no skip is needed beyond the default's."""
+    _, result = scanned
+    assert of(result.failed, "ab-data") == set()
+    judged = {(c.check_id, c.resource.rsplit(".", 1)[1]) for c in result.passed if c.file.startswith("ab-data/")}
+    for variant in ("control", "treatment"):
+        assert {
+            ("CKV_AWS_27", f"news-encoder_{variant}_input_dlq"),
+            ("CKV_AWS_72", f"news-encoder_{variant}_input"),
+        } <= judged
+        assert ("CKV_AWS_62", f"news-encoder_{variant}_task_data") in judged
 
 
 def test_checkov_catches_what_it_should(scanned):

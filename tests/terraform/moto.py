@@ -32,6 +32,8 @@ ENDPOINTS = (
     "secretsmanager",
     "ssm",
     "s3",
+    "sns",
+    "sqs",
 )
 FAKE_KEYS = {"access_key": "test", "secret_key": "test"}
 SKIPS = {
@@ -44,6 +46,8 @@ KMS_KEY = re.compile(r"arn:aws:kms:[^:]+:\d{12}:key/[0-9a-f-]+")
 #: A Secrets Manager secret ARN (name, AWS's 6 random characters) with an optional `:json-key:stage:version`.
 SECRET = re.compile(r"arn:aws:secretsmanager:[^:]+:\d{12}:secret:([^:]+)-[A-Za-z0-9]{6}((?::[^:]*){3})?")
 PARAMETER = re.compile(r"arn:aws:ssm:[^:]+:\d{12}:parameter(/.+)")
+#: An SNS topic ARN in moto's default account (123456789012), where moto keeps what it is asked to create.
+TOPIC = re.compile(r"arn:aws:sns:[^:]+:123456789012:([A-Za-z0-9_-]+)")
 
 
 class MotoServer:
@@ -105,7 +109,7 @@ def _strings(value: Any) -> list[str]:
 
 def seed_spec(data: dict[str, Any]) -> dict[str, Any]:
     """What must exist in AWS before a config's stacks apply: one VPC per stack (in the account the stack
-    assumes a role into), the KMS keys, secrets and SSM parameters its ARNs name, its state bucket."""
+    assumes a role into), the KMS keys, secrets, SSM parameters and SNS topics its ARNs name, its state bucket."""
     top = data["network"]
     environments = data.get("environments") or {}
     vpcs = {
@@ -124,6 +128,7 @@ def seed_spec(data: dict[str, Any]) -> dict[str, Any]:
         "secrets": sorted({match[1] for text in strings if (match := SECRET.fullmatch(text))}),
         "parameters": sorted({match[1] for text in strings if (match := PARAMETER.fullmatch(text))}),
         "buckets": [backend["bucket"]] if backend.get("type") == "s3" else [],
+        "topics": sorted({match[1] for text in strings if (match := TOPIC.fullmatch(text))}),
     }
 
 

@@ -1,8 +1,9 @@
 """Create in moto what a config refers to: `python -m tests.terraform.moto_seed ENDPOINT < spec.json`.
 
 Runs in the e2e virtualenv (boto3). The spec (see `tests.terraform.moto.seed_spec`) names VPCs with
-their subnet count and the role whose account holds them, KMS keys, secrets, SSM parameters and S3
-buckets; the answer (stdout, JSON) gives each one's id or ARN under the same key.
+their subnet count and the role whose account holds them, KMS keys, secrets, SSM parameters, S3
+buckets and SNS topics (in moto's default account, so their ARNs stay as written); the answer
+(stdout, JSON) gives each one's id or ARN under the same key.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ def seed(endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:
     s3 = default.client("s3", endpoint_url=endpoint)
     for bucket in spec.get("buckets", []):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    sns = default.client("sns", endpoint_url=endpoint)
+    for topic in spec.get("topics", []):
+        sns.create_topic(Name=topic)
     return answer
 
 

@@ -68,6 +68,11 @@ def test_seed_spec_names_every_key_secret_and_parameter_a_config_refers_to():
     assert spec["buckets"] == []
 
 
+def test_seed_spec_names_the_topics_a_config_reads_or_alarms_to():
+    assert seed_spec(yaml.safe_load((ROOT / "examples" / "ab-data.yaml").read_text()))["topics"] == ["news-articles"]
+    assert seed_spec(ALL_FEATURES)["topics"] == ["feature-pipelines-alarms"]
+
+
 def test_rebind_puts_moto_ids_in_and_keeps_a_secrets_json_key():
     spec = seed_spec(ALL_FEATURES)
     answer = {

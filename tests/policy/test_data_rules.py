@@ -1,0 +1,98 @@
+"""DATA-OWN-NAMESPACE: two variants may not write one S3 namespace unless waived; the data grants pass every rule."""
+
+import pytest
+
+from modules.cli import main
+from modules.policy import rules
+from modules.policy.enforce import check_stack
+from modules.policy.view import views_of
+from tests.helpers import default_data, load, synth, to_yaml
+
+BUCKET = "arn:aws:s3:::features"
+TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:news-articles"
+REPOSITORY = "arn:aws:ecr:ap-northeast-1:123456789012:repository/clicks"
+
+
+def two_pipelines(prefix: str | None = "features", other_prefix: str | None = "features"):
+    """news-encoder and clicks, both with a control variant, writing `<prefix>/control/` of one bucket."""
+    data = default_data()
+    data["pipelines"]["clicks"] = {
+        "repository_arn": REPOSITORY,
+        "user": "1000",
+        "variants": {"control": {"image_tag": "1"}},
+    }
+    for name, value in (("news-encoder", prefix), ("clicks", other_prefix)):
+        data["pipelines"][name]["output"] = {"s3": {"bucket_arn": BUCKET, **({"prefix": value} if value else {})}}
+    return data
+
+
+def findings(data):
+    return {(f.rule, f.variant, f.path): f.message for f in check_stack(synth(data), load(data)).findings}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "overlap"),
+    [
+        (f"{BUCKET}/a/control/*", f"{BUCKET}/a/control/*", True),
+        (f"{BUCKET}/a/*", f"{BUCKET}/a/control/*", True),
+        (f"{BUCKET}/a/control/*", f"{BUCKET}/a/treatment/*", False),
+        (f"{BUCKET}/a/*", f"{BUCKET}/ab/*", False),
+        (f"{BUCKET}/*", f"{BUCKET}/a/b", True),
+        (f"{BUCKET}/a/control/*", "arn:aws:s3:::other/a/control/*", False),
+    ],
+)
+def test_namespaces_overlap_when_one_can_name_an_object_of_the_other(first, second, overlap):
+    assert rules.namespaces_overlap(first, second) is overlap
+    assert rules.namespaces_overlap(second, first) is overlap
+
+
+def test_isolated_variants_of_a_config_are_compliant_with_every_rule():
+    data = default_data()
+    data["pipelines"]["news-encoder"].update(input={"sns": {"topic_arn": TOPIC}}, output={"s3": {"bucket_arn": BUCKET}})
+    views = views_of(synth(data), ["news-encoder_control", "news-encoder_treatment"])
+    assert views["news-encoder_control"].writes == (f"{BUCKET}/news-encoder/control/*",)
+    assert views["news-encoder_control"].other_writes == {
+        "news-encoder_treatment": (f"{BUCKET}/news-encoder/treatment/*",)
+    }
+    for view in views.values():
+        for rule_id, rule in rules.CHECKS.items():
+            assert list(rule(view)) == [], rule_id
+
+
+def test_two_pipelines_writing_one_prefix_are_both_findings_at_their_output():
+    found = findings(two_pipelines())
+    assert set(found) == {
+        ("DATA-OWN-NAMESPACE", "news-encoder/control", "pipelines.news-encoder.output"),
+        ("DATA-OWN-NAMESPACE", "clicks/control", "pipelines.clicks.output"),
+    }
+    assert found[("DATA-OWN-NAMESPACE", "clicks/control", "pipelines.clicks.output")] == (
+        f"writes {BUCKET}/features/control/*, which news-encoder/control also writes ({BUCKET}/features/control/*): "
+        "the variants overwrite each other's features and the A/B comparison reads mixed data; give each its own "
+        "namespace (`output.s3.prefix`), or waive DATA-OWN-NAMESPACE with the reason"
+    )
+
+
+def test_a_nested_namespace_is_shared_too_and_the_default_prefixes_are_apart():
+    assert len(findings(two_pipelines("features/news", "features"))) == 0  # features/news/control/ vs features/control/
+    nested = findings(two_pipelines("features/control", "features"))  # clicks/control writes all of features/control/
+    assert {variant for _, variant, _ in nested} == {"news-encoder/control", "news-encoder/treatment", "clicks/control"}
+    assert findings(two_pipelines(None, None)) == {}  # news-encoder/control/ and clicks/control/
+
+
+def test_waived_with_a_reason_on_both_sides_the_shared_namespace_passes():
+    data = two_pipelines()
+    data["pipelines"]["news-encoder"]["waivers"] = {
+        "DATA-OWN-NAMESPACE": "a shared replay sink, keys carry the pipeline"
+    }
+    assert set(findings(data)) == {("DATA-OWN-NAMESPACE", "clicks/control", "pipelines.clicks.output")}
+    data["pipelines"]["clicks"]["waivers"] = {"DATA-OWN-NAMESPACE": "a shared replay sink, keys carry the pipeline"}
+    assert findings(data) == {}
+
+
+def test_validate_refuses_a_shared_namespace_with_exit_2(tmp_path, capsys):
+    config = tmp_path / "pipelines.yaml"
+    config.write_text(to_yaml(two_pipelines()))
+    assert main(["validate", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "pipelines.clicks.output: [DATA-OWN-NAMESPACE] writes" in err
+    assert "or waive it: waivers: {DATA-OWN-NAMESPACE: <reason>}" in err

@@ -1,0 +1,91 @@
+"""examples/ab-data.yaml on moto with the real Terraform and provider: apply; every message published to
+the pipeline's topic reaches both variants' own queues (each a complete copy: no competing consumers),
+and each task definition names its own queue; a re-plan shows no changes; destroy leaves nothing.
+Marked e2e: `make e2e`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.helpers import ROOT, to_yaml
+from tests.terraform.conftest import skip_or_fail
+from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.stacks import synthesize_stacks
+from tests.terraform.terraform_cli import Terraform
+from tests.terraform.test_e2e import applied, applied_containers
+
+pytestmark = pytest.mark.e2e
+
+CONFIG = ROOT / "examples" / "ab-data.yaml"
+MESSAGES = [f"article-{index}" for index in range(5)]
+
+
+@pytest.fixture(scope="module")
+def proof(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What the cycle saw: the queues and containers after apply, the fan-out, the re-plan, the state after destroy."""
+    if not E2E_PYTHON.exists():
+        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    data = yaml.safe_load(CONFIG.read_text())
+    workdir = tmp_path_factory.mktemp("e2e-data")
+    server = MotoServer(workdir / "moto.log")
+    try:
+        (stack,) = synthesize_stacks(to_yaml(rebind(data, server.seed(seed_spec(data)))), workdir / "out").values()
+        point_at_moto(stack, server.endpoint)
+
+        def run(*args: str, expect: tuple[int, ...] = (0,)) -> Any:
+            return terraform.run(stack, *args, "-input=false", "-no-color", expect=expect)
+
+        run("init")
+        run("apply", "-auto-approve")
+        state = json.loads(terraform.run(stack, "show", "-json").stdout)
+        queues = applied(state, "aws_sqs_queue")
+        topic = data["pipelines"]["news-encoder"]["input"]["sns"]["topic_arn"]
+        urls = {address.split(".")[1]: values["url"] for address, values in queues.items()}
+        fanned = server.run(
+            "tests.terraform.moto_fanout",
+            {"region": data["region"], "topic_arn": topic, "messages": MESSAGES, "queues": urls},
+        )
+        replan = run("plan", "-detailed-exitcode", expect=(0, 2))
+        run("destroy", "-auto-approve")
+        remaining = terraform.run(stack, "state", "list").stdout.split()
+    finally:
+        server.stop()
+    return {
+        "queues": queues,
+        "containers": applied_containers(state),
+        "subscriptions": applied(state, "aws_sns_topic_subscription"),
+        "fanned": fanned,
+        "replan": replan,
+        "remaining": remaining,
+    }
+
+
+def test_every_message_reaches_each_variants_own_queue_whole(proof):
+    received, left = proof["fanned"]["received"], proof["fanned"]["left"]
+    for variant in ("control", "treatment"):
+        assert sorted(received[f"news-encoder_{variant}_input"]) == MESSAGES  # raw: the body as published
+        assert received[f"news-encoder_{variant}_input_dlq"] == []
+    assert set(left.values()) == {0}
+
+
+def test_each_task_definition_names_its_own_queue(proof):
+    for variant in ("control", "treatment"):
+        (main,) = proof["containers"][f"aws_ecs_task_definition.news-encoder_{variant}"]
+        environment = {item["name"]: item["value"] for item in main["environment"]}
+        queue = proof["queues"][f"aws_sqs_queue.news-encoder_{variant}_input"]
+        assert environment["FEATURE_INPUT_QUEUE_URL"] == queue["url"]
+        assert environment["FEATURE_OUTPUT_URI"] == f"s3://ab-data-features/news-encoder/{variant}/"
+        assert queue["sqs_managed_sse_enabled"] is True
+        assert json.loads(queue["redrive_policy"])["maxReceiveCount"] == 5
+    subscriptions = proof["subscriptions"].values()
+    assert {s["raw_message_delivery"] for s in subscriptions} == {True} and len(subscriptions) == 2
+
+
+def test_the_plan_after_apply_shows_no_changes_and_destroy_leaves_nothing(proof):
+    assert proof["replan"].returncode == 0, proof["replan"].stdout[-8000:]
+    assert proof["remaining"] == []
