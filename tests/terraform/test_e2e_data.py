@@ -14,10 +14,10 @@ import yaml
 
 from tests.helpers import ROOT, to_yaml
 from tests.terraform.conftest import skip_or_fail
+from tests.terraform.cycles import applied, applied_containers
 from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
 from tests.terraform.stacks import synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
-from tests.terraform.test_e2e import applied, applied_containers
 
 pytestmark = pytest.mark.e2e
 

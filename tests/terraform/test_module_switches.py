@@ -148,5 +148,4 @@ def test_a_module_exported_before_the_switches_moves_to_them_without_a_change(te
     assert updated == {f"{PREFIX}aws_ecs_service.{address}" for address in watched_services}
     terraform.run(root, "apply", "-input=false", "-no-color", "tfplan")
     assert observability(terraform.run(root, "state", "list").stdout.split()) == set()
-    terraform.run(root, "destroy", "-input=false", "-no-color", "-auto-approve")
-    assert terraform.run(root, "state", "list").stdout.split() == []
+    # Not destroyed here: test_e2e_module.py destroys this module whole (state empty after).
