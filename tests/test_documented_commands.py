@@ -116,13 +116,30 @@ def _split(words: list[str], separator: str) -> list[list[str]]:
 
 
 def makefile_targets() -> set[str]:
-    return set(re.findall(r"^([a-z][a-z0-9-]*):", (ROOT / "Makefile").read_text(), re.M))
+    """The Makefile's targets: its named ones and its file targets (`$(E2E_VENV)/.installed`) with the
+    variable they name expanded to each value the Makefile may set it to (`VENV`: per `RUNTIME`)."""
+    text = (ROOT / "Makefile").read_text()
+    values: dict[str, set[str]] = {}
+    for name, value in re.findall(r"^([A-Z0-9_]+) [:?]?= (\S+)$", text, re.M):
+        values.setdefault(name, set()).add(value)
+    targets = set()
+    for rule in re.findall(r"^([A-Za-z.$][^\s:=]*):(?!=)", text, re.M):
+        variable = re.search(r"\$\((\w+)\)", rule)
+        expansions = values.get(variable[1], set()) if variable else {""}
+        targets |= {rule.replace(variable[0], value) if variable else rule for value in expansions}
+    return targets
+
+
+#: make's options a command may carry: jobs (`-j`, `-j4`) and keep going (`-k`).
+_MAKE_OPTION = re.compile(r"-j[0-9]*|-k")
 
 
 def check_make(words: list[str]) -> None:
     makefile = (ROOT / "Makefile").read_text()
-    targets = [word for word in words[1:] if "=" not in word]
+    options = [word for word in words[1:] if word.startswith("-")]
+    targets = [word for word in words[1:] if "=" not in word and not word.startswith("-")]
     variables = [word.partition("=")[0] for word in words[1:] if "=" in word]
+    assert all(_MAKE_OPTION.fullmatch(option) for option in options), f"make {' '.join(options)}: unknown option"
     assert set(targets) <= makefile_targets(), f"make {' '.join(targets)}: no such target"
     for variable in variables:
         assert f"$({variable})" in makefile, f"the Makefile does not read {variable}"
