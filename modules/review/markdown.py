@@ -20,6 +20,9 @@ _INLINE = re.compile(r"[\\`*\[\]<&|~$#]|_+")
 #: Block structure where a line starts: headings, quotes, lists, thematic breaks, setext underlines.
 _BLOCK_START = re.compile(r"[#>+=-]|[0-9]+(?=[.)])")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: An @-mention: GitHub notifies the user or team it names, whoever wrote the value. A zero-width space
+#: after the `@` (an entity, so it is written as text) shows the same and notifies nobody.
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
 
 
 def _visible(text: str) -> str:
@@ -41,10 +44,11 @@ def text(value: object) -> str:
 
     Runs of spaces become one; a value of spaces only, or none, is shown quoted (`""`). Markdown's
     inline punctuation is backslash-escaped (`_` only where it could emphasize: an underscore
-    between letters or digits never does).
+    between letters or digits never does). An `@` before a name is followed by a zero-width space, so
+    that a value never mentions (notifies) a GitHub user or team.
     """
     words = " ".join(_visible(str(value)).split()) or json.dumps(str(value))
-    escaped = _INLINE.sub(lambda match: _inline(match, words), words)
+    escaped = _MENTION.sub("@&#8203;", _INLINE.sub(lambda match: _inline(match, words), words))
     start = _BLOCK_START.match(escaped)
     if start is None:
         return escaped

@@ -5,6 +5,7 @@ cells, and each value shows exactly its characters."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from itertools import count
 from typing import Any
@@ -99,7 +100,8 @@ def test_text_changes_no_structure_where_it_stands(value, where):
 @settings(deadline=None)
 @given(printable)
 def test_text_shows_exactly_its_characters(value):
-    expected = " ".join(part for part in value.split(" ") if part) or json.dumps(value)
+    words = " ".join(part for part in value.split(" ") if part) or json.dumps(value)
+    expected = re.sub("@(?=[A-Za-z0-9])", "@\u200b", words)
     for where in ("| {} | x |", "- {}", "### {}"):
         table = "| a | b |\n|---|---|\n" if where.startswith("|") else ""
         texts = inline_texts(table + where.format(text(value)))
@@ -112,6 +114,14 @@ def test_code_shows_exactly_its_characters_in_a_cell(value):
     tokens = [t for t in PARSER.parse(f"| a | b |\n|---|---|\n| {code(value)} | x |") if t.type == "inline"]
     (span,) = tokens[2].children
     assert (span.type, span.content) == ("code_inline", value)
+
+
+def test_a_value_never_mentions_a_user_or_team():
+    """GitHub notifies whoever `@name` names in a comment: a value from a pull request must not."""
+    for value in ("@octocat", "ping @org/team now", "x@y"):
+        shown = inline_texts(f"- {text(value)}")[0]
+        assert shown == value.replace("@", "@\u200b")
+        assert not re.search(r"(?<![\w`])@[A-Za-z0-9]", shown)
 
 
 def test_what_markdown_does_not_show_is_written_as_an_escape():
