@@ -6,8 +6,9 @@ AWS publishes the ECS price list (Fargate's prices) as JSON, per region or for t
 
 This reads such files and prints, per region found, its snapshot entries (Linux on-demand: x86 and ARM
 per vCPU-hour and GB-hour, ephemeral storage per GB-hour), each naming the file's version and
-publication date as its source; `--write` puts them into the committed snapshot
-(modules/cost/prices.json). A region or price the file lacks keeps its entry, never guessed.
+publication date as its source, and `--origin` where the file came from when not from AWS directly
+(a copy committed elsewhere: its URL, or repository, path and commit); `--write` puts them into the
+committed snapshot (modules/cost/prices.json). A region or price the file lacks keeps its entry, never guessed.
 """
 
 from __future__ import annotations
@@ -61,15 +62,17 @@ def _listed(offer: Mapping[str, Any]) -> Iterator[tuple[str, str, str, Decimal]]
             yield (region, *USAGE_TYPES[usage.group(1)], usd)
 
 
-def rates_in(offer: Mapping[str, Any], read_on: datetime.date) -> dict[str, dict[str, Rates]]:
+def rates_in(
+    offer: Mapping[str, Any], read_on: datetime.date, origin: str | None = None
+) -> dict[str, dict[str, Rates]]:
     """region -> architecture -> Rates, for each architecture whose vCPU and GB prices are listed (storage
-    None when the file lists no storage price for the region)."""
+    None when the file lists no storage price for the region); `origin` (where the file was read) ends the source."""
     found: dict[str, dict[str, dict[str, Decimal]]] = {}
     for region, architecture, field, usd in _listed(offer):
         found.setdefault(region, {}).setdefault(architecture, {})[field] = usd
     source = (
         f"AWS price list AmazonECS {offer.get('version', '?')} (published {offer.get('publicationDate', '?')}), "
-        "via python -m modules.cost.price_list"
+        "via python -m modules.cost.price_list" + (f", file read from {origin}" if origin else "")
     )
     rates: dict[str, dict[str, Rates]] = {}
     for region, by_architecture in sorted(found.items()):
@@ -108,11 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m modules.cost.price_list", description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="AWS price list files of AmazonECS (JSON)")
     parser.add_argument("--write", action="store_true", help=f"update {SNAPSHOT.name} instead of printing the entries")
+    parser.add_argument(
+        "--origin", help="where the files were read, when not from AWS directly (URL, or repository, path and commit)"
+    )
     args = parser.parse_args(argv)
     today = datetime.date.today()
     rates: dict[str, dict[str, Rates]] = {}
     for path in args.files:
-        rates.update(rates_in(json.loads(path.read_text()), today))
+        rates.update(rates_in(json.loads(path.read_text()), today, args.origin))
     if not rates:
         print(f"no Fargate prices in {', '.join(map(str, args.files))}", file=sys.stderr)
         return 2

@@ -124,3 +124,16 @@ def test_a_file_without_fargate_prices_is_refused(tmp_path, capsys):
     path.write_text(json.dumps(offer(("C1", "eu-west-1", "EU-BoxUsage:t3.micro", "0.0114000000"))))
     assert price_list.main([str(path)]) == 2
     assert capsys.readouterr().err == f"no Fargate prices in {path}\n"
+
+
+def test_origin_names_where_a_copy_of_the_file_was_read(tmp_path, capsys):
+    """A price list file read from a copy committed elsewhere says so: its figures cite AWS's file and the copy."""
+    path = tmp_path / "ecs.json"
+    path.write_text(json.dumps(OFFER))
+    origin = "github.com/example/repo testdata/ecs.json @0123abc"
+    assert price_list.main([str(path), "--origin", origin]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["eu-west-1"]["arm64"]["source"] == (
+        "AWS price list AmazonECS 20261201000000 (published 2026-12-01T00:00:00Z), "
+        f"via python -m modules.cost.price_list, file read from {origin}"
+    )
