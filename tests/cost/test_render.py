@@ -6,10 +6,13 @@ from decimal import Decimal
 from modules.cost import render
 from modules.cost.currency import Currency
 from modules.cost.model import Tasks, VariantCost, price_deployment
+from modules.cost.prices import BUILT_IN
 from tests.cost.test_model import TOKYO_X86, workload
 from tests.helpers import default_data, load
 
 YEN = Currency("JPY", Decimal("149.2"))
+#: When the built-in Tokyo x86 prices were read (the reports name it).
+TOKYO_READ = BUILT_IN["ap-northeast-1"]["x86_64"].read_on.isoformat()
 
 
 def default_costs():
@@ -29,7 +32,7 @@ def test_table_rows_totals_and_notes():
     ]
     assert "Formula: tasks x (vCPU x price per vCPU-hour + GiB x price per GB-hour" in text
     assert "ap-northeast-1 x86_64: 0.05056 per vCPU-hour, 0.00553 per GB-hour" in text
-    assert "(read 2026-11-28: " in text
+    assert f"(read {TOKYO_READ}: " in text
     assert "Fargate Spot:" not in text, "no Spot note when no variant uses Spot"
 
 
@@ -85,7 +88,7 @@ def test_json_records():
     }
     assert (treatment["usd_per_month"], treatment["usd_per_year"]) == (106.11, 1273.35)
     assert (treatment["jpy_per_hour"], treatment["jpy_per_year"]) == (21.69, 189984.0)
-    assert treatment["prices"]["read_on"] == "2026-11-28"
+    assert treatment["prices"]["read_on"] == TOKYO_READ
     assert control["usd_per_hour"] == 0.06162
 
 
