@@ -7,7 +7,8 @@ REVIEW_PLANS_RECORD names a directory:
 `trimmed` keeps the plan's format version, Terraform's version and every resource change (and, of a
 refresh-only plan, every drift: `resource_drift`) that does something (an import counts), each with its
 actions, before/after, after_unknown, sensitivity, importing, replace_paths and action_reason;
-`planned_values` is kept empty (the review reads only the resource changes and the drift). Values are Terraform's own: nothing is edited by hand.
+`planned_values` is kept empty (the review reads only the resource changes and the drift). Values are
+Terraform's own: nothing is edited by hand.
 """
 
 from __future__ import annotations
