@@ -42,8 +42,13 @@ def test_only_the_default_branchs_code_runs_on_a_schedule_with_no_more_than_it_n
     names = list(steps)
     assert names.index("Install and synthesize") < names.index("AWS credentials (OIDC)")
     assert 'include = ["registry.terraform.io/hashicorp/aws"]' in steps["Install no provider but hashicorp/aws"]["run"]
-    check = steps["Refresh-only plan, drift review and issue per stack"]
-    assert check["run"] == "bash .github/scripts/drift.sh" and names[-1] == check["name"]
+    check = steps["Refresh-only plan and drift review per stack"]
+    assert check["run"] == "bash .github/scripts/drift.sh" and "env" not in check
+    issues = steps["Open, update or close each stack's drift issue"]
+    assert names[-2:] == [check["name"], issues["name"]]
+    assert issues["run"] == ".venv/bin/python .github/scripts/drift_issue.py drift"
+    assert issues["if"] == "${{ !cancelled() }}", "a failed stack does not keep the others' issues from updating"
+    assert [name for name, step in steps.items() if "github.token" in json.dumps(step)] == [issues["name"]]
     assert "plan -refresh-only -detailed-exitcode" in SCRIPT.read_text()
     assert " apply" not in SCRIPT.read_text(), "nothing is applied"
 
@@ -155,15 +160,17 @@ esac
 """
 
 
-def test_the_drift_step_reviews_each_stacks_refresh_only_plan_and_updates_its_issue(
-    synth_outputs, tmp_path: Path, github_api
+def test_the_drift_step_reviews_each_stacks_refresh_only_plan_and_the_issue_step_updates_its_issue(
+    synth_outputs, tmp_path: Path, github_api, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    """drift.sh as the job runs it: terraform (a stand-in answering with the real refresh-only plan),
-    the drift review, the issue script against a GitHub API stand-in."""
+    """drift.sh as the job runs it (terraform: a stand-in answering with the real refresh-only plan), then
+    the issue step (in-process) against a GitHub API stand-in holding the stack's open issue."""
     workspace = tmp_path / "workspace"
     workspace.mkdir()
-    for name in ("main.py", "modules", ".venv", ".github"):
+    for name in ("main.py", "modules", ".venv"):
         (workspace / name).symlink_to(ROOT / name)
+    (workspace / ".github").mkdir()
+    (workspace / ".github" / "scripts").symlink_to(ROOT / ".github" / "scripts")
     (workspace / "cdktf.out").symlink_to(output(synth_outputs))
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -177,31 +184,48 @@ def test_the_drift_step_reviews_each_stacks_refresh_only_plan_and_updates_its_is
         "PLAN_JSON": str(plan),
         "CALLS": str(tmp_path / "calls"),
         "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+    }
+    done = subprocess.run(["bash", str(SCRIPT)], cwd=workspace, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "calls").read_text().split() == [
+        f"-chdir=cdktf.out/stacks/{STACK}/",
+        *["plan", "-refresh-only", "-detailed-exitcode", "-input=false", "-lock=false", "-no-color"],
+        "-out=drift.tfplan",
+    ]
+    review = (workspace / "drift" / f"{STACK}.md").read_text()
+    assert review.startswith(f"## Drift: {STACK}\n\n6 resources of {STACK} changed outside Terraform")
+    assert (tmp_path / "summary").read_text() == review
+    assert sorted(path.name for path in (workspace / "drift").iterdir()) == [f"{STACK}.json", f"{STACK}.md", "plans"]
+
+    for name, value in {
         "GITHUB_API_URL": f"http://127.0.0.1:{github_api.server_port}",
         "GITHUB_REPOSITORY": REPO,
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_RUN_ID": "42",
         "GITHUB_TOKEN": "t0ken",
-    }
-    done = subprocess.run(["bash", str(SCRIPT)], cwd=workspace, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.endswith(f"{STACK}: updated #5\n")
-    assert (tmp_path / "calls").read_text().split() == [
-        f"-chdir=cdktf.out/stacks/{STACK}/",
-        *[
-            "plan",
-            "-refresh-only",
-            "-detailed-exitcode",
-            "-input=false",
-            "-lock=false",
-            "-no-color",
-            "-out=drift.tfplan",
-        ],
-    ]
-    review = (workspace / "drift" / f"{STACK}.md").read_text()
-    assert review.startswith(f"## Drift: {STACK}\n\n6 resources of {STACK} changed outside Terraform")
-    assert (tmp_path / "summary").read_text() == review
+    }.items():
+        monkeypatch.setenv(name, value)
+    drift_issue.main([str(workspace / "drift")])
+    assert capsys.readouterr().out == f"{STACK}: updated #5\n"
     (get, patch) = github_api.seen
     assert get[:3] == ("GET", f"/repos/{REPO}/issues?state=open&labels=drift&per_page=100", "Bearer t0ken")
     assert patch[:2] == ("PATCH", f"/repos/{REPO}/issues/5")
     assert patch[3] == {"body": f"{review.rstrip()}\n\nChecked by [this run]({RUN}).\n"}
+
+
+def test_a_stack_whose_plan_fails_has_no_review_and_fails_the_step(synth_outputs, tmp_path: Path):
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    for name in ("main.py", "modules", ".venv"):
+        (workspace / name).symlink_to(ROOT / name)
+    (workspace / "cdktf.out").symlink_to(output(synth_outputs))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "terraform").write_text('#!/usr/bin/env bash\n[ "$2" = init ] || exit 1\n')
+    (bin_dir / "terraform").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "GITHUB_STEP_SUMMARY": "/dev/null"}
+    done = subprocess.run(["bash", str(SCRIPT)], cwd=workspace, env=env, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert f"::error title=Drift check::{STACK}: terraform plan -refresh-only failed (exit 1)" in done.stdout
+    assert list((workspace / "drift").iterdir()) == [workspace / "drift" / "plans"]
+    assert drift_issue.reviews(workspace / "drift") == [], "its issue stays as it is"

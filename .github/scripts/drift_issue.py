@@ -1,9 +1,11 @@
-"""Open, update or close the one drift issue of a stack (.github/workflows/drift.yml, .github/scripts/drift.sh).
+"""Open, update or close the one drift issue of each stack checked (.github/workflows/drift.yml).
 
-    python drift_issue.py --stack STACK --review drift/STACK.json --body drift/STACK.md
+    python drift_issue.py drift
 
-`--review` is `python main.py drift --format json` of the stack's refresh-only plan, `--body` its Markdown
-(every value from AWS already escaped as data by the review). The issue is found among the open issues
+For each stack .github/scripts/drift.sh reviewed, the directory holds `STACK.json` (`python main.py drift
+--format json` of its refresh-only plan) and `STACK.md`, the issue's body (every value from AWS already
+escaped as data by the review); a stack whose check failed has neither, and its issue stays as it is.
+The issue is found among the open issues
 labelled `drift` that a bot (this workflow's token) opened, by its title `Drift: STACK`: drift opens it
 or updates its body; no drift closes it with a comment. Standard library only; the environment gives
 GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL, GITHUB_SERVER_URL and GITHUB_RUN_ID (GitHub Actions sets
@@ -100,25 +102,25 @@ def sync(api: Api, repo: str, stack: str, drifted: bool, body: str, run_url: str
     return "no drift, no issue"
 
 
-def drifted(review: list[dict[str, Any]], stack: str) -> bool:
-    """Whether the review (`drift --format json`) found drift in `stack`."""
-    (found,) = [item for item in review if item["stack"] == stack]
-    return bool(found["drifted"])
+def reviews(directory: Path) -> list[tuple[str, bool, str]]:
+    """Each reviewed stack in `directory`: its name, whether it drifted, its issue body."""
+    found = []
+    for path in sorted(directory.glob("*.json")):
+        for review in json.loads(path.read_text()):
+            found.append((review["stack"], bool(review["drifted"]), path.with_suffix(".md").read_text()))
+    return found
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stack", required=True)
-    parser.add_argument("--review", type=Path, required=True)
-    parser.add_argument("--body", type=Path, required=True)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("directory", type=Path, help="where drift.sh wrote STACK.json and STACK.md")
     args = parser.parse_args(argv)
     env = os.environ
     repo = env["GITHUB_REPOSITORY"]
     run_url = f"{env.get('GITHUB_SERVER_URL', 'https://github.com')}/{repo}/actions/runs/{env.get('GITHUB_RUN_ID', '')}"
     api = github(env.get("GITHUB_API_URL", "https://api.github.com"), env["GITHUB_TOKEN"])
-    review = json.loads(args.review.read_text())
-    done = sync(api, repo, args.stack, drifted(review, args.stack), args.body.read_text(), run_url)
-    print(f"{args.stack}: {done}")
+    for stack, drift, body in reviews(args.directory):
+        print(f"{stack}: {sync(api, repo, stack, drift, body, run_url)}")
 
 
 if __name__ == "__main__":
