@@ -7,16 +7,22 @@ from __future__ import annotations
 import copy
 import json
 import re
+from itertools import count
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from modules import cli
 from modules.review import drift
+from modules.review.changes import ResourceChange
 from modules.review.diff import AttributeChange
 from modules.review.outputs import read_output
+from modules.review.owners import Owner
 from tests.review.plans.record import load
 from tests.review.synthesized import output
+from tests.review.test_markdown import anything, blocks
 
 STACK = "feature-pipelines"
 CONTROL, TREATMENT = "news-encoder_control", "news-encoder_treatment"
@@ -144,3 +150,20 @@ def test_the_drift_command_refuses_what_is_not_a_plan(synth_outputs, tmp_path, c
     code = cli.main(["drift", "--head", str(output(synth_outputs)), "--plan", f"{STACK}={state}"])
     assert code == 2
     assert "is not the output of `terraform show -json PLANFILE`" in capsys.readouterr().err
+
+
+def _drift(values: Any) -> drift.Drift:
+    stack, owner = next(values), Owner(next(values), next(values))  # one owner: one table, whatever the names
+    changed = ResourceChange(stack, next(values), owner, "update")
+    deleted = ResourceChange(stack, next(values), owner, "delete")
+    attributes = [drift.Drifted(next(values), next(values), next(values), drift.RESTORED) for _ in range(2)]
+    return drift.Drift(stack, [drift.Resource(changed, attributes), drift.Resource(deleted)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(anything, min_size=11, max_size=11))
+def test_the_drift_keeps_its_headings_tables_and_rows_whatever_the_values(values):
+    """Stack, pipeline and variant names, addresses, paths and AWS's values are data: the Markdown's structure
+    is that of placeholders (parsed as CommonMark with GFM tables)."""
+    placeholders = (f"v{i}" for i in count())
+    assert blocks(drift.markdown(_drift(iter(values)))) == blocks(drift.markdown(_drift(placeholders)))
