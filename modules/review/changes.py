@@ -1,7 +1,8 @@
 """Resource changes between two versions of a stack: inferred from the two synthesized JSON
 documents, or, when a plan is given, taken from Terraform's own plan (`terraform show -json`)
 alone: its actions, its before/after values (an import's before is what AWS has), what it does
-not know until the apply, what forces a replacement and why (pure)."""
+not know until the apply, what forces a replacement and why; and what a refresh found changed
+outside Terraform (a plan's `resource_drift`) (pure)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from modules.review.outputs import parse_stack, read_output
 from modules.review.owners import Owner
 from tests.helpers import ROOT, load_all
 from tests.review.synthesized import Mutation
+from tests.review.test_dangers import finders_report_only_their_kinds  # noqa: F401 (autouse: finders report their kinds)
 
 CONTROL, TREATMENT = Owner("p", "control"), Owner("p", "treatment")
 BUCKET = "arn:aws:s3:::features"
