@@ -18,6 +18,8 @@ WORKFLOW = ROOT / ".github" / "workflows" / "terraform-plan.yml"
 PROVIDER_CACHE = ROOT / ".github" / "workflows" / "provider-cache.yml"
 REVIEW_SCRIPT = ROOT / ".github" / "scripts" / "review.sh"
 HCL_DIFF_SCRIPT = ROOT / ".github" / "scripts" / "hcl-diff.sh"
+DRIFT = ROOT / ".github" / "workflows" / "drift.yml"
+DRIFT_SCRIPT = ROOT / ".github" / "scripts" / "drift.sh"
 BIN = Path(sys.executable).parent
 
 
@@ -25,7 +27,7 @@ def test_actionlint_and_shellcheck_pass():
     assert (BIN / "actionlint").is_file() and (BIN / "shellcheck").is_file(), "run `make setup`"
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     workflows = sorted(str(path.relative_to(ROOT)) for path in (ROOT / ".github" / "workflows").glob("*.y*ml"))
-    assert len(workflows) == 2
+    assert len(workflows) == 3
     result = subprocess.run(
         [str(BIN / "actionlint"), "-no-color", *workflows],
         cwd=ROOT,
@@ -34,7 +36,7 @@ def test_actionlint_and_shellcheck_pass():
         env=env,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
-    for path in (REVIEW_SCRIPT, HCL_DIFF_SCRIPT):
+    for path in (REVIEW_SCRIPT, HCL_DIFF_SCRIPT, DRIFT_SCRIPT):
         script = subprocess.run([str(BIN / "shellcheck"), str(path)], capture_output=True, text=True)
         assert (script.returncode, script.stdout) == (0, ""), path.name
 
@@ -97,7 +99,7 @@ def test_the_base_output_is_built_by_base_code_alone_and_read_by_artifact_id_int
 PINNED = re.compile(r"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40} # v[0-9]+\.[0-9]+\.[0-9]+")
 
 
-@pytest.mark.parametrize("workflow", [WORKFLOW, PROVIDER_CACHE], ids=lambda path: path.name)
+@pytest.mark.parametrize("workflow", [WORKFLOW, PROVIDER_CACHE, DRIFT], ids=lambda path: path.name)
 def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment(workflow):
     uses = [line.strip().removeprefix("- ") for line in workflow.read_text().splitlines() if "uses:" in line]
     assert uses and [line for line in uses if not PINNED.fullmatch(line)] == []

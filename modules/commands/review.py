@@ -53,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
+def read_plans(specs: list[str], stacks: set[str]) -> dict[str, dict[str, Any]]:
+    """Each `--plan STACK=FILE`, read and checked: by stack, `terraform show -json` of its plan."""
     plans: dict[str, dict[str, Any]] = {}
     problems = []
     for spec in specs:
@@ -91,7 +92,7 @@ def has_output(base: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     base = read_output(Path(args.base), "--base") if has_output(args.base) else {}
     head = read_output(args.head, "--head")
-    result = review(base, head, _plans(args.plan, set(base) | set(head)))
+    result = review(base, head, read_plans(args.plan, set(base) | set(head)))
     if args.sarif:
         args.sarif.write_text(json.dumps(sarif(result.dangers, args.sarif_source), indent=2) + "\n")
     print(FORMATS[args.format](result), end="")

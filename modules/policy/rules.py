@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..config import images
+from ..lib.iam_patterns import namespaces_overlap
 from . import credentials, managed_policies
 from .catalog import RULES
 from .view import VariantView
@@ -249,18 +250,6 @@ def log_retention(view: VariantView) -> Iterator[Violation]:
     for group in view.log_groups:
         if not group.get("retention_in_days"):
             yield Violation("log_retention_days", f"log group {group.get('name')!r} keeps logs forever")
-
-
-def _literal_head(pattern: str) -> str:
-    """What every match of an IAM resource pattern starts with: the text before its first wildcard."""
-    return re.split(r"[*?]", pattern, maxsplit=1)[0]
-
-
-def namespaces_overlap(first: str, second: str) -> bool:
-    """Whether two IAM resource patterns can name one object: either's fixed head starts the other's
-    (`bucket/a/*` and `bucket/a/b/*` overlap, `bucket/a/*` and `bucket/ab/*` do not)."""
-    one, two = _literal_head(first), _literal_head(second)
-    return one.startswith(two) or two.startswith(one)
 
 
 def own_namespace(view: VariantView) -> Iterator[Violation]:

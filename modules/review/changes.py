@@ -1,7 +1,8 @@
 """Resource changes between two versions of a stack: inferred from the two synthesized JSON
 documents, or, when a plan is given, taken from Terraform's own plan (`terraform show -json`)
 alone: its actions, its before/after values (an import's before is what AWS has), what it does
-not know until the apply, what forces a replacement and why (pure)."""
+not know until the apply, what forces a replacement and why; and what a refresh found changed
+outside Terraform (a plan's `resource_drift`) (pure)."""
 
 from __future__ import annotations
 
@@ -222,10 +223,19 @@ def _sides(details: dict[str, Any]) -> tuple[dict[str, Any] | None, dict[str, An
 def from_plan(plan: dict[str, Any], base: Stack | None, head: Stack | None) -> list[ResourceChange]:
     """Terraform's own planned changes for a stack: actions, and every attribute from the plan's
     before/after (an import: what AWS has -> ours). The outputs only name the variants."""
-    name = (head or base).name  # type: ignore[union-attr]
-    variants = stack_variants(base, head)
+    return _planned(plan.get("resource_changes", []), (head or base).name, stack_variants(base, head))  # type: ignore[union-attr]
+
+
+def from_drift(plan: dict[str, Any], head: Stack) -> list[ResourceChange]:
+    """What changed outside Terraform, as a plan's refresh found it (`resource_drift`; all a
+    refresh-only plan holds): before is the state's value, after what AWS has now (a resource
+    deleted outside Terraform: a delete). `head`, the output that was applied, names the variants."""
+    return _planned(plan.get("resource_drift", []), head.name, stack_variants(None, head))
+
+
+def _planned(items: list[dict[str, Any]], name: str, variants: set[Owner]) -> list[ResourceChange]:
     changes = []
-    for item in plan.get("resource_changes", []):
+    for item in items:
         details = item.get("change", {})
         action = _PLAN_ACTIONS.get(tuple(details.get("actions", ())))
         importing = details.get("importing")

@@ -17,6 +17,9 @@
 - `isolation`: a variant's resources change although its own config block did not (by the
   config fingerprints the stack records; not checked when an output lacks them); under a plan, a
   resource created or imported is no such change (it is missing from AWS, or adopted);
+- `shared_data`: after the change two variants share an input or an output namespace they did not
+  share before (`namespaces`: one SQS queue both may receive from, competing consumers; overlapping S3
+  object patterns both may write): the A/B comparison reads a part of the stream or mixed features;
 - `observability`: an alarm, metric filter, dashboard or deployment event rule is destroyed: what
   would notice a broken variant goes away (not a step scaling alarm, which runs a scaling policy and
   watches nothing: removing scaling is no danger);
@@ -33,13 +36,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from . import dangers_service, security
-from .changes import CREATE, DELETE, IMPORT, REPLACE, UPDATE, ResourceChange
-from .diff import diff_values
+from . import dangers_service, namespaces, security
+from .changes import CREATE, DELETE, IMPORT, REPLACE, UPDATE, ResourceChange, stack_variants
+from .diff import AFTER_APPLY, diff_values
 from .forcenew import GLOBAL, HOLDS_DATA, NEEDS_FORCE_NEW_DEPLOYMENT, PROVIDER_SOURCE
 from .outputs import Stack
-from .owners import Owner
+from .owners import Owner, owner_of
 
 KINDS = (
     "orphans",
@@ -50,6 +54,7 @@ KINDS = (
     "safety",
     "shared",
     "isolation",
+    "shared_data",
     "observability",
     "plan_fails",
 )
@@ -338,6 +343,84 @@ def _variant_isolation(found: Changes) -> list[Danger]:
     return _isolation(found.changes, found.base, found.head, planned=not found.inferred)
 
 
+def _policies(found: Changes, side: str) -> list[tuple[str, Owner, Any]]:
+    """Every policy document of one side (`before`, `after`) with its address and owner. Without a plan:
+    the base's or the head's bodies. Under a plan: a policy the plan changes, from its before or after
+    (the head's body where Terraform knows it only after the apply), every other one from the head's
+    body (as written: the plan found it matches AWS)."""
+    variants = stack_variants(found.base, found.head)
+    if found.inferred:
+        stack = found.base if side == "before" else found.head
+        resources = stack.resources if stack else {}
+        return [
+            (address, owner_of(address, body, variants), body.get("policy"))
+            for address, body in resources.items()
+            if address.split(".", 1)[0] in namespaces.POLICY_TYPES
+        ]
+    head = found.head.resources if found.head else {}
+    changed = {c.address: c for c in found.changes if c.type in namespaces.POLICY_TYPES}
+    documents = []
+    for address in [*head, *(a for a in changed if a not in head)]:
+        if address.split(".", 1)[0] not in namespaces.POLICY_TYPES:
+            continue
+        change = changed.get(address)
+        if change is None:
+            documents.append((address, owner_of(address, head[address], variants), head[address].get("policy")))
+            continue
+        values = change.before if side == "before" else change.after
+        policy = (values or {}).get("policy")
+        if policy == AFTER_APPLY:
+            policy = head.get(address, {}).get("policy")
+        documents.append((address, change.owner, policy))
+    return documents
+
+
+def _queue_names(found: Changes) -> dict[str, str]:
+    """Queue resource name -> its queue name, from both outputs and the plan."""
+    names: dict[str, str] = {}
+    bodies = [stack.resources for stack in (found.base, found.head) if stack]
+    bodies.append({c.address: c.after or c.before or {} for c in found.changes})
+    for resources in bodies:
+        for address, body in resources.items():
+            kind, _, name = address.partition(".")
+            if kind == "aws_sqs_queue" and isinstance(body.get("name"), str) and body["name"] != AFTER_APPLY:
+                names[name] = body["name"]
+    return names
+
+
+#: Why sharing is a danger, by kind.
+_SHARING = {
+    namespaces.INPUT: "both may receive from SQS queue {what}: SQS hands each message to one of them (competing "
+    "consumers), so each variant sees only part of the stream and the A/B comparison is biased",
+    namespaces.OUTPUT: "both may write {what}: the variants overwrite each other's features and the A/B "
+    "comparison reads mixed data",
+}
+
+
+def _data_sharing(found: Changes) -> list[Danger]:
+    """Variants that share an input queue or an output namespace after the changes and did not before."""
+    queues = _queue_names(found)
+    before_uses = namespaces.uses(_policies(found, "before"), queues)
+    was = namespaces.shared(before_uses)
+    old = {(use.owner, use.kind, use.what) for use in before_uses}
+    dangers = []
+    for (kind, first, second), pair in namespaces.shared(namespaces.uses(_policies(found, "after"), queues)).items():
+        if (kind, first, second) in was:
+            continue
+        grown = [use for use in pair if (use.owner, use.kind, use.what) not in old] or list(pair)
+        what = " and ".join(dict.fromkeys(use.what for use in pair))
+        dangers.append(
+            Danger(
+                "shared_data",
+                grown[-1].address,
+                found.stack,
+                f"{first} and {second} come to share their {kind}: {_SHARING[kind].format(what=what)} "
+                "(docs/data-isolation.md)",
+            )
+        )
+    return dangers
+
+
 def _unwatched(found: Changes) -> list[Danger]:
     return [
         _observability(c)
@@ -361,6 +444,7 @@ FINDERS: tuple[tuple[Callable[[Changes], list[Danger]], tuple[str, ...]], ...] =
     (_grants, ("security",)),
     (_services, ("security", "safety")),
     (_variant_isolation, ("isolation",)),
+    (_data_sharing, ("shared_data",)),
     (_unwatched, ("observability",)),
     (_rejected, ("plan_fails",)),
 )

@@ -86,13 +86,13 @@ def labels(result: Review) -> list[str]:
     return found
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
     if value is None:
         return "(none)"
     if value == AFTER_APPLY:
         return value
     if isinstance(value, Evaluated):
-        return "Terraform expression " + _cell(str(value))
+        return "Terraform expression " + cell(str(value))
     shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     if len(shown) > _CELL_LIMIT:
         shown = shown[: _CELL_LIMIT - 3] + "..."
@@ -126,7 +126,7 @@ def _table(changes: list[ResourceChange]) -> list[str]:
         for i, attribute in enumerate(change.attributes):
             resource, action = (first, _action(change)) if i == 0 else ("", "")
             lines.append(
-                f"| {resource} | {action} | {code(attribute.path)} | {_cell(attribute.old)} | {_cell(attribute.new)} |"
+                f"| {resource} | {action} | {code(attribute.path)} | {cell(attribute.old)} | {cell(attribute.new)} |"
             )
     return lines
 

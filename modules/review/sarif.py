@@ -26,6 +26,7 @@ RULES: dict[str, tuple[str, str]] = {
     "safety": ("A deployment is made less safe.", "warning"),
     "shared": ("Something every variant depends on changes.", "warning"),
     "isolation": ("A variant changes although its own config did not.", "warning"),
+    "shared_data": ("Variants come to share an input queue or an output namespace.", "error"),
     "observability": ("What watches a variant is destroyed.", "warning"),
     "plan_fails": ("The AWS provider rejects the change as written.", "error"),
 }

@@ -161,6 +161,8 @@ class PlanDocument(_Open):
     format_version: str
     planned_values: dict[str, Any]
     resource_changes: list[_ResourceChange] = []
+    resource_drift: list[_ResourceChange] = []
+    """What the refresh found changed outside Terraform (all a refresh-only plan holds)."""
 
 
 def _nested_json(value: str) -> Any:

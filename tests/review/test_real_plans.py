@@ -131,12 +131,56 @@ def test_a_renamed_cluster_is_shared_and_replaces_every_service(synth_outputs):
     assert (name.old, name.new) == ("feature-pipelines", "feature-pipelines-v2")
 
 
-def test_a_renamed_variant_and_a_region_move_keep_their_dangers(synth_outputs):
-    renamed, _ = reviewed(synth_outputs, "rename-variant")
-    assert ("replace", f"aws_ecs_service.{TREATMENT}") in kinds(renamed)
-    assert ("data_loss", f"aws_cloudwatch_log_group.{TREATMENT}") in kinds(renamed)
-    moved, _ = reviewed(synth_outputs, "change-region")
-    assert ("orphans", "provider.aws") in kinds(moved)
+def changed(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every resource the plan replaces or destroys: its change, by address."""
+    return {
+        item["address"]: item["change"] for item in plan["resource_changes"] if "delete" in item["change"]["actions"]
+    }
+
+
+def test_a_renamed_variants_dangers_are_exactly_what_the_plan_destroys(synth_outputs):
+    """Every danger is on an address the plan destroys, and every destroyed service, log group, alarm and
+    metric filter is one: the rest of the old variant (roles, policy, security group, task definition)
+    goes with it, which the service's rename danger says."""
+    result, plan = reviewed(synth_outputs, "rename-variant")
+    destroyed = changed(plan)
+    assert {tuple(change["actions"]) for change in destroyed.values()} == {("delete",)}
+    by_type = {
+        "aws_ecs_service": "replace",
+        "aws_cloudwatch_log_group": "data_loss",
+        "aws_cloudwatch_metric_alarm": "observability",
+        "aws_cloudwatch_log_metric_filter": "observability",
+    }
+    expected = {(by_type[a.split(".")[0]], a) for a in destroyed if a.split(".")[0] in by_type}
+    assert kinds(result) == expected
+    assert {address for _, address in kinds(result)} <= set(destroyed)
+    assert len(expected) == 7, "the service, its log group, four alarms and the error metric filter"
+
+
+def test_a_region_moves_dangers_are_exactly_what_the_plan_replaces_and_the_orphans(synth_outputs):
+    """The plan creates every regional resource anew (no danger: the orphans danger says why) and replaces
+    the global IAM ones: each replacement is a `replace` danger; a policy whose document the plan changes
+    (its log group's ARN in the new region) grants something new (`security`); one `isolation` per
+    variant (its config did not change); nothing on an address the plan does not replace."""
+    result, plan = reviewed(synth_outputs, "change-region")
+    replaced = changed(plan)
+    assert {tuple(change["actions"]) for change in replaced.values()} == {("delete", "create")}
+    policies = {
+        address
+        for address, change in replaced.items()
+        # its document names the new region's log group: Terraform knows it only after the apply
+        if address.startswith("aws_iam_role_policy.") and change["after"].get("policy") != change["before"]["policy"]
+    }
+    isolation = {(d.address, d.detail.split(" changes ")[0]) for d in result.dangers if d.kind == "isolation"}
+    assert {owner for _, owner in isolation} == {"news-encoder/control", "news-encoder/treatment"}
+    assert kinds(result) == {
+        ("orphans", "provider.aws"),
+        *(("replace", address) for address in replaced),
+        *(("security", address) for address in policies),
+        *(("isolation", address) for address, _ in isolation),
+    }
+    assert {address for _, address in kinds(result)} <= {*replaced, "provider.aws"}
+    assert policies and len(replaced) == 6
 
 
 def test_review_reads_a_real_plan_without_a_base(synth_outputs, tmp_path, capsys):

@@ -278,4 +278,5 @@ def test_a_region_change_creates_everything_anew_and_the_review_reports_the_orph
     assert "although the resources left in ap-northeast-1 still use them" in detail
     assert all(address in detail for address in taken[:4]), (taken, detail)
     assert {address for kind, address in dangers(report) if kind == "replace"} == set(taken)
+    assert {address for _, address in dangers(report)} <= {*taken, "provider.aws"}, "only what the plan replaces"
     assert code == EXIT_DANGER

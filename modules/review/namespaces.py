@@ -1,0 +1,90 @@
+"""The data each variant may consume and write, from its IAM policies, and the pairs of variants
+that share it (pure; docs/data-isolation.md).
+
+- input: the SQS queues a variant may `sqs:ReceiveMessage` from, by queue name (a reference to a queue
+  of the stack is its `name`, an ARN its last part). Two variants receiving from one queue are competing
+  consumers: SQS hands each message to one of them, and each sees only part of the stream.
+- output: the S3 object patterns a variant may `s3:PutObject` on. Two overlapping patterns
+  (`iam_patterns.namespaces_overlap`) let the variants overwrite each other's features.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+from ..lib.iam_patterns import namespaces_overlap
+from .diff import AFTER_APPLY, decoded
+from .owners import Owner
+from .template import literal
+
+POLICY_TYPES = ("aws_iam_role_policy", "aws_iam_policy")
+INPUT, OUTPUT = "input", "output"
+#: The action that makes a grant a use, by kind.
+ACTIONS = {INPUT: "sqs:receivemessage", OUTPUT: "s3:putobject"}
+_QUEUE_REFERENCE = re.compile(r"^\$\{aws_sqs_queue\.([^.}]+)\.arn\}$")
+
+
+@dataclass(frozen=True)
+class Use:
+    """One variant's grant on one input queue or output namespace, and the policy that grants it."""
+
+    owner: Owner
+    kind: str
+    what: str
+    """A queue name (input) or an S3 object pattern (output)."""
+    address: str
+
+
+def _listed(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [] if value is None else [str(value)]
+
+
+def _queue(resource: str, queues: Mapping[str, str]) -> str:
+    """A queue's name: a reference to one of the stack's queues by its `name`, an ARN by its last part."""
+    found = _QUEUE_REFERENCE.match(resource)
+    if found:
+        return queues.get(found[1], resource)
+    return resource.rsplit(":", 1)[-1] if resource.startswith("arn:") else resource
+
+
+def uses(policies: Iterable[tuple[str, Owner, Any]], queues: Mapping[str, str]) -> list[Use]:
+    """Every input and output use the policies grant (`(address, owner, policy document)`, a document as
+    a JSON string or as data); `queues`: queue resource name -> its queue name. A policy Terraform knows
+    only after the apply grants nothing here."""
+    found = []
+    for address, owner, policy in policies:
+        if not owner.variant or policy in (None, AFTER_APPLY):
+            continue
+        document = decoded(literal(policy)) if isinstance(policy, str) else policy
+        statements = document.get("Statement") if isinstance(document, dict) else None
+        statements = [statements] if isinstance(statements, dict) else statements
+        for statement in statements if isinstance(statements, list) else []:
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                continue
+            actions = [a.lower() for a in _listed(statement.get("Action"))]
+            for kind, action in ACTIONS.items():
+                if any(fnmatchcase(action, pattern) for pattern in actions):
+                    for resource in _listed(statement.get("Resource")):
+                        what = _queue(resource, queues) if kind == INPUT else resource
+                        found.append(Use(owner, kind, what, address))
+    return found
+
+
+def _same(kind: str, one: str, two: str) -> bool:
+    return one == two if kind == INPUT else namespaces_overlap(one, two)
+
+
+def shared(found: list[Use]) -> dict[tuple[str, Owner, Owner], tuple[Use, Use]]:
+    """Each pair of variants that share an input queue or an output namespace, by (kind, variant, other
+    variant), the two variants in order: the first sharing use of each."""
+    pairs: dict[tuple[str, Owner, Owner], tuple[Use, Use]] = {}
+    for i, one in enumerate(found):
+        for two in found[i + 1 :]:
+            if one.kind == two.kind and one.owner != two.owner and _same(one.kind, one.what, two.what):
+                first, second = sorted((one, two), key=lambda use: use.owner)
+                pairs.setdefault((one.kind, first.owner, second.owner), (first, second))
+    return pairs
