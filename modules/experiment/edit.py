@@ -26,11 +26,10 @@ class Edit:
     next_steps: list[str] = field(default_factory=list)
 
     def diff(self, name: str) -> str:
-        """The unified diff of the edit, `a/<name>` -> `b/<name>`."""
+        """The unified diff of the edit, `a/<name>` -> `b/<name>` (an absolute `name` as it is)."""
+        old, new = (name, name) if name.startswith("/") else (f"a/{name}", f"b/{name}")
         return "".join(
-            difflib.unified_diff(
-                self.before.splitlines(keepends=True), self.after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-            )
+            difflib.unified_diff(self.before.splitlines(keepends=True), self.after.splitlines(keepends=True), old, new)
         )
 
 
