@@ -45,15 +45,19 @@ def promote(text: str, pipeline: str, winner: str, *, keep: bool = False, source
             _environment(document, edit, name, entry, pipeline, winner, removed)
     edit.after = document.render()
     edit.next_steps = [
-        "python main.py synth, then plan and review it (python main.py review --plan ...): control is updated in "
-        "place (a new task definition revision, its service rolls to it; nothing replaced)"
+        "python main.py synth, then plan and review it (python main.py review --plan ...): expect control updated "
+        "in place (a new task definition revision its service rolls to; no replacement)"
         + (f"; {', '.join(f'{pipeline}/{name}' for name in removed)} destroyed" if removed else ""),
     ]
     if removed:
+        reads = document.get(("pipelines", pipeline, "input")) or any(
+            isinstance(variants[name], dict) and variants[name].get("input") for name in removed
+        )
+        queue = ", and its input queue with any unread message" if reads else ""
         edit.notes.append(
-            "what stays of a removed variant: what it wrote to its sinks (its output namespace is not deleted) and "
-            "its task definition revisions (kept for rollbacks); its log group is destroyed with its log events, "
-            "and its input queue with any unread messages: export what you need before the apply"
+            "what stays of a removed variant: what it wrote to its sinks (nothing deletes its output namespace) "
+            "and its task definition revisions (kept for rollbacks); its log group is destroyed with its log "
+            f"events{queue}: export what you need before the apply"
         )
     return checked_result(edit, source)
 
