@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
-from modules.review.changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange
+from modules.review.changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange, from_plan
 from modules.review.lifecycle import steps
+from modules.review.outputs import Stack
 from modules.review.owners import Owner
 from modules.review.report import as_json, markdown
 from modules.review.review import Review
+from tests.review.plans.record import load
 
 STACK = "feature-pipelines"
 OUTPUT = "s3://ab-data-features/news-encoder/treatment/"
@@ -89,3 +91,17 @@ def test_the_report_shows_the_step_in_markdown_and_json():
     assert "### Experiment\n\n- feature-pipelines: news-encoder: an experiment starts: b created" in markdown(result)
     assert json.loads(as_json(result))["experiment"] == result.experiment
     assert "### Experiment" not in markdown(Review())
+
+
+def test_a_real_promotion_plan_is_named_with_what_stays():
+    """tests/review/plans/promote.json: `promote` on examples/ab-data.yaml, planned on moto by the e2e test."""
+    stack = Stack("ab-data", {}, {}, {})
+    promotion, left = steps(from_plan(load("promote")["plan"], stack, stack))
+    assert promotion.startswith(
+        "ab-data: news-encoder: a promotion: control updated in place: a new task definition revision, its service "
+        "updated in place (rolls to it; not replaced); treatment destroyed ("
+    )
+    assert "stays: what it wrote under s3://ab-data-features/news-encoder/treatment/" in left
+    assert "its task definition revisions (skip_destroy" in left
+    assert "Deleted: its log group /ecs/ab-data/news-encoder/treatment with every log event" in left
+    assert "its queue ab-data_news-encoder_treatment with any unread message" in left
