@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -48,6 +49,16 @@ class Document:
         except YAMLError as err:
             problem = Problem("", f"{source} cannot be edited in place ({_first_line(err)}); {HAND_EDIT}")
             raise ConfigError([problem]) from None
+        if _aliased(text):
+            raise ConfigError(
+                [
+                    Problem(
+                        "",
+                        f"{source} uses YAML anchors or aliases (`&name`, `*name`, `<<:`): a copied or removed key "
+                        f"would change what refers to it; {HAND_EDIT}",
+                    )
+                ]
+            )
         if self._dump(self.root) != text:
             raise ConfigError(
                 [Problem("", f"{source}: its layout (indentation, line breaks) cannot be kept in an edit; {HAND_EDIT}")]
@@ -165,6 +176,14 @@ def _span(lines: list[str], parent: CommentedMap, key: Any) -> tuple[int, int]:
     while first > 0 and _comment(lines[first - 1]) and _indent(lines[first - 1]) == column:
         first -= 1
     return first, end
+
+
+def _aliased(text: str) -> bool:
+    """Whether the YAML text anchors a node or refers to one."""
+    return any(
+        isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None)
+        for event in yaml.parse(text, yaml.SafeLoader)
+    )
 
 
 def _first_line(error: Exception) -> str:

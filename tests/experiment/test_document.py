@@ -77,3 +77,8 @@ def test_a_flow_mapping_is_edited_as_a_value():
 def test_a_layout_the_editor_would_rewrite_is_refused():
     with pytest.raises(ConfigError, match=r"its layout .* cannot be kept in an edit; edit it by hand"):
         Document("a:\n    b: 1\n", "t")
+
+
+def test_anchors_and_aliases_are_refused():
+    with pytest.raises(ConfigError, match=r"uses YAML anchors or aliases .* edit it by hand"):
+        Document("a: &base {x: 1}\nb:\n  <<: *base\n", "t")
