@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from .commands import adopt_plan, cost, drift, init, module, review, schema, synth, validate
+from .commands import adopt_plan, cost, drift, experiment, init, module, promote, review, schema, synth, validate
 from .commands.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from .config import ConfigError
 from .lib.wording import plural
@@ -22,7 +22,7 @@ from .output_dir import OutputError, request_stop
 
 #: Every command, in --help order. A command is a module: NAME, HELP, add_arguments, run, and
 #: READ_ONLY = True when it never writes (its errors then do not say "nothing was written").
-COMMANDS = (synth, validate, module, cost, review, drift, adopt_plan, schema, init)
+COMMANDS = (synth, validate, module, cost, review, drift, adopt_plan, experiment, promote, schema, init)
 DISTRIBUTION = "streaming-feature-pipelines"
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 

@@ -50,6 +50,11 @@ RULES: dict[str, Rule] = {
     ),
     "policy": rule("rules judge synthesized JSON and the config: they never build stacks", "config", "lib"),
     "cost": rule("prices a resolved config: no CDK, no stacks", "config", "lib"),
+    "experiment": rule(
+        "edits pipelines.yaml text in place (start, promote) and validates it with config/: no CDK, no stacks",
+        "config",
+        "lib",
+    ),
     "review": rule("reads plans and synthesized JSON; prices changes with cost/", "config", "lib", "cost"),
     "app": rule(
         "the one place an App is built: root constructs of the stack and the module",
@@ -58,7 +63,7 @@ RULES: dict[str, Rule] = {
     "output_dir": rule("crash-safe output writing around app.synthesize_app", "config", "app"),
     "commands": rule(
         "each command wires the libraries together; libraries never import commands",
-        *("lib", "config", "app", "output_dir", "export", "policy", "review", "cost"),
+        *("lib", "config", "app", "output_dir", "export", "policy", "review", "cost", "experiment"),
     ),
     "cli": rule(
         "argument parsing, exit codes and signals around the commands", "commands", "config", "lib", "output_dir"

@@ -14,7 +14,19 @@ import pytest
 from tests.helpers import ROOT, default_data, run, run_process, to_yaml, tree_digest
 
 #: The commands users rely on (README, "Commands").
-COMMANDS = ("synth", "validate", "module", "cost", "review", "drift", "adopt-plan", "schema", "init")
+COMMANDS = (
+    "synth",
+    "validate",
+    "module",
+    "cost",
+    "review",
+    "drift",
+    "adopt-plan",
+    "experiment",
+    "promote",
+    "schema",
+    "init",
+)
 
 
 @pytest.fixture(scope="module")

@@ -236,6 +236,13 @@ def test_every_inline_command_names_a_command_and_options_that_exist() -> None:
         if command is None:
             wrong.append(f"{where}: `{text}`: no command {name}")
             continue
+        actions = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)] if name else []
+        if actions:  # a command with actions (`experiment start`): the action's options
+            action = rest[rest.index(name) + 1] if rest.index(name) + 1 < len(rest) else None
+            if action not in actions[0].choices:
+                wrong.append(f"{where}: `{text}`: {name} has no action {action}")
+                continue
+            command = actions[0].choices[action]
         for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", text):
             if option not in _options(command) and option not in _options(parser):
                 wrong.append(f"{where}: `{text}`: {name or 'python main.py'} has no option {option}")

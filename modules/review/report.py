@@ -140,6 +140,8 @@ def markdown(result: Review) -> str:
             f"| {text(d.kind)} | {code(d.address)} | {text(d.stack)} | {text(d.detail)} |" for d in result.dangers
         ]
         lines.append("")
+    if result.experiment:
+        lines += ["### Experiment", ""] + [f"- {text(line)}" for line in result.experiment] + [""]
     if result.access:
         lines += [
             "### New access",
@@ -211,7 +213,8 @@ def _value(value: Any) -> Any:
 
 
 def as_json(result: Review) -> str:
-    """An object with `summary`, `labels`, `dangers`, `new_access`, `changes`, `cost`, `stacks` and `notes`."""
+    """An object with `summary`, `labels`, `dangers`, `new_access`, `changes`, `cost`, `stacks`, `experiment`
+    and `notes`."""
     document = {
         "summary": _summary(result, str, ""),
         "dangers": [
@@ -260,6 +263,7 @@ def as_json(result: Review) -> str:
             },
         },
         "stacks": {"added": result.stacks_added, "removed": result.stacks_removed},
+        "experiment": result.experiment,
         "notes": result.notes,
     }
     return json.dumps(document, indent=2) + "\n"

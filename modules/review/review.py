@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import changes as changes_
-from . import cost, dangers
+from . import cost, dangers, lifecycle
 from .changes import ResourceChange
 from .dangers import Access, Danger
 from .outputs import Stack
@@ -24,6 +24,8 @@ class Review:
     """What something new grants: shown, no danger by itself."""
     costs: list[cost.CostDelta] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    experiment: list[str] = field(default_factory=list)
+    """An experiment's step the plan makes (a start, a promotion) and what a destroyed variant leaves behind."""
     stacks_added: list[str] = field(default_factory=list)
     stacks_removed: list[str] = field(default_factory=list)
 
@@ -73,6 +75,7 @@ def review(
         if name in plans:
             found = changes_.from_plan(plans[name], old, new)
             result.notes.append(f"{name}: actions from Terraform's plan")
+            result.experiment += lifecycle.steps(found)
         else:
             found = changes_.infer(old, new)
         result.changes += found

@@ -1,0 +1,33 @@
+"""`experiment start`: add a variant beside control, with control's settings and a new image, to
+pipelines.yaml in place (comments and layout kept)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..experiment.start import start
+from .config_edit import add_edit_arguments, finish, read
+
+NAME = "experiment"
+HELP = "start an experiment: add a variant with control's settings and a new image to pipelines.yaml"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    begin = actions.add_parser(
+        "start",
+        help="add a variant copying control's settings with a new image (edits the config in place)",
+        description="Add a variant copying control's settings with a new image; pipelines.yaml is edited in "
+        "place, its comments and layout kept, and the diff shown.",
+    )
+    begin.add_argument("pipeline", metavar="PIPELINE", help="the pipeline to experiment on")
+    begin.add_argument("--image-tag", required=True, metavar="TAG", help="the new variant's image tag")
+    begin.add_argument(
+        "--variant", default="treatment", metavar="NAME", help="the new variant's name (default: treatment)"
+    )
+    add_edit_arguments(begin)
+
+
+def run(args: argparse.Namespace) -> int:
+    edit = start(read(args.config), args.pipeline, args.image_tag, args.variant, source=str(args.config))
+    return finish(edit, args.config, dry_run=args.dry_run)
