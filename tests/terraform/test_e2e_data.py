@@ -1,6 +1,7 @@
 """examples/ab-data.yaml on moto with the real Terraform and provider: apply; every message published to
 the pipeline's topic reaches both variants' own queues (each a complete copy: no competing consumers),
-and each task definition names its own queue; a re-plan shows no changes; destroy leaves nothing.
+each task definition names its own queue, and each task role, called with IAM enforced
+(tests/terraform/moto_grants.py), may consume its own queue and write its own namespace only; a re-plan shows no changes; destroy leaves nothing.
 Marked e2e: `make e2e`.
 """
 
@@ -22,6 +23,7 @@ from tests.terraform.terraform_cli import Terraform
 pytestmark = pytest.mark.e2e
 
 CONFIG = ROOT / "examples" / "ab-data.yaml"
+VARIANTS = ("control", "treatment")
 MESSAGES = [f"article-{index}" for index in range(5)]
 
 
@@ -50,6 +52,17 @@ def proof(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dic
             "tests.terraform.moto_fanout",
             {"region": data["region"], "topic_arn": topic, "messages": MESSAGES, "queues": urls},
         )
+        roles = applied(state, "aws_iam_role")
+        granted = server.run(
+            "tests.terraform.moto_grants",
+            {
+                "region": data["region"],
+                "roles": {v: roles[f"aws_iam_role.news-encoder_{v}_task"]["arn"] for v in VARIANTS},
+                "queues": {v: urls[f"news-encoder_{v}_input"] for v in VARIANTS},
+                "bucket": "ab-data-features",
+                "prefixes": {v: f"news-encoder/{v}/" for v in VARIANTS},
+            },
+        )
         replan = run("plan", "-detailed-exitcode", expect=(0, 2))
         run("destroy", "-auto-approve")
         remaining = terraform.run(stack, "state", "list").stdout.split()
@@ -60,6 +73,7 @@ def proof(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dic
         "containers": applied_containers(state),
         "subscriptions": applied(state, "aws_sns_topic_subscription"),
         "fanned": fanned,
+        "granted": granted["calls"],
         "replan": replan,
         "remaining": remaining,
     }
@@ -84,6 +98,22 @@ def test_each_task_definition_names_its_own_queue(proof):
         assert json.loads(queue["redrive_policy"])["maxReceiveCount"] == 5
     subscriptions = proof["subscriptions"].values()
     assert {s["raw_message_delivery"] for s in subscriptions} == {True} and len(subscriptions) == 2
+
+
+def test_each_task_role_reads_its_own_queue_and_writes_its_own_namespace_only(proof):
+    """As each task role (assumed-role credentials), with moto's IAM enforcement on: its own queue and
+    namespace are allowed, the other variant's are refused, and so is what no use needs."""
+    for actor in VARIANTS:
+        (other,) = set(VARIANTS) - {actor}
+        assert proof["granted"][actor] == {
+            f"sqs:ReceiveMessage {actor}": "allowed",
+            f"s3:PutObject {actor}": "allowed",
+            f"sqs:ReceiveMessage {other}": "AccessDenied",
+            f"s3:PutObject {other}": "AccessDenied",
+            "sqs:SendMessage own": "AccessDenied",
+            "s3:GetObject own": "AccessDenied",
+            "s3:PutObject outside": "AccessDenied",
+        }
 
 
 def test_the_plan_after_apply_shows_no_changes_and_destroy_leaves_nothing(proof):

@@ -1,0 +1,86 @@
+"""Call as each variant's task role, with IAM enforced: `python -m tests.terraform.moto_grants ENDPOINT < spec.json`.
+
+Runs in the e2e virtualenv (boto3). Assumes each role in the spec (`roles`: variant -> role ARN), then
+turns on moto's IAM enforcement (`POST /moto-api/reset-auth` with 0: every later request is signed,
+its caller's policies collected and the action judged on the resource, moto.iam.access_control) and,
+as every role, receives from every variant's queue (`queues`: variant -> URL), puts an object under
+every variant's namespace of the bucket (`bucket`, `prefixes`: variant -> key prefix), and tries what
+no variant is granted: send to its own queue, read its own objects, put outside every namespace.
+Enforcement is turned off again before the answer, so Terraform's later calls run as before.
+
+The answer (stdout, JSON): `calls`, by acting variant, by call, its outcome: "allowed", "AccessDenied"
+(IAM refused it) or any other error's code and message. moto judges identity policies by action and resource
+(SQS: the queue's ARN; S3: `arn:aws:s3:::<bucket>/<key>`) and ignores their conditions.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+FAKE_KEYS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+
+
+def _enforce(endpoint: str, initial_free_requests: str) -> None:
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/reset-auth",
+        data=initial_free_requests.encode(),
+        headers={"Content-Type": "text/plain"},  # not a form: moto reads the raw body
+        method="POST",
+    )
+    urllib.request.urlopen(request).read()
+
+
+def _outcome(call: Callable[[], object]) -> str:
+    try:
+        call()
+    except ClientError as error:
+        code, message = error.response["Error"]["Code"], error.response["Error"].get("Message", "")
+        # moto answers an IAM refusal of a JSON-protocol call (SQS) with a Query-style XML body, which
+        # botocore reports as code "403" with that body as the message.
+        if code == "AccessDenied" or (code == "403" and "<Code>AccessDenied</Code>" in message):
+            return "AccessDenied"
+        return f"{code}: {message}"
+    return "allowed"
+
+
+def probe(endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:
+    region, bucket, queues, prefixes = spec["region"], spec["bucket"], spec["queues"], spec["prefixes"]
+    default = boto3.Session(region_name=region, **FAKE_KEYS)
+    sts = default.client("sts", endpoint_url=endpoint)
+    sessions = {}
+    for variant, role_arn in spec["roles"].items():
+        credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=f"{variant}-task")["Credentials"]
+        sessions[variant] = boto3.Session(
+            region_name=region,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+    calls: dict[str, dict[str, str]] = {}
+    _enforce(endpoint, "0")
+    try:
+        for actor, session in sessions.items():
+            sqs, s3 = session.client("sqs", endpoint_url=endpoint), session.client("s3", endpoint_url=endpoint)
+            done = calls.setdefault(actor, {})
+            for target in spec["roles"]:
+                done[f"sqs:ReceiveMessage {target}"] = _outcome(lambda t=target: sqs.receive_message(QueueUrl=queues[t]))
+                done[f"s3:PutObject {target}"] = _outcome(
+                    lambda t=target: s3.put_object(Bucket=bucket, Key=f"{prefixes[t]}{actor}", Body=b"features")
+                )
+            done["sqs:SendMessage own"] = _outcome(lambda: sqs.send_message(QueueUrl=queues[actor], MessageBody="x"))
+            done["s3:GetObject own"] = _outcome(lambda: s3.get_object(Bucket=bucket, Key=f"{prefixes[actor]}{actor}"))
+            done["s3:PutObject outside"] = _outcome(lambda: s3.put_object(Bucket=bucket, Key=actor, Body=b"features"))
+    finally:
+        _enforce(endpoint, "inf")
+    return {"calls": calls}
+
+
+if __name__ == "__main__":
+    print(json.dumps(probe(sys.argv[1], json.load(sys.stdin))))
