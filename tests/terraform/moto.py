@@ -111,7 +111,8 @@ def _strings(value: Any) -> list[str]:
 
 def seed_spec(data: dict[str, Any]) -> dict[str, Any]:
     """What must exist in AWS before a config's stacks apply: one VPC per stack (in the account the stack
-    assumes a role into), the KMS keys, secrets, SSM parameters, S3 buckets and SNS topics its ARNs name, its state bucket."""
+    assumes a role into), the KMS keys, secrets, SSM parameters, S3 buckets and SNS topics its ARNs name,
+    its state bucket."""
     top = data["network"]
     environments = data.get("environments") or {}
     vpcs = {

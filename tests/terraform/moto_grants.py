@@ -37,9 +37,9 @@ def _enforce(endpoint: str, initial_free_requests: str) -> None:
     urllib.request.urlopen(request).read()
 
 
-def _outcome(call: Callable[[], object]) -> str:
+def _outcome(call: Callable[..., object], **parameters: object) -> str:
     try:
-        call()
+        call(**parameters)
     except ClientError as error:
         code, message = error.response["Error"]["Code"], error.response["Error"].get("Message", "")
         # moto answers an IAM refusal of a JSON-protocol call (SQS) with a Query-style XML body, which
@@ -50,8 +50,24 @@ def _outcome(call: Callable[[], object]) -> str:
     return "allowed"
 
 
+def _calls_as(actor: str, session: boto3.Session, endpoint: str, spec: dict[str, Any]) -> dict[str, str]:
+    """Each call's outcome as `actor`'s task role."""
+    bucket, queues, prefixes = spec["bucket"], spec["queues"], spec["prefixes"]
+    sqs, s3 = session.client("sqs", endpoint_url=endpoint), session.client("s3", endpoint_url=endpoint)
+    done: dict[str, str] = {}
+    for target in spec["roles"]:
+        done[f"sqs:ReceiveMessage {target}"] = _outcome(sqs.receive_message, QueueUrl=queues[target])
+        key = f"{prefixes[target]}{actor}"
+        done[f"s3:PutObject {target}"] = _outcome(s3.put_object, Bucket=bucket, Key=key, Body=b"features")
+    own = f"{prefixes[actor]}{actor}"
+    done["sqs:SendMessage own"] = _outcome(sqs.send_message, QueueUrl=queues[actor], MessageBody="x")
+    done["s3:GetObject own"] = _outcome(s3.get_object, Bucket=bucket, Key=own)
+    done["s3:PutObject outside"] = _outcome(s3.put_object, Bucket=bucket, Key=actor, Body=b"features")
+    return done
+
+
 def probe(endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:
-    region, bucket, queues, prefixes = spec["region"], spec["bucket"], spec["queues"], spec["prefixes"]
+    region = spec["region"]
     default = boto3.Session(region_name=region, **FAKE_KEYS)
     sts = default.client("sts", endpoint_url=endpoint)
     sessions = {}
@@ -67,16 +83,7 @@ def probe(endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:
     _enforce(endpoint, "0")
     try:
         for actor, session in sessions.items():
-            sqs, s3 = session.client("sqs", endpoint_url=endpoint), session.client("s3", endpoint_url=endpoint)
-            done = calls.setdefault(actor, {})
-            for target in spec["roles"]:
-                done[f"sqs:ReceiveMessage {target}"] = _outcome(lambda t=target: sqs.receive_message(QueueUrl=queues[t]))
-                done[f"s3:PutObject {target}"] = _outcome(
-                    lambda t=target: s3.put_object(Bucket=bucket, Key=f"{prefixes[t]}{actor}", Body=b"features")
-                )
-            done["sqs:SendMessage own"] = _outcome(lambda: sqs.send_message(QueueUrl=queues[actor], MessageBody="x"))
-            done["s3:GetObject own"] = _outcome(lambda: s3.get_object(Bucket=bucket, Key=f"{prefixes[actor]}{actor}"))
-            done["s3:PutObject outside"] = _outcome(lambda: s3.put_object(Bucket=bucket, Key=actor, Body=b"features"))
+            calls[actor] = _calls_as(actor, session, endpoint, spec)
     finally:
         _enforce(endpoint, "inf")
     return {"calls": calls}

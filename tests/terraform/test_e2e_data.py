@@ -1,7 +1,8 @@
 """examples/ab-data.yaml on moto with the real Terraform and provider: apply; every message published to
 the pipeline's topic reaches both variants' own queues (each a complete copy: no competing consumers),
 each task definition names its own queue, and each task role, called with IAM enforced
-(tests/terraform/moto_grants.py), may consume its own queue and write its own namespace only; a re-plan shows no changes; destroy leaves nothing.
+(tests/terraform/moto_grants.py), may consume its own queue and write its own namespace only; a re-plan
+shows no changes; destroy leaves nothing.
 Marked e2e: `make e2e`.
 """
 
