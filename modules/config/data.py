@@ -3,8 +3,9 @@
 A/B data isolation (docs/data-isolation.md): two variants consuming one SQS queue are competing
 consumers (SQS hands each message to one of them, so each sees part of the stream and the A/B
 readout is biased), and two variants writing one namespace overwrite each other's features. With
-`input`, the stack fans the pipeline's SNS topic out to one queue per variant; with `output`, each
-variant writes `<prefix>/<variant>/` of a bucket. The task role is granted exactly what that use
+`input.sns`, the stack fans the pipeline's SNS topic out to one queue per variant; with
+`input.kinesis`, it registers one enhanced fan-out consumer per variant on the stream (each gets every
+record, with its own read throughput); with `output`, each variant writes `<prefix>/<variant>/` of a bucket. The task role is granted exactly what that use
 needs, and the main container is told where through the environment variables in `ENVIRONMENT`.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from .arns import REGION, check_kms_key_arn
 from .autoscaling import AutoscalingConfig, MetricSource
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from .resolve import MergedVariant
 
 _TOPIC = re.compile(rf"arn:(?:aws|aws-cn|aws-us-gov):sns:{REGION.pattern}:\d{{12}}:[A-Za-z0-9_-]{{1,256}}(?:\.fifo)?")
+_STREAM = re.compile(
+    rf"arn:(?:aws|aws-cn|aws-us-gov):kinesis:{REGION.pattern}:\d{{12}}:stream/(?P<stream>[A-Za-z0-9_.-]{{1,128}})"
+)
 _BUCKET = re.compile(r"arn:(?:aws|aws-cn|aws-us-gov):s3:::(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])")
 #: An S3 key prefix the grant can name exactly: no IAM wildcard (`*`, `?`), no `$`, no empty segment.
 _PREFIX = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
@@ -35,6 +39,9 @@ PREFIX_RULE = "segments of letters, digits, '_', '.' and '-' separated by single
 #: What the stack tells the main container, by variable name: where it reads and writes.
 ENVIRONMENT = {
     "FEATURE_INPUT_QUEUE_URL": "`input.sns`: the URL of the variant's own SQS queue (receive and delete here)",
+    "FEATURE_INPUT_STREAM_ARN": "`input.kinesis`: the stream's ARN",
+    "FEATURE_INPUT_CONSUMER_ARN": "`input.kinesis`: the ARN of the variant's own enhanced fan-out consumer "
+    "(pass it to SubscribeToShard, or as the KCL's consumer ARN)",
     "FEATURE_OUTPUT_URI": "`output.s3`: `s3://<bucket>/<prefix>/<variant>/`, the variant's own namespace",
     "FEATURE_OUTPUT_BUCKET": "`output.s3`: the bucket's name",
     "FEATURE_OUTPUT_PREFIX": "`output.s3`: `<prefix>/<variant>/`, the key prefix every object it writes starts with",
@@ -51,6 +58,21 @@ def _topic_arn(value: str) -> str:
         raise ValueError("not an SNS topic ARN; expected arn:aws:sns:<region>:<12-digit account>:<topic name>")
     if value.endswith(".fifo"):
         raise ValueError("a FIFO topic delivers only to FIFO queues; the variants' queues are standard queues")
+    return value
+
+
+#: The variant's own consumer lag: Kinesis publishes it per registered enhanced fan-out consumer (namespace
+#: AWS/Kinesis, dimensions StreamName and ConsumerName; the Maximum over shards is the slowest shard's), while
+#: GetRecords.IteratorAgeMilliseconds covers only the stream's shared-throughput readers.
+#: https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-cloudwatch.html ("enhanced fan-out")
+CONSUMER_LAG_METRIC = ("AWS/Kinesis", "SubscribeToShardEvent.MillisBehindLatest", "Maximum")
+
+
+def _stream_arn(value: str) -> str:
+    if not _STREAM.fullmatch(value):
+        raise ValueError(
+            "not a Kinesis stream ARN; expected arn:aws:kinesis:<region>:<12-digit account>:stream/<stream name>"
+        )
     return value
 
 
@@ -95,13 +117,40 @@ class SnsInput(Strict):
     )
 
 
-class InputConfig(Strict):
-    """Where the pipeline's variants read: each its own complete copy of the stream."""
+class KinesisInput(Strict):
+    """An existing Kinesis data stream with one enhanced fan-out consumer per variant, which the stack registers."""
 
-    sns: SnsInput = Field(
-        description="an SNS topic fanned out to one SQS queue per variant (raw delivery, encrypted, with a "
-        "dead-letter queue; only the topic may send to it)"
+    stream_arn: Annotated[str, AfterValidator(_stream_arn)] = Field(
+        description="ARN of the existing stream the pipeline reads (nothing is created for it); each variant "
+        "gets its own consumer, every record and its own 2 MB/s per shard (at most 20 consumers per stream)"
     )
+    kms_key_arn: KmsKeyArn | None = Field(
+        None,
+        description="customer managed KMS key the stream encrypts with: the task role may kms:Decrypt with it, "
+        "only through Kinesis; unset: no KMS grant (unencrypted, or the AWS managed key `aws/kinesis`)",
+    )
+
+
+class InputConfig(Strict):
+    """Where the pipeline's variants read: each its own complete copy of the stream (set one of the keys)."""
+
+    sns: SnsInput | None = Field(
+        None,
+        description="an SNS topic fanned out to one SQS queue per variant (raw delivery, encrypted, with a "
+        "dead-letter queue; only the topic may send to it)",
+    )
+    kinesis: KinesisInput | None = Field(
+        None,
+        description="a Kinesis stream with one enhanced fan-out consumer per variant "
+        "(`aws_kinesis_stream_consumer`); a `kinesis` scaling signal naming no stream scales on the variant's "
+        "own consumer lag",
+    )
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> InputConfig:
+        if (self.sns is None) == (self.kinesis is None):
+            raise ValueError("set one of sns (a topic fanned out to a queue per variant) or kinesis (a stream)")
+        return self
 
 
 class S3Output(Strict):
@@ -141,6 +190,16 @@ class InputQueues:
         return cls(queue=fit(scoped, LIMITS["sqs_queue"]), dead_letter=fit(f"{scoped}_dlq", LIMITS["sqs_queue"]))
 
 
+def consumer_name(cluster: str, pipeline: str, variant: str) -> str:
+    """The AWS name of the variant's enhanced fan-out consumer (Kinesis: at most 128 characters)."""
+    return fit(f"{cluster}_{pipeline}_{variant}", LIMITS["kinesis_consumer"])
+
+
+def stream_name(stream_arn: str) -> str:
+    """The stream's name, from its ARN."""
+    return stream_arn.rsplit("/", 1)[1]
+
+
 def bucket_name(bucket_arn: str) -> str:
     """The bucket's name, from its ARN."""
     return bucket_arn.rsplit(":", 1)[1]
@@ -162,6 +221,37 @@ def with_own_queue(scaling: AutoscalingConfig | None, queue: str) -> Autoscaling
     if scaling is None:
         return None
     backlog, steps = _own_queue(scaling.backlog, queue), _own_queue(scaling.steps, queue)
+    if backlog is scaling.backlog and steps is scaling.steps:
+        return scaling
+    return scaling.model_copy(update={"backlog": backlog, "steps": steps})
+
+
+def _own_consumer(signal: MetricSource | None, stream: str, consumer: str) -> MetricSource | None:
+    if signal is None or signal.source != "kinesis" or signal.stream_name is not None:
+        return signal
+    namespace, metric, statistic = CONSUMER_LAG_METRIC
+    return signal.model_copy(
+        update={
+            "source": "cloudwatch",
+            "namespace": namespace,
+            "metric_name": metric,
+            "dimensions": {"StreamName": stream, "ConsumerName": consumer},
+            "statistic": statistic,
+        }
+    )
+
+
+def with_own_input(
+    scaling: AutoscalingConfig | None, own: InputConfig, cluster: str, pipeline: str, variant: str
+) -> AutoscalingConfig | None:
+    """`scaling` with a signal of the variant's input source naming no queue or stream on the variant's own input:
+    `sqs` on its queue (`input.sns`), `kinesis` on its consumer's lag (`input.kinesis`, `CONSUMER_LAG_METRIC`)."""
+    if own.sns is not None:
+        return with_own_queue(scaling, InputQueues.of(cluster, pipeline, variant).queue)
+    if scaling is None or own.kinesis is None:
+        return scaling
+    stream, consumer = stream_name(own.kinesis.stream_arn), consumer_name(cluster, pipeline, variant)
+    backlog, steps = _own_consumer(scaling.backlog, stream, consumer), _own_consumer(scaling.steps, stream, consumer)
     if backlog is scaling.backlog and steps is scaling.steps:
         return scaling
     return scaling.model_copy(update={"backlog": backlog, "steps": steps})

@@ -98,7 +98,7 @@ def test_the_variables_the_stack_sets_are_not_set_again(key):
             "input.sns.max_receive_count",
             "greater than or equal to 1",
         ),
-        ({"input": {}}, "input.sns", "required key is missing"),
+        ({"input": {}}, "input", "set one of sns (a topic fanned out to a queue per variant) or kinesis"),
         ({"output": {"s3": {"bucket_arn": "features"}}}, "output.s3.bucket_arn", "not an S3 bucket ARN"),
         ({"output": {"s3": {"bucket_arn": BUCKET, "prefix": "a/*"}}}, "output.s3.prefix", "no leading or trailing"),
         ({"output": {"s3": {"bucket_arn": BUCKET, "prefix": "${x}"}}}, "output.s3.prefix", "not a key prefix"),
@@ -124,3 +124,43 @@ def test_each_variant_writes_under_the_prefix_and_its_name():
     assert namespace(specs["control"].settings.output.s3, "news-encoder", "control") == "news-encoder/control/"
     specs = by_variant(isolated(output={"s3": {"bucket_arn": BUCKET, "prefix": "features/v1"}}))
     assert namespace(specs["treatment"].settings.output.s3, "news-encoder", "treatment") == "features/v1/treatment/"
+
+
+STREAM = "arn:aws:kinesis:ap-northeast-1:123456789012:stream/news-clicks"
+
+
+def test_a_kinesis_signal_naming_no_stream_scales_on_the_variants_own_consumer_lag():
+    data = isolated(
+        input={"kinesis": {"stream_arn": STREAM}},
+        autoscaling={"min": 1, "max": 3, "backlog": {"source": "kinesis", "target": 60000}},
+    )
+    backlog = by_variant(data)["treatment"].settings.autoscaling.backlog
+    assert (backlog.source, backlog.namespace, backlog.metric_name, backlog.statistic) == (
+        "cloudwatch",
+        "AWS/Kinesis",
+        "SubscribeToShardEvent.MillisBehindLatest",
+        "Maximum",
+    )
+    assert backlog.dimensions == {
+        "StreamName": "news-clicks",
+        "ConsumerName": "feature-pipelines_news-encoder_treatment",
+    }
+    assert not backlog.per_task and backlog.target == 60000
+
+
+def test_a_kinesis_signal_naming_its_stream_is_kept():
+    signal = {"source": "kinesis", "stream_name": "news-clicks", "target": 60000}
+    data = isolated(input={"kinesis": {"stream_arn": STREAM}}, autoscaling={"min": 1, "max": 3, "backlog": signal})
+    assert by_variant(data)["control"].settings.autoscaling.backlog.source == "kinesis"
+
+
+@pytest.mark.parametrize(
+    "block, why",
+    [
+        ({"sns": {"topic_arn": TOPIC}, "kinesis": {"stream_arn": STREAM}}, "set one of sns"),
+        ({"kinesis": {"stream_arn": "arn:aws:kinesis:ap-northeast-1:123456789012:news"}}, "not a Kinesis stream ARN"),
+    ],
+)
+def test_an_input_names_one_source(block, why):
+    (problem,) = config_problems(isolated(input=block))
+    assert problem.startswith(f"{PIPELINE}.input") and why in problem

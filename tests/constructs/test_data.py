@@ -167,3 +167,43 @@ def test_sidecars_are_not_told():
         synth(data)["resource"]["aws_ecs_task_definition"]["news-encoder_control"]["container_definitions"]
     )
     assert all(not item["name"].startswith("FEATURE_") for item in definitions[1]["environment"])
+
+
+STREAM = "arn:aws:kinesis:ap-northeast-1:123456789012:stream/news-clicks"
+
+
+def test_a_kinesis_input_registers_one_consumer_per_variant_granted_through_it_only():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["input"] = {"kinesis": {"stream_arn": STREAM, "kms_key_arn": KEY}}
+    stack = synth(data)
+    consumers = stack["resource"]["aws_kinesis_stream_consumer"]
+    assert consumers == {
+        f"news-encoder_{variant}_input": {"name": f"feature-pipelines_news-encoder_{variant}", "stream_arn": STREAM}
+        for variant in ("control", "treatment")
+    }
+    assert "aws_sqs_queue" not in stack["resource"]
+    consumer = "${aws_kinesis_stream_consumer.news-encoder_treatment_input.arn}"
+    assert grants(stack, "treatment")["Statement"] == [
+        {
+            "Sid": "InputStream",
+            "Effect": "Allow",
+            "Action": ["kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+            "Resource": STREAM,
+        },
+        {
+            "Sid": "InputConsumer",
+            "Effect": "Allow",
+            "Action": ["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"],
+            "Resource": consumer,
+        },
+        {
+            "Sid": "InputKms",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": KEY,
+            "Condition": {"StringEquals": {"kms:ViaService": "kinesis.ap-northeast-1.amazonaws.com"}},
+        },
+    ]
+    told = environment(stack, "treatment")
+    assert (told["FEATURE_INPUT_STREAM_ARN"], told["FEATURE_INPUT_CONSUMER_ARN"]) == (STREAM, consumer)
+    assert "FEATURE_INPUT_QUEUE_URL" not in told
