@@ -5,8 +5,9 @@ consumers (SQS hands each message to one of them, so each sees part of the strea
 readout is biased), and two variants writing one namespace overwrite each other's features. With
 `input.sns`, the stack fans the pipeline's SNS topic out to one queue per variant; with
 `input.kinesis`, it registers one enhanced fan-out consumer per variant on the stream (each gets every
-record, with its own read throughput); with `output`, each variant writes `<prefix>/<variant>/` of a bucket. The task role is granted exactly what that use
-needs, and the main container is told where through the environment variables in `ENVIRONMENT`.
+record, with its own read throughput); with `output`, each variant writes `<prefix>/<variant>/` of a
+bucket. The task role is granted exactly what that use needs, and the main container is told where
+through the environment variables in `ENVIRONMENT`.
 """
 
 from __future__ import annotations
