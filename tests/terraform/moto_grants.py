@@ -5,12 +5,15 @@ turns on moto's IAM enforcement (`POST /moto-api/reset-auth` with 0: every later
 its caller's policies collected and the action judged on the resource, moto.iam.access_control) and,
 as every role, receives from every variant's queue (`queues`: variant -> URL), puts an object under
 every variant's namespace of the bucket (`bucket`, `prefixes`: variant -> key prefix), and tries what
-no variant is granted: send to its own queue, read its own objects, put outside every namespace.
+no variant is granted: send to its own queue, read its own objects, put outside every namespace. With
+`stream_arn` and `consumers` (variant -> consumer ARN) instead of `queues`, it lists the stream's shards,
+describes every variant's consumer and tries to read the stream without a consumer (GetShardIterator).
 Enforcement is turned off again before the answer, so Terraform's later calls run as before.
 
 The answer (stdout, JSON): `calls`, by acting variant, by call, its outcome: "allowed", "AccessDenied"
 (IAM refused it) or any other error's code and message. moto judges identity policies by action and resource
-(SQS: the queue's ARN; S3: `arn:aws:s3:::<bucket>/<key>`) and ignores their conditions.
+(SQS: the queue's ARN; S3: `arn:aws:s3:::<bucket>/<key>`; Kinesis: the consumer's or stream's ARN, through
+`moto_standins.kinesis_resource`) and ignores their conditions.
 """
 
 from __future__ import annotations
@@ -50,6 +53,22 @@ def _outcome(call: Callable[..., object], **parameters: object) -> str:
     return "allowed"
 
 
+def _kinesis_calls_as(actor: str, session: boto3.Session, endpoint: str, spec: dict[str, Any]) -> dict[str, str]:
+    """As `actor`'s task role: find the stream's shards, describe every variant's consumer (the consumer-scoped
+    action moto serves; SubscribeToShard is an HTTP/2 event stream it does not), read the stream directly."""
+    kinesis = session.client("kinesis", endpoint_url=endpoint)
+    stream, consumers = spec["stream_arn"], spec["consumers"]
+    done = {"kinesis:ListShards": _outcome(kinesis.list_shards, StreamARN=stream)}
+    for target, consumer in consumers.items():
+        done[f"kinesis:DescribeStreamConsumer {target}"] = _outcome(
+            kinesis.describe_stream_consumer, ConsumerARN=consumer
+        )
+    done["kinesis:GetShardIterator"] = _outcome(
+        kinesis.get_shard_iterator, StreamARN=stream, ShardId="shardId-000000000000", ShardIteratorType="LATEST"
+    )
+    return done
+
+
 def _calls_as(actor: str, session: boto3.Session, endpoint: str, spec: dict[str, Any]) -> dict[str, str]:
     """Each call's outcome as `actor`'s task role."""
     bucket, queues, prefixes = spec["bucket"], spec["queues"], spec["prefixes"]
@@ -83,7 +102,9 @@ def probe(endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:
     _enforce(endpoint, "0")
     try:
         for actor, session in sessions.items():
-            calls[actor] = _calls_as(actor, session, endpoint, spec)
+            calls[actor] = _calls_as(actor, session, endpoint, spec) if "queues" in spec else {}
+            if "consumers" in spec:
+                calls[actor].update(_kinesis_calls_as(actor, session, endpoint, spec))
     finally:
         _enforce(endpoint, "inf")
     return {"calls": calls}

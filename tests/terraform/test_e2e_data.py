@@ -25,6 +25,7 @@ pytestmark = pytest.mark.e2e
 
 CONFIG = ROOT / "examples" / "ab-data.yaml"
 VARIANTS = ("control", "treatment")
+STREAM = "arn:aws:kinesis:ap-northeast-1:123456789012:stream/news-clicks"
 MESSAGES = [f"article-{index}" for index in range(5)]
 
 
@@ -64,6 +65,18 @@ def proof(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dic
                 "prefixes": {v: f"news-encoder/{v}/" for v in VARIANTS},
             },
         )
+        consumers = applied(state, "aws_kinesis_stream_consumer")
+        granted_stream = server.run(
+            "tests.terraform.moto_grants",
+            {
+                "region": data["region"],
+                "roles": {v: roles[f"aws_iam_role.click-ranker_{v}_task"]["arn"] for v in VARIANTS},
+                "stream_arn": STREAM,
+                "consumers": {
+                    v: consumers[f"aws_kinesis_stream_consumer.click-ranker_{v}_input"]["arn"] for v in VARIANTS
+                },
+            },
+        )
         replan = run("plan", "-detailed-exitcode", expect=(0, 2))
         run("destroy", "-auto-approve")
         remaining = terraform.run(stack, "state", "list").stdout.split()
@@ -73,6 +86,9 @@ def proof(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dic
         "queues": queues,
         "containers": applied_containers(state),
         "subscriptions": applied(state, "aws_sns_topic_subscription"),
+        "consumers": consumers,
+        "granted_stream": granted_stream["calls"],
+        "scaling": applied(state, "aws_appautoscaling_policy"),
         "fanned": fanned,
         "granted": granted["calls"],
         "replan": replan,
@@ -114,6 +130,49 @@ def test_each_task_role_reads_its_own_queue_and_writes_its_own_namespace_only(pr
             "sqs:SendMessage own": "AccessDenied",
             "s3:GetObject own": "AccessDenied",
             "s3:PutObject outside": "AccessDenied",
+        }
+
+
+def test_each_kinesis_reader_has_its_own_consumer_and_scales_on_its_lag(proof):
+    """click-ranker: one enhanced fan-out consumer per variant, registered on the stream, named in the
+    variant's task definition and in its scaling policy's metric (the variant's own lag)."""
+    arns = set()
+    for variant in VARIANTS:
+        consumer = proof["consumers"][f"aws_kinesis_stream_consumer.click-ranker_{variant}_input"]
+        assert consumer["stream_arn"] == STREAM and consumer["name"] == f"ab-data_click-ranker_{variant}"
+        arns.add(consumer["arn"])
+        (main,) = proof["containers"][f"aws_ecs_task_definition.click-ranker_{variant}"]
+        environment = {item["name"]: item["value"] for item in main["environment"]}
+        assert (environment["FEATURE_INPUT_STREAM_ARN"], environment["FEATURE_INPUT_CONSUMER_ARN"]) == (
+            STREAM,
+            consumer["arn"],
+        )
+        assert "FEATURE_INPUT_QUEUE_URL" not in environment
+        (policy,) = [
+            values
+            for address, values in proof["scaling"].items()
+            if address.startswith(f"aws_appautoscaling_policy.click-ranker_{variant}")
+        ]
+        (tracking,) = policy["target_tracking_scaling_policy_configuration"]
+        (metric,) = tracking["customized_metric_specification"]
+        assert metric["metric_name"] == "SubscribeToShardEvent.MillisBehindLatest"
+        assert {d["name"]: d["value"] for d in metric["dimensions"]} == {
+            "StreamName": "news-clicks",
+            "ConsumerName": consumer["name"],
+        }
+    assert len(arns) == 2
+
+
+def test_each_kinesis_readers_role_reads_through_its_own_consumer_only(proof):
+    """As each click-ranker task role, IAM enforced (Kinesis calls judged on the consumer's or stream's ARN,
+    moto_standins.kinesis_resource): its own consumer yes, the other's no, the stream without a consumer no."""
+    for actor in VARIANTS:
+        (other,) = set(VARIANTS) - {actor}
+        assert proof["granted_stream"][actor] == {
+            "kinesis:ListShards": "allowed",
+            f"kinesis:DescribeStreamConsumer {actor}": "allowed",
+            f"kinesis:DescribeStreamConsumer {other}": "AccessDenied",
+            "kinesis:GetShardIterator": "AccessDenied",
         }
 
 
