@@ -139,6 +139,7 @@ def _samples() -> list[dict[str, Any]]:
     data = isolated["pipelines"]["news-encoder"]
     data["input"]["sns"]["kms_key_arn"] = data["output"]["s3"]["kms_key_arn"]
     data["output"]["s3"]["prefix"] = "features/v1"
+    isolated["pipelines"]["click-ranker"]["input"]["kinesis"]["kms_key_arn"] = data["output"]["s3"]["kms_key_arn"]
     return [every_feature, s3, named, tagged, more, isolated]
 
 

@@ -34,6 +34,7 @@ ENDPOINTS = (
     "s3",
     "sns",
     "sqs",
+    "kinesis",
 )
 FAKE_KEYS = {"access_key": "test", "secret_key": "test"}
 SKIPS = {
