@@ -32,6 +32,7 @@ _TOPIC = re.compile(rf"arn:(?:aws|aws-cn|aws-us-gov):sns:{REGION.pattern}:\d{{12
 _STREAM = re.compile(
     rf"arn:(?:aws|aws-cn|aws-us-gov):kinesis:{REGION.pattern}:\d{{12}}:stream/(?P<stream>[A-Za-z0-9_.-]{{1,128}})"
 )
+_TABLE = re.compile(rf"arn:(?:aws|aws-cn|aws-us-gov):dynamodb:{REGION.pattern}:\d{{12}}:table/[A-Za-z0-9_.-]{{3,255}}")
 _BUCKET = re.compile(r"arn:(?:aws|aws-cn|aws-us-gov):s3:::(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])")
 #: An S3 key prefix the grant can name exactly: no IAM wildcard (`*`, `?`), no `$`, no empty segment.
 _PREFIX = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
@@ -43,6 +44,9 @@ ENVIRONMENT = {
     "FEATURE_INPUT_STREAM_ARN": "`input.kinesis`: the stream's ARN",
     "FEATURE_INPUT_CONSUMER_ARN": "`input.kinesis`: the ARN of the variant's own enhanced fan-out consumer "
     "(pass it to SubscribeToShard, or as the KCL's consumer ARN)",
+    "FEATURE_OUTPUT_TABLE": "`output.dynamodb`: the table's name",
+    "FEATURE_OUTPUT_KEY_PREFIX": "`output.dynamodb`: `<prefix>/<variant>/`, the start of every partition key value it "
+    "writes",
     "FEATURE_OUTPUT_URI": "`output.s3`: `s3://<bucket>/<prefix>/<variant>/`, the variant's own namespace",
     "FEATURE_OUTPUT_BUCKET": "`output.s3`: the bucket's name",
     "FEATURE_OUTPUT_PREFIX": "`output.s3`: `<prefix>/<variant>/`, the key prefix every object it writes starts with",
@@ -81,6 +85,14 @@ def _bucket_arn(value: str) -> str:
     match = _BUCKET.fullmatch(value)
     if not match or ".." in value:
         raise ValueError("not an S3 bucket ARN; expected arn:aws:s3:::<bucket name> (3-63 of a-z 0-9 . -)")
+    return value
+
+
+def _table_arn(value: str) -> str:
+    if not _TABLE.fullmatch(value):
+        raise ValueError(
+            "not a DynamoDB table ARN; expected arn:aws:dynamodb:<region>:<12-digit account>:table/<table name>"
+        )
     return value
 
 
@@ -172,10 +184,36 @@ class S3Output(Strict):
     )
 
 
-class OutputConfig(Strict):
-    """Where the pipeline's variants write: each its own namespace."""
+class DynamoDbOutput(Strict):
+    """An existing DynamoDB table; each variant writes only items whose partition key starts with its namespace."""
 
-    s3: S3Output = Field(description="a bucket; each variant may only put objects under `<prefix>/<variant>/`")
+    table_arn: Annotated[str, AfterValidator(_table_arn)] = Field(
+        description="ARN of the existing table (nothing is created); its partition key is a string"
+    )
+    prefix: Annotated[str, AfterValidator(_prefix)] | None = Field(
+        None,
+        description=f"partition key prefix; each variant writes only items whose partition key starts with "
+        f"`<prefix>/<variant>/` (`dynamodb:LeadingKeys`; {PREFIX_RULE}); unset: the pipeline's name",
+    )
+
+
+class OutputConfig(Strict):
+    """Where the pipeline's variants write: each its own namespace (set one of the keys)."""
+
+    s3: S3Output | None = Field(
+        None, description="a bucket; each variant may only put objects under `<prefix>/<variant>/`"
+    )
+    dynamodb: DynamoDbOutput | None = Field(
+        None,
+        description="a table; each variant may only write items whose partition key starts with "
+        "`<prefix>/<variant>/` (grant conditioned on `dynamodb:LeadingKeys`)",
+    )
+
+    @model_validator(mode="after")
+    def _one_sink(self) -> OutputConfig:
+        if (self.s3 is None) == (self.dynamodb is None):
+            raise ValueError("set one of s3 (a bucket) or dynamodb (a table)")
+        return self
 
 
 @dataclass(frozen=True)
@@ -206,8 +244,13 @@ def bucket_name(bucket_arn: str) -> str:
     return bucket_arn.rsplit(":", 1)[1]
 
 
-def namespace(output: S3Output, pipeline: str, variant: str) -> str:
-    """`<prefix>/<variant>/`: the key prefix the variant writes under."""
+def table_name(table_arn: str) -> str:
+    """The table's name, from its ARN."""
+    return table_arn.rsplit("/", 1)[1]
+
+
+def namespace(output: S3Output | DynamoDbOutput, pipeline: str, variant: str) -> str:
+    """`<prefix>/<variant>/`: the key prefix (object key or partition key) the variant writes under."""
     return f"{output.prefix or pipeline}/{variant}/"
 
 

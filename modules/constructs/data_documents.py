@@ -9,6 +9,7 @@ Terraform references to the variant's own resources.
 from __future__ import annotations
 
 from ..config.arns import service_host
+from ..config.data import DynamoDbOutput, S3Output
 from .documents import Document
 from .props import VariantDataProps
 
@@ -26,6 +27,8 @@ STREAM_READ_ACTIONS = ("kinesis:DescribeStreamSummary", "kinesis:ListShards")
 CONSUMER_READ_ACTIONS = ("kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard")
 #: What writing objects needs: put them, and abort a multipart upload left unfinished.
 WRITE_ACTIONS = ("s3:AbortMultipartUpload", "s3:PutObject")
+#: What writing items needs (AWS CDK's `grantWriteData` without DeleteItem and DescribeTable).
+WRITE_ITEM_ACTIONS = ("dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 #: SSE-KMS: a put needs a data key, completing a multipart upload decrypts it.
 WRITE_KMS_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey")
 
@@ -54,8 +57,21 @@ def redrive_policy(dead_letter_arn: str, max_receive_count: int) -> Document:
 
 def output_resource(props: VariantDataProps) -> str:
     """The objects the variant may write: `<bucket ARN>/<prefix>/<variant>/*`."""
-    assert props.output is not None
+    assert isinstance(props.output, S3Output)
     return f"{props.output.bucket_arn}/{props.output_prefix}*"
+
+
+def _table_write(props: VariantDataProps) -> Document:
+    """Write items of the table whose partition keys all start with `<prefix>/<variant>/` (`dynamodb:LeadingKeys`;
+    every write request names its items' keys, so the condition always has values to judge)."""
+    assert isinstance(props.output, DynamoDbOutput)
+    return {
+        "Sid": "OutputWrite",
+        "Effect": "Allow",
+        "Action": list(WRITE_ITEM_ACTIONS),
+        "Resource": props.output.table_arn,
+        "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{props.output_prefix}*"]}},
+    }
 
 
 def _input_statements(props: VariantDataProps, input_arn: str) -> list[Document]:
@@ -93,7 +109,9 @@ def data_task_role_policy(props: VariantDataProps, input_arn: str | None) -> Doc
     statements: list[Document] = []
     if props.input is not None and input_arn is not None:
         statements += _input_statements(props, input_arn)
-    if props.output is not None:
+    if isinstance(props.output, DynamoDbOutput):
+        statements.append(_table_write(props))
+    if isinstance(props.output, S3Output):
         statements.append(
             {"Sid": "OutputWrite", "Effect": "Allow", "Action": list(WRITE_ACTIONS), "Resource": output_resource(props)}
         )

@@ -123,7 +123,7 @@ class VariantDataProps:
     """The AWS name of its enhanced fan-out consumer (used with `input.kinesis`)."""
     input: data.InputConfig | None = None
     """None: no queue, no input grant."""
-    output: data.S3Output | None = None
+    output: data.S3Output | data.DynamoDbOutput | None = None
     """None: no output grant."""
     output_prefix: str = ""
     """`<prefix>/<variant>/` (with `output`)."""
@@ -218,7 +218,7 @@ def data_props(spec: VariantSpec, *, cluster_name: str, tags: Mapping[str, str])
     settings = spec.settings
     if settings.input is None and settings.output is None:
         return None
-    output = settings.output.s3 if settings.output else None
+    output = (settings.output.s3 or settings.output.dynamodb) if settings.output else None
     return VariantDataProps(
         pipeline=spec.pipeline,
         variant=spec.variant,
@@ -250,7 +250,10 @@ def data_environment(props: VariantDataProps) -> dict[str, str]:
     if props.input is not None and props.input.kinesis is not None:
         found["FEATURE_INPUT_STREAM_ARN"] = props.input.kinesis.stream_arn
         found["FEATURE_INPUT_CONSUMER_ARN"] = input_consumer(props.stem).ref("arn")
-    if props.output is not None:
+    if isinstance(props.output, data.DynamoDbOutput):
+        found["FEATURE_OUTPUT_TABLE"] = data.table_name(props.output.table_arn)
+        found["FEATURE_OUTPUT_KEY_PREFIX"] = props.output_prefix
+    if isinstance(props.output, data.S3Output):
         bucket = data.bucket_name(props.output.bucket_arn)
         found["FEATURE_OUTPUT_URI"] = f"s3://{bucket}/{props.output_prefix}"
         found["FEATURE_OUTPUT_BUCKET"] = bucket

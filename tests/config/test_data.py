@@ -164,3 +164,16 @@ def test_a_kinesis_signal_naming_its_stream_is_kept():
 def test_an_input_names_one_source(block, why):
     (problem,) = config_problems(isolated(input=block))
     assert problem.startswith(f"{PIPELINE}.input") and why in problem
+
+
+@pytest.mark.parametrize(
+    "block, why",
+    [
+        ({}, "set one of s3 (a bucket) or dynamodb (a table)"),
+        ({"s3": {"bucket_arn": BUCKET}, "dynamodb": {"table_arn": "arn:aws:dynamodb:ap-northeast-1:1:t"}}, "not a"),
+        ({"dynamodb": {"table_arn": "arn:aws:dynamodb:ap-northeast-1:123456789012:table/f", "prefix": "a*"}}, "not"),
+    ],
+)
+def test_an_output_names_one_sink(block, why):
+    problems = config_problems(isolated(output=block))
+    assert any(p.startswith(f"{PIPELINE}.output") and why in p for p in problems), problems

@@ -207,3 +207,22 @@ def test_a_kinesis_input_registers_one_consumer_per_variant_granted_through_it_o
     told = environment(stack, "treatment")
     assert (told["FEATURE_INPUT_STREAM_ARN"], told["FEATURE_INPUT_CONSUMER_ARN"]) == (STREAM, consumer)
     assert "FEATURE_INPUT_QUEUE_URL" not in told
+
+
+def test_a_dynamodb_output_grants_writes_of_the_variants_own_partition_keys_only():
+    data = default_data()
+    table = "arn:aws:dynamodb:ap-northeast-1:123456789012:table/features"
+    data["pipelines"]["news-encoder"]["output"] = {"dynamodb": {"table_arn": table, "prefix": "v1"}}
+    stack = synth(data)
+    assert grants(stack, "control")["Statement"] == [
+        {
+            "Sid": "OutputWrite",
+            "Effect": "Allow",
+            "Action": ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            "Resource": table,
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["v1/control/*"]}},
+        }
+    ]
+    told = environment(stack, "treatment")
+    assert (told["FEATURE_OUTPUT_TABLE"], told["FEATURE_OUTPUT_KEY_PREFIX"]) == ("features", "v1/treatment/")
+    assert "FEATURE_OUTPUT_URI" not in told
