@@ -140,6 +140,7 @@ def _samples() -> list[dict[str, Any]]:
     data["input"]["sns"]["kms_key_arn"] = data["output"]["s3"]["kms_key_arn"]
     data["output"]["s3"]["prefix"] = "features/v1"
     isolated["pipelines"]["click-ranker"]["input"]["kinesis"]["kms_key_arn"] = data["output"]["s3"]["kms_key_arn"]
+    isolated["pipelines"]["click-ranker"]["output"]["dynamodb"]["prefix"] = "clicks/v2"
     return [every_feature, s3, named, tagged, more, isolated]
 
 

@@ -148,6 +148,10 @@ def test_each_kinesis_reader_has_its_own_consumer_and_scales_on_its_lag(proof):
             consumer["arn"],
         )
         assert "FEATURE_INPUT_QUEUE_URL" not in environment
+        assert (environment["FEATURE_OUTPUT_TABLE"], environment["FEATURE_OUTPUT_KEY_PREFIX"]) == (
+            "click-features",
+            f"click-ranker/{variant}/",
+        )
         (policy,) = [
             values
             for address, values in proof["scaling"].items()
