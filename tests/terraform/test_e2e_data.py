@@ -1,6 +1,6 @@
 """examples/ab-data.yaml on moto with the real Terraform and provider: apply; every message published to
 the pipeline's topic reaches both variants' own queues (each a complete copy: no competing consumers),
-each task definition names its own queue, and each task role, called with IAM enforced
+each task definition names its own queue (or consumer, or table namespace), and each task role, called with IAM enforced
 (tests/terraform/moto_grants.py), may consume its own queue and write its own namespace only; a re-plan
 shows no changes; destroy leaves nothing.
 Marked e2e: `make e2e`.
@@ -89,6 +89,7 @@ def proof(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dic
         "consumers": consumers,
         "granted_stream": granted_stream["calls"],
         "scaling": applied(state, "aws_appautoscaling_policy"),
+        "role_policies": applied(state, "aws_iam_role_policy"),
         "fanned": fanned,
         "granted": granted["calls"],
         "replan": replan,
@@ -165,6 +166,18 @@ def test_each_kinesis_reader_has_its_own_consumer_and_scales_on_its_lag(proof):
             "ConsumerName": consumer["name"],
         }
     assert len(arns) == 2
+
+
+def test_each_table_writer_may_write_only_its_own_partition_keys_as_applied(proof):
+    """click-ranker's data policy as IAM returned it after apply: writes of the table conditioned on the
+    variant's own leading keys (moto applies but does not evaluate conditions: docs/data-isolation.md)."""
+    for variant in VARIANTS:
+        policy = json.loads(proof["role_policies"][f"aws_iam_role_policy.click-ranker_{variant}_task_data"]["policy"])
+        (write,) = [s for s in policy["Statement"] if s["Sid"] == "OutputWrite"]
+        assert write["Resource"] == "arn:aws:dynamodb:ap-northeast-1:123456789012:table/click-features"
+        assert write["Condition"] == {
+            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"click-ranker/{variant}/*"]}
+        }
 
 
 def test_each_kinesis_readers_role_reads_through_its_own_consumer_only(proof):
