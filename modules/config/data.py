@@ -73,6 +73,12 @@ def _topic_arn(value: str) -> str:
 CONSUMER_LAG_METRIC = ("AWS/Kinesis", "SubscribeToShardEvent.MillisBehindLatest", "Maximum")
 
 
+def is_consumer_lag(signal: MetricSource) -> bool:
+    """Whether `signal` is an enhanced fan-out consumer's lag (`CONSUMER_LAG_METRIC`), which only a reading
+    consumer produces, like the `kinesis` source."""
+    return signal.source == "cloudwatch" and (signal.namespace, signal.metric_name) == CONSUMER_LAG_METRIC[:2]
+
+
 def _stream_arn(value: str) -> str:
     if not _STREAM.fullmatch(value):
         raise ValueError(

@@ -4,6 +4,7 @@ import pytest
 
 from modules.config.data import InputQueues, namespace
 from modules.config.names import LIMITS
+from modules.config.warnings import variant_warnings
 from tests.helpers import config_problems, default_data, load
 
 TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:news-articles"
@@ -177,3 +178,13 @@ def test_an_input_names_one_source(block, why):
 def test_an_output_names_one_sink(block, why):
     problems = config_problems(isolated(output=block))
     assert any(p.startswith(f"{PIPELINE}.output") and why in p for p in problems), problems
+
+
+def test_min_0_on_the_own_consumer_lag_is_warned_like_a_kinesis_iterator_age():
+    data = isolated(
+        input={"kinesis": {"stream_arn": STREAM}},
+        autoscaling={"min": 0, "max": 3, "backlog": {"source": "kinesis", "target": 60000}},
+    )
+    (control,) = [w for w in variant_warnings(by_variant(data)["control"]) if w.path.endswith("autoscaling.min")]
+    assert "the kinesis iterator age comes from consumers reading the stream" in control.message
+    assert "metric_name IncomingRecords" in control.message
