@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .arns import REGION, check_kms_key_arn
+from .arns import REGION, check_kms_key_arn, service_host
 from .autoscaling import AutoscalingConfig, MetricSource
 from .errors import Problem
 from .names import LIMITS, fit
@@ -33,6 +33,7 @@ _STREAM = re.compile(
     rf"arn:(?:aws|aws-cn|aws-us-gov):kinesis:{REGION.pattern}:\d{{12}}:stream/(?P<stream>[A-Za-z0-9_.-]{{1,128}})"
 )
 _TABLE = re.compile(rf"arn:(?:aws|aws-cn|aws-us-gov):dynamodb:{REGION.pattern}:\d{{12}}:table/[A-Za-z0-9_.-]{{3,255}}")
+_QUEUE = re.compile(rf"arn:(?:aws|aws-cn|aws-us-gov):sqs:{REGION.pattern}:\d{{12}}:[A-Za-z0-9_-]{{1,80}}")
 _BUCKET = re.compile(r"arn:(?:aws|aws-cn|aws-us-gov):s3:::(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])")
 #: An S3 key prefix the grant can name exactly: no IAM wildcard (`*`, `?`), no `$`, no empty segment.
 _PREFIX = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
@@ -40,7 +41,8 @@ PREFIX_RULE = "segments of letters, digits, '_', '.' and '-' separated by single
 
 #: What the stack tells the main container, by variable name: where it reads and writes.
 ENVIRONMENT = {
-    "FEATURE_INPUT_QUEUE_URL": "`input.sns`: the URL of the variant's own SQS queue (receive and delete here)",
+    "FEATURE_INPUT_QUEUE_URL": "`input.sns`, `input.sqs`: the URL of the variant's own SQS queue (receive and "
+    "delete here)",
     "FEATURE_INPUT_STREAM_ARN": "`input.kinesis`: the stream's ARN",
     "FEATURE_INPUT_CONSUMER_ARN": "`input.kinesis`: the ARN of the variant's own enhanced fan-out consumer "
     "(pass it to SubscribeToShard, or as the KCL's consumer ARN)",
@@ -84,6 +86,12 @@ def _stream_arn(value: str) -> str:
         raise ValueError(
             "not a Kinesis stream ARN; expected arn:aws:kinesis:<region>:<12-digit account>:stream/<stream name>"
         )
+    return value
+
+
+def _queue_arn(value: str) -> str:
+    if not _QUEUE.fullmatch(value):
+        raise ValueError("not a standard SQS queue ARN; expected arn:aws:sqs:<region>:<12-digit account>:<queue name>")
     return value
 
 
@@ -150,6 +158,18 @@ class KinesisInput(Strict):
     )
 
 
+class SqsInput(Strict):
+    """An existing SQS queue the variant consumes alone: set it per variant, each its own queue."""
+
+    queue_arn: Annotated[str, AfterValidator(_queue_arn)] = Field(
+        description="ARN of the variant's existing queue (nothing is created); another variant consuming it is "
+        "refused (competing consumers), so set `input` on each variant, not on the pipeline"
+    )
+    kms_key_arn: KmsKeyArn | None = Field(
+        None, description="customer managed KMS key the queue encrypts with: the task role may kms:Decrypt with it"
+    )
+
+
 class InputConfig(Strict):
     """Where the pipeline's variants read: each its own complete copy of the stream (set one of the keys)."""
 
@@ -164,11 +184,19 @@ class InputConfig(Strict):
         "(`aws_kinesis_stream_consumer`); a `kinesis` scaling signal naming no stream scales on the variant's "
         "own consumer lag",
     )
+    sqs: SqsInput | None = Field(
+        None,
+        description="an existing queue per variant (set on each variant); an `sqs` scaling signal naming no queue "
+        "scales on it",
+    )
 
     @model_validator(mode="after")
     def _one_shape(self) -> InputConfig:
-        if (self.sns is None) == (self.kinesis is None):
-            raise ValueError("set one of sns (a topic fanned out to a queue per variant) or kinesis (a stream)")
+        if sum(shape is not None for shape in (self.sns, self.kinesis, self.sqs)) != 1:
+            raise ValueError(
+                "set one of sns (a topic fanned out to a queue per variant), kinesis (a stream) or sqs (an existing "
+                "queue per variant)"
+            )
         return self
 
 
@@ -235,6 +263,23 @@ class InputQueues:
         return cls(queue=fit(scoped, LIMITS["sqs_queue"]), dead_letter=fit(f"{scoped}_dlq", LIMITS["sqs_queue"]))
 
 
+def queue_name(queue_arn: str) -> str:
+    """The queue's name, from its ARN."""
+    return queue_arn.rsplit(":", 1)[1]
+
+
+def queue_url(queue_arn: str) -> str:
+    """The queue's URL, from its ARN: `https://sqs.<region>.<partition DNS suffix>/<account>/<name>`."""
+    return f"https://{service_host('sqs', queue_arn)}/{queue_arn.split(':')[4]}/{queue_name(queue_arn)}"
+
+
+def own_queue(own: InputConfig, cluster: str, pipeline: str, variant: str) -> str | None:
+    """The name of the SQS queue the variant consumes: the one the stack creates (`sns`) or its own (`sqs`)."""
+    if own.sns is not None:
+        return InputQueues.of(cluster, pipeline, variant).queue
+    return queue_name(own.sqs.queue_arn) if own.sqs is not None else None
+
+
 def consumer_name(cluster: str, pipeline: str, variant: str) -> str:
     """The AWS name of the variant's enhanced fan-out consumer (Kinesis: at most 128 characters)."""
     return fit(f"{cluster}_{pipeline}_{variant}", LIMITS["kinesis_consumer"])
@@ -296,8 +341,8 @@ def with_own_input(
 ) -> AutoscalingConfig | None:
     """`scaling` with a signal of the variant's input source naming no queue or stream on the variant's own input:
     `sqs` on its queue (`input.sns`), `kinesis` on its consumer's lag (`input.kinesis`, `CONSUMER_LAG_METRIC`)."""
-    if own.sns is not None:
-        return with_own_queue(scaling, InputQueues.of(cluster, pipeline, variant).queue)
+    if (queue := own_queue(own, cluster, pipeline, variant)) is not None:
+        return with_own_queue(scaling, queue)
     if scaling is None or own.kinesis is None:
         return scaling
     stream, consumer = stream_name(own.kinesis.stream_arn), consumer_name(cluster, pipeline, variant)
@@ -334,7 +379,8 @@ def shared_queue_problems(uses: Sequence[QueueUse]) -> list[Problem]:
             Problem(
                 use.path,
                 f"the SQS queue is also {other.variant}'s ({other.path}): {COMPETING_CONSUMERS}; give each variant "
-                "its own queue (`input.sns`, and leave `queue_name` unset to scale on the variant's own)",
+                "its own queue (`input.sns`, or `input.sqs` set on each variant, and leave `queue_name` unset to "
+                "scale on the variant's own)",
                 use.queue,
             )
         )
@@ -361,11 +407,12 @@ def environment_not_set_twice(merged: MergedVariant) -> list[Problem]:
 def queue_uses(
     variant: str, scaling: AutoscalingConfig | None, own_queue: str | None, source: Callable[[str], str]
 ) -> list[QueueUse]:
-    """The SQS queues one variant consumes (`own_queue`, its input) or scales on; `source(key)`: where `key` is set."""
+    """The SQS queues one variant consumes (`own_queue`, its input) or scales on (its own input's once);
+    `source(key)`: where `key` is set."""
     uses = [QueueUse(own_queue, variant, source("input"), True)] if own_queue else []
     for key in ("backlog", "steps"):
         signal = getattr(scaling, key) if scaling else None
-        if signal is not None and signal.source == "sqs" and signal.queue_name:
+        if signal is not None and signal.source == "sqs" and signal.queue_name and signal.queue_name != own_queue:
             uses.append(
                 QueueUse(signal.queue_name, variant, f"{source('autoscaling')}.{key}.queue_name", own_queue is not None)
             )

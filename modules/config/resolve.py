@@ -584,8 +584,7 @@ def _adopt(config: Config, specs: list[VariantSpec]) -> tuple[list[VariantSpec],
 
 
 def _queue_uses(spec: VariantSpec, cluster: str) -> list[data.QueueUse]:
-    sns = spec.settings.input.sns if spec.settings.input else None
-    own = data.InputQueues.of(cluster, spec.pipeline, spec.variant).queue if sns else None
+    own = data.own_queue(spec.settings.input, cluster, spec.pipeline, spec.variant) if spec.settings.input else None
     return data.queue_uses(f"{spec.pipeline}/{spec.variant}", spec.settings.autoscaling, own, spec.source)
 
 

@@ -37,6 +37,8 @@ class VariantData(Construct):
       128 characters): the variant's own enhanced fan-out consumer of the stream; every record reaches every
       consumer. Untagged: the resource takes tags only from AWS provider 6.
 
+    With `input.sqs` nothing is created: the variant consumes its own existing queue.
+
     The task role gets `aws_iam_role_policy.<stem>_task_data` (`data_documents.data_task_role_policy`):
     exactly what consuming its own queue and writing its own namespace need.
     """
@@ -48,6 +50,8 @@ class VariantData(Construct):
         input_arn = None
         if props.input is not None and props.input.sns is not None:
             input_arn = self._add_input(stem, props)
+        elif props.input is not None and props.input.sqs is not None:
+            input_arn = props.input.sqs.queue_arn
         elif props.input is not None and props.input.kinesis is not None:
             consumer = cdk.KinesisStreamConsumer(
                 self, "input_consumer", name=props.consumer, stream_arn=props.input.kinesis.stream_arn

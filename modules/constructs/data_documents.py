@@ -76,11 +76,11 @@ def _table_write(props: VariantDataProps) -> Document:
 
 def _input_statements(props: VariantDataProps, input_arn: str) -> list[Document]:
     assert props.input is not None
-    if props.input.sns is not None:
+    if (queue := props.input.sns or props.input.sqs) is not None:
         statements: list[Document] = [
             {"Sid": "InputConsume", "Effect": "Allow", "Action": list(CONSUME_ACTIONS), "Resource": input_arn}
         ]
-        if key := props.input.sns.kms_key_arn:
+        if key := queue.kms_key_arn:
             statements.append({"Sid": "InputKms", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key})
         return statements
     assert props.input.kinesis is not None

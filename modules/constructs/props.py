@@ -247,6 +247,8 @@ def data_environment(props: VariantDataProps) -> dict[str, str]:
     found: dict[str, str] = {}
     if props.input is not None and props.input.sns is not None:
         found["FEATURE_INPUT_QUEUE_URL"] = input_queue(props.stem).ref("url")
+    if props.input is not None and props.input.sqs is not None:
+        found["FEATURE_INPUT_QUEUE_URL"] = data.queue_url(props.input.sqs.queue_arn)
     if props.input is not None and props.input.kinesis is not None:
         found["FEATURE_INPUT_STREAM_ARN"] = props.input.kinesis.stream_arn
         found["FEATURE_INPUT_CONSUMER_ARN"] = input_consumer(props.stem).ref("arn")

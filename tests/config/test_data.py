@@ -99,7 +99,7 @@ def test_the_variables_the_stack_sets_are_not_set_again(key):
             "input.sns.max_receive_count",
             "greater than or equal to 1",
         ),
-        ({"input": {}}, "input", "set one of sns (a topic fanned out to a queue per variant) or kinesis"),
+        ({"input": {}}, "input", "set one of sns (a topic fanned out to a queue per variant), kinesis"),
         ({"output": {"s3": {"bucket_arn": "features"}}}, "output.s3.bucket_arn", "not an S3 bucket ARN"),
         ({"output": {"s3": {"bucket_arn": BUCKET, "prefix": "a/*"}}}, "output.s3.prefix", "no leading or trailing"),
         ({"output": {"s3": {"bucket_arn": BUCKET, "prefix": "${x}"}}}, "output.s3.prefix", "not a key prefix"),
@@ -188,3 +188,30 @@ def test_min_0_on_the_own_consumer_lag_is_warned_like_a_kinesis_iterator_age():
     (control,) = [w for w in variant_warnings(by_variant(data)["control"]) if w.path.endswith("autoscaling.min")]
     assert "the kinesis iterator age comes from consumers reading the stream" in control.message
     assert "metric_name IncomingRecords" in control.message
+
+
+QUEUE = "arn:aws:sqs:ap-northeast-1:123456789012:news-articles"
+
+
+def existing_queues(**variants):
+    data = isolated()
+    data["pipelines"]["news-encoder"].pop("input")
+    data["pipelines"]["news-encoder"]["autoscaling"] = {"min": 1, "max": 3, "backlog": {"source": "sqs", "target": 5}}
+    for variant, queue in variants.items():
+        data["pipelines"]["news-encoder"]["variants"][variant]["input"] = {"sqs": {"queue_arn": queue}}
+    return data
+
+
+def test_existing_queues_named_per_variant_are_each_scaled_on():
+    specs = by_variant(existing_queues(control=f"{QUEUE}-control", treatment=f"{QUEUE}-treatment"))
+    assert specs["control"].settings.autoscaling.backlog.queue_name == "news-articles-control"
+    assert specs["treatment"].settings.autoscaling.backlog.queue_name == "news-articles-treatment"
+
+
+def test_one_existing_queue_for_two_variants_is_refused_with_the_reason():
+    (problem,) = config_problems(existing_queues(control=QUEUE, treatment=QUEUE))
+    assert problem.startswith(
+        f"{TREATMENT}.input: the SQS queue is also news-encoder/control's ({PIPELINE}.variants.control.input): "
+        "SQS hands each message to one consumer"
+    )
+    assert "`input.sqs` set on each variant" in problem

@@ -226,3 +226,17 @@ def test_a_dynamodb_output_grants_writes_of_the_variants_own_partition_keys_only
     told = environment(stack, "treatment")
     assert (told["FEATURE_OUTPUT_TABLE"], told["FEATURE_OUTPUT_KEY_PREFIX"]) == ("features", "v1/treatment/")
     assert "FEATURE_OUTPUT_URI" not in told
+
+
+def test_an_existing_queue_per_variant_is_consumed_and_named_but_not_created():
+    data = default_data()
+    queue = "arn:aws:sqs:ap-northeast-1:123456789012:clicks-treatment"
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["input"] = {"sqs": {"queue_arn": queue}}
+    stack = synth(data)
+    assert "aws_sqs_queue" not in stack["resource"]
+    assert grants(stack, "treatment")["Statement"] == [
+        {"Sid": "InputConsume", "Effect": "Allow", "Action": CONSUME, "Resource": queue}
+    ]
+    told = environment(stack, "treatment")
+    assert told["FEATURE_INPUT_QUEUE_URL"] == "https://sqs.ap-northeast-1.amazonaws.com/123456789012/clicks-treatment"
+    assert "news-encoder_control_task_data" not in stack["resource"]["aws_iam_role_policy"]
