@@ -80,7 +80,10 @@ class MetricSource(Strict):
         "variant has an `input` (unset: the variant's own input queue)",
     )
     stream_name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,128}$")] | None = Field(
-        None, description="`kinesis`: the stream whose consumer lag is the signal; required for `kinesis`"
+        None,
+        description="`kinesis`: the stream whose GetRecords.IteratorAgeMilliseconds is the signal; required for "
+        "`kinesis`, unless the variant has an `input.kinesis` (unset: its own consumer's "
+        "SubscribeToShardEvent.MillisBehindLatest)",
     )
     namespace: Text | None = Field(
         None, description="`cloudwatch`: the metric's namespace, e.g. `AWS/Kafka`; required for `cloudwatch`"

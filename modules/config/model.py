@@ -410,8 +410,8 @@ class ContainerSettings(Layered):
     input: Annotated[InputConfig | None, Inherited(unset="none: the stack creates no input and grants none")] = Field(
         None,
         description="where the variants read, each its own complete copy of the stream (docs/data-isolation.md): "
-        "the stack creates, grants and names it in `FEATURE_INPUT_QUEUE_URL`; a variant's block replaces its "
-        "pipeline's whole",
+        "the stack creates, grants and names it (`FEATURE_INPUT_QUEUE_URL`, `FEATURE_INPUT_CONSUMER_ARN`); a "
+        "variant's block replaces its pipeline's whole",
     )
     output: Annotated[OutputConfig | None, Inherited(unset="none: the stack grants no output")] = Field(
         None,

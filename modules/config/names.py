@@ -39,6 +39,7 @@ LIMITS = {
     "scaling_policy": 256,
     "scheduled_action": 256,
     "sqs_queue": 80,
+    "kinesis_consumer": 128,
 }
 _HASH_LEN = 8
 #: Region name parts -> their letter in the usual short region codes (ap-northeast-1 -> apne1).

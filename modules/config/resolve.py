@@ -443,9 +443,9 @@ def resolve_pipeline(
                 "restart_policy": _enabled(values.restart_policy),
             }
         )
-        if values.input is not None:  # an sqs signal naming no queue: the variant's own input queue
-            own_queue = data.InputQueues.of(cluster_name, name, variant_name).queue
-            values = values.model_copy(update={"autoscaling": data.with_own_queue(values.autoscaling, own_queue)})
+        if values.input is not None:  # a signal naming no queue or stream: the variant's own input
+            own = data.with_own_input(values.autoscaling, values.input, cluster_name, name, variant_name)
+            values = values.model_copy(update={"autoscaling": own})
         own_tags = {**values.tags, "pipeline": name, "variant": variant_name}
         all_tags = {**tags, **own_tags}
         image, found = _image_problems(pipeline, variant, paths)
@@ -584,7 +584,7 @@ def _adopt(config: Config, specs: list[VariantSpec]) -> tuple[list[VariantSpec],
 
 
 def _queue_uses(spec: VariantSpec, cluster: str) -> list[data.QueueUse]:
-    own = data.InputQueues.of(cluster, spec.pipeline, spec.variant).queue if spec.settings.input else None
+    own = data.own_queue(spec.settings.input, cluster, spec.pipeline, spec.variant) if spec.settings.input else None
     return data.queue_uses(f"{spec.pipeline}/{spec.variant}", spec.settings.autoscaling, own, spec.source)
 
 

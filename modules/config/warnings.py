@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import fargate
-from .autoscaling import AutoscalingConfig
+from .autoscaling import AutoscalingConfig, MetricSource
+from .data import is_consumer_lag
 from .deployment import task_counts
 from .errors import Problem
 from .resolve import Deployment, VariantSpec
@@ -26,22 +27,28 @@ STEPS_AT_ZERO = {
 }
 
 
+def _source(signal: MetricSource) -> str:
+    """The signal's source, an enhanced fan-out consumer's lag (`input.kinesis`) counted as `kinesis`."""
+    return "kinesis" if is_consumer_lag(signal) else signal.source
+
+
 def steps_scale_out_from_zero(block: AutoscalingConfig) -> bool:
     """Whether `block` has step scaling that adds tasks on a signal with data at 0 tasks (a queue's
-    depth, a total metric; not a kinesis iterator age, which only reading consumers produce)."""
+    depth, a total metric; not a kinesis iterator age or consumer lag, which only reading consumers produce)."""
     steps = block.steps
-    return steps is not None and bool(steps.scale_out) and steps.source != "kinesis"
+    return steps is not None and bool(steps.scale_out) and _source(steps) != "kinesis"
 
 
 def backlog_silent_at_zero(block: AutoscalingConfig) -> str | None:
     """Why `block` cannot scale out from `min: 0` on its backlog signal, or None when it can (or
     min > 0, or step scaling scales out from 0)."""
     backlog = block.backlog
-    if block.min != 0 or backlog is None or (backlog.source == "cloudwatch" and not backlog.per_task):
+    if block.min != 0 or backlog is None:
         return None
-    if steps_scale_out_from_zero(block):
+    source = _source(backlog)
+    if (source == "cloudwatch" and not backlog.per_task) or steps_scale_out_from_zero(block):
         return None
-    return SILENT_AT_ZERO[backlog.source]
+    return SILENT_AT_ZERO[source]
 
 
 def deployment_gap(spec: VariantSpec) -> list[Problem]:
@@ -108,7 +115,7 @@ def variant_warnings(spec: VariantSpec) -> list[Problem]:
         if why is not None and block.backlog is not None:
             message = (
                 f"min 0 with this backlog: {why}, so there is no data at 0 tasks and the service never scales "
-                f"out from 0 on it; add {STEPS_AT_ZERO[block.backlog.source]}, which has data at 0 tasks, "
+                f"out from 0 on it; add {STEPS_AT_ZERO[_source(block.backlog)]}, which has data at 0 tasks, "
                 "or use min >= 1 (0 only in scheduled windows: schedules)"
             )
             found.append(Problem(f"{spec.source('autoscaling')}.min", message))

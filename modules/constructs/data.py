@@ -8,7 +8,7 @@ from ..runtime import cdk
 from ..runtime.cdk import Construct
 from . import data_documents
 from .address import Address, pin
-from .props import VariantDataProps, input_queue
+from .props import VariantDataProps, input_consumer, input_queue
 
 #: SQS's longest retention: a dead-lettered message stays 14 days for inspection and redrive.
 DEAD_LETTER_RETENTION_SECONDS = 14 * 86400
@@ -31,6 +31,14 @@ class VariantData(Construct):
     - `aws_sns_topic_subscription.<stem>_input`: the topic delivers to the queue, raw (the message body
       as published, no SNS envelope), after the queue policy exists.
 
+    With `input.kinesis`:
+
+    - `aws_kinesis_stream_consumer.<stem>_input` (named `<cluster>_<pipeline>_<variant>`, fitted to Kinesis's
+      128 characters): the variant's own enhanced fan-out consumer of the stream; every record reaches every
+      consumer. Untagged: the resource takes tags only from AWS provider 6.
+
+    With `input.sqs` nothing is created: the variant consumes its own existing queue.
+
     The task role gets `aws_iam_role_policy.<stem>_task_data` (`data_documents.data_task_role_policy`):
     exactly what consuming its own queue and writing its own namespace need.
     """
@@ -39,19 +47,29 @@ class VariantData(Construct):
         super().__init__(scope, id)
         stem = props.stem
         self.addresses: dict[str, Address] = {}
-        queue_arn = self._add_input(stem, props) if props.input is not None else None
+        input_arn = None
+        if props.input is not None and props.input.sns is not None:
+            input_arn = self._add_input(stem, props)
+        elif props.input is not None and props.input.sqs is not None:
+            input_arn = props.input.sqs.queue_arn
+        elif props.input is not None and props.input.kinesis is not None:
+            consumer = cdk.KinesisStreamConsumer(
+                self, "input_consumer", name=props.consumer, stream_arn=props.input.kinesis.stream_arn
+            )
+            self.addresses["input_consumer"] = pin(consumer, input_consumer(stem).name)
+            input_arn = self.addresses["input_consumer"].ref("arn")
         policy = cdk.IamRolePolicy(
             self,
             "task_data_policy",
             name="data",
             role=task_role.ref("id"),
-            policy=_json(data_documents.data_task_role_policy(props, queue_arn)),
+            policy=_json(data_documents.data_task_role_policy(props, input_arn)),
         )
         self.addresses["task_data_policy"] = pin(policy, f"{stem}_task_data")
 
     def _add_input(self, stem: str, props: VariantDataProps) -> str:
         """The queue, its dead-letter queue, its policy and the subscription; the queue's ARN (a reference)."""
-        assert props.input is not None
+        assert props.input is not None and props.input.sns is not None
         sns, tags = props.input.sns, dict(props.tags)
         encryption = {"kms_master_key_id": sns.kms_key_arn} if sns.kms_key_arn else {"sqs_managed_sse_enabled": True}
         dead_letter = cdk.SqsQueue(

@@ -118,10 +118,12 @@ class VariantDataProps:
     pipeline: str
     variant: str
     queues: data.InputQueues
-    """The AWS names of its input queue and dead-letter queue (used with `input`)."""
+    """The AWS names of its input queue and dead-letter queue (used with `input.sns`)."""
+    consumer: str = ""
+    """The AWS name of its enhanced fan-out consumer (used with `input.kinesis`)."""
     input: data.InputConfig | None = None
     """None: no queue, no input grant."""
-    output: data.S3Output | None = None
+    output: data.S3Output | data.DynamoDbOutput | None = None
     """None: no output grant."""
     output_prefix: str = ""
     """`<prefix>/<variant>/` (with `output`)."""
@@ -216,11 +218,12 @@ def data_props(spec: VariantSpec, *, cluster_name: str, tags: Mapping[str, str])
     settings = spec.settings
     if settings.input is None and settings.output is None:
         return None
-    output = settings.output.s3 if settings.output else None
+    output = (settings.output.s3 or settings.output.dynamodb) if settings.output else None
     return VariantDataProps(
         pipeline=spec.pipeline,
         variant=spec.variant,
         queues=data.InputQueues.of(cluster_name, spec.pipeline, spec.variant),
+        consumer=data.consumer_name(cluster_name, spec.pipeline, spec.variant),
         input=settings.input,
         output=output,
         output_prefix=data.namespace(output, spec.pipeline, spec.variant) if output else "",
@@ -233,13 +236,26 @@ def input_queue(stem: str) -> Address:
     return Address("aws_sqs_queue", f"{stem}_input")
 
 
+def input_consumer(stem: str) -> Address:
+    """The variant's enhanced fan-out consumer (`VariantData`), from its address stem."""
+    return Address("aws_kinesis_stream_consumer", f"{stem}_input")
+
+
 def data_environment(props: VariantDataProps) -> dict[str, str]:
-    """What the stack tells the main container (`config.data.ENVIRONMENT`): references to its own queue, the
-    output's bucket and namespace."""
+    """What the stack tells the main container (`config.data.ENVIRONMENT`): references to its own queue or
+    consumer, the output's bucket and namespace."""
     found: dict[str, str] = {}
-    if props.input is not None:
+    if props.input is not None and props.input.sns is not None:
         found["FEATURE_INPUT_QUEUE_URL"] = input_queue(props.stem).ref("url")
-    if props.output is not None:
+    if props.input is not None and props.input.sqs is not None:
+        found["FEATURE_INPUT_QUEUE_URL"] = data.queue_url(props.input.sqs.queue_arn)
+    if props.input is not None and props.input.kinesis is not None:
+        found["FEATURE_INPUT_STREAM_ARN"] = props.input.kinesis.stream_arn
+        found["FEATURE_INPUT_CONSUMER_ARN"] = input_consumer(props.stem).ref("arn")
+    if isinstance(props.output, data.DynamoDbOutput):
+        found["FEATURE_OUTPUT_TABLE"] = data.table_name(props.output.table_arn)
+        found["FEATURE_OUTPUT_KEY_PREFIX"] = props.output_prefix
+    if isinstance(props.output, data.S3Output):
         bucket = data.bucket_name(props.output.bucket_arn)
         found["FEATURE_OUTPUT_URI"] = f"s3://{bucket}/{props.output_prefix}"
         found["FEATURE_OUTPUT_BUCKET"] = bucket

@@ -19,5 +19,5 @@ RULES: dict[str, str] = {
     "NET-NO-PUBLIC-IP": "services never assign a public IP",
     "NET-NO-OPEN-INGRESS": "no ingress from 0.0.0.0/0 or ::/0",
     "LOG-RETENTION": "log groups have a retention period",
-    "DATA-OWN-NAMESPACE": "no two variants may write the same S3 namespace, unless waived with the reason",
+    "DATA-OWN-NAMESPACE": "no two variants may write the same S3 or DynamoDB namespace, unless waived with the reason",
 }

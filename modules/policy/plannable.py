@@ -60,6 +60,7 @@ RESOURCE_TYPES = frozenset(
         "aws_iam_role",
         "aws_iam_role_policy",
         "aws_iam_role_policy_attachment",
+        "aws_kinesis_stream_consumer",
         "aws_security_group",
         "aws_sns_topic_subscription",
         "aws_sqs_queue",

@@ -261,7 +261,8 @@ def own_namespace(view: VariantView) -> Iterator[Violation]:
                     "output",
                     f"writes {resource}, which {other.replace('_', '/')} also writes ({shared}): the variants "
                     "overwrite each other's features and the A/B comparison reads mixed data; give each its own "
-                    "namespace (`output.s3.prefix`), or waive DATA-OWN-NAMESPACE with the reason",
+                    "namespace (`output.s3.prefix`, `output.dynamodb.prefix`), or waive DATA-OWN-NAMESPACE with the "
+                    "reason",
                 )
 
 

@@ -40,7 +40,9 @@ class VariantView:
     expressions: tuple[str, ...] = ()
     """JSON attributes whose value only Terraform can tell (`<type>.<attribute>: why`)."""
     writes: tuple[str, ...] = ()
-    """S3 object ARNs (patterns) its inline policies allow s3:PutObject on: the namespaces it writes."""
+    """What its inline policies allow writing, as resource patterns: S3 object ARNs it may s3:PutObject, and
+    `<table ARN>/<leading key pattern>` for the DynamoDB items it may dynamodb:PutItem (`<table ARN>/*` without
+    a `dynamodb:LeadingKeys` condition): the namespaces it writes."""
     other_writes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """The `writes` of every other variant of the stack, by address stem."""
 
@@ -107,7 +109,7 @@ def _view(by_type: Mapping[str, list[Document]], ingress_rules: tuple[Document, 
         policies=tuple(policies),
         policy_arns=tuple(body["policy_arn"] for body in bodies("aws_iam_role_policy_attachment")),
         expressions=tuple(expressions),
-        writes=tuple(dict.fromkeys(_s3_writes(policies))),
+        writes=tuple(dict.fromkeys([*_s3_writes(policies), *_table_writes(policies)])),
     )
 
 
@@ -125,3 +127,25 @@ def _s3_writes(policies: Iterable[Document]) -> Iterable[str]:
             yield from (
                 str(r) for r in _as_list(statement.get("Resource")) if str(r).split(":")[2:3] in (["s3"], ["*"])
             )
+
+
+def _table_writes(policies: Iterable[Document]) -> Iterable[str]:
+    """`<table ARN>/<pattern>` for each partition key pattern of every Allow statement whose actions include
+    dynamodb:PutItem (wildcards too), on each DynamoDB resource; `<table ARN>/*` when no `dynamodb:LeadingKeys`
+    condition narrows it."""
+    for policy in policies:
+        for statement in _as_list(policy.get("Statement")):
+            actions = [str(action).lower() for action in _as_list(statement.get("Action"))]
+            if statement.get("Effect") != "Allow" or not any(
+                fnmatch.fnmatchcase("dynamodb:putitem", a) for a in actions
+            ):
+                continue
+            keys = [
+                str(key)
+                for operator, values in (statement.get("Condition") or {}).items()
+                if operator.startswith("ForAllValues:String")
+                for key in _as_list((values or {}).get("dynamodb:LeadingKeys"))
+            ] or ["*"]
+            for resource in _as_list(statement.get("Resource")):
+                if str(resource).split(":")[2:3] in (["dynamodb"], ["*"]):
+                    yield from (f"{resource}/{key}" for key in keys)

@@ -6,8 +6,10 @@ Read in the provider source on 2026-11-28: aws_ecs_service, aws_cloudwatch_log_g
 aws_security_group and aws_appautoscaling_scheduled_action; on 2026-12-07 (main branch):
 aws_cloudwatch_metric_alarm, aws_cloudwatch_dashboard, aws_cloudwatch_log_metric_filter,
 aws_cloudwatch_event_rule and aws_cloudwatch_event_target; on 2026-12-07 also aws_sqs_queue,
-aws_sqs_queue_policy and aws_sns_topic_subscription. The other entries follow the same
-provider's schemas but were not re-read here: re-check them when the provider is upgraded.
+aws_sqs_queue_policy and aws_sns_topic_subscription; aws_kinesis_stream_consumer on 2026-12-07 from
+the provider's website/docs/r/kinesis_stream_consumer.html.markdown ("Forces new resource"). The other
+entries follow the same provider's schemas but were not re-read here: re-check them when the provider is
+upgraded.
 Every resource type the stacks declare has an entry (tests/review/test_forcenew.py).
 """
 
@@ -51,6 +53,7 @@ FORCE_NEW: dict[str, tuple[tuple[str, ...], str]] = {
     "aws_sqs_queue": (("name", "name_prefix", "fifo_queue"), "internal/service/sqs/queue.go"),
     "aws_sqs_queue_policy": (("queue_url",), "internal/service/sqs/queue_policy.go"),
     "aws_sns_topic_subscription": (("endpoint", "protocol", "topic_arn"), "internal/service/sns/topic_subscription.go"),
+    "aws_kinesis_stream_consumer": (("name", "stream_arn"), "internal/service/kinesis/stream_consumer.go"),
 }
 
 #: Types where every change but these attributes registers a new revision instead of

@@ -102,6 +102,7 @@ PROVIDER_CLASSES: dict[str, tuple[str, ...]] = {
     "iam_role_policy_attachment": ("IamRolePolicyAttachment",),
     "provider": ("AwsProvider", "AwsProviderAssumeRole", "AwsProviderDefaultTags"),
     "security_group": ("SecurityGroup", "SecurityGroupEgress"),
+    "kinesis_stream_consumer": ("KinesisStreamConsumer",),
     "sns_topic_subscription": ("SnsTopicSubscription",),
     "sqs_queue": ("SqsQueue",),
     "sqs_queue_policy": ("SqsQueuePolicy",),

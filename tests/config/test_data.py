@@ -4,6 +4,7 @@ import pytest
 
 from modules.config.data import InputQueues, namespace
 from modules.config.names import LIMITS
+from modules.config.warnings import variant_warnings
 from tests.helpers import config_problems, default_data, load
 
 TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:news-articles"
@@ -98,7 +99,7 @@ def test_the_variables_the_stack_sets_are_not_set_again(key):
             "input.sns.max_receive_count",
             "greater than or equal to 1",
         ),
-        ({"input": {}}, "input.sns", "required key is missing"),
+        ({"input": {}}, "input", "set one of sns (a topic fanned out to a queue per variant), kinesis"),
         ({"output": {"s3": {"bucket_arn": "features"}}}, "output.s3.bucket_arn", "not an S3 bucket ARN"),
         ({"output": {"s3": {"bucket_arn": BUCKET, "prefix": "a/*"}}}, "output.s3.prefix", "no leading or trailing"),
         ({"output": {"s3": {"bucket_arn": BUCKET, "prefix": "${x}"}}}, "output.s3.prefix", "not a key prefix"),
@@ -124,3 +125,93 @@ def test_each_variant_writes_under_the_prefix_and_its_name():
     assert namespace(specs["control"].settings.output.s3, "news-encoder", "control") == "news-encoder/control/"
     specs = by_variant(isolated(output={"s3": {"bucket_arn": BUCKET, "prefix": "features/v1"}}))
     assert namespace(specs["treatment"].settings.output.s3, "news-encoder", "treatment") == "features/v1/treatment/"
+
+
+STREAM = "arn:aws:kinesis:ap-northeast-1:123456789012:stream/news-clicks"
+
+
+def test_a_kinesis_signal_naming_no_stream_scales_on_the_variants_own_consumer_lag():
+    data = isolated(
+        input={"kinesis": {"stream_arn": STREAM}},
+        autoscaling={"min": 1, "max": 3, "backlog": {"source": "kinesis", "target": 60000}},
+    )
+    backlog = by_variant(data)["treatment"].settings.autoscaling.backlog
+    assert (backlog.source, backlog.namespace, backlog.metric_name, backlog.statistic) == (
+        "cloudwatch",
+        "AWS/Kinesis",
+        "SubscribeToShardEvent.MillisBehindLatest",
+        "Maximum",
+    )
+    assert backlog.dimensions == {
+        "StreamName": "news-clicks",
+        "ConsumerName": "feature-pipelines_news-encoder_treatment",
+    }
+    assert not backlog.per_task and backlog.target == 60000
+
+
+def test_a_kinesis_signal_naming_its_stream_is_kept():
+    signal = {"source": "kinesis", "stream_name": "news-clicks", "target": 60000}
+    data = isolated(input={"kinesis": {"stream_arn": STREAM}}, autoscaling={"min": 1, "max": 3, "backlog": signal})
+    assert by_variant(data)["control"].settings.autoscaling.backlog.source == "kinesis"
+
+
+@pytest.mark.parametrize(
+    "block, why",
+    [
+        ({"sns": {"topic_arn": TOPIC}, "kinesis": {"stream_arn": STREAM}}, "set one of sns"),
+        ({"kinesis": {"stream_arn": "arn:aws:kinesis:ap-northeast-1:123456789012:news"}}, "not a Kinesis stream ARN"),
+    ],
+)
+def test_an_input_names_one_source(block, why):
+    (problem,) = config_problems(isolated(input=block))
+    assert problem.startswith(f"{PIPELINE}.input") and why in problem
+
+
+@pytest.mark.parametrize(
+    "block, why",
+    [
+        ({}, "set one of s3 (a bucket) or dynamodb (a table)"),
+        ({"s3": {"bucket_arn": BUCKET}, "dynamodb": {"table_arn": "arn:aws:dynamodb:ap-northeast-1:1:t"}}, "not a"),
+        ({"dynamodb": {"table_arn": "arn:aws:dynamodb:ap-northeast-1:123456789012:table/f", "prefix": "a*"}}, "not"),
+    ],
+)
+def test_an_output_names_one_sink(block, why):
+    problems = config_problems(isolated(output=block))
+    assert any(p.startswith(f"{PIPELINE}.output") and why in p for p in problems), problems
+
+
+def test_min_0_on_the_own_consumer_lag_is_warned_like_a_kinesis_iterator_age():
+    data = isolated(
+        input={"kinesis": {"stream_arn": STREAM}},
+        autoscaling={"min": 0, "max": 3, "backlog": {"source": "kinesis", "target": 60000}},
+    )
+    (control,) = [w for w in variant_warnings(by_variant(data)["control"]) if w.path.endswith("autoscaling.min")]
+    assert "the kinesis iterator age comes from consumers reading the stream" in control.message
+    assert "metric_name IncomingRecords" in control.message
+
+
+QUEUE = "arn:aws:sqs:ap-northeast-1:123456789012:news-articles"
+
+
+def existing_queues(**variants):
+    data = isolated()
+    data["pipelines"]["news-encoder"].pop("input")
+    data["pipelines"]["news-encoder"]["autoscaling"] = {"min": 1, "max": 3, "backlog": {"source": "sqs", "target": 5}}
+    for variant, queue in variants.items():
+        data["pipelines"]["news-encoder"]["variants"][variant]["input"] = {"sqs": {"queue_arn": queue}}
+    return data
+
+
+def test_existing_queues_named_per_variant_are_each_scaled_on():
+    specs = by_variant(existing_queues(control=f"{QUEUE}-control", treatment=f"{QUEUE}-treatment"))
+    assert specs["control"].settings.autoscaling.backlog.queue_name == "news-articles-control"
+    assert specs["treatment"].settings.autoscaling.backlog.queue_name == "news-articles-treatment"
+
+
+def test_one_existing_queue_for_two_variants_is_refused_with_the_reason():
+    (problem,) = config_problems(existing_queues(control=QUEUE, treatment=QUEUE))
+    assert problem.startswith(
+        f"{TREATMENT}.input: the SQS queue is also news-encoder/control's ({PIPELINE}.variants.control.input): "
+        "SQS hands each message to one consumer"
+    )
+    assert "`input.sqs` set on each variant" in problem

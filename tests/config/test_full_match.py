@@ -139,6 +139,12 @@ def _samples() -> list[dict[str, Any]]:
     data = isolated["pipelines"]["news-encoder"]
     data["input"]["sns"]["kms_key_arn"] = data["output"]["s3"]["kms_key_arn"]
     data["output"]["s3"]["prefix"] = "features/v1"
+    key = data["output"]["s3"]["kms_key_arn"]
+    isolated["pipelines"]["click-ranker"]["input"]["kinesis"]["kms_key_arn"] = key
+    isolated["pipelines"]["click-ranker"]["output"]["dynamodb"]["prefix"] = "clicks/v2"
+    isolated["pipelines"]["click-ranker"]["variants"]["treatment"]["input"] = {
+        "sqs": {"queue_arn": "arn:aws:sqs:ap-northeast-1:123456789012:clicks-treatment", "kms_key_arn": key}
+    }
     return [every_feature, s3, named, tagged, more, isolated]
 
 

@@ -167,3 +167,76 @@ def test_sidecars_are_not_told():
         synth(data)["resource"]["aws_ecs_task_definition"]["news-encoder_control"]["container_definitions"]
     )
     assert all(not item["name"].startswith("FEATURE_") for item in definitions[1]["environment"])
+
+
+STREAM = "arn:aws:kinesis:ap-northeast-1:123456789012:stream/news-clicks"
+
+
+def test_a_kinesis_input_registers_one_consumer_per_variant_granted_through_it_only():
+    data = default_data()
+    data["pipelines"]["news-encoder"]["input"] = {"kinesis": {"stream_arn": STREAM, "kms_key_arn": KEY}}
+    stack = synth(data)
+    consumers = stack["resource"]["aws_kinesis_stream_consumer"]
+    assert consumers == {
+        f"news-encoder_{variant}_input": {"name": f"feature-pipelines_news-encoder_{variant}", "stream_arn": STREAM}
+        for variant in ("control", "treatment")
+    }
+    assert "aws_sqs_queue" not in stack["resource"]
+    consumer = "${aws_kinesis_stream_consumer.news-encoder_treatment_input.arn}"
+    assert grants(stack, "treatment")["Statement"] == [
+        {
+            "Sid": "InputStream",
+            "Effect": "Allow",
+            "Action": ["kinesis:DescribeStreamSummary", "kinesis:ListShards"],
+            "Resource": STREAM,
+        },
+        {
+            "Sid": "InputConsumer",
+            "Effect": "Allow",
+            "Action": ["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"],
+            "Resource": consumer,
+        },
+        {
+            "Sid": "InputKms",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": KEY,
+            "Condition": {"StringEquals": {"kms:ViaService": "kinesis.ap-northeast-1.amazonaws.com"}},
+        },
+    ]
+    told = environment(stack, "treatment")
+    assert (told["FEATURE_INPUT_STREAM_ARN"], told["FEATURE_INPUT_CONSUMER_ARN"]) == (STREAM, consumer)
+    assert "FEATURE_INPUT_QUEUE_URL" not in told
+
+
+def test_a_dynamodb_output_grants_writes_of_the_variants_own_partition_keys_only():
+    data = default_data()
+    table = "arn:aws:dynamodb:ap-northeast-1:123456789012:table/features"
+    data["pipelines"]["news-encoder"]["output"] = {"dynamodb": {"table_arn": table, "prefix": "v1"}}
+    stack = synth(data)
+    assert grants(stack, "control")["Statement"] == [
+        {
+            "Sid": "OutputWrite",
+            "Effect": "Allow",
+            "Action": ["dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            "Resource": table,
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["v1/control/*"]}},
+        }
+    ]
+    told = environment(stack, "treatment")
+    assert (told["FEATURE_OUTPUT_TABLE"], told["FEATURE_OUTPUT_KEY_PREFIX"]) == ("features", "v1/treatment/")
+    assert "FEATURE_OUTPUT_URI" not in told
+
+
+def test_an_existing_queue_per_variant_is_consumed_and_named_but_not_created():
+    data = default_data()
+    queue = "arn:aws:sqs:ap-northeast-1:123456789012:clicks-treatment"
+    data["pipelines"]["news-encoder"]["variants"]["treatment"]["input"] = {"sqs": {"queue_arn": queue}}
+    stack = synth(data)
+    assert "aws_sqs_queue" not in stack["resource"]
+    assert grants(stack, "treatment")["Statement"] == [
+        {"Sid": "InputConsume", "Effect": "Allow", "Action": CONSUME, "Resource": queue}
+    ]
+    told = environment(stack, "treatment")
+    assert told["FEATURE_INPUT_QUEUE_URL"] == "https://sqs.ap-northeast-1.amazonaws.com/123456789012/clicks-treatment"
+    assert "news-encoder_control_task_data" not in stack["resource"]["aws_iam_role_policy"]

@@ -1,18 +1,21 @@
-"""DATA-OWN-NAMESPACE: two variants may not write one S3 namespace unless waived; the data grants pass every rule."""
+"""DATA-OWN-NAMESPACE: two variants may not write one S3 or DynamoDB namespace unless waived; the data grants pass
+every rule."""
 
 from modules.cli import main
 from modules.policy import rules
+from modules.policy import view as view_module
 from modules.policy.enforce import check_stack
 from modules.policy.view import views_of
 from tests.helpers import default_data, load, synth, to_yaml
 
 BUCKET = "arn:aws:s3:::features"
 TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:news-articles"
+TABLE = "arn:aws:dynamodb:ap-northeast-1:123456789012:table/features"
 REPOSITORY = "arn:aws:ecr:ap-northeast-1:123456789012:repository/clicks"
 
 
-def two_pipelines(prefix: str | None = "features", other_prefix: str | None = "features"):
-    """news-encoder and clicks, both with a control variant, writing `<prefix>/control/` of one bucket."""
+def two_pipelines(prefix: str | None = "features", other_prefix: str | None = "features", sink: str = "s3"):
+    """news-encoder and clicks, both with a control variant, writing `<prefix>/control/` of one bucket (or table)."""
     data = default_data()
     data["pipelines"]["clicks"] = {
         "repository_arn": REPOSITORY,
@@ -20,7 +23,8 @@ def two_pipelines(prefix: str | None = "features", other_prefix: str | None = "f
         "variants": {"control": {"image_tag": "1"}},
     }
     for name, value in (("news-encoder", prefix), ("clicks", other_prefix)):
-        data["pipelines"][name]["output"] = {"s3": {"bucket_arn": BUCKET, **({"prefix": value} if value else {})}}
+        where = {"s3": {"bucket_arn": BUCKET}, "dynamodb": {"table_arn": TABLE}}[sink]
+        data["pipelines"][name]["output"] = {sink: {**where, **({"prefix": value} if value else {})}}
     return data
 
 
@@ -50,7 +54,7 @@ def test_two_pipelines_writing_one_prefix_are_both_findings_at_their_output():
     assert found[("DATA-OWN-NAMESPACE", "clicks/control", "pipelines.clicks.output")] == (
         f"writes {BUCKET}/features/control/*, which news-encoder/control also writes ({BUCKET}/features/control/*): "
         "the variants overwrite each other's features and the A/B comparison reads mixed data; give each its own "
-        "namespace (`output.s3.prefix`), or waive DATA-OWN-NAMESPACE with the reason"
+        "namespace (`output.s3.prefix`, `output.dynamodb.prefix`), or waive DATA-OWN-NAMESPACE with the reason"
     )
 
 
@@ -78,3 +82,20 @@ def test_validate_refuses_a_shared_namespace_with_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "pipelines.clicks.output: [DATA-OWN-NAMESPACE] writes" in err
     assert "or waive it: waivers: {DATA-OWN-NAMESPACE: <reason>}" in err
+
+
+def test_dynamodb_namespaces_are_the_table_and_its_leading_keys():
+    views = views_of(synth(two_pipelines(None, None, "dynamodb")), ["news-encoder_control", "clicks_control"])
+    assert views["news-encoder_control"].writes == (f"{TABLE}/news-encoder/control/*",)
+    assert views["news-encoder_control"].other_writes["clicks_control"] == (f"{TABLE}/clicks/control/*",)
+    assert findings(two_pipelines(None, None, "dynamodb")) == {}
+    shared = findings(two_pipelines(sink="dynamodb"))
+    assert set(shared) == {
+        ("DATA-OWN-NAMESPACE", "news-encoder/control", "pipelines.news-encoder.output"),
+        ("DATA-OWN-NAMESPACE", "clicks/control", "pipelines.clicks.output"),
+    }
+
+
+def test_a_table_write_without_leading_keys_is_the_whole_table():
+    policy = {"Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": TABLE}]}
+    assert list(view_module._table_writes([policy])) == [f"{TABLE}/*"]

@@ -34,6 +34,7 @@ ENDPOINTS = (
     "s3",
     "sns",
     "sqs",
+    "kinesis",
 )
 FAKE_KEYS = {"access_key": "test", "secret_key": "test"}
 SKIPS = {
@@ -47,6 +48,10 @@ KMS_KEY = re.compile(r"arn:aws:kms:[^:]+:\d{12}:key/[0-9a-f-]+")
 SECRET = re.compile(r"arn:aws:secretsmanager:[^:]+:\d{12}:secret:([^:]+)-[A-Za-z0-9]{6}((?::[^:]*){3})?")
 PARAMETER = re.compile(r"arn:aws:ssm:[^:]+:\d{12}:parameter(/.+)")
 #: An SNS topic ARN in moto's default account (123456789012), where moto keeps what it is asked to create.
+#: An S3 bucket ARN (a pipeline's `output.s3.bucket_arn`).
+BUCKET = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.-]+)")
+#: A Kinesis stream ARN in moto's default account (a pipeline's `input.kinesis.stream_arn`).
+STREAM = re.compile(r"arn:aws:kinesis:[^:]+:123456789012:stream/([A-Za-z0-9_.-]+)")
 TOPIC = re.compile(r"arn:aws:sns:[^:]+:123456789012:([A-Za-z0-9_-]+)")
 
 
@@ -109,7 +114,8 @@ def _strings(value: Any) -> list[str]:
 
 def seed_spec(data: dict[str, Any]) -> dict[str, Any]:
     """What must exist in AWS before a config's stacks apply: one VPC per stack (in the account the stack
-    assumes a role into), the KMS keys, secrets, SSM parameters and SNS topics its ARNs name, its state bucket."""
+    assumes a role into), the KMS keys, secrets, SSM parameters, S3 buckets, SNS topics and Kinesis streams
+    its ARNs name, its state bucket."""
     top = data["network"]
     environments = data.get("environments") or {}
     vpcs = {
@@ -127,8 +133,12 @@ def seed_spec(data: dict[str, Any]) -> dict[str, Any]:
         "kms_keys": sorted({text for text in strings if KMS_KEY.fullmatch(text)}),
         "secrets": sorted({match[1] for text in strings if (match := SECRET.fullmatch(text))}),
         "parameters": sorted({match[1] for text in strings if (match := PARAMETER.fullmatch(text))}),
-        "buckets": [backend["bucket"]] if backend.get("type") == "s3" else [],
+        "buckets": sorted(
+            {match[1] for text in strings if (match := BUCKET.fullmatch(text))}
+            | ({backend["bucket"]} if backend.get("type") == "s3" else set())
+        ),
         "topics": sorted({match[1] for text in strings if (match := TOPIC.fullmatch(text))}),
+        "streams": sorted({match[1] for text in strings if (match := STREAM.fullmatch(text))}),
     }
 
 

@@ -2,7 +2,7 @@
 
 Runs in the e2e virtualenv (boto3). The spec (see `tests.terraform.moto.seed_spec`) names VPCs with
 their subnet count and the role whose account holds them, KMS keys, secrets, SSM parameters, S3
-buckets and SNS topics (in moto's default account, so their ARNs stay as written); the answer
+buckets, SNS topics and Kinesis streams (in moto's default account, so their ARNs stay as written); the answer
 (stdout, JSON) gives each one's id or ARN under the same key.
 """
 
@@ -62,6 +62,9 @@ def seed(endpoint: str, spec: dict[str, Any]) -> dict[str, Any]:
     sns = default.client("sns", endpoint_url=endpoint)
     for topic in spec.get("topics", []):
         sns.create_topic(Name=topic)
+    kinesis = default.client("kinesis", endpoint_url=endpoint)
+    for stream in spec.get("streams", []):
+        kinesis.create_stream(StreamName=stream, ShardCount=1)
     return answer
 
 

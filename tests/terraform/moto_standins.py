@@ -15,6 +15,7 @@ from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.ecs.models import Service
 from moto.ecs.responses import EC2ContainerServiceResponse
+from moto.kinesis.responses import KinesisResponse
 from moto.sqs.models import Queue
 
 #: CreateService parameters moto accepts but drops, and the Service attribute each is read back from
@@ -165,6 +166,24 @@ def compact_redrive_policy(queue: Queue) -> dict[str, Any]:
 _QUEUE_ATTRIBUTES: Callable[[Queue], dict[str, Any]] = Queue.attributes.fget  # type: ignore[attr-defined]
 
 
+def kinesis_resource(response: KinesisResponse) -> str:
+    """The ARN IAM authorizes a Kinesis call on: the consumer's for a call naming one (DescribeStreamConsumer,
+    SubscribeToShard: resource type `consumer`), else the stream's (ListShards, DescribeStreamSummary: `stream`).
+
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html
+    moto authorizes every Kinesis call on "*" (its KinesisResponse has no `_determine_resource`, which
+    SQS's has), so with IAM enforced a grant scoped to a stream or consumer, as real AWS expects, would
+    allow nothing. Only read while moto enforces IAM (tests/terraform/moto_grants.py).
+    """
+    if consumer := response._get_param("ConsumerARN"):
+        return str(consumer)
+    if stream := response._get_param("StreamARN"):
+        return str(stream)
+    if name := response._get_param("StreamName"):
+        return f"arn:aws:kinesis:{response.region}:{response.current_account}:stream/{name}"
+    return "*"
+
+
 def install() -> None:
     """Patch moto's response handlers in this process (before the server starts)."""
     EC2ContainerServiceResponse.create_service = _after(EC2ContainerServiceResponse.create_service, _keep_ecs)
@@ -175,4 +194,5 @@ def install() -> None:
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
     ApplicationAutoScalingResponse.tag_resource = tag_resource
     ApplicationAutoScalingResponse.untag_resource = untag_resource
+    KinesisResponse._determine_resource = kinesis_resource  # type: ignore[attr-defined]
     Queue.attributes = property(compact_redrive_policy)  # type: ignore[method-assign,assignment]

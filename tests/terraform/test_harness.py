@@ -68,8 +68,13 @@ def test_seed_spec_names_every_key_secret_and_parameter_a_config_refers_to():
     assert spec["buckets"] == []
 
 
-def test_seed_spec_names_the_topics_a_config_reads_or_alarms_to():
-    assert seed_spec(yaml.safe_load((ROOT / "examples" / "ab-data.yaml").read_text()))["topics"] == ["news-articles"]
+def test_seed_spec_names_the_topics_streams_and_buckets_a_config_reads_writes_or_alarms_to():
+    ab_data = seed_spec(yaml.safe_load((ROOT / "examples" / "ab-data.yaml").read_text()))
+    assert (ab_data["topics"], ab_data["streams"], ab_data["buckets"]) == (
+        ["news-articles"],
+        ["news-clicks"],
+        ["ab-data-features"],
+    )
     assert seed_spec(ALL_FEATURES)["topics"] == ["feature-pipelines-alarms"]
 
 
