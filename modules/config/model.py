@@ -426,9 +426,7 @@ class VariantConfig(ContainerSettings):
 
 
 ExperimentText = Annotated[TagValue, StringConstraints(min_length=1, max_length=128)]
-StartDate = Annotated[
-    datetime.date, BeforeValidator(experiment.parse_start), AfterValidator(experiment.check_started)
-]
+StartDate = Annotated[datetime.date, BeforeValidator(experiment.parse_start), AfterValidator(experiment.check_started)]
 
 
 class ExperimentConfig(Strict):
@@ -463,8 +461,7 @@ class PipelineConfig(ContainerSettings):
     )
     experiment: ExperimentConfig | None = Field(
         None,
-        description="the experiment its variants run (id, hypothesis, owner, start); unset: none, no "
-        "experiment tags",
+        description="the experiment its variants run (id, hypothesis, owner, start); unset: none, no experiment tags",
     )
 
 
