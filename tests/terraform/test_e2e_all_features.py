@@ -51,7 +51,8 @@ def test_container_settings_reach_the_api_as_synthesized(outcomes):
 
 def test_the_experiments_tags_reach_the_api(outcomes):
     """The experiment's tags on every service of its pipeline as the ECS API holds them after apply; the dashboard
-    with its header and overlaid graphs was accepted (the clean re-plan reads its body back)."""
+    with its header (its hypothesis holds `${LAG}`, planned as written) and overlaid graphs was accepted (the
+    clean re-plan reads its body back)."""
     (done,) = checked(outcomes).values()
     experiment = {
         "experiment": "encoder-batch-64",
@@ -59,6 +60,7 @@ def test_the_experiments_tags_reach_the_api(outcomes):
         "experiment-start": "2026-11-30",
     }
     for variant in ("control", "treatment"):
-        tags = done.services[f"aws_ecs_service.news-encoder_{variant}"]["tags"]
-        assert {key: tags.get(key) for key in experiment} == experiment
+        service = done.services[f"aws_ecs_service.news-encoder_{variant}"]
+        tags = service["tags"]
+        assert {key: tags.get(key) for key in experiment} == experiment, (tags, service.get("tags_all"))
     assert not set(experiment) & set(done.services["aws_ecs_service.click-aggregator_control"]["tags"])
