@@ -3,10 +3,10 @@
 The metrics here are the ones the alarms watch (`constructs.observability` builds its alarms from
 `Metric`/`Expression` too), so a dashboard line and its alarm cannot disagree. The body is
 `json.dumps(..., sort_keys=True)` of dataclasses: the same specs give the same bytes.
-Layout (CloudWatch's 24-column grid): one row per signal, the variants side by side in config order,
-each row's widgets on the same y axis (the step scaling row, when a variant has steps, shows the
-signal with its scale-out and scale-in thresholds); then the latest error lines of each variant
-(Logs Insights).
+Layout (CloudWatch's 24-column grid): the experiment's header (`experiment:`), then one graph per metric
+with every variant's line overlaid, two graphs a row (`Overlay`: each variant in its colour on every graph,
+`colours`; its difference from control as metric math), then the latest error lines of each variant side by
+side (Logs Insights).
 """
 
 from __future__ import annotations
@@ -294,7 +294,6 @@ class TextWidget:
     x: int
     y: int
     width: int
-    title: str
     markdown: str
     height: int = HEIGHT
 
@@ -563,7 +562,7 @@ def pipeline_dashboard(specs: Sequence[VariantSpec], *, cluster_name: str, regio
     row = 0
     header = experiment_header(specs)
     if header is not None:
-        widgets.append(TextWidget(0, 0, GRID, "experiment", header, HEADER_HEIGHT))
+        widgets.append(TextWidget(0, 0, GRID, header, HEADER_HEIGHT))
         row = HEADER_HEIGHT
     graphs = overlays(cluster_name, specs)
     width = GRID // GRAPHS_PER_ROW
