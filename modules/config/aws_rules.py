@@ -223,30 +223,31 @@ def task_definition_fits(subject: Subject) -> list[Problem]:
     return [Problem(subject.merged.path("environment"), why, floor)]
 
 
-#: CloudWatch's limit on the widgets of one dashboard (PutDashboard, dashboard body structure).
-MAX_DASHBOARD_WIDGETS = 500
-#: Widget rows of a pipeline's dashboard, one widget per observed variant each (`constructs.dashboard`): CPU,
-#: memory, running tasks, error lines, latest errors; a stream row when a variant has `autoscaling.backlog`, a
-#: step scaling row when one has `autoscaling.steps`.
-DASHBOARD_ROWS = 5
+#: The most lines (metrics and expressions) of one graph: the limit of CloudWatch's metric widget structure.
+#: With every variant overlaid it also bounds the widgets: a pipeline's dashboard has its graphs (at most ten:
+#: CPU, memory, running tasks, error lines, stream and step scaling signals, an input's), the experiment's header
+#: and one table per observed variant, so at most 61 of CloudWatch's 500 (tests/constructs/test_dashboard.py).
+MAX_GRAPH_LINES = 100
 
 
-def dashboard_widgets(specs: Sequence[VariantSpec]) -> int:
-    """The widgets of the dashboard of one pipeline whose variants are `specs` (only observed ones count)."""
+def dashboard_lines(specs: Sequence[VariantSpec]) -> int:
+    """The lines of the fullest graph of a pipeline's dashboard (only observed variants count): two per variant
+    (its value and its desired tasks or its difference from control), or the stream graph's, where a signal per
+    task is three queries (the signal, the running tasks, their quotient)."""
     observed = [spec for spec in specs if spec.observability is not None]
-    scaling = [spec.settings.autoscaling for spec in observed if spec.settings.autoscaling is not None]
-    rows = DASHBOARD_ROWS + any(s.backlog for s in scaling) + any(s.steps for s in scaling)
-    return rows * len(observed)
+    backlogs = [spec.settings.autoscaling.backlog for spec in observed if spec.settings.autoscaling]
+    stream = sum(3 if backlog.source == "sqs" or backlog.per_task else 1 for backlog in backlogs if backlog)
+    return max(2 * len(observed), stream)
 
 
 def dashboard_fits(pipeline: str, specs: Sequence[VariantSpec]) -> list[Problem]:
-    """A pipeline's dashboard has at most 500 widgets (`dashboard_widgets`)."""
-    widgets = dashboard_widgets(specs)
-    if widgets <= MAX_DASHBOARD_WIDGETS:
+    """Each graph of a pipeline's dashboard has at most 100 lines (`dashboard_lines`)."""
+    lines = dashboard_lines(specs)
+    if lines <= MAX_GRAPH_LINES:
         return []
     why = (
-        f"the pipeline's dashboard would have {widgets} widgets, over CloudWatch's {MAX_DASHBOARD_WIDGETS}: "
-        "split the variants across pipelines, or set observability.enabled false on some"
+        f"a graph of the pipeline's dashboard would have {lines} lines (every variant's), over CloudWatch's "
+        f"{MAX_GRAPH_LINES}: split the variants across pipelines, or set observability.enabled false on some"
     )
     return [Problem(f"pipelines.{pipeline}.variants", why, len(specs))]
 
@@ -422,13 +423,13 @@ AWS_RULES: tuple[AwsRule, ...] = (
         check=task_definition_fits,
     ),
     AwsRule(
-        id="dashboard-widgets-at-most-500",
-        title="A pipeline's dashboard has at most 500 widgets",
-        keys=("pipelines.<pipeline>.variants", "observability.enabled"),
+        id="dashboard-graph-lines-at-most-100",
+        title="A graph of a pipeline's dashboard has at most 100 lines (every variant's overlaid)",
+        keys=("pipelines.<pipeline>.variants", "observability.enabled", "pipelines.<pipeline>.autoscaling.backlog"),
         sources=(
             Source(
-                "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html",
-                "It can include an array of between 0 and 500 widget objects, as well as a few other parameters.",
+                "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Metric-Widget-Structure.html",
+                "One metrics array can include 1–100 metrics and expressions.",
             ),
         ),
         enforced_by="aws_rules.dashboard_fits (per pipeline, from resolve.resolve_pipeline)",
@@ -674,7 +675,7 @@ LEFT_TO_AWS: tuple[LeftToAws, ...] = (
         ("pipelines.<pipeline>.environment", "pipelines.<pipeline>.secrets", "pipelines.<pipeline>.variants"),
         "Validate refuses what is certainly over (a lower bound: the config's own strings, above); the rest of "
         "each document is the generator's and small. No byte limit of a dashboard body is stated in the "
-        "PutDashboard reference; its widgets (500) are checked above.",
+        "PutDashboard reference; its graphs' lines (100 each) are checked above.",
     ),
     LeftToAws(
         "Subnets in Availability Zones Fargate supports (in some regions only some zones: e.g. us-west-1 "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..lib.bounded import read_regular
-from . import arns, environments, names
+from . import arns, environments, experiment, names
 from .adopt import shared_adoptions
 from .errors import ConfigError, Problem, from_validation_error, join_path
 from .model import Config, PipelineConfig, VariantConfig
@@ -144,34 +145,38 @@ def _syntax_error(err: yaml.YAMLError, source: str) -> ConfigError:
     return ConfigError([Problem("", f"YAML syntax error at {where}: {what}")])
 
 
-def load_text(text: str, source: str = "<config>") -> list[Deployment]:
+def load_text(text: str, source: str = "<config>", *, today: datetime.date | None = None) -> list[Deployment]:
     """Validate and resolve config text: one Deployment per stack; ConfigError lists every problem.
 
     Without `environments:` that is one stack named after the project; with it, one stack
-    per environment, in config order.
+    per environment, in config order. `today`: the date an experiment's start may not be after
+    (default: `experiment.latest_today`).
     """
+    context = {experiment.TODAY: today} if today else None
     data = parse_yaml(text, source)
     if not isinstance(data, dict):
         raise ConfigError([Problem("", "the config must be a YAML mapping with region, network and pipelines", data)])
     if not data.get("environments"):
-        deployment, problems = _resolve(data)
+        deployment, problems = _resolve(data, context=context)
         if deployment is None:
             raise ConfigError(problems)
         return [deployment]
-    return _load_environments(data)
+    return _load_environments(data, context)
 
 
-def _resolve(data: dict, environment: str | None = None) -> tuple[Deployment | None, list[Problem]]:
-    """The Deployment of schema-checked, resolved data, or the problems found."""
+def _resolve(
+    data: dict, environment: str | None = None, *, context: dict[str, Any] | None = None
+) -> tuple[Deployment | None, list[Problem]]:
+    """The Deployment of schema-checked, resolved data, or the problems found (`context`: the validation's)."""
     try:
-        config = Config.model_validate(data)
+        config = Config.model_validate(data, context=context)
     except ValidationError as err:
-        return None, from_validation_error(err, Config) + _pipeline_problems(data)
+        return None, from_validation_error(err, Config) + _pipeline_problems(data, context)
     deployment, problems = resolve(config, environment=environment)
     return (None if problems else deployment), problems
 
 
-def _load_environments(data: dict) -> list[Deployment]:
+def _load_environments(data: dict, context: dict[str, Any] | None = None) -> list[Deployment]:
     """One Deployment per environment; a problem that not every environment has names those it is in."""
     entries = data["environments"]
     if not isinstance(entries, dict):
@@ -183,7 +188,7 @@ def _load_environments(data: dict) -> list[Deployment]:
         problems, merged = _expand(data, str(name), {} if entry is None else entry)
         if merged is not None:
             resolved += 1
-            deployment, problems = _resolve(merged, environment=str(name))
+            deployment, problems = _resolve(merged, environment=str(name), context=context)
             overrides = {k: v for k, v in entry.items() if k not in environments.OWN_KEYS} if entry else {}
             problems = [environments.relocate(problem, str(name), overrides) or problem for problem in problems]
             if deployment is not None:
@@ -225,7 +230,7 @@ def _in_environments(problem: Problem, envs: list[str], resolved: int) -> Proble
     return Problem(problem.path, f"{problem.message} (in {label} {', '.join(envs)})", problem.value)
 
 
-def _pipeline_problems(data: dict) -> list[Problem]:
+def _pipeline_problems(data: dict, context: dict[str, Any] | None = None) -> list[Problem]:
     """Cross-field problems of the variants that are schema-valid on their own.
 
     So that one run reports a typo in one variant and an impossible size in another together.
@@ -240,7 +245,7 @@ def _pipeline_problems(data: dict) -> list[Problem]:
         if not isinstance(raw, dict) or not isinstance(raw.get("variants"), dict):
             continue
         variants = {k: v for k, v in raw["variants"].items() if _validated(VariantConfig, v)}
-        pipeline = _validated(PipelineConfig, {**raw, "variants": variants}) if variants else None
+        pipeline = _validated(PipelineConfig, {**raw, "variants": variants}, context) if variants else None
         if not isinstance(pipeline, PipelineConfig):
             continue
         # Only the problems count here; the names derived from cluster and region are dropped.
@@ -255,15 +260,15 @@ def _pipeline_problems(data: dict) -> list[Problem]:
     return problems
 
 
-def _validated(model: type[BaseModel], raw: object) -> BaseModel | None:
+def _validated(model: type[BaseModel], raw: object, context: dict[str, Any] | None = None) -> BaseModel | None:
     """`raw` as a `model`, or None when it does not validate."""
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError:
         return None
 
 
-def load_file(path: str | Path) -> list[Deployment]:
+def load_file(path: str | Path, *, today: datetime.date | None = None) -> list[Deployment]:
     """Read and resolve a config file; a missing, unreadable or oversized file, or one that is
     not a regular file (a FIFO, a device, a directory), is a ConfigError too."""
     try:
@@ -272,7 +277,7 @@ def load_file(path: str | Path) -> list[Deployment]:
         raise ConfigError([Problem("", f"no config file {path}: {MISSING_HINT}")]) from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError([Problem("", f"cannot read config file {path}: {err}")]) from None
-    return load_text(text, str(path))
+    return load_text(text, str(path), today=today)
 
 
 def read_config(path: Path) -> str:

@@ -8,15 +8,16 @@ defaults in `modules.config.resolve`.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from ..policy.catalog import RULES
-from . import arns, fargate, names
+from . import arns, experiment, fargate, names
 from .adopt import AdoptConfig
 from .autoscaling import AutoscalingConfig, ImageOwner
 from .backend import BackendConfig, RoleArn
@@ -424,11 +425,43 @@ class VariantConfig(ContainerSettings):
     """One variant (e.g. control, treatment): its own ECS service and task definition."""
 
 
+ExperimentText = Annotated[TagValue, StringConstraints(min_length=1, max_length=128)]
+StartDate = Annotated[datetime.date, BeforeValidator(experiment.parse_start), AfterValidator(experiment.check_started)]
+
+
+class ExperimentConfig(Strict):
+    """What a pipeline's variants are testing (modules.config.experiment): tags on every variant resource
+    (`experiment`, `experiment-owner`, `experiment-start`), the dashboard's header, `cost` to date."""
+
+    id: ExperimentText = Field(
+        description="the experiment's name, e.g. bigger-batch-2026-12; the `experiment` tag (tag value rules)"
+    )
+    hypothesis: Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_one_line)] = Field(
+        description="what the treatment should change, one line; shown in the dashboard's header (not a tag)"
+    )
+    owner: ExperimentText = Field(
+        description="who decides its outcome (a team or an email address); the `experiment-owner` tag"
+    )
+    start: StartDate = Field(
+        description="the day it started, YYYY-MM-DD, not in the future; the `experiment-start` tag and where "
+        "`cost` counts from (00:00 UTC)"
+    )
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """The tags every resource of the pipeline's variants carries (`experiment.TAG_KEYS`)."""
+        return experiment.experiment_tags(self.id, self.owner, self.start)
+
+
 class PipelineConfig(ContainerSettings):
     """One streaming pipeline and its variants, keyed by variant name."""
 
     variants: Annotated[dict[Name, VariantConfig], Field(min_length=1)] = Field(
         description="the pipeline's variants by name (at least one), each its own ECS service"
+    )
+    experiment: ExperimentConfig | None = Field(
+        None,
+        description="the experiment its variants run (id, hypothesis, owner, start); unset: none, no experiment tags",
     )
 
 

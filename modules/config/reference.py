@@ -32,7 +32,7 @@ from pydantic.fields import FieldInfo
 
 from ..lib.generated_text import Markers
 from . import aws_rules, fargate
-from .model import MERGED, Config, PipelineConfig, VariantConfig
+from .model import MERGED, Config, ContainerSettings, PipelineConfig, VariantConfig
 from .strict import Layered, inherited
 
 BEGIN = "<!-- generated: python -m modules.config.reference -->"
@@ -211,6 +211,10 @@ def sections(root: type[BaseModel] = Config) -> list[Section]:
     return found
 
 
+#: The keys only a pipeline sets (its variants, the experiment they run).
+PIPELINE_ONLY = tuple(key for key in PipelineConfig.model_fields if key not in ContainerSettings.model_fields)
+
+
 def _cell(text: str) -> str:
     return text.replace("\n", " ").replace("|", "\\|").replace("\\\\|", "\\|")
 
@@ -218,7 +222,8 @@ def _cell(text: str) -> str:
 def _table(section: Section, titles: Mapping[type[BaseModel], str]) -> Iterator[str]:
     def link(model: type[BaseModel]) -> str:
         if model is VariantConfig:
-            return f"mapping: the keys of [{titles[PipelineConfig]}](#{anchor(titles[PipelineConfig])}) but `variants`"
+            own = " and ".join(f"`{key}`" for key in PIPELINE_ONLY)
+            return f"mapping: the keys of [{titles[PipelineConfig]}](#{anchor(titles[PipelineConfig])}) but {own}"
         return f"mapping: [{titles[model]}](#{anchor(titles[model])})"
 
     yield "| key | type | default | description |"
@@ -239,8 +244,9 @@ def _intro(section: Section) -> list[str]:
     lines = [inspect.getdoc(section.model) or ""]
     if section.model is PipelineConfig:
         merged = ", ".join(f"`{key}`" for key in MERGED)
+        own = " and ".join(f"`{key}`" for key in PIPELINE_ONLY)
         lines.append(
-            "A variant sets every key but `variants` at `pipelines.<pipeline>.variants.<variant>.<key>`, "
+            f"A variant sets every key but {own} at `pipelines.<pipeline>.variants.<variant>.<key>`, "
             f"overriding its pipeline's: {merged} merge key by key, every other key is replaced whole. "
             "A key neither sets takes the default below."
         )

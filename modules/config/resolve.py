@@ -37,6 +37,7 @@ from .model import (
     ContainerSettings,
     EgressRule,
     ExecLoggingConfig,
+    ExperimentConfig,
     PipelineConfig,
 )
 from .names import VariantNames
@@ -111,8 +112,9 @@ class VariantSpec:
     repository: RepositoryRef
     image: images.PinnedImage
     tags: Mapping[str, str]
-    """The variant's own tags: its pipeline's and its own `tags`, then `pipeline` and `variant`. Its resources
-    carry them over the config's inherited ones (`Deployment.resource_tags`)."""
+    """The variant's own tags: its pipeline's and its own `tags`, then its pipeline's experiment's
+    (`ExperimentConfig.tags`), `pipeline` and `variant`. Its resources carry them over the config's inherited
+    ones (`Deployment.resource_tags`)."""
     settings: ContainerSettings = DEFAULT_SETTINGS
     """Merged: `egress` falls back to the network's, a disabled `autoscaling` or `restart_policy` is None,
     `sidecars` are in name order; `tags`, `observability` and `deployment` as written (resolved below)."""
@@ -125,6 +127,8 @@ class VariantSpec:
     """Alarms and dashboard entry (`config.observability`); None: off."""
     deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
     """Healthy percents, deployment alarms, rollback, waiting (`config.deployment`)."""
+    experiment: ExperimentConfig | None = None
+    """The experiment its pipeline runs (`pipelines.<pipeline>.experiment`); None: none."""
 
     @property
     def exec_enabled(self) -> bool:
@@ -446,7 +450,8 @@ def resolve_pipeline(
         if values.input is not None:  # a signal naming no queue or stream: the variant's own input
             own = data.with_own_input(values.autoscaling, values.input, cluster_name, name, variant_name)
             values = values.model_copy(update={"autoscaling": own})
-        own_tags = {**values.tags, "pipeline": name, "variant": variant_name}
+        experiment_tags = pipeline.experiment.tags if pipeline.experiment else {}
+        own_tags = {**values.tags, **experiment_tags, "pipeline": name, "variant": variant_name}
         all_tags = {**tags, **own_tags}
         image, found = _image_problems(pipeline, variant, paths)
         merged = MergedVariant(values, origin, paths, all_tags)
@@ -477,7 +482,7 @@ def resolve_pipeline(
                 name, variant_name, paths["variant"], names, values, image, own_tags, sources, observed_spec, deployment
             )
             own, shared = fingerprint(variant), fingerprint(pipeline, exclude=frozenset({"variants"}))
-            specs.append(replace(spec, own_config=own, pipeline_config=shared))
+            specs.append(replace(spec, own_config=own, pipeline_config=shared, experiment=pipeline.experiment))
     if not problems:
         problems += aws_rules.dashboard_fits(name, specs)
     return specs, problems

@@ -29,14 +29,14 @@ def _shows(widget: dict[str, Any]) -> list[str]:
     if widget["type"] == "log":
         return [part.strip() for part in properties["query"].split("|")]
     if widget["type"] == "text":
-        return [properties["markdown"]]
+        return [line for line in properties["markdown"].splitlines() if line]
     lines = []
     for line in properties["metrics"]:
         options = line[-1]
         if "expression" in options:
             lines.append(f"{options['label']} = {options['expression']}")
         elif options.get("visible", True):
-            lines.append(f"{line[0]} {line[1]} ({options['stat']})")
+            lines.append(f"{options['label']}: {line[0]} {line[1]} ({options['stat']})")
     return lines
 
 
@@ -54,24 +54,40 @@ def _box(widget: dict[str, Any]) -> list[str]:
     parts = [
         f'<rect x="{x + 2}" y="{y + 2}" width="{width - 4}" height="{height - 4}" rx="4" fill="{fill}" '
         'stroke="#8a9bb0"/>',
-        f'<text x="{x + PAD + 2}" y="{y + 20}" font-weight="bold">{escape(widget["properties"]["title"])}</text>',
+        f'<text x="{x + PAD + 2}" y="{y + 20}" font-weight="bold">{escape(_title(widget))}</text>',
     ]
     for index, text in enumerate(_shows(widget)[:5]):
-        parts.append(f'<text x="{x + PAD + 2}" y="{y + 40 + index * 15}" font-size="11">{escape(text)}</text>')
+        colour = _colour(widget, index)
+        fill = f' fill="{colour}"' if colour else ""
+        parts.append(f'<text x="{x + PAD + 2}" y="{y + 40 + index * 15}" font-size="11"{fill}>{escape(text)}</text>')
     axis = _axis(widget)
     if axis:
         parts.append(f'<text x="{x + width - PAD - 2}" y="{y + 20}" font-size="11" text-anchor="end">{axis}</text>')
-    for mark in widget["properties"].get("annotations", {}).get("horizontal", []):
-        line_y = y + height - 14
+    for index, mark in enumerate(widget["properties"].get("annotations", {}).get("horizontal", [])):
+        line_y = y + height - 14 - index * 16
+        colour = mark.get("color", "#d64545")
         parts.append(
-            f'<line x1="{x + PAD}" y1="{line_y}" x2="{x + width - PAD}" y2="{line_y}" stroke="#d64545" '
+            f'<line x1="{x + PAD}" y1="{line_y}" x2="{x + width - PAD}" y2="{line_y}" stroke="{colour}" '
             'stroke-dasharray="6 4"/>'
         )
         parts.append(
-            f'<text x="{x + width - PAD - 2}" y="{line_y - 4}" font-size="11" text-anchor="end" fill="#d64545">'
-            f"alarm above {mark['value']:g}</text>"
+            f'<text x="{x + width - PAD - 2}" y="{line_y - 4}" font-size="11" text-anchor="end" fill="{colour}">'
+            f"{escape(mark['label'])} at {mark['value']:g}</text>"
         )
     return parts
+
+
+def _title(widget: dict[str, Any]) -> str:
+    """The widget's title; a text widget has none, so its kind."""
+    return widget["properties"].get("title", widget["type"])
+
+
+def _colour(widget: dict[str, Any], index: int) -> str | None:
+    """The colour of the `index`th line `_shows` lists (a graph's visible lines), None: the default."""
+    if widget["type"] != "metric":
+        return None
+    shown = [line[-1] for line in widget["properties"]["metrics"] if line[-1].get("visible", True)]
+    return shown[index].get("color") if index < len(shown) else None
 
 
 def render(body: str, title: str) -> str:

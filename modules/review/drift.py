@@ -13,7 +13,7 @@ from typing import Any
 from .changes import DELETE, ResourceChange, from_drift
 from .diff import AttributeChange, diff_values
 from .forcenew import matches
-from .markdown import code, text
+from ..lib.markdown import code, text
 from .outputs import Stack
 from .report import cell
 

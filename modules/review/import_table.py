@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..lib.markdown import code, text
 from ..lib.wording import plural
-from .markdown import code, text
 from .template import shown
 
 #: Attributes every resource of ours sets that an import of one made elsewhere changes: not worth a line each.

@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..cost.prices import HOURS_PER_MONTH
+from ..lib.markdown import code, text
 from .changes import DELETE, IMPORT, NO_OP, REPLACE, ResourceChange
 from .cost import PRICING
 from .diff import AFTER_APPLY
-from .markdown import code, text
 from .owners import Owner
 from .review import Review
 from .template import Evaluated

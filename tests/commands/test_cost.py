@@ -63,3 +63,31 @@ def test_one_table_for_all_environments():
     assert "dev/news-encoder control 1 1 2 x86_64 50% at -70% 0.0401 29.24 350.86" in lines
     assert "prd/news-encoder control 3 1 2 x86_64 - 0.1849 134.95 1,619.37" in lines
     assert "total 0.3810 278.14 3,337.71" in lines
+
+
+def test_an_experiment_shows_each_variants_cost_to_date_on_the_commands_clock(tmp_path, monkeypatch):
+    import datetime
+
+    from modules.commands import cost
+
+    monkeypatch.setattr(cost, "now", lambda: datetime.datetime(2026, 12, 2, 12, 0, tzinfo=datetime.UTC))
+    data = default_data()
+    data["pipelines"]["news-encoder"]["experiment"] = {
+        "id": "batch-64",
+        "hypothesis": "shorter lag",
+        "owner": "ml-platform",
+        "start": "2026-11-30",
+    }
+    config = tmp_path / "experiment.yaml"
+    config.write_text(to_yaml(data))
+    table = run("cost", "--config", str(config))
+    assert table.returncode == 0, table.stderr
+    assert (
+        "  news-encoder: batch-64 since 2026-11-30 (2.5 days)\n    control: 3.70 to date, 1.48 a day\n" in table.stdout
+    )
+    markdown = run("cost", "--config", str(config), "--format", "markdown")
+    assert "- treatment: 8.72 to date, 3.49 a day" in markdown.stdout
+    records = json.loads(run("cost", "--config", str(config), "--format", "json").stdout)
+    assert records[1]["experiment"]["usd_to_date"] == 8.72
+    plain = json.loads(run("cost", "--format", "json").stdout)
+    assert "experiment" not in plain[0], "no experiment: the records as before"

@@ -79,7 +79,7 @@ def _steps(count: int) -> Data:
 
 
 def _variants(count: int) -> Callable[[Data], None]:
-    """The pipeline with `count` variants (each observed, none scaling: five dashboard rows)."""
+    """The pipeline with `count` variants (each observed, none scaling: two lines each on a graph)."""
 
     def change(data: Data) -> None:
         pipeline = data["pipelines"]["news-encoder"]
@@ -174,11 +174,11 @@ EXAMPLES: dict[str, Example] = {
         f"{CONTROL}.environment",
         "over ECS's 65,536",
     ),
-    "dashboard-widgets-at-most-500": Example(
-        _variants(100),
-        _variants(101),
+    "dashboard-graph-lines-at-most-100": Example(
+        _variants(50),
+        _variants(51),
         f"{PIPELINE}.variants",
-        "the pipeline's dashboard would have 505 widgets, over CloudWatch's 500",
+        "a graph of the pipeline's dashboard would have 102 lines (every variant's), over CloudWatch's 100",
     ),
     "containers-per-task-at-most-10": Example(
         _set(f"{CONTROL}.sidecars", {f"s{i}": {"image": SIDECAR_IMAGE} for i in range(9)}),

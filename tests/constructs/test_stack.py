@@ -207,3 +207,36 @@ def test_cdktf_property_matcher_agrees():
         text, "aws_ecs_service", {"name": CONTROL, "platform_version": "LATEST"}
     )
     assert not cdk.Testing.to_have_resource_with_properties(text, "aws_ecs_service", {"launch_type": "EC2"})
+
+
+def test_every_taggable_resource_of_an_experiments_variants_carries_its_tags_literally():
+    """Every resource of each variant whose type takes `tags` (the provider's schema) carries the experiment's
+    id, owner and start; the other pipeline's carry none."""
+    from tests.provider_schema.check import snapshot
+
+    taggable = {name for name, body in snapshot("5.100.0")["resource"].items() if "tags" in body["attributes"]}
+    data = default_data()
+    data["pipelines"]["news-encoder"]["experiment"] = {
+        "id": "batch-64",
+        "hypothesis": "shorter lag",
+        "owner": "ml-platform@example.com",
+        "start": "2026-11-30",
+    }
+    data["pipelines"]["other"] = {
+        key: value for key, value in data["pipelines"]["news-encoder"].items() if key != "experiment"
+    }
+    stack = synth(data)
+    experiment = {
+        "experiment": "batch-64",
+        "experiment-owner": "ml-platform@example.com",
+        "experiment-start": "2026-11-30",
+    }
+    checked = 0
+    for variant in ("control", "treatment"):
+        for address, body in resources_of(stack, f"news-encoder_{variant}").items():
+            if address.split(".")[0] in taggable:
+                assert {key: body["tags"].get(key) for key in experiment} == experiment, address
+                checked += 1
+        for address, body in resources_of(stack, f"other_{variant}").items():
+            assert not set(experiment) & set(body.get("tags", {})), address
+    assert checked >= 16, "service, task definition, roles, log group, security group, alarms of each variant"

@@ -153,21 +153,29 @@ def test_disable_scale_in_is_set_on_target_tracking_only_when_asked(stack):
 
 
 def test_the_dashboard_shows_the_step_signal_with_both_thresholds_as_its_alarms_read_it(stack):
+    """One graph, both variants' signals in their colours, each variant's thresholds marked in its colour."""
     widgets = json.loads(stack["resource"]["aws_cloudwatch_dashboard"]["news-encoder"]["dashboard_body"])["widgets"]
-    control, treatment = [w["properties"] for w in widgets if "step scaling" in w["properties"]["title"]]
+    (graph,) = [w["properties"] for w in widgets if "step scaling" in w["properties"]["title"]]
     scale_out = alarm(stack, "news-encoder_control_scale_out")
-    namespace, name, key, value, options = control["metrics"][0]
+    control, treatment = graph["metrics"]
+    namespace, name, key, value, options = control
     assert [namespace, name, {key: value}] == [
         scale_out["namespace"],
         scale_out["metric_name"],
         scale_out["dimensions"],
     ]
-    assert (options["stat"], options["period"]) == (scale_out["statistic"], scale_out["period"])
-    assert control["annotations"]["horizontal"] == [
-        {"label": "scale out", "value": 1},
-        {"label": "scale in", "value": 0.5},
+    assert (options["stat"], options["period"], options["label"]) == (
+        scale_out["statistic"],
+        scale_out["period"],
+        "control: ApproximateNumberOfMessagesVisible",
+    )
+    assert treatment[:2] == ["AWS/Kafka", "SumOffsetLag"]
+    blue, orange = control[-1]["color"], treatment[-1]["color"]
+    assert graph["annotations"]["horizontal"] == [
+        {"label": "control scale out", "value": 1, "color": blue},
+        {"label": "control scale in", "value": 0.5, "color": blue},
+        {"label": "treatment scale out", "value": 1000, "color": orange},
     ]
-    assert treatment["annotations"]["horizontal"] == [{"label": "scale out", "value": 1000}]
 
 
 def test_without_steps_the_dashboard_has_no_step_row():

@@ -15,13 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from modules.lib.markdown import code, text
 from modules.review import report
 from modules.review.changes import ResourceChange
 from modules.review.cost import CostDelta
 from modules.review.dangers import Access, Danger
 from modules.review.diff import AFTER_APPLY, AttributeChange
 from modules.review.import_table import ImportRow, render
-from modules.review.markdown import code, text
 from modules.review.owners import Owner
 from modules.review.review import Review
 from modules.review.template import Evaluated

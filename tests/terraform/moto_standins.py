@@ -13,6 +13,8 @@ from typing import Any
 
 from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.core.responses import BaseResponse
+from moto.core.serialize import never_return
 from moto.ecs.models import Service
 from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.kinesis.responses import KinesisResponse
@@ -184,8 +186,25 @@ def kinesis_resource(response: KinesisResponse) -> str:
     return "*"
 
 
+def _transform_in_this_response(response: BaseResponse, path: str, transform: Callable[[Any], Any]) -> None:
+    """Whether this response includes `path` (e.g. DescribeServices' tags, only with `include: [TAGS]`).
+
+    moto keeps that choice in a dict of the response class, which every request's handler writes: its
+    server answers requests in threads, so a DescribeServices without TAGS (the provider polling a service
+    towards steady state) could drop the tags from one asked with TAGS at the same moment (a service read
+    back after create), and the state after apply missed tags ECS holds. Each request's own copy answers
+    as real ECS does: what that request asked for (API_DescribeServices.html, `include`).
+    """
+    own = vars(response).setdefault(
+        "RESPONSE_KEY_PATH_TO_TRANSFORMER", dict(type(response).RESPONSE_KEY_PATH_TO_TRANSFORMER)
+    )
+    own[path] = transform
+
+
 def install() -> None:
     """Patch moto's response handlers in this process (before the server starts)."""
+    BaseResponse._include_in_response = lambda self, path: _transform_in_this_response(self, path, lambda x: x)  # type: ignore[method-assign]
+    BaseResponse._exclude_from_response = lambda self, path: _transform_in_this_response(self, path, never_return)  # type: ignore[method-assign]
     EC2ContainerServiceResponse.create_service = _after(EC2ContainerServiceResponse.create_service, _keep_ecs)
     EC2ContainerServiceResponse.update_service = _after(EC2ContainerServiceResponse.update_service, _keep_ecs)
     ApplicationAutoScalingResponse.register_scalable_target = _after(

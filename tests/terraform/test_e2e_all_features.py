@@ -47,3 +47,20 @@ def test_container_settings_reach_the_api_as_synthesized(outcomes):
     assert treatment["news-encoder"]["restartPolicy"]["restartAttemptPeriod"] == 120
     clicks = {c["name"]: c for c in done.containers["aws_ecs_task_definition.click-aggregator_control"]}
     assert "linuxParameters" not in clicks["click-aggregator"] and clicks["log-router"]["essential"] is True
+
+
+def test_the_experiments_tags_reach_the_api(outcomes):
+    """The experiment's tags on every service of its pipeline as the ECS API holds them after apply; the dashboard
+    with its header (its hypothesis holds `${LAG}`, planned as written) and overlaid graphs was accepted (the
+    clean re-plan reads its body back)."""
+    (done,) = checked(outcomes).values()
+    experiment = {
+        "experiment": "encoder-batch-64",
+        "experiment-owner": "ml-platform@example.com",
+        "experiment-start": "2026-11-30",
+    }
+    for variant in ("control", "treatment"):
+        service = done.services[f"aws_ecs_service.news-encoder_{variant}"]
+        tags = service["tags"]
+        assert {key: tags.get(key) for key in experiment} == experiment, (tags, service.get("tags_all"))
+    assert not set(experiment) & set(done.services["aws_ecs_service.click-aggregator_control"]["tags"])
