@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lib.markdown import code, text
 from .changes import DELETE, ResourceChange, from_drift
 from .diff import AttributeChange, diff_values
 from .forcenew import matches
-from ..lib.markdown import code, text
 from .outputs import Stack
 from .report import cell
 
