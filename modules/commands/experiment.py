@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..experiment.start import start
+from ..config import ConfigError, Problem
+from ..experiment.start import Record, start
 from .config_edit import add_edit_arguments, finish, read
 
 NAME = "experiment"
@@ -25,9 +26,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     begin.add_argument(
         "--variant", default="treatment", metavar="NAME", help="the new variant's name (default: treatment)"
     )
+    begin.add_argument(
+        "--hypothesis",
+        metavar="TEXT",
+        help="with --owner: record the experiment in the pipeline's `experiment:` block (started today), "
+        "unless one is declared",
+    )
+    begin.add_argument("--owner", metavar="OWNER", help="with --hypothesis: who decides the outcome")
+    begin.add_argument(
+        "--id", dest="experiment_id", metavar="ID", help="with --hypothesis: the experiment's id (default: VARIANT-TAG)"
+    )
     add_edit_arguments(begin)
 
 
 def run(args: argparse.Namespace) -> int:
-    edit = start(read(args.config), args.pipeline, args.image_tag, args.variant, source=str(args.config))
+    record = None
+    if args.hypothesis is not None or args.owner is not None or args.experiment_id is not None:
+        if args.hypothesis is None or args.owner is None:
+            raise ConfigError(
+                [Problem("", "--hypothesis and --owner go together (the `experiment:` block requires both)")]
+            )
+        record = Record(args.hypothesis, args.owner, args.experiment_id)
+    edit = start(read(args.config), args.pipeline, args.image_tag, args.variant, str(args.config), record)
     return finish(edit, args.config, dry_run=args.dry_run)

@@ -4,6 +4,8 @@ Control's service is updated, never replaced: control keeps its name (and so eve
 and AWS name), and its own settings become the winner's, key by key, so both resolve alike (they inherit
 from the same pipeline). Removing a variant destroys its resources. In each environment, control takes
 the winner's overrides where the winner ran; where it did not, control keeps its own (said in `notes`).
+Without `keep` the experiment is over: the pipeline's `experiment:` block goes too (its tags leave control's
+resources, updated in place).
 """
 
 from __future__ import annotations
@@ -40,6 +42,12 @@ def promote(text: str, pipeline: str, winner: str, *, keep: bool = False, source
     for name in removed:
         document.remove((*base, name))
         edit.changes.append(f"pipelines.{pipeline}.variants.{name}: removed (its service and resources are destroyed)")
+    if removed and document.get(("pipelines", pipeline, "experiment")) is not None:
+        document.remove(("pipelines", pipeline, "experiment"))
+        edit.changes.append(
+            f"pipelines.{pipeline}.experiment: removed (the experiment ended; its tags leave control's resources, "
+            "updated in place)"
+        )
     for name, entry in environment_entries(document).items():
         if isinstance(entry, dict):
             _environment(document, edit, name, entry, pipeline, winner, removed)

@@ -66,3 +66,15 @@ def test_refusals_exit_2_with_one_line_per_problem_and_write_nothing(tmp_path):
 def test_a_missing_config_is_exit_2(tmp_path):
     done = run("promote", "news-encoder", "--winner", "treatment", "--config", str(tmp_path / "none.yaml"))
     assert done.returncode == 2 and "no config file" in done.stderr
+
+
+def test_start_records_the_experiment_given_a_hypothesis_and_an_owner(tmp_path):
+    config = tmp_path / "pipelines.yaml"
+    config.write_text(DEFAULT)
+    args = ("experiment", "start", "news-encoder", "--image-tag", "v2", "--variant", "candidate")
+    done = run(*args, "--owner", "ml-platform", cwd=tmp_path)
+    assert done.returncode == 2 and "--hypothesis and --owner go together" in done.stderr
+    assert config.read_text() == DEFAULT
+    done = run(*args, "--owner", "ml-platform", "--hypothesis", "v2 halves the lag", "--id", "v2-lag", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert '    experiment:\n      id: "v2-lag"\n      hypothesis: "v2 halves the lag"\n' in config.read_text()

@@ -7,6 +7,7 @@ import pytest
 
 from modules.config import ConfigError, load_text
 from modules.experiment.promote import promote
+from modules.experiment.start import Record, start
 from tests.helpers import ROOT
 
 DEFAULT = (ROOT / "pipelines.yaml").read_text()
@@ -124,3 +125,19 @@ def test_omitting_control_where_the_winner_runs_is_refused_unless_kept():
     with pytest.raises(ConfigError, match=r"environments.stg.omit: omits news-encoder/control where"):
         promote(text, "news-encoder", "treatment")
     assert "omit: [news-encoder/control]" in promote(text, "news-encoder", "treatment", keep=True).after
+
+
+def test_the_experiment_block_ends_with_the_promotion_unless_kept():
+    text = start(
+        DEFAULT.replace("      treatment:", "      other:"),
+        "news-encoder",
+        "2026-12-01",
+        "treatment",
+        record=Record("h", "o", "exp-1"),
+    ).after
+    assert "experiment:" in promote(text, "news-encoder", "treatment", keep=True).after
+    ended = promote(text, "news-encoder", "treatment")
+    assert "experiment:" not in ended.after
+    assert "pipelines.news-encoder.experiment: removed (the experiment ended" in ended.changes[-1]
+    (deployment,) = load_text(ended.after)
+    assert [v.variant for v in deployment.variants] == ["control"] and "experiment" not in deployment.variants[0].tags

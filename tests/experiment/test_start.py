@@ -3,10 +3,12 @@ where control runs; the rest of the file stays byte for byte; refusals name the 
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from modules.config import ConfigError, load_text
-from modules.experiment.start import start
+from modules.experiment.start import Record, start
 from tests.helpers import ROOT
 
 DEFAULT = (ROOT / "pipelines.yaml").read_text()
@@ -80,3 +82,34 @@ def test_a_pipeline_without_control_is_refused():
     text = DEFAULT.replace("      control:", "      baseline:")
     with pytest.raises(ConfigError, match="has no `control`"):
         start(text, "news-encoder", "2026-12-01")
+
+
+def test_a_record_adds_the_experiment_block_which_validates_and_tags_the_variants():
+    record = Record("Batches of 64 halve the lag", "@ml-platform", start=datetime.date(2026, 12, 1))
+    edit = start(DEFAULT, "news-encoder", "2026-12-01", "candidate", record=record)
+    assert edit.after.endswith(
+        '      candidate:\n        image_tag: "2026-12-01"\n        desired_count: 1\n'
+        '    experiment:\n      id: "candidate-2026-12-01"\n      hypothesis: "Batches of 64 halve the lag"\n'
+        '      owner: "@ml-platform"\n      start: "2026-12-01"\n'
+    )
+    assert edit.changes[-1].startswith("pipelines.news-encoder.experiment: added, id candidate-2026-12-01 started")
+    (deployment,) = load_text(edit.after)
+    assert {v.variant: v.tags["experiment"] for v in deployment.variants} == dict.fromkeys(
+        ("control", "treatment", "candidate"), "candidate-2026-12-01"
+    )
+
+
+def test_a_declared_experiment_is_kept_with_a_note():
+    first = start(DEFAULT, "news-encoder", "2026-12-01", "candidate", record=Record("h", "o", "exp-1"))
+    second = start(first.after, "news-encoder", "2026-12-02", "third", record=Record("other", "me", "exp-2"))
+    assert "exp-2" not in second.after and second.notes == [
+        "pipelines.news-encoder.experiment: kept (exp-1, started "
+        f"{datetime.date.today().isoformat()}): the new variant joins the one running"
+    ]
+
+
+def test_an_invalid_record_is_refused_as_the_edit_would_leave_it():
+    with pytest.raises(ConfigError) as error:
+        start(DEFAULT, "news-encoder", "2026-12-01", "candidate", record=Record("h", "o", "aws:reserved"))
+    assert error.value.problems[0].path == "pipelines.news-encoder.experiment.id"
+    assert error.value.problems[0].message.endswith("(in the config as the edit would leave it)")
