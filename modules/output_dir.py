@@ -91,6 +91,8 @@ class StackSummary:
     pipelines: int
     variants: int
     resources: int
+    deployment: str
+    """The deployment's stack (`Deployment.stack`) this stack is part of: itself unless split."""
 
 
 class OutputError(Exception):
@@ -133,17 +135,23 @@ def synthesize(
     outdir = write_output(outdir, build)
     summaries = []
     for deployment in deployments:
-        stack_dir = outdir / "stacks" / deployment.stack
-        synthesized = stack_dir / ("cdk.tf.json" if format == "json" else "metadata.json")
-        summaries.append(
-            StackSummary(
-                name=deployment.stack,
-                path=stack_dir / ("cdk.tf.json" if format == "json" else "cdk.tf"),
-                pipelines=len(deployment.pipelines()),
-                variants=len(deployment.variants),
-                resources=count_resources(json.loads(synthesized.read_text())),
+        parts = [deployment.for_pipeline(name) for name in deployment.pipelines()] if deployment.split else []
+        for stack, pipelines, variants in [
+            (deployment.stack, 0 if parts else len(deployment.pipelines()), 0 if parts else len(deployment.variants)),
+            *((part.stack, 1, len(part.variants)) for part in parts),
+        ]:
+            stack_dir = outdir / "stacks" / stack
+            synthesized = stack_dir / ("cdk.tf.json" if format == "json" else "metadata.json")
+            summaries.append(
+                StackSummary(
+                    name=stack,
+                    path=stack_dir / ("cdk.tf.json" if format == "json" else "cdk.tf"),
+                    pipelines=pipelines,
+                    variants=variants,
+                    resources=count_resources(json.loads(synthesized.read_text())),
+                    deployment=deployment.stack,
+                )
             )
-        )
     return summaries
 
 

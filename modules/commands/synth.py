@@ -56,11 +56,14 @@ def run(args: argparse.Namespace) -> int:
         format=chosen,
     )
     stack_costs = [monthly(deployment) for deployment in deployments]
-    for deployment, stack, costs in zip(deployments, summaries, stack_costs, strict=True):
-        print(
-            f"stack {stack.name}: {plural(stack.pipelines, 'pipeline')}, "
-            f"{plural(stack.variants, 'variant')}, {plural(stack.resources, 'resource')} -> {shown(stack.path)}"
-        )
+    for deployment, costs in zip(deployments, stack_costs, strict=True):
+        for stack in (summary for summary in summaries if summary.deployment == deployment.stack):
+            held = (
+                f"{plural(stack.pipelines, 'pipeline')}, {plural(stack.variants, 'variant')}"
+                if stack.pipelines
+                else f"shared by {plural(len(deployment.pipelines()), 'pipeline')}"
+            )
+            print(f"stack {stack.name}: {held}, {plural(stack.resources, 'resource')} -> {shown(stack.path)}")
         for spec in deployment.variants:
             cost = f", {costs.per_variant[spec.address]}" if spec.address in costs.per_variant else ""
             size = f"{spec.settings.cpu:g} vCPU, {spec.settings.memory:g} GiB, {spec.settings.architecture}"
