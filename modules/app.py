@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .config.resolve import Deployment
+from .config.split import Migration, migration
 from .constructs.stack import PipelinesStack, PipelineStack, SharedStack
 from .export import hcl
 from .export.files import module_document
@@ -41,6 +42,28 @@ def synthesize_app(deployments: Sequence[Deployment], outdir: Path) -> None:
         else:
             PipelinesStack(app, deployment.stack, deployment=deployment)
     app.synth()
+
+
+def add_migration(
+    outdir: Path, deployments: Sequence[Deployment], states: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Migration]:
+    """Add to the stacks `synthesize_app` wrote into `outdir` the blocks moving a single stack's state to the
+    per_pipeline layout (`config.split.migration`); `states`: by shared stack name, its `terraform show -json`.
+    The blocks go into the synthesized JSON: the next synth without `states` drops them (after their apply
+    they change nothing). By shared stack, what was added."""
+    found = {}
+    for deployment in deployments:
+        if deployment.stack not in states:
+            continue
+        documents = {name: outdir / "stacks" / name / "cdk.tf.json" for name in deployment.stack_names()}
+        stacks = {name: json.loads(path.read_text()) for name, path in documents.items()}
+        moved = migration(deployment.stack, states[deployment.stack], {n: stacks[n] for n in list(stacks)[1:]})
+        for name, blocks in moved.blocks.items():
+            for kind, listed in blocks.items():
+                stacks[name][kind] = [*stacks[name].get(kind, []), *listed]
+            documents[name].write_text(json.dumps(stacks[name], indent=2))
+        found[deployment.stack] = moved
+    return found
 
 
 def hcl_stacks(outdir: Path) -> None:

@@ -55,15 +55,16 @@ import shutil
 import stat
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config.errors import ConfigError, Problem
 
 if TYPE_CHECKING:
     from .config.resolve import Deployment
+    from .config.split import Migration
 
 #: What every synthesized output holds (cdktf writes it).
 MANIFEST = "manifest.json"
@@ -115,18 +116,24 @@ def synthesize(
     *,
     verify: Callable[[Path], object] | None = None,
     format: str = "json",
+    states: Mapping[str, Mapping[str, Any]] | None = None,
+    migrated: dict[str, Migration] | None = None,
 ) -> list[StackSummary]:
     """Write `outdir` (cdktf layout: manifest.json, stacks/<name>/cdk.tf.json per stack).
 
     `verify`, when given, is called with the complete staging directory, Terraform JSON, before
     the swap; whatever it raises leaves `outdir` untouched (the policy checks refuse to write this
-    way). `format` "hcl" then turns each stack into `cdk.tf`, keeping its JSON as `metadata.json`.
+    way). `format` "hcl" then turns each stack into `cdk.tf`, keeping its JSON as `metadata.json`. `states`: by
+    shared stack name, the single stack's `terraform show -json` to split (`app.add_migration`; what it added goes
+    into `migrated`).
     """
 
     def build(staging: Path) -> None:
-        from .app import hcl_stacks, synthesize_app
+        from .app import add_migration, hcl_stacks, synthesize_app
 
         _synth(lambda: synthesize_app(deployments, staging))
+        if states:
+            (migrated if migrated is not None else {}).update(add_migration(staging, deployments, states))
         if verify is not None:
             verify(staging)
         if format == "hcl":
