@@ -91,7 +91,8 @@ def migration(terraform: Terraform, tmp_path_factory) -> dict[str, Any]:
         for path in stacks.values():
             point_at_moto(path, server.endpoint)
         with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
-            found["replans"] = dict(zip(stacks, pool.map(lambda p: replan_code(terraform, p), stacks.values()), strict=True))
+            codes = pool.map(lambda path: replan_code(terraform, path), stacks.values())
+            found["replans"] = dict(zip(stacks, codes, strict=True))
     finally:
         server.stop()
     return found
