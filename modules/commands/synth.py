@@ -92,11 +92,10 @@ def run(args: argparse.Namespace) -> int:
         for line in describe(report):
             print(f"  {line}")
     for stack, moved in migrated.items():
-        imports = {name: len(blocks.get("import", [])) for name, blocks in moved.blocks.items() if name != stack}
-        removed = len(moved.blocks.get(stack, {}).get("removed", []))
+        imports = sum(len(blocks) for blocks in moved.imports.values())
         print(
-            f"split {stack}: {plural(removed, 'resource')} leave its state (removed, destroy = false), "
-            f"{plural(sum(imports.values()), 'import')} into {plural(len(imports), 'pipeline stack')}; "
+            f"split {stack}: {plural(moved.moved, 'resource')} leave its state (removed, destroy = false), "
+            f"{plural(imports, 'import')} into {plural(len(moved.imports), 'pipeline stack')}; "
             f"apply {stack} first, then the others"
         )
         for address in moved.recreated:

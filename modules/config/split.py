@@ -1,10 +1,12 @@
 """Moving a single stack's state to the `stacks: per_pipeline` layout with nothing replaced or destroyed (pure).
 
-The shared stack keeps the single stack's name, backend and state, and with them the cluster. Every resource of
-that state a pipeline's own stack now declares (the same address: addresses are the public contract) leaves the
-shared stack's state through a `removed` block (`lifecycle.destroy = false`: Terraform forgets it, AWS keeps it)
-and arrives in the pipeline's state through an `import` block, by the import id the AWS provider documents for
-its type, read from the resource's attributes in the old state (`terraform show -json`).
+The shared stack keeps the single stack's name, backend and state, and with them the cluster. Every resource a
+pipeline's own stack declares (the same address: addresses are the public contract) has a `removed` block in the
+shared stack (`lifecycle.destroy = false`, `kept`): always, so that no synth of the split layout, whichever
+tool runs it (`cdktf deploy`, CI), can destroy what moved; where the resource is not in the shared state it does
+nothing. It arrives in the pipeline's state through an `import` block (`migration`, `synth --split-from`), by the
+import id the AWS provider documents for its type, read from the resource's attributes in the old state
+(`terraform show -json`).
 """
 
 from __future__ import annotations
@@ -67,14 +69,13 @@ def import_id(resource_type: str, values: Values) -> str | None:
 
 @dataclass
 class Migration:
-    """What `synth --split-from` adds: by stack, its Terraform `removed` and `import` blocks."""
+    """What `synth --split-from` adds: by pipeline stack, its Terraform `import` blocks."""
 
-    blocks: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    imports: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    moved: int = 0
+    """Resources of the old state a pipeline's stack declares (forgotten by the shared stack: `kept`)."""
     recreated: list[str] = field(default_factory=list)
     """Addresses of `RECREATED` types: forgotten by the shared stack, created (upserted) by their pipeline's."""
-
-    def add(self, stack: str, kind: str, block: dict[str, Any]) -> None:
-        self.blocks.setdefault(stack, {}).setdefault(kind, []).append(block)
 
 
 def state_resources(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -83,27 +84,35 @@ def state_resources(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [resource for resource in resources if resource.get("mode") == "managed"]
 
 
-def declared(stack: Mapping[str, Any]) -> set[str]:
-    """`<type>.<name>` of every resource a synthesized stack declares."""
-    return {f"{rtype}.{name}" for rtype, by_name in stack.get("resource", {}).items() for name in by_name}
+def declared(stack: Mapping[str, Any]) -> list[str]:
+    """`<type>.<name>` of every resource a synthesized stack declares, in its order."""
+    return [f"{rtype}.{name}" for rtype, by_name in stack.get("resource", {}).items() for name in by_name]
 
 
-def migration(shared: str, state: Mapping[str, Any], pipeline_stacks: Mapping[str, Mapping[str, Any]]) -> Migration:
-    """The blocks moving every resource of `state` (the single stack's, now the `shared` stack's) that one of
-    `pipeline_stacks` (synthesized JSON by stack name) declares: `removed` in `shared`, `import` in its stack.
-    A resource no stack declares stays where it is (a plan then shows what becomes of it)."""
+def kept(pipeline_stacks: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The shared stack's `removed` blocks: every resource of the pipelines' stacks (synthesized JSON by stack
+    name), forgotten, never destroyed, should the shared state hold it (the single stack's state did)."""
+    return [
+        {"from": address, "lifecycle": {"destroy": False}}
+        for document in pipeline_stacks.values()
+        for address in declared(document)
+    ]
+
+
+def migration(state: Mapping[str, Any], pipeline_stacks: Mapping[str, Mapping[str, Any]]) -> Migration:
+    """The `import` blocks moving every resource of `state` (the single stack's, now the shared stack's) that one
+    of `pipeline_stacks` (synthesized JSON by stack name) declares into that stack. A resource no stack declares
+    stays where it is (a plan then shows what becomes of it)."""
     owner = {address: stack for stack, document in pipeline_stacks.items() for address in declared(document)}
     found = Migration()
     for resource in state_resources(state):
-        base = f"{resource['type']}.{resource['name']}"
-        stack = owner.get(base)
+        stack = owner.get(f"{resource['type']}.{resource['name']}")
         if stack is None:
             continue
-        if not any(block["from"] == base for block in found.blocks.get(shared, {}).get("removed", [])):
-            found.add(shared, "removed", {"from": base, "lifecycle": {"destroy": False}})
+        found.moved += 1
         resource_id = import_id(resource["type"], resource["values"])
         if resource_id is None:
             found.recreated.append(resource["address"])
         else:
-            found.add(stack, "import", {"to": resource["address"], "id": resource_id})
+            found.imports.setdefault(stack, []).append({"to": resource["address"], "id": resource_id})
     return found

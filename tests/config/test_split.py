@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from modules.config.split import BY_ID, IMPORT_IDS, RECREATED, import_id, migration
+from modules.config.split import BY_ID, IMPORT_IDS, RECREATED, import_id, kept, migration
 from tests.helpers import config_problems, default_data, load_all
 
 CLUSTER_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:cluster/feature-pipelines"
@@ -117,21 +117,22 @@ def test_migration_moves_what_a_pipeline_stack_declares_and_leaves_the_rest():
             "aws_appautoscaling_scheduled_action": {"a_control_night": {}},
         }
     }
-    found = migration("prod", state, {"prod-a": stack})
-    keep = {"destroy": False}
-    assert found.blocks == {
-        "prod": {
-            "removed": [
-                {"from": "aws_iam_role.a_control_task", "lifecycle": keep},
-                {"from": "aws_ecs_service.a_control", "lifecycle": keep},
-                {"from": "aws_appautoscaling_scheduled_action.a_control_night", "lifecycle": keep},
-            ]
-        },
-        "prod-a": {
-            "import": [
-                {"to": "aws_iam_role.a_control_task", "id": "a-control-task"},
-                {"to": "aws_ecs_service.a_control", "id": "feature-pipelines/a-control"},
-            ]
-        },
+    found = migration(state, {"prod-a": stack})
+    assert found.imports == {
+        "prod-a": [
+            {"to": "aws_iam_role.a_control_task", "id": "a-control-task"},
+            {"to": "aws_ecs_service.a_control", "id": "feature-pipelines/a-control"},
+        ]
     }
-    assert found.recreated == ["aws_appautoscaling_scheduled_action.a_control_night"]
+    assert (found.moved, found.recreated) == (3, ["aws_appautoscaling_scheduled_action.a_control_night"])
+
+
+def test_the_shared_stack_forgets_never_destroys_every_resource_of_the_pipelines_stacks():
+    stacks = {
+        "prod-a": {"resource": {"aws_iam_role": {"a_task": {}}}},
+        "prod-b": {"resource": {"aws_sqs_queue": {"b": {}}}},
+    }
+    assert kept(stacks) == [
+        {"from": "aws_iam_role.a_task", "lifecycle": {"destroy": False}},
+        {"from": "aws_sqs_queue.b", "lifecycle": {"destroy": False}},
+    ]

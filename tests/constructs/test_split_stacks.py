@@ -65,6 +65,8 @@ def test_the_shared_stack_holds_the_cluster_and_the_pipelines_look_it_up_by_name
         "aws_cloudwatch_log_group",
     }
     assert set(stacks[SHARED]["output"]) == {"cluster_name", "cluster_arn"}
+    moved = [f"{t}.{n}" for name in PIPELINES for t, by_name in stacks[name]["resource"].items() for n in by_name]
+    assert stacks[SHARED]["removed"] == [{"from": address, "lifecycle": {"destroy": False}} for address in moved]
     for name in PIPELINES:
         assert stacks[name]["data"]["aws_ecs_cluster"]["cluster"]["cluster_name"] == "all-features"
         assert manifest["stacks"][name]["dependencies"] == [SHARED]
