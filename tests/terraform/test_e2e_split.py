@@ -114,6 +114,8 @@ def test_the_split_synth_writes_removed_and_import_blocks_for_every_moved_resour
     recreated = {address for address in moved if address.startswith("aws_appautoscaling_scheduled_action.")}
     assert imported == moved - recreated
     assert f"split {SHARED}: {len(removed)} resources leave its state" in migration["synth"].stdout
+    assert f"stack {SHARED}: shared by 2 pipelines, 3 resources -> " in migration["synth"].stdout
+    assert "stack all-features-click-aggregator: 1 pipeline, 1 variant, " in migration["synth"].stdout
 
 
 def test_no_plan_destroys_or_replaces_anything(migration):
