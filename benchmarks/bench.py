@@ -15,6 +15,8 @@
 3. Growth: generated configs of 1, 10 and 50 pipelines x 4 variants, synthesized by ours in
    rounds interleaved with the default example, each against the default example's median
    wall time.
+4. Split: 100 pipelines x 4 variants as one stack and as `stacks: per_pipeline` (101 stacks),
+   alternating: wall time and peak memory of the synth, and the ratios.
 
 Not a test: machines are noisy; the ratios are what count.
 """
@@ -38,6 +40,7 @@ from configs import DEFAULT_CONFIG, ROOT, VARIANTS, write
 from measure import Memory, peak_memory, wall
 
 GROWTH = (1, 10, 50)
+SPLIT_PIPELINES = 100
 GOAL_WALL, GOAL_MEMORY, GOAL_COLD, GOAL_GROWTH = 0.2, 0.5, 0.3, 4.0
 
 
@@ -207,6 +210,36 @@ def growth(runs: int, scratch: Path) -> None:
     )
 
 
+def split(runs: int, scratch: Path) -> None:
+    """Part 4: 100 pipelines x 4 variants synthesized as one stack and as one stack per pipeline, alternating."""
+    env = _environment()
+    configs = {layout: write(SPLIT_PIPELINES, scratch, stacks=layout) for layout in ("single", "per_pipeline")}
+    for layout, config in configs.items():  # warm-up
+        wall(_ours(config, scratch / f"split-{layout}"), cwd=ROOT, env=env)
+    seconds: dict[str, list[float]] = {layout: [] for layout in configs}
+    memory: dict[str, list[Memory]] = {layout: [] for layout in configs}
+    for index in range(runs):
+        order = list(configs.items()) if index % 2 == 0 else list(reversed(configs.items()))
+        for layout, config in order:
+            seconds[layout].append(wall(_ours(config, scratch / f"split-{layout}"), cwd=ROOT, env=env))
+            memory[layout].append(peak_memory(_ours(config, scratch / f"split-{layout}"), cwd=ROOT, env=env))
+            print(".", end="", flush=True)
+    print()
+    print(f"split ({SPLIT_PIPELINES} x {len(VARIANTS)}), alternating; medians of {runs} timed and memory-sampled runs:")
+    print(f"  {'stacks':16}{'stacks':>8}{'resources':>11}{'wall s':>9}{'peak MiB':>11}")
+    medians = {}
+    for layout in configs:
+        out = scratch / f"split-{layout}"
+        count = len(list((out / "stacks").glob("*/cdk.tf.json")))
+        medians[layout] = (statistics.median(seconds[layout]), _median_memory(memory[layout]))
+        print(f"  {layout:16}{count:8d}{_resources(out):11d}{medians[layout][0]:9.2f}{medians[layout][1]:11.0f}")
+    (single_wall, single_mem), (split_wall, split_mem) = medians["single"], medians["per_pipeline"]
+    print(f"  {'ratio per_pipeline / single':35}{split_wall / single_wall:9.3f}{split_mem / single_mem:11.3f}")
+
+
+PARTS = ("compare", "cold", "growth", "split")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each app (default: %(default)s)")
@@ -215,13 +248,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--cold-runs", type=int, default=3, help="runs of each app from empty caches (%(default)s)")
     parser.add_argument("--growth-runs", type=int, default=5, help="timed runs per growth size (default: %(default)s)")
+    parser.add_argument("--split-runs", type=int, default=3, help="runs of each stacks layout (default: %(default)s)")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to run (default: all)")
     args = parser.parse_args(argv)
     print(_machine())
     scratch = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        compare(args.runs, args.memory_runs, scratch)
-        cold(args.cold_runs, scratch)
-        growth(args.growth_runs, scratch)
+        if "compare" in args.parts:
+            compare(args.runs, args.memory_runs, scratch)
+        if "cold" in args.parts:
+            cold(args.cold_runs, scratch)
+        if "growth" in args.parts:
+            growth(args.growth_runs, scratch)
+        if "split" in args.parts:
+            split(args.split_runs, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return 0

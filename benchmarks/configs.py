@@ -13,8 +13,8 @@ DEFAULT_CONFIG = ROOT / "pipelines.yaml"
 VARIANTS = ("control", "treatment", "treatment-b", "shadow")
 
 
-def generated(pipelines: int) -> dict[str, Any]:
-    """The default example's first pipeline copied `pipelines` times, each with 4 variants."""
+def generated(pipelines: int, *, stacks: str = "single") -> dict[str, Any]:
+    """The default example's first pipeline copied `pipelines` times, each with 4 variants, in the `stacks` layout."""
     data = yaml.safe_load(DEFAULT_CONFIG.read_text())
     template = next(iter(data["pipelines"].values()))
     template.pop("variants")
@@ -28,11 +28,13 @@ def generated(pipelines: int) -> dict[str, Any]:
         }
         for index in range(1, pipelines + 1)
     }
+    if stacks != "single":
+        data["stacks"] = stacks
     return data
 
 
-def write(pipelines: int, directory: Path) -> Path:
-    """Write the generated config with `pipelines` pipelines; its path."""
-    path = directory / f"pipelines-{pipelines}x{len(VARIANTS)}.yaml"
-    path.write_text(yaml.safe_dump(generated(pipelines), sort_keys=False))
+def write(pipelines: int, directory: Path, *, stacks: str = "single") -> Path:
+    """Write the generated config with `pipelines` pipelines (in the `stacks` layout); its path."""
+    path = directory / f"pipelines-{pipelines}x{len(VARIANTS)}-{stacks}.yaml"
+    path.write_text(yaml.safe_dump(generated(pipelines, stacks=stacks), sort_keys=False))
     return path

@@ -55,15 +55,16 @@ import shutil
 import stat
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config.errors import ConfigError, Problem
 
 if TYPE_CHECKING:
     from .config.resolve import Deployment
+    from .config.split import Migration
 
 #: What every synthesized output holds (cdktf writes it).
 MANIFEST = "manifest.json"
@@ -91,6 +92,8 @@ class StackSummary:
     pipelines: int
     variants: int
     resources: int
+    deployment: str
+    """The deployment's stack (`Deployment.stack`) this stack is part of: itself unless split."""
 
 
 class OutputError(Exception):
@@ -113,18 +116,24 @@ def synthesize(
     *,
     verify: Callable[[Path], object] | None = None,
     format: str = "json",
+    states: Mapping[str, Mapping[str, Any]] | None = None,
+    migrated: dict[str, Migration] | None = None,
 ) -> list[StackSummary]:
     """Write `outdir` (cdktf layout: manifest.json, stacks/<name>/cdk.tf.json per stack).
 
     `verify`, when given, is called with the complete staging directory, Terraform JSON, before
     the swap; whatever it raises leaves `outdir` untouched (the policy checks refuse to write this
-    way). `format` "hcl" then turns each stack into `cdk.tf`, keeping its JSON as `metadata.json`.
+    way). `format` "hcl" then turns each stack into `cdk.tf`, keeping its JSON as `metadata.json`. `states`: by
+    shared stack name, the single stack's `terraform show -json` to split (`app.add_migration`; what it added goes
+    into `migrated`).
     """
 
     def build(staging: Path) -> None:
-        from .app import hcl_stacks, synthesize_app
+        from .app import add_migration, hcl_stacks, synthesize_app
 
         _synth(lambda: synthesize_app(deployments, staging))
+        if states:
+            (migrated if migrated is not None else {}).update(add_migration(staging, deployments, states))
         if verify is not None:
             verify(staging)
         if format == "hcl":
@@ -133,17 +142,23 @@ def synthesize(
     outdir = write_output(outdir, build)
     summaries = []
     for deployment in deployments:
-        stack_dir = outdir / "stacks" / deployment.stack
-        synthesized = stack_dir / ("cdk.tf.json" if format == "json" else "metadata.json")
-        summaries.append(
-            StackSummary(
-                name=deployment.stack,
-                path=stack_dir / ("cdk.tf.json" if format == "json" else "cdk.tf"),
-                pipelines=len(deployment.pipelines()),
-                variants=len(deployment.variants),
-                resources=count_resources(json.loads(synthesized.read_text())),
+        parts = [deployment.for_pipeline(name) for name in deployment.pipelines()] if deployment.split else []
+        for stack, pipelines, variants in [
+            (deployment.stack, 0 if parts else len(deployment.pipelines()), 0 if parts else len(deployment.variants)),
+            *((part.stack, 1, len(part.variants)) for part in parts),
+        ]:
+            stack_dir = outdir / "stacks" / stack
+            synthesized = stack_dir / ("cdk.tf.json" if format == "json" else "metadata.json")
+            summaries.append(
+                StackSummary(
+                    name=stack,
+                    path=stack_dir / ("cdk.tf.json" if format == "json" else "cdk.tf"),
+                    pipelines=pipelines,
+                    variants=variants,
+                    resources=count_resources(json.loads(synthesized.read_text())),
+                    deployment=deployment.stack,
+                )
             )
-        )
     return summaries
 
 

@@ -67,6 +67,26 @@ def test_bad_config_exits_2_with_one_line_per_problem_and_keeps_earlier_output(s
     assert tree_digest(out) == before
 
 
+def test_a_bad_split_from_exits_2_and_keeps_earlier_output(synthesized, tmp_path):
+    out, _ = synthesized
+    before = tree_digest(out)
+    data = default_data()
+    data["stacks"] = "per_pipeline"
+    config, state = tmp_path / "split.yaml", tmp_path / "state.json"
+    config.write_text(to_yaml(data))
+    state.write_text("[]")
+    result = run(
+        "synth", "--config", str(config), "--out", str(out), "--split-from", "prod=x.json", "--split-from",
+        f"feature-pipelines={state}",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[1:] == [
+        "  --split-from: expected STACK=STATE_JSON, STACK a split stack (feature-pipelines) (got 'prod=x.json')",
+        f"  --split-from: not the output of `terraform show -json` (got '{state}')",
+    ]
+    assert tree_digest(out) == before
+
+
 def test_validate_ok_and_bad_as_its_own_process(tmp_path):
     """A real process: exit codes, and no traceback on stderr."""
     ok = run_process("validate")

@@ -50,21 +50,23 @@ def test_pull_request_code_never_runs_where_a_credential_or_write_token_is():
     assert list(workflow[True]) == ["pull_request"], "`on:` parses as True in YAML 1.1"
     assert workflow["permissions"] == {"contents": "read"}
     jobs = workflow["jobs"]
-    assert list(jobs) == ["base", "synthesize", "comment", "plan"]
-    for name in ("base", "synthesize"):
+    assert list(jobs) == ["base", "synthesize", "comment", "stacks", "plan", "plan-review"]
+    for name in ("base", "synthesize", "stacks"):
         assert jobs[name]["permissions"] == {"contents": "read"}
         assert "secrets." not in json.dumps(jobs[name])
-    for name in ("base", "comment", "plan"):
+    for name in ("base", "comment", "stacks", "plan", "plan-review"):
         checkouts = [step for step in jobs[name]["steps"] if step.get("uses", "").startswith("actions/checkout@")]
         assert [step["with"]["ref"] for step in checkouts] == ["${{ github.event.pull_request.base.sha }}"], name
         assert not re.search(r"(?<![\w/])head/", json.dumps(jobs[name])), (
             f"{name}: nothing of the pull request's checkout"
         )
-    for name in ("comment", "plan"):
+    for name in ("comment", "stacks", "plan", "plan-review"):
         assert "make synth" not in json.dumps(jobs[name])
     assert jobs["comment"]["permissions"] == {"contents": "read", "pull-requests": "write", "security-events": "write"}
-    assert jobs["plan"]["permissions"]["id-token"] == "write"
-    assert "github.event.pull_request.head.repo.full_name == github.repository" in jobs["plan"]["if"]
+    assert jobs["plan"]["permissions"] == {"contents": "read", "id-token": "write"}, "credentials, no write token"
+    assert jobs["plan-review"]["permissions"] == jobs["comment"]["permissions"], "a write token, no credentials"
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in jobs["stacks"]["if"]
+    assert jobs["plan"]["needs"][-1] == jobs["plan-review"]["needs"][-2] == "stacks"
 
 
 def test_the_base_output_is_built_by_base_code_alone_and_read_by_artifact_id_into_its_own_directory():
@@ -82,9 +84,10 @@ def test_the_base_output_is_built_by_base_code_alone_and_read_by_artifact_id_int
     )
     assert base["Keep the base output"]["with"]["path"] == "base/cdktf.out/"
     assert jobs["synthesize"]["steps"][0]["with"] == {"path": "head", "persist-credentials": False}
-    for name in ("comment", "plan"):
-        assert jobs[name]["needs"] == ["base", "synthesize"]
+    for name in ("comment", "stacks", "plan-review"):
+        assert jobs[name]["needs"][:2] == ["base", "synthesize"]
         downloads = [step for step in jobs[name]["steps"] if step.get("uses", "").startswith("actions/download-")]
+        downloads = [step for step in downloads if "artifact-ids" in step["with"]]
         assert [(step["with"]["artifact-ids"], step["with"]["path"]) for step in downloads] == [
             ("${{ needs.base.outputs.artifact-id }}", "artifacts/base"),
             ("${{ needs.synthesize.outputs.artifact-id }}", "artifacts/head"),
@@ -110,21 +113,33 @@ def test_every_action_is_pinned_to_a_commit_with_its_release_in_a_comment(workfl
     assert all(len(commits) == 1 for commits in releases.values()), releases
 
 
-def test_the_plan_job_checks_the_stacks_then_plans_them():
-    steps = steps_of(yaml.safe_load(WORKFLOW.read_text())["jobs"]["plan"])
+def test_only_changed_stacks_are_planned_each_in_its_own_job_then_reviewed_in_one_comment():
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    digest = steps_of(jobs["stacks"])["The stacks whose synthesized output changed"]
+    assert 'python -m modules.review.digest "${base[@]}" --head artifacts/head' in digest["run"]
+    assert jobs["stacks"]["outputs"]["changed"] == "${{ steps.digest.outputs.changed }}"
+    assert jobs["plan"]["if"] == "needs.stacks.outputs.changed != '[]'"
+    assert jobs["plan"]["strategy"]["matrix"] == {"stack": "${{ fromJSON(needs.stacks.outputs.changed) }}"}
+    assert jobs["plan"]["strategy"]["fail-fast"] is False
+    steps = steps_of(jobs["plan"])
     names = list(steps)
     guard = steps["Refuse stacks the generator cannot have written"]
     assert guard["run"] == "trusted/.venv/bin/python -m modules.policy.plannable artifacts/head"
     assert 'include = ["registry.terraform.io/hashicorp/aws"]' in steps["Install no provider but hashicorp/aws"]["run"]
-    plan = steps["terraform init, validate and plan every stack"]
+    plan = steps["terraform init, validate and plan the stack"]
     assert names.index(guard["name"]) < names.index("AWS credentials (OIDC)") < names.index(plan["name"])
-    for command in ("init -input=false", "validate", "plan -input=false", "show -json tfplan", "--plan "):
+    for command in ("init -input=false", "validate", "plan -input=false", "show -json tfplan"):
         assert command in plan["run"]
-    assert "for dir in artifacts/head/stacks/*/; do" in plan["run"]
-    assert plan["run"].rstrip().endswith('bash trusted/.github/scripts/review.sh "${plan_args[@]}"')
+    assert plan["env"] == {"STACK": "${{ matrix.stack }}"} and "${{" not in plan["run"], "the name is data"
     assert steps["AWS credentials (OIDC)"]["with"]["role-to-assume"] == "${{ vars.AWS_PLAN_ROLE_ARN }}"
-    assert steps["Upload the plans"]["uses"].startswith("actions/upload-artifact@")
-    assert "!cancelled()" in steps["Upload the plans"]["if"], "plans made before a failing stack are kept"
+    assert steps["Keep the plan"]["with"]["name"] == "plan-${{ matrix.stack }}"
+    review = steps_of(jobs["plan-review"])
+    assert review["Download the plans"]["with"] == {"pattern": "plan-*", "merge-multiple": True, "path": "plans"}
+    merged = review["Review every stack's plan in one comment"]["run"]
+    assert 'plan_args+=(--plan "$stack=$plan")' in merged
+    assert merged.rstrip().endswith('bash trusted/.github/scripts/review.sh "${plan_args[@]}"')
+    assert "needs.plan.result == 'skipped'" in jobs["plan-review"]["if"], "no stack changed: still labelled"
+    assert "!cancelled()" in review["Upload the plans"]["if"]
 
 
 #: What determines the trimmed provider assembly (modules/runtime/provider_assembly.py `cached_trim`).
@@ -302,7 +317,7 @@ def test_a_first_pull_request_is_reviewed_without_a_base_output(workspace, tmp_p
 
 def test_the_review_is_uploaded_to_code_scanning_and_labels_once_per_run():
     jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
-    comment, plan = steps_of(jobs["comment"]), steps_of(jobs["plan"])
+    comment, plan = steps_of(jobs["comment"]), steps_of(jobs["plan-review"])
     no_plan = "vars.AWS_PLAN_ROLE_ARN == '' || github.event.pull_request.head.repo.full_name != github.repository"
     for steps, upload, label in [
         (comment, "Upload the dangers to code scanning", "Label the pull request"),
@@ -316,7 +331,7 @@ def test_the_review_is_uploaded_to_code_scanning_and_labels_once_per_run():
         }
         assert "label-review.js" in steps[label]["with"]["script"]
     assert comment["Upload the dangers to code scanning"]["if"] == comment["Label the pull request"]["if"] == no_plan
-    for job in ("comment", "plan"):
+    for job in ("comment", "plan-review"):
         assert jobs[job]["permissions"]["security-events"] == "write"
 
 

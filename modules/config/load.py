@@ -204,7 +204,29 @@ def _load_environments(data: dict, context: dict[str, Any] | None = None) -> lis
     shared = shared_adoptions({d.stack: (d.adopt, d.region, d.assume_role_arn) for d in deployments})
     if shared:
         raise ConfigError(shared)
+    clashes = stack_clashes(deployments)
+    if clashes:
+        raise ConfigError(clashes)
     return deployments
+
+
+def stack_clashes(deployments: list[Deployment]) -> list[Problem]:
+    """A stack name two environments would both write (`stacks: per_pipeline` names `<env>-<pipeline>`)."""
+    owners: dict[str, str] = {}
+    problems = []
+    for deployment in deployments:
+        for stack in deployment.stack_names():
+            other = owners.setdefault(stack, deployment.stack)
+            if other != deployment.stack:
+                problems.append(
+                    Problem(
+                        f"environments.{deployment.stack}",
+                        f"its stack {stack!r} is also a stack of environment {other!r} (stacks: per_pipeline "
+                        "names a pipeline's stack <environment>-<pipeline>); rename the environment or the pipeline",
+                        stack,
+                    )
+                )
+    return problems
 
 
 def _expand(data: dict, name: str, entry: object) -> tuple[list[Problem], dict[str, Any] | None]:

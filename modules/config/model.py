@@ -502,6 +502,12 @@ class Config(Strict):
         TerraformConfig(),
         description="Terraform and AWS provider versions every stack requires (modules.config.terraform)",
     )
+    stacks: Literal["single", "per_pipeline"] = Field(
+        "single",
+        description="the Terraform stacks of an environment (docs/split-state.md); `single`: one stack, one state; "
+        "`per_pipeline`: a shared stack (the cluster, named like the single one, keeping its state) and one stack "
+        "per pipeline, `<stack>-<pipeline>`, each with its own state",
+    )
     adopt: AdoptConfig = Field(
         AdoptConfig(),
         description="running resources (AWS CDK, console, other Terraform) the stack imports instead of creating, "

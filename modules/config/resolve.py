@@ -227,6 +227,8 @@ class Deployment:
     """The cluster's ECS Exec audit logging (used when a variant enables exec)."""
     adopt: Adoption = field(default_factory=Adoption)
     """Existing resources the stack imports (`config.adopt`); empty: it creates everything."""
+    layout: str = "single"
+    """`stacks:`: "single" (one stack, `stack`) or "per_pipeline" (`stack` shared, one stack per pipeline)."""
 
     def resource_tags(self, spec: VariantSpec) -> Mapping[str, str]:
         """The tags `spec`'s resources carry: the config's `tags` (also the provider's default tags), then the
@@ -237,6 +239,27 @@ class Deployment:
     def exec_enabled(self) -> bool:
         """Any variant allows ECS Exec: the cluster logs sessions."""
         return any(spec.exec_enabled for spec in self.variants)
+
+    @property
+    def split(self) -> bool:
+        """The per_pipeline layout: a shared stack named `stack`, and `pipeline_stack(name)` per pipeline."""
+        return self.layout == "per_pipeline"
+
+    def pipeline_stack(self, pipeline: str) -> str:
+        """The stack of one pipeline in the per_pipeline layout: `<stack>-<pipeline>` (names only)."""
+        return f"{self.stack}-{pipeline}"
+
+    def stack_names(self) -> list[str]:
+        """Every stack this deployment synthesizes: `stack`, then (split) one per pipeline in config order."""
+        return [self.stack, *(self.pipeline_stack(name) for name in self.pipelines())] if self.split else [self.stack]
+
+    def for_pipeline(self, pipeline: str) -> Deployment:
+        """This deployment with only `pipeline`'s variants and what it adopts of them (its own stack's part)."""
+        variants = tuple(spec for spec in self.variants if spec.pipeline == pipeline)
+        addresses = {spec.address for spec in variants}
+        adopted = {address: found for address, found in self.adopt.variants.items() if address in addresses}
+        adopt = replace(self.adopt, cluster=None, variants=MappingProxyType(adopted))
+        return replace(self, stack=self.pipeline_stack(pipeline), variants=variants, adopt=adopt)
 
     def pipelines(self) -> dict[str, list[VariantSpec]]:
         """Variants grouped by pipeline, in config order."""
@@ -557,6 +580,7 @@ def resolve(config: Config, *, environment: str | None = None) -> tuple[Deployme
         terraform=config.terraform,
         exec_logging=config.cluster.exec_logging,
         adopt=adoption,
+        layout=config.stacks,
     )
     return deployment, problems
 

@@ -43,3 +43,9 @@ def pin(resource: _Pinnable, name: str) -> Address:
     """Give `resource` the Terraform name `name` (addresses are a public contract)."""
     resource.override_logical_id(name)
     return Address(_resource_type(type(resource)), name)
+
+
+def pin_data(data_source: _Pinnable, name: str) -> Address:
+    """Give the data source `data_source` the Terraform name `name`: its address is `data.<type>.<name>`."""
+    data_source.override_logical_id(name)
+    return Address(f"data.{_resource_type(type(data_source))}", name)

@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from ..config.adopt import Adoption
 from ..runtime import cdk
 from .address import Address
-from .cluster import PipelineCluster
+from .cluster import ClusterLookup, PipelineCluster
 from .variant import VariantService
 
 CAPACITY_PROVIDERS = "aws_ecs_cluster_capacity_providers"
 
 
 def imports(
-    adoption: Adoption, *, cluster: PipelineCluster, variants: Mapping[str, VariantService]
+    adoption: Adoption, *, cluster: PipelineCluster | ClusterLookup, variants: Mapping[str, VariantService]
 ) -> list[tuple[Address, str]]:
     """(address, import id) of every adopted resource, cluster first, then variants in config order.
 
@@ -70,7 +70,7 @@ def add_imports(
     stack: cdk.TerraformStack,
     adoption: Adoption,
     *,
-    cluster: PipelineCluster,
+    cluster: PipelineCluster | ClusterLookup,
     variants: Mapping[str, VariantService],
 ) -> None:
     """One top-level `import` list, `{to, id}` per adopted resource (`imports`), in one override; none when

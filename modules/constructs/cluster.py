@@ -1,10 +1,10 @@
-"""The shared ECS cluster all variants run in."""
+"""The shared ECS cluster all variants run in, and its lookup from a pipeline's own stack."""
 
 from __future__ import annotations
 
 from ..runtime import cdk
 from ..runtime.cdk import Construct
-from .address import pin
+from .address import Address, pin, pin_data
 from .props import EXEC_LOG_GROUP, ClusterProps
 
 
@@ -49,6 +49,7 @@ class PipelineCluster(Construct):
         )
         pin(providers, id)
         self.capacity_providers = providers
+        self.exec_log_group = EXEC_LOG_GROUP
 
     def _exec_configuration(self, id: str, props: ClusterProps) -> cdk.EcsClusterConfiguration | None:
         """The exec audit log group and the configuration logging to it; None without ECS Exec."""
@@ -84,3 +85,36 @@ class PipelineCluster(Construct):
     def name(self) -> str:
         """The cluster name (a Terraform reference)."""
         return self.addresses["cluster"].ref("name")
+
+
+class ClusterLookup(Construct):
+    """The shared cluster as a pipeline's own stack sees it (`stacks: per_pipeline`): looked up by name.
+
+    Synthesizes `data.aws_ecs_cluster.<id>` (by `props.name`) and, when `exec_log_group` is set (a variant of
+    the stack allows ECS Exec), `data.aws_cloudwatch_log_group.<id>__exec` (`/ecs/<name>/exec`). A lookup by
+    name works with every state backend (no remote state to read, no credentials for another state) and
+    fails the plan while the shared stack is not applied: the shared stack goes first. Offers what
+    `VariantService` and `VariantAutoscaling` read of a `PipelineCluster`: `arn`, `name`, `exec_log_group`;
+    `capacity_providers` is None (the shared stack attached them before this stack plans).
+    """
+
+    capacity_providers = None
+
+    def __init__(self, scope: Construct, id: str, *, props: ClusterProps, exec_log_group: bool) -> None:
+        super().__init__(scope, id)
+        found = cdk.DataAwsEcsCluster(self, "cluster", cluster_name=props.name)
+        self.address = pin_data(found, id)
+        self.exec_log_group: Address | None = None
+        if exec_log_group:
+            log_group = cdk.DataAwsCloudwatchLogGroup(self, "exec_log_group", name=f"/ecs/{props.name}/exec")
+            self.exec_log_group = pin_data(log_group, EXEC_LOG_GROUP.name)
+
+    @property
+    def arn(self) -> str:
+        """The cluster ARN (a Terraform reference)."""
+        return self.address.ref("arn")
+
+    @property
+    def name(self) -> str:
+        """The cluster name (a Terraform reference)."""
+        return self.address.ref("cluster_name")

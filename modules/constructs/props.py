@@ -181,9 +181,11 @@ def service_props(
     region: str,
     tags: Mapping[str, str],
     alarms_switch: str | None = None,
+    exec_log_group: Address | None = EXEC_LOG_GROUP,
 ) -> VariantServiceProps:
     """The props of `spec`'s VariantService in `deployment` (its network), logging to `region`, its resources
-    tagged with `tags`, its deployment alarms following `alarms_switch` (`VariantServiceProps.alarms_switch`)."""
+    tagged with `tags`, its deployment alarms following `alarms_switch` (`VariantServiceProps.alarms_switch`),
+    ECS Exec sessions logged to `exec_log_group` (the cluster's, or its lookup in a pipeline's own stack)."""
     main, *others = spec.containers
     sidecars = tuple(others)
     isolation = data_props(spec, cluster_name=deployment.cluster_name, tags=tags)
@@ -207,7 +209,7 @@ def service_props(
         deployment=spec.deployment,
         deployment_alarms=deployment_alarms(spec, cluster_name=deployment.cluster_name),
         alarms_switch=alarms_switch,
-        exec_log_group=EXEC_LOG_GROUP if spec.exec_enabled else None,
+        exec_log_group=exec_log_group if spec.exec_enabled else None,
         exec_kms_key_arn=deployment.exec_logging.kms_key_arn if spec.exec_enabled else None,
         data=isolation,
     )

@@ -11,7 +11,7 @@ from ..runtime import cdk
 from ..runtime.cdk import Construct
 from . import documents
 from .address import Address, pin
-from .cluster import PipelineCluster
+from .cluster import ClusterLookup, PipelineCluster
 from .data import VariantData
 from .props import VariantServiceProps
 
@@ -67,7 +67,9 @@ class VariantService(Construct):
       `track_latest` differ from `image_owner: terraform`: switching is an in-place change.
     """
 
-    def __init__(self, scope: Construct, id: str, *, props: VariantServiceProps, cluster: PipelineCluster) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, props: VariantServiceProps, cluster: PipelineCluster | ClusterLookup
+    ) -> None:
         super().__init__(scope, id)
         self.props = props
         log_group = self._add_log_group(id)
@@ -209,7 +211,7 @@ class VariantService(Construct):
         return pin(self.task_definition, id)
 
     def _add_service(
-        self, id: str, cluster: PipelineCluster, task_definition: Address, security_group: Address
+        self, id: str, cluster: PipelineCluster | ClusterLookup, task_definition: Address, security_group: Address
     ) -> Address:
         """`aws_ecs_service.<id>` in `cluster`, after its capacity providers."""
         props, deploy = self.props, self.props.deployment
@@ -251,7 +253,7 @@ class VariantService(Construct):
             force_new_deployment=True,
             lifecycle=cdk.TerraformResourceLifecycle(ignore_changes=ignored) if ignored else None,
             tags=dict(props.tags),
-            depends_on=[cluster.capacity_providers],
+            depends_on=[cluster.capacity_providers] if cluster.capacity_providers else None,
         )
         return pin(self.service, id)
 

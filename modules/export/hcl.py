@@ -39,7 +39,7 @@ MAP_OR_BLOCKS = frozenset({"dimensions"})
 #: String arguments that hold a JSON document.
 JSON_DOCUMENTS = frozenset({"container_definitions", "policy", "assume_role_policy"})
 #: Meta-arguments whose strings are expressions, not templates (references, attribute names), by block.
-BARE = frozenset({"depends_on", "ignore_changes", "replace_triggered_by", "provider", "to"})
+BARE = frozenset({"depends_on", "ignore_changes", "replace_triggered_by", "provider", "to", "from"})
 #: A variable's `type` is a type constraint, written as a string in JSON.
 TYPE_CONSTRAINT = ("variable", "type")
 #: Top-level keys in the order an HCL file usually has them.
@@ -76,7 +76,7 @@ def arguments(values: Mapping[str, Any], depth: int = 1) -> str:
 
 def _top_level(key: str, value: Any) -> Iterable[list[_Line]]:
     """The blocks of one top-level key: `resource "type" "name" {...}`, `variable "name" {...}`, ..."""
-    if key in ("terraform", "locals", "import"):
+    if key in ("terraform", "locals", "import", "removed"):
         for body in _as_list(value):
             # The `terraform` block's JSON strings are literal (Terraform evaluates nothing there, in
             # JSON not even templates), a quoted HCL string is a template: so they are escaped.

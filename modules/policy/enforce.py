@@ -112,13 +112,10 @@ def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bo
 
 
 def check_outdir(outdir: Path, deployments: Sequence[Deployment]) -> Report:
-    """`check_stack` on every stack a synth wrote into `outdir` (cdktf layout), in one report."""
+    """`check_stack` on every deployment a synth wrote into `outdir` (cdktf layout), in one report; a deployment
+    split into stacks (`stacks: per_pipeline`) is checked as the union of its stacks' resources."""
     reports = [
-        check_stack(
-            json.loads((outdir / "stacks" / deployment.stack / "cdk.tf.json").read_text()),
-            deployment,
-            qualify=len(deployments) > 1,
-        )
+        check_stack(deployment_json(outdir, deployment), deployment, qualify=len(deployments) > 1)
         for deployment in deployments
     ]
     return Report(
@@ -126,6 +123,19 @@ def check_outdir(outdir: Path, deployments: Sequence[Deployment]) -> Report:
         applied=tuple(w for report in reports for w in report.applied),
         unused=tuple(w for report in reports for w in report.unused),
     )
+
+
+def deployment_json(outdir: Path, deployment: Deployment) -> dict[str, Any]:
+    """The synthesized stack of `deployment`; split: its stacks' `resource` blocks together (addresses are
+    unique across them: they are those of the single stack)."""
+    stacks = [json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text()) for name in deployment.stack_names()]
+    if len(stacks) == 1:
+        return stacks[0]
+    resources: dict[str, dict[str, Any]] = {}
+    for stack in stacks:
+        for rtype, by_name in stack.get("resource", {}).items():
+            resources.setdefault(rtype, {}).update(by_name)
+    return {"resource": resources}
 
 
 def enforce(report: Report) -> Report:

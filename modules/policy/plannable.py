@@ -13,7 +13,8 @@ could leak the runner's credentials into the plan. So the plan job, running the 
   overrides, `*.tfvars` and `.terraform/`), JSON without duplicate keys (Python keeps the last
   one, Terraform reads every one);
 - top-level blocks `terraform`, `provider`, `resource`, `output`, `import`, and cdktf's `//`
-  metadata;
+  metadata; with `stacks: per_pipeline`, `data` (the lookups of `DATA_SOURCES`, each by a literal name)
+  and `removed` (of a resource type in `RESOURCE_TYPES` gone from the stack, `destroy = false`);
 - in `terraform`: the `hashicorp/aws` provider alone, and the settings and backends `synth`
   writes (`BACKEND_SETTINGS`; a local state file only as `../../../terraform.<stack>.tfstate`);
   in `provider`: `aws` with `PROVIDER_SETTINGS`;
@@ -23,7 +24,8 @@ could leak the runner's credentials into the plan. So the plan job, running the 
   the backend and cloud settings: Terraform reads them as text, never evaluated (synth writes a
   config's backend `key: s/${x}` as it is); in resources and outputs, only the
   references the constructs write: `${<type>.<name>.<attribute>}` of a resource of the stack,
-  with an attribute in `ATTRIBUTES` (no function call, operator, variable or directive).
+  with an attribute in `ATTRIBUTES`, or `${data.<type>.<name>.<attribute>}` of a lookup of the stack
+  with an attribute `DATA_SOURCES` lists (no function call, operator, variable or directive).
 
 `python -m modules.policy.plannable OUTDIR` checks every stack of a cdktf output: exit 0, or
 exit 2 with one line per problem.
@@ -41,7 +43,15 @@ from typing import Any
 from ..config.names import NAME, NAME_MAX, NAME_RULE
 from ..lib.terraform_literal import Expression, parse
 
-TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "output", "import"})
+TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "output", "import", "data", "removed"})
+#: The lookups of a pipeline's own stack (`stacks: per_pipeline`): data source type -> its one argument (a
+#: literal name) and the attributes referred to.
+DATA_SOURCES = {
+    "aws_ecs_cluster": ("cluster_name", frozenset({"arn", "cluster_name"})),
+    "aws_cloudwatch_log_group": ("name", frozenset({"arn"})),
+}
+#: A stack's name: a config name, or `<environment or project>-<pipeline>` (`stacks: per_pipeline`).
+STACK_NAME_MAX = 2 * NAME_MAX + 1
 RESOURCE_TYPES = frozenset(
     {
         "aws_appautoscaling_policy",
@@ -97,6 +107,7 @@ _LOCAL_STATE = re.compile(r"\.\./\.\./\.\./terraform\.[^/\\]+\.tfstate")
 #: Where values are text to Terraform (in `<stack>.terraform...` paths): the settings of a backend or of `cloud`.
 _LITERAL = re.compile(r"[^.]*\.terraform\.(?:backend\.[a-z0-9_]+|cloud)[.\[]")
 _REFERENCE = re.compile(r"\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}")
+_DATA_REFERENCE = re.compile(r"\$\{data\.([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}")
 
 
 class DuplicateKeyError(ValueError):
@@ -140,12 +151,18 @@ def _expressions(value: Any, path: str, declared: set[tuple[str, str]], *, refer
             if not isinstance(part, Expression):
                 continue
             reference = _REFERENCE.fullmatch(part)
+            lookup = _DATA_REFERENCE.fullmatch(part)
             allowed = (
                 references
                 and not where.endswith(" key")
-                and reference is not None
-                and (reference[1], reference[2]) in declared
-                and reference[3] in ATTRIBUTES
+                and (
+                    (reference is not None and (reference[1], reference[2]) in declared and reference[3] in ATTRIBUTES)
+                    or (
+                        lookup is not None
+                        and (f"data.{lookup[1]}", lookup[2]) in declared
+                        and lookup[3] in DATA_SOURCES[lookup[1]][1]
+                    )
+                )
             )
             if not allowed:
                 found.append(f"{where}: a Terraform expression {_shown(part)} that this generator does not write")
@@ -208,6 +225,39 @@ def _resources(stack: Mapping[str, Any], name: str) -> tuple[list[str], set[tupl
     return found, declared
 
 
+def _data(stack: Mapping[str, Any], name: str) -> tuple[list[str], set[tuple[str, str]]]:
+    """The lookups `DATA_SOURCES` allows, each with its one argument (a literal: `_expressions` refuses any
+    expression outside resources and outputs); their addresses as `("data.<type>", name)`."""
+    found, declared = [], set()
+    by_type = stack.get("data") or {}
+    if not isinstance(by_type, Mapping):
+        return [f"{name}.data: expected a JSON object"], declared
+    for dtype, by_name in by_type.items():
+        if dtype not in DATA_SOURCES:
+            found.append(f"{name}: data source {dtype!r} is not one this generator writes")
+            continue
+        for source, body in by_name.items() if isinstance(by_name, Mapping) else ():
+            declared.add((f"data.{dtype}", source))
+            found += _settings(body, frozenset({DATA_SOURCES[dtype][0], "//"}), f"{name}.data.{dtype}.{source}")
+    return found, declared
+
+
+def _removed(blocks: Any, name: str, declared: set[tuple[str, str]]) -> list[str]:
+    """`removed` blocks as `synth --split-from` writes them: a resource type this generator writes, no longer in
+    the stack, forgotten (`lifecycle.destroy = false`), never destroyed."""
+    found = []
+    for index, block in enumerate(blocks if isinstance(blocks, list) else [blocks]):
+        path = f"{name}.removed[{index}]"
+        found += _settings(block, frozenset({"from", "lifecycle"}), path)
+        source = block.get("from") if isinstance(block, Mapping) else None
+        address = tuple(source.split(".", 1)) if isinstance(source, str) else ()
+        if len(address) != 2 or address[0] not in RESOURCE_TYPES or address in declared:
+            found.append(f"{path}.from: {source!r} is not one of our resource types gone from the stack")
+        if isinstance(block, Mapping) and block.get("lifecycle") != {"destroy": False}:
+            found.append(f"{path}.lifecycle: not {{destroy = false}}: the generator never destroys through removed")
+    return found
+
+
 def _imports(blocks: Any, name: str, declared: set[tuple[str, str]]) -> list[str]:
     found = []
     for index, block in enumerate(blocks if isinstance(blocks, list) else [blocks]):
@@ -226,21 +276,27 @@ def problems(stack: Mapping[str, Any], name: str) -> list[str]:
     ]
     resources, declared = _resources(stack, name)
     found += resources
+    lookups, looked_up = _data(stack, name)
+    found += lookups
     if "terraform" in stack:
         found += _terraform(stack["terraform"], name)
     if "provider" in stack:
         found += _provider(stack["provider"], name)
     if "import" in stack:
         found += _imports(stack["import"], name, declared)
+    if "removed" in stack:
+        found += _removed(stack["removed"], name, declared)
     for key in stack:
-        found += _expressions(stack[key], f"{name}.{key}", declared, references=key in ("resource", "output"))
+        found += _expressions(
+            stack[key], f"{name}.{key}", declared | looked_up, references=key in ("resource", "output")
+        )
     found += _expressions(list(stack), name, declared, references=False)
     return found
 
 
 def _stack_problems(directory: Path) -> list[str]:
     name = directory.name
-    if not (NAME.fullmatch(name) and len(name) <= NAME_MAX):
+    if not (NAME.fullmatch(name) and len(name) <= STACK_NAME_MAX):
         return [f"{name!r}: not a stack name synth writes ({NAME_RULE})"]
     if directory.is_symlink() or not directory.is_dir():
         return [f"{name}: not a directory"]

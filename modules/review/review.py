@@ -81,7 +81,8 @@ def review(
         result.changes += found
         result.dangers += dangers.find(found, old, new, inferred=name not in plans)
         result.access += dangers.new_access(found, old, new, inferred=name not in plans)
-        if old and new and not (old.variants and new.variants):
+        if old and new and (old.variants or new.variants) and not (old.variants and new.variants):
+            # Neither with fingerprints: a stack without variants (the shared stack of `stacks: per_pipeline`).
             result.notes.append(f"{name}: isolation not checked (an output has no variant fingerprints)")
         rows, problems = cost.deltas(old, new)
         if name in plans:

@@ -71,6 +71,8 @@ PROVIDER_CLASSES: dict[str, tuple[str, ...]] = {
         "CloudwatchMetricAlarmMetricQuery",
         "CloudwatchMetricAlarmMetricQueryMetric",
     ),
+    "data_aws_cloudwatch_log_group": ("DataAwsCloudwatchLogGroup",),
+    "data_aws_ecs_cluster": ("DataAwsEcsCluster",),
     "data_aws_region": ("DataAwsRegion",),
     "ecs_cluster": (
         "EcsCluster",

@@ -164,3 +164,32 @@ def test_a_stack_file_is_bounded_too(outputs, monkeypatch):
     assert result.returncode == 2
     stack = base / "stacks" / "feature-pipelines" / "cdk.tf.json"
     assert f"--base: cannot read {stack}: larger than the 64 bytes a plan or stack may have" in result.stderr
+
+
+def test_the_plans_of_split_stacks_make_one_review_and_a_forgotten_resource_is_no_danger(synth_outputs, tmp_path):
+    """`stacks: per_pipeline` in CI: one plan per changed stack, one review; the shared stack's `removed`
+    blocks plan `forget`, which leaves the resource running."""
+
+    def split(data):
+        data["stacks"] = "per_pipeline"
+
+    base, head = output(synth_outputs, split), output(synth_outputs, split, bump_treatment)
+    role = "aws_iam_role.news-encoder_control_task"
+    forget = {"actions": ["forget"], "before": {"name": "news-encoder_control_task"}, "after": None}
+    plans = {
+        "feature-pipelines": {
+            "planned_values": {"root_module": {}},
+            "resource_changes": [{"address": role, "type": "aws_iam_role", "change": forget}],
+        },
+        "feature-pipelines-news-encoder": {"planned_values": {"root_module": {}}},
+    }
+    args = []
+    for stack, plan in plans.items():
+        path = tmp_path / f"{stack}.json"
+        path.write_text(json.dumps({"format_version": "1.2", **plan}))
+        args += ["--plan", f"{stack}={path}"]
+    result = run("review", "--base", str(base), "--head", str(head), *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "- feature-pipelines: actions from Terraform's plan" in result.stdout
+    assert "- feature-pipelines-news-encoder: actions from Terraform's plan" in result.stdout
+    assert "isolation not checked" not in result.stdout, "the shared stack has no variants to check"

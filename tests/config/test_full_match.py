@@ -53,6 +53,7 @@ def _samples() -> list[dict[str, Any]]:
         "role_arn": "arn:aws:iam::123456789012:role/state",
     }
     s3["terraform"] = {"required_version": ">= 1.10", "aws_provider_version": ">= 5.100, < 7"}
+    s3["stacks"] = "per_pipeline"
     s3["pricing"] = {
         "currency": "JPY",
         "usd_rates": {"JPY": 150},

@@ -132,3 +132,17 @@ def test_the_terraform_blocks_strings_literal_in_json_are_escaped_in_hcl():
         "  }\n"
         "}\n"
     )
+
+
+def test_the_migration_blocks_render_as_terraform_writes_them():
+    """`synth --split-from --format hcl`: `removed` and `import` with bare addresses, the lookups as data."""
+    text = document(
+        {
+            "data": {"aws_ecs_cluster": {"cluster": {"cluster_name": "prod"}}},
+            "removed": [{"from": "aws_iam_role.a_control_task", "lifecycle": {"destroy": False}}],
+            "import": [{"to": "aws_iam_role.a_control_task", "id": "a-control-task"}],
+        }
+    )
+    assert 'data "aws_ecs_cluster" "cluster" {\n  cluster_name = "prod"\n}' in text
+    assert "removed {\n  from = aws_iam_role.a_control_task\n\n  lifecycle {\n    destroy = false\n  }\n}" in text
+    assert 'import {\n  to = aws_iam_role.a_control_task\n  id = "a-control-task"\n}' in text

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from modules.config.names import NAME_RULE
 from modules.output_dir import synthesize
@@ -41,6 +42,8 @@ def outputs(tmp_path_factory) -> dict[str, Path]:
         "cloud-tags": {"type": "cloud", "organization": "acme", "workspace_tags": ["fp", "{stack}"]},
     }.items():
         configs[name] = load_all({**default_data(), "backend": backend})
+    split = yaml.safe_load((ROOT / "examples" / "all-features.yaml").read_text())
+    configs["per-pipeline"] = load_all({**split, "stacks": "per_pipeline"})
     for name, deployments in configs.items():
         synthesize(deployments, root / name)
     return {name: root / name for name in configs}
@@ -50,6 +53,38 @@ def test_every_example_as_synth_writes_it_may_be_planned(outputs):
     for name, outdir in outputs.items():
         assert check_outdir(outdir) == [], name
     assert len(list((outputs["adopt"] / "stacks").glob("*/cdk.tf.json"))) == 1
+
+
+def test_a_pipeline_stack_plans_its_lookups_and_the_migration_blocks_as_split_from_writes_them(outputs):
+    stacks = outputs["per-pipeline"] / "stacks"
+    assert len(list(stacks.glob("*/cdk.tf.json"))) == 3
+    own = json.loads((stacks / "all-features-click-aggregator" / "cdk.tf.json").read_text())
+    own["import"] = [{"to": "aws_iam_role.click-aggregator_control_task", "id": "x"}]
+    assert problems(own, "s") == []
+    shared = json.loads((stacks / "all-features" / "cdk.tf.json").read_text())
+    shared["removed"] = [{"from": "aws_iam_role.click-aggregator_control_task", "lifecycle": {"destroy": False}}]
+    assert problems(shared, "s") == []
+
+    def hostile_lookups(s):
+        s["data"]["aws_ecs_cluster"]["cluster"]["cluster_name"] = LEAK
+        s["data"]["aws_ecs_cluster"]["cluster"]["tags"] = {}
+        s["resource"]["aws_ecs_service"]["click-aggregator_control"]["name"] = "${data.aws_ecs_cluster.cluster.tags}"
+
+    lines = hostile(own, hostile_lookups)
+    assert lines[0] == "s.data.aws_ecs_cluster.cluster: 'tags' is not a setting this generator writes"
+    assert lines[1].startswith("s.data.aws_ecs_cluster.cluster.cluster_name: a Terraform expression")
+    assert lines[2].startswith("s.resource.aws_ecs_service.click-aggregator_control.name: a Terraform expression")
+
+    def destroying(s):
+        s["removed"] = [
+            {"from": "aws_ecs_cluster.cluster", "lifecycle": {"destroy": False}},
+            {"from": "aws_iam_role.x", "lifecycle": {"destroy": True}},
+        ]
+
+    assert hostile(shared, destroying) == [
+        "s.removed[0].from: 'aws_ecs_cluster.cluster' is not one of our resource types gone from the stack",
+        "s.removed[1].lifecycle: not {destroy = false}: the generator never destroys through removed",
+    ]
 
 
 def test_what_we_synthesize_may_be_planned(stack):
@@ -76,8 +111,8 @@ def test_an_unknown_data_source_and_a_provisioner_are_refused(stack):
         s["resource"]["aws_iam_role"][ROLE]["provisioner"] = [{"local-exec": {}}]
 
     assert hostile(stack, add) == [
-        "s: top-level block 'data' is not one this generator writes",
         f"s: aws_iam_role.{ROLE} has a provisioner",
+        "s: data source 'aws_secretsmanager_secret_version' is not one this generator writes",
     ]
 
 

@@ -19,7 +19,7 @@ def synthesize_stacks(text: str, out: Path) -> dict[str, Path]:
     """Synthesize config text into `out` (cdktf layout, as `main.py synth` writes it); each stack's directory."""
     deployments = load_text(text)
     synthesize(deployments, out)
-    return {deployment.stack: out / "stacks" / deployment.stack for deployment in deployments}
+    return {stack: out / "stacks" / stack for deployment in deployments for stack in deployment.stack_names()}
 
 
 def export_root(deployment: Deployment, root: Path, *, format: str = "hcl") -> Path:

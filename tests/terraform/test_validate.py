@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from modules.config import load_text
 from tests.helpers import ROOT, to_yaml
@@ -22,6 +23,11 @@ from tests.terraform.terraform_cli import Terraform, validated_together
 from tests.test_terraform_accepts import variations
 
 TEST_CONFIGS = {name: data for name, data in variations() if name in ("options", "autoscaling-ci")}
+#: `stacks: per_pipeline` with every feature: the shared stack and each pipeline's, looking the cluster up.
+TEST_CONFIGS["per-pipeline"] = {
+    **yaml.safe_load((ROOT / "examples" / "all-features.yaml").read_text()),
+    "stacks": "per_pipeline",
+}
 CONFIGS: dict[str, str] = {
     "pipelines.yaml": (ROOT / "pipelines.yaml").read_text(),
     **{f"examples/{path.name}": path.read_text() for path in sorted((ROOT / "examples").glob("*.yaml"))},
@@ -88,7 +94,7 @@ def check(outcomes: dict[str, list[str]], prefix: str) -> None:
 @pytest.mark.parametrize("config", list(CONFIGS))
 def test_every_stack_validates_with_zero_diagnostics(outcomes, config):
     stacks = load_text(CONFIGS[config])
-    assert {f"{config} {deployment.stack}" for deployment in stacks} <= set(outcomes)
+    assert {f"{config} {stack}" for deployment in stacks for stack in deployment.stack_names()} <= set(outcomes)
     check(outcomes, config)
 
 
