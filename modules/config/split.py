@@ -45,6 +45,7 @@ BY_ID = frozenset(
         "aws_cloudwatch_metric_alarm",
         "aws_iam_role",
         "aws_iam_role_policy",
+        "aws_kinesis_stream_consumer",  # its ARN
         "aws_security_group",
         "aws_sns_topic_subscription",
         "aws_sqs_queue",
