@@ -95,9 +95,10 @@ test: setup
 e2e: setup $(E2E_VENV)/.installed
 	$(MIRROR) $(PY) -m tests.terraform.parallel --durations=5
 
-# The tests marked slow (`make test` leaves them out): our output byte-identical to the straightforward app's.
+# The tests marked slow (`make test` leaves them out): our output byte-identical to the straightforward app's;
+# and the property tests (marked fuzz) with all their examples (`make test` runs a fifth).
 slow: setup
-	$(MIRROR) $(PY) -m pytest -m slow --durations=10
+	$(MIRROR) FUZZ_THOROUGH=1 $(PY) -m pytest -m 'slow or fuzz' --durations=10
 
 # What can differ between runtimes (tests/runtime/parity.py): `parity-record` writes every example's,
 # environment's, hostile corpus file's and module export's output on this runtime into PARITY_REFERENCE;
