@@ -87,8 +87,11 @@ cdktf-synth: $(VENV)/.assembly
 MIRROR = TF_PROVIDER_MIRROR="$${TF_PROVIDER_MIRROR:-$$(.ci/provider-mirror)}"
 
 # Includes `terraform init` + `validate` of every stack (tests/terraform). Lists the 10 slowest tests.
+# TEST_WORKERS pytest-xdist workers, each test module whole in one of them (its module fixtures built once);
+# the first also runs the real-Terraform jobs in the background (tests/terraform/background.py).
+TEST_WORKERS ?= 2
 test: setup
-	$(MIRROR) $(PY) -m pytest --durations=10
+	$(MIRROR) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 # plan, apply, no-change re-plan and destroy on moto with the real Terraform, and the cdktf CLI (minutes).
 # Each e2e module in its own pytest process, side by side, with progress lines (tests/terraform/parallel.py).
