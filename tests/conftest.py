@@ -30,7 +30,9 @@ Path(os.environ["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
 def pytest_configure(config: pytest.Config) -> None:
     """pytest's own `tmp_path` directories in the session's directory too, as short paths as before (messages
     show a path of up to 80 characters whole, and tests compare them)."""
-    if not config.option.basetemp:
+    if WORKER:  # not xdist's `p/popen-gwN`: a worker's paths one character longer than a plain session's
+        config.option.basetemp = str(SESSION_TEMP / f"p{WORKER.removeprefix('gw')}")
+    elif not config.option.basetemp:
         config.option.basetemp = str(SESSION_TEMP / "p")
 
 
