@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 #: Everything a session writes into the temp dir, its own and that of the processes it starts (the jsii
 #: kernel's node, whose cdktf `Testing` apps leave a `cdktf.outdir.*` directory each; terraform; moto),
@@ -21,6 +22,11 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 SESSION_TEMP = Path(os.environ[SESSION_VARIABLE] if WORKER else tempfile.mkdtemp(prefix="fp-tests-"))
 os.environ[SESSION_VARIABLE] = os.environ["TMPDIR"] = str(SESSION_TEMP)
 tempfile.tempdir = str(SESSION_TEMP)
+#: No per-example deadline by default: on a loaded machine (two workers beside Terraform, other jobs) a 200 ms
+#: deadline fails tests that prove behaviour, not speed; each test's own `settings` still apply.
+settings.register_profile("tests", deadline=None)
+settings.load_profile("tests")
+
 #: One plugin cache for every Terraform the session runs, in every worker (.ci/run's when it sets one).
 os.environ.setdefault("TF_PLUGIN_CACHE_DIR", str(SESSION_TEMP / "plugin-cache"))
 Path(os.environ["TF_PLUGIN_CACHE_DIR"]).mkdir(parents=True, exist_ok=True)
