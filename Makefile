@@ -87,17 +87,21 @@ cdktf-synth: $(VENV)/.assembly
 MIRROR = TF_PROVIDER_MIRROR="$${TF_PROVIDER_MIRROR:-$$(.ci/provider-mirror)}"
 
 # Includes `terraform init` + `validate` of every stack (tests/terraform). Lists the 10 slowest tests.
+# TEST_WORKERS pytest-xdist workers, each test module whole in one of them (its module fixtures built once);
+# the first also runs the real-Terraform jobs in the background (tests/terraform/background.py).
+TEST_WORKERS ?= 2
 test: setup
-	$(MIRROR) $(PY) -m pytest --durations=10
+	$(MIRROR) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=10
 
 # plan, apply, no-change re-plan and destroy on moto with the real Terraform, and the cdktf CLI (minutes).
 # Each e2e module in its own pytest process, side by side, with progress lines (tests/terraform/parallel.py).
 e2e: setup $(E2E_VENV)/.installed
 	$(MIRROR) $(PY) -m tests.terraform.parallel --durations=5
 
-# The tests marked slow (`make test` leaves them out): our output byte-identical to the straightforward app's.
+# The tests marked slow (`make test` leaves them out): our output byte-identical to the straightforward app's;
+# and the property tests (marked fuzz) with all their examples (`make test` runs a fifth).
 slow: setup
-	$(MIRROR) $(PY) -m pytest -m slow --durations=10
+	$(MIRROR) FUZZ_THOROUGH=1 $(PY) -m pytest -m 'slow or fuzz' --durations=10
 
 # What can differ between runtimes (tests/runtime/parity.py): `parity-record` writes every example's,
 # environment's, hostile corpus file's and module export's output on this runtime into PARITY_REFERENCE;

@@ -1,9 +1,13 @@
-"""Hypothesis strategies: valid names and random, valid pipelines.yaml data."""
+"""Hypothesis strategies: valid names and random, valid pipelines.yaml data; the property tests' tiers (`fuzz`)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from typing import Any
 
+import pytest
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from modules.config import fargate
@@ -126,3 +130,21 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
         "network": {"vpc_id": "vpc-0a1b2c3d4e5f60718", "subnet_ids": ["subnet-0a1b2c3d4e5f60001"]},
         "pipelines": pipelines,
     }
+
+
+#: `make slow` sets it: the property tests marked by `fuzz` run there with their full example counts.
+THOROUGH = os.environ.get("FUZZ_THOROUGH") == "1"
+#: The share of a property test's examples `make test` runs (the rest run in `make slow`).
+FAST_SHARE = 5
+
+
+def fuzz(max_examples: int, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A property test's settings and tier: `max_examples` in `make slow` (FUZZ_THOROUGH=1, which selects the
+    `fuzz` marker), a fifth of them (at least two) in `make test`; no deadline; `options` as `settings` takes them.
+    Goes above `@given`."""
+    examples = max_examples if THOROUGH else max(2, max_examples // FAST_SHARE)
+
+    def tiered(test: Callable[..., Any]) -> Callable[..., Any]:
+        return pytest.mark.fuzz(settings(max_examples=examples, deadline=None, **options)(test))
+
+    return tiered

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, given
 from hypothesis import strategies as st
 
 from modules.cli import main
 from modules.output_dir import is_output
 from tests.helpers import DEFAULT_DATA, ROOT
+from tests.strategies import fuzz
 
 BASES = [
     DEFAULT_DATA,
@@ -98,7 +99,7 @@ def mutated_configs(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@fuzz(200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(text=mutated_configs())
 def test_a_mutated_config_synthesizes_or_exits_2_writing_nothing(text):
     with tempfile.TemporaryDirectory(prefix="fuzz.") as scratch:

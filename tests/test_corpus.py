@@ -66,7 +66,15 @@ def test_bad_config_is_refused_and_the_last_good_output_stays_byte_identical(pat
     assert validated.splitlines()[1:] == captured.err.splitlines()[1:]
 
 
-@pytest.mark.parametrize("name", ["01-yaml-unclosed-list", "17-type-cpu-bool", "62-several-problems"])
+#: One refusal in a real process in make test; the other kinds (a type, several problems) in make slow.
+@pytest.mark.parametrize(
+    "name",
+    [
+        "01-yaml-unclosed-list",
+        pytest.param("17-type-cpu-bool", marks=pytest.mark.slow),
+        pytest.param("62-several-problems", marks=pytest.mark.slow),
+    ],
+)
 def test_real_processes_refuse_too(name, good_output):
     out, digest = good_output
     path = ROOT / "tests" / "corpus" / "bad" / f"{name}.yaml"

@@ -8,13 +8,13 @@ Each example synthesizes two stacks, so the example count is kept modest.
 import copy
 import json
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, given
 from hypothesis import strategies as st
 
 from modules.config import names
 from modules.policy.plannable import problems
 from tests.helpers import resources_of, synth
-from tests.strategies import config_names, configs, variant_settings
+from tests.strategies import config_names, configs, fuzz, variant_settings
 
 #: (resource type, attribute) -> the AWS limit of that name.
 NAME_LIMITS = {
@@ -34,9 +34,8 @@ WATCHER_NAME_LIMITS = {
     ("aws_cloudwatch_event_rule", "name"): names.LIMITS["event_rule"],
 }
 
-SLOW = settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
+#: Each example synthesizes twice (make test runs a fifth of them, make slow all: tests/strategies.py `fuzz`).
+SYNTHESIZING = fuzz(15, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def stems(data) -> list[str]:
@@ -68,7 +67,7 @@ def one_variant_changed(draw):
     return before, after, f"{pipeline}_{variant}"
 
 
-@SLOW
+@SYNTHESIZING
 @given(one_variant_changed())
 def test_one_variant_changing_leaves_every_other_variant_byte_identical(change):
     before, after, touched = change
@@ -80,7 +79,7 @@ def test_one_variant_changing_leaves_every_other_variant_byte_identical(change):
         assert variant_bytes(stack_after, stem) == variant_bytes(stack_before, stem), stem
 
 
-@SLOW
+@SYNTHESIZING
 @given(configs())
 def test_every_synthesized_name_fits_its_aws_limit(data):
     stack = synth(data)

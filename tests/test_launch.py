@@ -41,6 +41,7 @@ def has_runtime(python: str) -> bool:
     return subprocess.run([python, "-c", probe], cwd=ROOT, capture_output=True, check=False).returncode == 0
 
 
+@pytest.mark.slow  # two fresh processes that each start the CDK runtime's imports
 def test_a_python_without_the_runtime_runs_main_py_in_the_projects_virtualenv(tmp_path: Path) -> None:
     """Its stdout, stderr and exit status are the command's own; nothing is said about the switch."""
     if has_runtime(BASE_PYTHON):

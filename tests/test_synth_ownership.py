@@ -14,13 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from modules import output_dir
 from modules.cli import main
 from modules.config import ConfigError
 from tests.helpers import ROOT
+from tests.strategies import fuzz
 
 #: What the first and the second synth write (relative path: content); the second drops stack
 #: `other` and the nested files, adds stack `new`, and writes `app` as HCL.
@@ -202,7 +203,7 @@ def refusing(staging: Path) -> None:
     raise ConfigError([])
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz(30, suppress_health_check=[HealthCheck.too_slow])
 @given(drawn=entries, kill_at=st.integers(1, 90), exchange=st.booleans())
 def test_every_file_synth_did_not_write_survives_synth_resynth_a_refused_and_a_killed_synth(drawn, kill_at, exchange):
     with tempfile.TemporaryDirectory() as scratch:

@@ -48,6 +48,7 @@ def test_format_hcl_writes_cdk_tf_keeps_the_json_for_review_and_the_manifest_nam
     assert sorted(path.name for path in stack.iterdir()) == ["cdk.tf.json"], "json by default, nothing of hcl left"
 
 
+@pytest.mark.slow  # a fresh process that starts the jsii kernel and synthesizes
 def test_bare_main_py_under_cdktf_synth_hcl_writes_hcl(tmp_path):
     env = {**os.environ, "CDKTF_OUTDIR": str(tmp_path / "cdktf.out"), "SYNTH_HCL_OUTPUT": "true"}
     done = subprocess.run(

@@ -1,11 +1,12 @@
 """Image references parsed by the distribution reference grammar, in one place."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from modules.config import images
 from tests.helpers import config_problems, default_data
+from tests.strategies import fuzz
 
 PIPELINE = "pipelines.news-encoder"
 DIGEST = f"sha256:{'a' * 64}"
@@ -95,7 +96,7 @@ _HOST = st.builds(".".join, st.lists(_LABEL, min_size=2, max_size=4))
 _COMPONENT = st.from_regex(r"[a-z0-9]{1,6}((\.|_|__|-+)[a-z0-9]{1,6}){0,2}", fullmatch=True)
 
 
-@settings(max_examples=50, deadline=None)
+@fuzz(50)
 @given(
     registry=st.one_of(_HOST, st.builds(lambda host, port: f"{host}:{port}", _HOST, st.integers(1, 65535))),
     components=st.lists(_COMPONENT, min_size=1, max_size=3),

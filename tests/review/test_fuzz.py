@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from modules.cli import main
 from tests.review.synthesized import bump_treatment, output
+from tests.strategies import fuzz
 
 STACK = "feature-pipelines"
 FILE = f"stacks/{STACK}/cdk.tf.json"
@@ -189,7 +190,7 @@ def mutated(data: Any, draw: st.DrawFn) -> Any:
     return draw(json_values)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(250, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_mutated_stacks_and_plans_never_crash(capsys, outputs, data):
     base, head = outputs
@@ -217,7 +218,7 @@ def test_mutated_stacks_and_plans_never_crash(capsys, outputs, data):
         assert err.startswith("error: python main.py review:"), err
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@fuzz(100, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_any_json_value_in_a_planned_attribute_or_tag_is_reviewed(capsys, outputs, data):
     """Terraform's plan may hold any JSON value in an attribute (or a tag): reviewed, never a traceback."""

@@ -25,6 +25,7 @@ from modules.review.import_table import ImportRow, render
 from modules.review.owners import Owner
 from modules.review.review import Review
 from modules.review.template import Evaluated
+from tests.strategies import fuzz
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 #: Inline tokens that are structure: what no value may add or remove.
@@ -166,7 +167,7 @@ def placeholders() -> Any:
     return (f"v{i}" for i in count())
 
 
-@settings(max_examples=150, deadline=None)
+@fuzz(150)
 @given(st.lists(anything, min_size=40, max_size=40), st.lists(anything, min_size=2, max_size=2, unique=True))
 def test_a_review_keeps_its_headings_tables_and_rows_whatever_the_values(values, stacks):
     hostile = _review(iter([*stacks, *values]))
@@ -174,7 +175,7 @@ def test_a_review_keeps_its_headings_tables_and_rows_whatever_the_values(values,
     assert json.loads(report.as_json(hostile))["notes"] == hostile.notes, "JSON keeps the values as they are"
 
 
-@settings(max_examples=100, deadline=None)
+@fuzz(100)
 @given(st.lists(anything, min_size=8, max_size=8))
 def test_the_import_table_keeps_its_rows_whatever_the_values(values):
     def rows(v: Any) -> list[ImportRow]:

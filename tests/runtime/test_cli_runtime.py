@@ -20,6 +20,8 @@ from modules.runtime.imports import installed_runtime
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # node, the CLI and a fresh synth: make slow on cdktf
+@pytest.mark.parity  # and make parity on CDK Terrain, where the CLI is another one
 def test_the_runtimes_command_line_synthesizes(tmp_path: Path) -> None:
     cli = installed_runtime().cli
     if not (ROOT / "node_modules" / ".bin" / cli).exists():

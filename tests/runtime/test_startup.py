@@ -31,5 +31,6 @@ def test_commands_without_synthesis_never_start_the_runtime(args: tuple[str, ...
     assert _imported(*args) == "imported: []"
 
 
+@pytest.mark.slow  # a fresh process that starts the jsii kernel and synthesizes
 def test_synth_starts_it(tmp_path: Path) -> None:
     assert "'modules.runtime.cdk'" in _imported("synth", "--out", str(tmp_path / "out"))

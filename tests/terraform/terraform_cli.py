@@ -152,18 +152,24 @@ def validated(terraform: Terraform, workdir: Path) -> list[str]:
 #: What Terraform says of a backend block in a module it calls as a child: the harness's artefact
 #: (`validated_together` calls each stack, unedited, from one root), not a problem of the stack.
 IGNORED_BACKEND = "Backend configuration ignored"
+#: Where that warning points: `terraform.backend` in a JSON stack, the `terraform` block in HCL.
+BACKEND_CONTEXTS = ("terraform.backend", "terraform")
 
 
-def validated_together(terraform: Terraform, root: Path, children: dict[str, Path]) -> dict[str, list[str]]:
+def validated_together(
+    terraform: Terraform, root: Path, children: dict[str, Path], *, initialized: bool = False
+) -> dict[str, list[str]]:
     """Init (no backend) and validate `root`, which calls each of `children` (by module name) as a child
     module (tests/terraform/stacks.py `calling_root`): one process, one load of the provider's schema.
 
     Each child's diagnostics, attributed by the file they name (those naming no child's file go to every
     child); when the whole is not valid and no error names a child's file, an error line for every child.
     A backend block's "ignored" warning is left out once per child, where its stack writes a backend
-    (it names `terraform.backend`).
+    (it names `terraform.backend`, or in HCL the `terraform` block). `initialized`: `root` was initialized
+    already (no backend).
     """
-    terraform.init(root, backend=False)
+    if not initialized:
+        terraform.init(root, backend=False)
     result = terraform.validate(root)
     places = {name: os.path.relpath(child, root) + os.sep for name, child in children.items()}
     problems: dict[str, list[str]] = {name: [] for name in children}
@@ -174,7 +180,7 @@ def validated_together(terraform: Terraform, root: Path, children: dict[str, Pat
         (line,) = diagnostics({"diagnostics": [item]})
         for owner in owners:
             snippet = item.get("snippet", {}).get("context")
-            if item["summary"] == IGNORED_BACKEND and snippet == "terraform.backend" and len(owners) == 1:
+            if item["summary"] == IGNORED_BACKEND and snippet in BACKEND_CONTEXTS and len(owners) == 1:
                 backends[owner] += 1
                 if backends[owner] == 1:
                     continue

@@ -11,7 +11,6 @@ and writes non-ASCII as UTF-8 where Python writes `\\uXXXX`, and AWS reads the s
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,10 @@ from modules.export.hcl import document
 from modules.output_dir import synthesize
 from tests.helpers import LITERAL, ROOT
 from tests.terraform.moto import FAKE_KEYS, SKIPS
-from tests.terraform.stacks import export_root
-from tests.terraform.terraform_cli import Terraform, validated
+from tests.terraform.stacks import calling_root, export_root
+from tests.terraform.terraform_cli import Terraform, validated_together
 
-#: Minutes on 2 cores (every example planned twice): `make slow`, which .ci/run runs.
+#: A minute or more on 2 cores (every stack planned in both forms): `make slow`, which .ci/run runs.
 pytestmark = pytest.mark.slow
 
 #: Terraform JSON strings (templates) that quoting, escapes or a naive split could change in HCL.
@@ -90,14 +89,21 @@ def decoded(value: Any) -> Any:
     return value
 
 
-def planned(terraform: Terraform, workdir: Path) -> dict[str, Any]:
-    """What an offline plan of `workdir` would do: resource changes, planned values, output changes."""
-    (workdir / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
-    terraform.init(workdir)
-    terraform.run(workdir, "plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan")
-    plan = json.loads(terraform.run(workdir, "show", "-json", "tfplan").stdout)
-    changes = {change["address"]: change["change"] for change in plan["resource_changes"]}
-    return decoded({"changes": changes, "values": plan["planned_values"], "outputs": plan.get("output_changes")})
+def planned(terraform: Terraform, root: Path, calls: dict[str, Path]) -> dict[str, dict[str, Any]]:
+    """What an offline plan of each of `calls` (by module name), called unedited from `root`, would do: its
+    resource changes, planned values and outputs (one plan and one `show` for them all; `root` is initialized)."""
+    for child in calls.values():
+        (child / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
+    terraform.run(root, "plan", "-input=false", "-lock=false", "-no-color", "-out=tfplan")
+    plan = json.loads(terraform.run(root, "show", "-json", "tfplan").stdout)
+    found: dict[str, dict[str, Any]] = {name: {"changes": {}} for name in calls}
+    for change in plan["resource_changes"]:
+        found[change["module_address"].split(".")[1]]["changes"][change["address"]] = change["change"]
+    for child in plan["planned_values"]["root_module"].get("child_modules", []):
+        found[child["address"].split(".")[1]]["values"] = child
+    for name, change in plan.get("output_changes", {}).items():
+        found[name]["outputs"] = change
+    return {name: decoded(value) for name, value in found.items()}
 
 
 def fmt_problems(terraform: Terraform, workdir: Path) -> list[str]:
@@ -114,10 +120,42 @@ def synth_both(text: str, out: Path) -> dict[str, tuple[Path, Path]]:
     return {d.stack: (out / "json" / "stacks" / d.stack, out / "hcl" / "stacks" / d.stack) for d in deployments}
 
 
-def compare(terraform: Terraform, json_dir: Path, hcl_dir: Path) -> dict[str, Any]:
-    """fmt and validate problems of the HCL form, and whether both forms plan the same."""
-    problems = fmt_problems(terraform, hcl_dir) + validated(terraform, hcl_dir)
-    return {"problems": problems, "json": planned(terraform, json_dir), "hcl": planned(terraform, hcl_dir)}
+def calling_with_outputs(calls: dict[str, Path], root: Path) -> Path:
+    """`calling_root` of `calls`, plus one root output per call holding its module's outputs (a child's
+    outputs are not in the plan's `output_changes` otherwise)."""
+    calling_root(calls, root)
+    config = json.loads((root / "main.tf.json").read_text())
+    config["output"] = {name: {"value": f"${{module.{name}}}"} for name in calls}
+    (root / "main.tf.json").write_text(json.dumps(config, indent=2) + "\n")
+    return root
+
+
+def compare_all(terraform: Terraform, jobs: dict[str, tuple[Path, Path]], scratch: Path) -> dict[str, Any]:
+    """For each job (a JSON and an HCL form): the HCL form's fmt and validate problems, and both forms'
+    plans. Every JSON form is called from one root and every HCL form from another, as child modules
+    (tests/terraform/stacks.py `calling_root`): the provider's schema loads five times in all, not five
+    times per stack. Validation is `validated_together`'s (each diagnostic to the stack whose file it names)."""
+    calls = {f"c{index}": name for index, name in enumerate(jobs)}
+    roots = {
+        form: calling_with_outputs({call: jobs[name][side] for call, name in calls.items()}, scratch / form)
+        for side, form in enumerate(("json", "hcl"))
+    }
+    hcl_calls = {call: jobs[name][1] for call, name in calls.items()}
+    terraform.init(roots["hcl"], backend=False)
+    problems = validated_together(terraform, roots["hcl"], hcl_calls, initialized=True)
+    terraform.init(roots["json"], backend=False)
+    plans = {
+        form: planned(terraform, roots[form], {call: jobs[name][side] for call, name in calls.items()})
+        for side, form in enumerate(("json", "hcl"))
+    }
+    return {
+        name: {
+            "problems": fmt_problems(terraform, jobs[name][1]) + problems[call],
+            "json": plans["json"][call],
+            "hcl": plans["hcl"][call],
+        }
+        for call, name in calls.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -131,18 +169,10 @@ def outcomes(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> 
     export_root(deployment, json_root, format="json")
     hcl_root = export_root(deployment, tmp_path_factory.mktemp("module-hcl"))
     jobs["module"] = (json_root, hcl_root)
-
-    def run(name: str) -> Any:
-        try:
-            return compare(terraform, *jobs[name])
-        except Exception as error:  # raised by the test of that job
-            return error
-
-    first, *rest = jobs
-    results = {first: run(first)}
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        results.update(zip(rest, pool.map(run, rest), strict=True))
-    return results
+    try:
+        return compare_all(terraform, jobs, tmp_path_factory.mktemp("roots"))
+    except Exception as error:  # raised by every test
+        return dict.fromkeys(jobs, error)
 
 
 def check(outcomes: dict[str, Any], prefix: str) -> None:

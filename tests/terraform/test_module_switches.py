@@ -23,7 +23,7 @@ from modules.export import module as exported
 from tests.helpers import ROOT, to_yaml
 from tests.terraform.conftest import skip_or_fail
 from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
-from tests.terraform.stacks import export_root
+from tests.terraform.stacks import calling_root, export_root
 from tests.terraform.terraform_cli import Terraform
 from tests.terraform.test_hcl import OFFLINE
 
@@ -71,14 +71,45 @@ def created(planned: dict[str, Any]) -> set[str]:
     return {change["address"] for change in planned["resource_changes"] if change["change"]["actions"] == ["create"]}
 
 
+#: The switches each offline plan sets (the README usage sets every other input, all on).
+SWITCHES: dict[str, dict[str, bool]] = {
+    "all on": {},
+    "observability off": {"observability_enabled": False},
+    "control alarms off": {"news-encoder_control_alarms_enabled": False},
+}
+
+
+@pytest.fixture(scope="module")
+def switched(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], set[str]]:
+    """What an offline plan creates for each module form and each of SWITCHES, by (form, switches): the
+    module's root as the README shows it, one copy per case, each called from one root (one plan and one
+    `show` for all six: tests/terraform/stacks.py `calling_root`); addresses as in the case's own root."""
+    (deployment,) = load_text(CONFIG.read_text())
+    scratch = tmp_path_factory.mktemp("switches")
+    cases: dict[str, tuple[str, str]] = {}
+    calls: dict[str, Path] = {}
+    for form in ("hcl", "json"):
+        for name, switches in SWITCHES.items():
+            call = f"c{len(calls)}"
+            root = export_root(deployment, scratch / call, format=form)
+            (root / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
+            for variable, value in switches.items():
+                switch(root, variable, value)
+            cases[call], calls[call] = (form, name), root
+    everything = calling_root(calls, scratch / "all")
+    terraform.init(everything)
+    found: dict[tuple[str, str], set[str]] = {case: set() for case in cases.values()}
+    for address in created(plan(terraform, everything)):
+        call, _, inner = address.removeprefix("module.").partition(".")
+        found[cases[call]].add(inner)
+    return found
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("form", ["hcl", "json"])
-def test_switches_plan_the_observability_resources_in_and_out(terraform, tmp_path, form):
+def test_switches_plan_the_observability_resources_in_and_out(switched, form):
     (deployment,) = load_text(CONFIG.read_text())
-    root = export_root(deployment, tmp_path, format=form)
-    (root / "offline_override.tf.json").write_text(json.dumps(OFFLINE))
-    terraform.init(root)
-    everything = created(plan(terraform, root))
+    everything = switched[form, "all on"]
     watched = observability(everything)
     stems = {spec.address for spec in deployment.variants if spec.observability is not None}
     assert {f"{PREFIX}aws_cloudwatch_metric_alarm.{stem}_tasks[0]" for stem in stems} <= watched
@@ -87,16 +118,13 @@ def test_switches_plan_the_observability_resources_in_and_out(terraform, tmp_pat
     steps = {f"{PREFIX}aws_cloudwatch_metric_alarm.news-encoder_control_scale_{way}" for way in ("out", "in")}
     assert steps <= everything - watched
 
-    switch(root, "observability_enabled", False)
-    assert created(plan(terraform, root)) == everything - watched
+    assert switched[form, "observability off"] == everything - watched
 
-    switch(root, "observability_enabled", True)
-    switch(root, "news-encoder_control_alarms_enabled", False)
     control_alarms = {
         a for a in watched if ".news-encoder_control_" in a and ".aws_cloudwatch_log_metric_filter." not in a
     }
     assert control_alarms and all("alarm" in a or "event" in a for a in control_alarms)
-    assert created(plan(terraform, root)) == everything - control_alarms
+    assert switched[form, "control alarms off"] == everything - control_alarms
 
 
 @pytest.fixture

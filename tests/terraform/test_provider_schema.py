@@ -1,6 +1,7 @@
 """The committed provider schema snapshots (tests/provider_schema) are what their sources say today: the
 5.100 one the real provider's `terraform providers schema -json` (in the background pool,
-tests/terraform/background.py), the 6.25 one the installed bindings' jsii assembly (slow: a 130 MB read)."""
+tests/terraform/background.py), the 6.25 one the installed bindings' jsii assembly (a 130 MB read). Both
+in `make slow`: they change only when a provider or bindings version does."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def prepare(terraform: Terraform, scratch: Path) -> dict[str, Any]:
 background.register(__name__, prepare)
 
 
+@pytest.mark.slow  # a provider schema load (seconds of CPU) that changes only with the provider: make slow
 def test_the_5100_snapshot_is_the_real_providers_schema(terraform):
     real = background.outcomes(__name__)["schema"]
     if isinstance(real, BaseException):
