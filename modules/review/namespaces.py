@@ -4,8 +4,10 @@ that share it (pure; docs/data-isolation.md).
 - input: the SQS queues a variant may `sqs:ReceiveMessage` from, by queue name (a reference to a queue
   of the stack is its `name`, an ARN its last part). Two variants receiving from one queue are competing
   consumers: SQS hands each message to one of them, and each sees only part of the stream.
-- output: the S3 object patterns a variant may `s3:PutObject` on. Two overlapping patterns
-  (`iam_patterns.namespaces_overlap`) let the variants overwrite each other's features.
+- output: the S3 object patterns a variant may `s3:PutObject` on, and `<table ARN>/<partition key pattern>`
+  for the DynamoDB items it may `dynamodb:PutItem` (its `dynamodb:LeadingKeys` condition; `/*` without
+  one). Two overlapping patterns (`iam_patterns.namespaces_overlap`) let the variants overwrite each
+  other's features.
 """
 
 from __future__ import annotations
@@ -23,8 +25,12 @@ from .template import literal
 
 POLICY_TYPES = ("aws_iam_role_policy", "aws_iam_policy")
 INPUT, OUTPUT = "input", "output"
-#: The action that makes a grant a use, by kind.
-ACTIONS = {INPUT: "sqs:receivemessage", OUTPUT: "s3:putobject"}
+#: The actions that make a grant a use: (kind, action, the service of the resources it is a use of).
+ACTIONS = (
+    (INPUT, "sqs:receivemessage", "sqs"),
+    (OUTPUT, "s3:putobject", "s3"),
+    (OUTPUT, "dynamodb:putitem", "dynamodb"),
+)
 _QUEUE_REFERENCE = re.compile(r"^\$\{aws_sqs_queue\.([^.}]+)\.arn\}$")
 
 
@@ -35,7 +41,7 @@ class Use:
     owner: Owner
     kind: str
     what: str
-    """A queue name (input) or an S3 object pattern (output)."""
+    """A queue name (input), an S3 object pattern or `<table ARN>/<partition key pattern>` (output)."""
     address: str
 
 
@@ -66,12 +72,34 @@ def uses(policies: Iterable[tuple[str, Owner, Any]], queues: Mapping[str, str]) 
             if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
                 continue
             actions = [a.lower() for a in _listed(statement.get("Action"))]
-            for kind, action in ACTIONS.items():
+            for kind, action, service in ACTIONS:
                 if any(fnmatchcase(action, pattern) for pattern in actions):
                     for resource in _listed(statement.get("Resource")):
-                        what = _queue(resource, queues) if kind == INPUT else resource
-                        found.append(Use(owner, kind, what, address))
+                        if service == "sqs":
+                            found.append(Use(owner, kind, _queue(resource, queues), address))
+                        elif service == "s3" and resource.split(":")[2:3] != ["dynamodb"]:
+                            found.append(Use(owner, kind, resource, address))
+                        elif service == "dynamodb" and _of_service(resource, "dynamodb"):
+                            found += [
+                                Use(owner, kind, f"{resource}/{key}", address) for key in _leading_keys(statement)
+                            ]
     return found
+
+
+def _of_service(resource: str, service: str) -> bool:
+    """Whether `resource` is an ARN of `service` (or `*`)."""
+    return resource == "*" or resource.split(":")[2:3] == [service]
+
+
+def _leading_keys(statement: dict) -> list[str]:
+    """The partition key patterns a statement's `dynamodb:LeadingKeys` condition allows; `*` without one."""
+    condition = statement.get("Condition")
+    return [
+        key
+        for operator, values in (condition.items() if isinstance(condition, dict) else [])
+        if str(operator).startswith("ForAllValues:String") and isinstance(values, dict)
+        for key in _listed(values.get("dynamodb:LeadingKeys"))
+    ] or ["*"]
 
 
 def _same(kind: str, one: str, two: str) -> bool:

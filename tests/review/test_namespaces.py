@@ -19,6 +19,8 @@ from tests.review.test_dangers import finders_report_only_their_kinds  # noqa: F
 
 CONTROL, TREATMENT = Owner("p", "control"), Owner("p", "treatment")
 BUCKET = "arn:aws:s3:::features"
+TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/features"
+KEYS = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["p/control/*"]}}
 
 
 def policy(*, queue: str | None = None, writes: str | None = None, action: str = "s3:PutObject") -> str:
@@ -62,6 +64,14 @@ def shared_data(base, head, plan=None) -> list[tuple[str, str]]:
         (policy(queue="arn:aws:sqs:us-east-1:123456789012:c_p_control"), [("input", "c_p_control")]),
         (policy(queue="${aws_sqs_queue.p_control_input.arn}"), [("input", "c_p_control")]),
         ({"Statement": {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}}, []),
+        (
+            {"Statement": {"Effect": "Allow", "Action": ["dynamodb:PutItem"], "Resource": TABLE, "Condition": KEYS}},
+            [("output", f"{TABLE}/p/control/*")],
+        ),
+        (
+            {"Statement": {"Effect": "Allow", "Action": "dynamodb:*", "Resource": TABLE}},
+            [("output", f"{TABLE}/*")],
+        ),
         ("(known after apply)", []),
     ],
 )
@@ -168,3 +178,18 @@ def test_a_variants_prefix_nested_in_anothers_namespace_is_a_danger_even_waived(
     found = shared_data(base, head)
     assert [address for address, _ in found] == ["aws_iam_role_policy.news-encoder_treatment_task_data"]
     assert "arn:aws:s3:::ab-data-features/news-encoder/control/treatment/*" in found[0][1]
+
+
+def test_two_variants_writing_overlapping_partition_keys_of_one_table_share_it():
+    def use(variant: str, keys: str) -> namespaces.Use:
+        condition = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [keys]}}
+        document = {
+            "Statement": {"Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": TABLE, "Condition": condition}
+        }
+        (found,) = namespaces.uses([(f"a.{variant}", Owner("p", variant), document)], {})
+        return found
+
+    assert not namespaces.shared([use("control", "p/control/*"), use("treatment", "p/treatment/*")])
+    assert list(namespaces.shared([use("control", "p/*"), use("treatment", "p/treatment/*")])) == [
+        ("output", CONTROL, TREATMENT)
+    ]
