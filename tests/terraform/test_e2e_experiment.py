@@ -1,8 +1,9 @@
 """An experiment's life on moto with the real Terraform and provider (examples/ab-data.yaml: each variant its
-own queue and output namespace): `experiment start` -> apply; `promote --keep` planned (control updated in
-place, treatment untouched); `promote` -> plan (control updated in place, 0 replacements, the treatment
-destroyed; the review names the promotion and what stays) -> apply -> a re-plan with no changes.
-Two applies in one state. Marked e2e: `make e2e`.
+own queue and output namespace): `experiment start` -> apply; both promotions planned against it: `promote`
+(control updated in place, 0 replacements, the treatment destroyed; the review names the promotion and what
+stays) and `promote --keep` (control updated in place, treatment untouched); `promote --keep` applied -> a
+re-plan with no changes; then `promote` from there -> plan (control unchanged, the treatment destroyed) ->
+apply -> a re-plan with no changes. Three applies in one state. Marked e2e: `make e2e`.
 """
 
 from __future__ import annotations
@@ -62,13 +63,19 @@ def lifecycle(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) ->
             plans[name] = plan_head(terraform, stacks[name])
             (root / name / "plan.json").write_text(json.dumps(plans[name]))
         record("promote", plans["promoted"], head="promote news-encoder --winner treatment (examples/ab-data.yaml)")
+        terraform.run(stacks["kept"], "apply", "-input=false", "-no-color", "tfplan")
+        replans = {"kept": _replan(terraform, stacks["kept"])}
+        shutil.copy(root / "kept" / state.name, root / "promoted" / state.name)
+        plans["promoted after kept"] = plan_head(terraform, stacks["promoted"])
         terraform.run(stacks["promoted"], "apply", "-input=false", "-no-color", "tfplan")
-        replan = terraform.run(
-            stacks["promoted"], "plan", "-input=false", "-no-color", "-detailed-exitcode", expect=(0, 2)
-        )
+        replans["promoted"] = _replan(terraform, stacks["promoted"])
     finally:
         server.stop()
-    return {"root": root, "plans": plans, "replan": replan, "configs": configs}
+    return {"root": root, "plans": plans, "replans": replans, "configs": configs}
+
+
+def _replan(terraform: Terraform, stack: Path) -> Any:
+    return terraform.run(stack, "plan", "-input=false", "-no-color", "-detailed-exitcode", expect=(0, 2))
 
 
 def _review(root: Path, name: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
@@ -93,8 +100,19 @@ def test_the_promotion_updates_control_in_place_and_destroys_the_treatment(lifec
     assert others == {"aws_cloudwatch_dashboard.news-encoder": ("update",)}, "only the dashboard loses its lines"
 
 
-def test_the_promotion_applies_and_a_re_plan_shows_no_changes(lifecycle):
-    assert lifecycle["replan"].returncode == 0, lifecycle["replan"].stdout[-8000:]
+@pytest.mark.parametrize("name", ["kept", "promoted"])
+def test_each_promotion_applies_and_a_re_plan_shows_no_changes(lifecycle, name):
+    assert lifecycle["replans"][name].returncode == 0, lifecycle["replans"][name].stdout[-8000:]
+
+
+def test_promote_after_keep_leaves_control_as_it_is_and_destroys_the_treatment(lifecycle):
+    planned = actions(lifecycle["plans"]["promoted after kept"])
+    assert not [address for address in planned if CONTROL in address], "control already runs the winner's settings"
+    treatment = {address: acts for address, acts in planned.items() if TREATMENT in address}
+    assert f"aws_ecs_service.{TREATMENT}" in treatment and set(treatment.values()) == {("delete",)}
+    assert {a: acts for a, acts in planned.items() if a not in treatment} == {
+        "aws_cloudwatch_dashboard.news-encoder": ("update",)
+    }
 
 
 def test_promote_keep_updates_control_in_place_and_leaves_the_treatment(lifecycle):
