@@ -19,6 +19,9 @@ NO_OP = "no-op"
 """Only meta-arguments (lifecycle, depends_on) changed: Terraform changes nothing in AWS."""
 IMPORT = "import"
 """Taken into the state as it is (a plan's `importing` with no other action): nothing changes in AWS."""
+FORGET = "forget"
+"""Dropped from the state and kept in AWS (a `removed` block with `destroy = false`, as the shared stack of
+`stacks: per_pipeline` writes for what moved to a pipeline's stack): nothing changes in AWS."""
 
 #: `terraform show -json` actions -> ours; no-op and read are not changes.
 _PLAN_ACTIONS = {
@@ -27,6 +30,7 @@ _PLAN_ACTIONS = {
     ("delete",): DELETE,
     ("delete", "create"): REPLACE,
     ("create", "delete"): REPLACE,
+    ("forget",): FORGET,
 }
 
 
@@ -246,7 +250,9 @@ def _planned(items: list[dict[str, Any]], name: str, variants: set[Owner]) -> li
             continue
         address = item["address"]
         before, after = _sides(details)
-        attributes = [] if action in (CREATE, DELETE) else diff_values(before or {}, after or {}, templates=False)
+        attributes = (
+            [] if action in (CREATE, DELETE, FORGET) else diff_values(before or {}, after or {}, templates=False)
+        )
         replace_paths = [".".join(str(p) for p in path) for path in details.get("replace_paths") or []]
         owner = owner_of(address, after or before or {}, variants)
         reason = item.get("action_reason")

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..cost.prices import HOURS_PER_MONTH
 from ..lib.markdown import code, text
-from .changes import DELETE, IMPORT, NO_OP, REPLACE, ResourceChange
+from .changes import DELETE, FORGET, IMPORT, NO_OP, REPLACE, ResourceChange
 from .cost import PRICING
 from .diff import AFTER_APPLY
 from .owners import Owner
@@ -112,6 +112,8 @@ def _plain_action(change: ResourceChange) -> str:
         return "replace (new revision)"
     if change.action == NO_OP:
         return "no-op (Terraform settings only)"
+    if change.action == FORGET:
+        return "forget (kept in AWS; leaves this state: a `removed` block)"
     if change.action == REPLACE and change.forces_replacement:
         return f"**replace** (forced by {', '.join(text(path) for path in change.forces_replacement)})"
     return text(change.action)

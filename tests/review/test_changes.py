@@ -3,6 +3,8 @@
 from modules.review.changes import AFTER_APPLY, from_plan, known
 from modules.review.diff import SENSITIVE, SENSITIVE_CHANGED
 from modules.review.outputs import parse_stack
+from modules.review.report import labels, markdown
+from modules.review.review import review
 
 HEAD = parse_stack("s", {"resource": {"aws_ecs_service": {"p_v": {"tags": {"pipeline": "p", "variant": "v"}}}}})
 
@@ -42,3 +44,16 @@ def test_an_import_shows_what_aws_has_then_ours_and_hides_sensitive_values():
     change["after"]["token"] = "old"
     (same,) = from_plan(plan, None, HEAD)
     assert "token" not in [a.path for a in same.attributes]
+
+
+def test_a_forgotten_resource_is_kept_in_aws_no_danger_no_destroy_label():
+    """The shared stack of `stacks: per_pipeline` forgets (a `removed` block, destroy = false) what moved to a
+    pipeline's stack: Terraform's plan action `forget` changes nothing in AWS."""
+    before = {"name": "c-p-v", "tags": {"pipeline": "p", "variant": "v"}}
+    change = {"actions": ["forget"], "before": before, "after": None}
+    plan = {"resource_changes": [{"address": "aws_ecs_service.p_v", "change": change}]}
+    (found,) = from_plan(plan, HEAD, HEAD)
+    assert (found.action, found.attributes) == ("forget", [])
+    result = review({"s": HEAD}, {"s": HEAD}, {"s": plan})
+    assert result.dangers == [] and labels(result) == []
+    assert "| `aws_ecs_service.p_v` | forget (kept in AWS; leaves this state: a `removed` block) |" in markdown(result)
