@@ -8,7 +8,6 @@ so the rules see exactly what Terraform will send to AWS. One that holds a Terra
 
 from __future__ import annotations
 
-import fnmatch
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ..config.names import variant_stem
+from ..lib.iam_patterns import write_namespaces
 from ..lib.terraform_literal import NotLiteralError, evaluate_json
 
 Document = dict[str, Any]
@@ -109,43 +109,16 @@ def _view(by_type: Mapping[str, list[Document]], ingress_rules: tuple[Document, 
         policies=tuple(policies),
         policy_arns=tuple(body["policy_arn"] for body in bodies("aws_iam_role_policy_attachment")),
         expressions=tuple(expressions),
-        writes=tuple(dict.fromkeys([*_s3_writes(policies), *_table_writes(policies)])),
+        writes=tuple(
+            dict.fromkeys(
+                namespace
+                for policy in policies
+                for statement in _as_list(policy.get("Statement"))
+                for namespace in write_namespaces(statement)
+            )
+        ),
     )
 
 
 def _as_list(value: object) -> list:
     return list(value) if isinstance(value, list | tuple) else [] if value is None else [value]
-
-
-def _s3_writes(policies: Iterable[Document]) -> Iterable[str]:
-    """The S3 object resources of every Allow statement whose actions include s3:PutObject (wildcards too)."""
-    for policy in policies:
-        for statement in _as_list(policy.get("Statement")):
-            actions = [str(action).lower() for action in _as_list(statement.get("Action"))]
-            if statement.get("Effect") != "Allow" or not any(fnmatch.fnmatchcase("s3:putobject", a) for a in actions):
-                continue
-            yield from (
-                str(r) for r in _as_list(statement.get("Resource")) if str(r).split(":")[2:3] in (["s3"], ["*"])
-            )
-
-
-def _table_writes(policies: Iterable[Document]) -> Iterable[str]:
-    """`<table ARN>/<pattern>` for each partition key pattern of every Allow statement whose actions include
-    dynamodb:PutItem (wildcards too), on each DynamoDB resource; `<table ARN>/*` when no `dynamodb:LeadingKeys`
-    condition narrows it."""
-    for policy in policies:
-        for statement in _as_list(policy.get("Statement")):
-            actions = [str(action).lower() for action in _as_list(statement.get("Action"))]
-            if statement.get("Effect") != "Allow" or not any(
-                fnmatch.fnmatchcase("dynamodb:putitem", a) for a in actions
-            ):
-                continue
-            keys = [
-                str(key)
-                for operator, values in (statement.get("Condition") or {}).items()
-                if operator.startswith("ForAllValues:String")
-                for key in _as_list((values or {}).get("dynamodb:LeadingKeys"))
-            ] or ["*"]
-            for resource in _as_list(statement.get("Resource")):
-                if str(resource).split(":")[2:3] in (["dynamodb"], ["*"]):
-                    yield from (f"{resource}/{key}" for key in keys)

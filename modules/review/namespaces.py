@@ -15,22 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import Any
 
-from ..lib.iam_patterns import namespaces_overlap
+from ..lib.iam_patterns import allows, listed, namespaces_overlap, write_namespaces
 from .diff import AFTER_APPLY, decoded
 from .owners import Owner
 from .template import literal
 
 POLICY_TYPES = ("aws_iam_role_policy", "aws_iam_policy")
 INPUT, OUTPUT = "input", "output"
-#: The actions that make a grant a use: (kind, action, the service of the resources it is a use of).
-ACTIONS = (
-    (INPUT, "sqs:receivemessage", "sqs"),
-    (OUTPUT, "s3:putobject", "s3"),
-    (OUTPUT, "dynamodb:putitem", "dynamodb"),
-)
 _QUEUE_REFERENCE = re.compile(r"^\$\{aws_sqs_queue\.([^.}]+)\.arn\}$")
 
 
@@ -43,10 +36,6 @@ class Use:
     what: str
     """A queue name (input), an S3 object pattern or `<table ARN>/<partition key pattern>` (output)."""
     address: str
-
-
-def _listed(value: Any) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else [] if value is None else [str(value)]
 
 
 def _queue(resource: str, queues: Mapping[str, str]) -> str:
@@ -69,37 +58,10 @@ def uses(policies: Iterable[tuple[str, Owner, Any]], queues: Mapping[str, str]) 
         statements = document.get("Statement") if isinstance(document, dict) else None
         statements = [statements] if isinstance(statements, dict) else statements
         for statement in statements if isinstance(statements, list) else []:
-            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-                continue
-            actions = [a.lower() for a in _listed(statement.get("Action"))]
-            for kind, action, service in ACTIONS:
-                if any(fnmatchcase(action, pattern) for pattern in actions):
-                    for resource in _listed(statement.get("Resource")):
-                        if service == "sqs":
-                            found.append(Use(owner, kind, _queue(resource, queues), address))
-                        elif service == "s3" and resource.split(":")[2:3] != ["dynamodb"]:
-                            found.append(Use(owner, kind, resource, address))
-                        elif service == "dynamodb" and _of_service(resource, "dynamodb"):
-                            found += [
-                                Use(owner, kind, f"{resource}/{key}", address) for key in _leading_keys(statement)
-                            ]
+            if allows(statement, "sqs:receivemessage"):
+                found += [Use(owner, INPUT, _queue(r, queues), address) for r in listed(statement.get("Resource"))]
+            found += [Use(owner, OUTPUT, what, address) for what in write_namespaces(statement)]
     return found
-
-
-def _of_service(resource: str, service: str) -> bool:
-    """Whether `resource` is an ARN of `service` (or `*`)."""
-    return resource == "*" or resource.split(":")[2:3] == [service]
-
-
-def _leading_keys(statement: dict) -> list[str]:
-    """The partition key patterns a statement's `dynamodb:LeadingKeys` condition allows; `*` without one."""
-    condition = statement.get("Condition")
-    return [
-        key
-        for operator, values in (condition.items() if isinstance(condition, dict) else [])
-        if str(operator).startswith("ForAllValues:String") and isinstance(values, dict)
-        for key in _listed(values.get("dynamodb:LeadingKeys"))
-    ] or ["*"]
 
 
 def _same(kind: str, one: str, two: str) -> bool:

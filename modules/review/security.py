@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from ..lib.iam_patterns import listed
 from .changes import CREATE, DELETE, REPLACE, UPDATE, ResourceChange
 from .diff import ABSENT, AFTER_APPLY, decoded, references
 from .outputs import Stack
@@ -191,10 +192,6 @@ def _egress(change: ResourceChange) -> list[Graded]:
     return [(change.address, f"egress widened: {', '.join(dict.fromkeys(wider))}", False)]
 
 
-def _listed(value: Any) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)] if value is not None else []
-
-
 def _statements(policy: Any) -> list[dict[str, Any]] | None:
     document = decoded(policy) if isinstance(policy, str) else None
     if not isinstance(document, dict):
@@ -213,15 +210,15 @@ def _matched(value: str, patterns: list[str], *, fold: bool) -> bool:
 def _grants(statement: dict[str, Any], allowed: list[dict[str, Any]]) -> tuple[list[str], list[str], bool]:
     """The actions and resources of `statement` that no statement of `allowed` grants, and whether
     the statement as a whole (its actions on its resources, its conditions) is granted by one."""
-    actions, resources = _listed(statement.get("Action")), _listed(statement.get("Resource"))
-    new_actions = [a for a in actions if not any(_matched(a, _listed(s.get("Action")), fold=True) for s in allowed)]
+    actions, resources = listed(statement.get("Action")), listed(statement.get("Resource"))
+    new_actions = [a for a in actions if not any(_matched(a, listed(s.get("Action")), fold=True) for s in allowed)]
     new_resources = [
-        r for r in resources if not any(_matched(r, _listed(s.get("Resource")), fold=False) for s in allowed)
+        r for r in resources if not any(_matched(r, listed(s.get("Resource")), fold=False) for s in allowed)
     ]
     inverted = ("NotAction", "NotResource", "Principal", "NotPrincipal")
     covered = any(
-        all(_matched(a, _listed(s.get("Action")), fold=True) for a in actions)
-        and all(_matched(r, _listed(s.get("Resource")), fold=False) for r in resources)
+        all(_matched(a, listed(s.get("Action")), fold=True) for a in actions)
+        and all(_matched(r, listed(s.get("Resource")), fold=False) for r in resources)
         and s.get("Condition") in (None, statement.get("Condition"))
         and all(s.get(key) == statement.get(key) for key in inverted)
         for s in allowed
@@ -268,7 +265,7 @@ def _policies(change: ResourceChange, context: _Context) -> list[Graded]:
     kept = [s for s in after if s.get("Effect") == "Deny"]
     for statement in before:
         if statement.get("Effect") == "Deny" and statement not in kept:
-            denied = literal(", ".join(_listed(statement.get("Action"))))
+            denied = literal(", ".join(listed(statement.get("Action"))))
             found.append((change.address, f"policy statement denying {denied} is removed", False))
     return found
 

@@ -3,7 +3,6 @@ every rule."""
 
 from modules.cli import main
 from modules.policy import rules
-from modules.policy import view as view_module
 from modules.policy.enforce import check_stack
 from modules.policy.view import views_of
 from tests.helpers import default_data, load, synth, to_yaml
@@ -94,8 +93,3 @@ def test_dynamodb_namespaces_are_the_table_and_its_leading_keys():
         ("DATA-OWN-NAMESPACE", "news-encoder/control", "pipelines.news-encoder.output"),
         ("DATA-OWN-NAMESPACE", "clicks/control", "pipelines.clicks.output"),
     }
-
-
-def test_a_table_write_without_leading_keys_is_the_whole_table():
-    policy = {"Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": TABLE}]}
-    assert list(view_module._table_writes([policy])) == [f"{TABLE}/*"]
