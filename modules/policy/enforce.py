@@ -15,7 +15,7 @@ from typing import Any
 from ..config.errors import ConfigError, Problem
 from ..config.resolve import Deployment, VariantSpec
 from .rules import CHECKS
-from .view import VariantView, views_of
+from .view import VariantView, across_stacks, views_of
 
 #: Not a catalogued rule, so no waiver names it: a JSON document Terraform would evaluate.
 LITERAL_RULE = "TF-LITERAL"
@@ -96,10 +96,13 @@ def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bo
 
     With `qualify` (several stacks), variants are labelled with their stack: `prd:news-encoder/control`.
     """
+    return _check_views(views_of(stack, (spec.address for spec in deployment.variants)), deployment, qualify=qualify)
+
+
+def _check_views(views: Mapping[str, VariantView], deployment: Deployment, *, qualify: bool) -> Report:
     findings: list[Finding] = []
     applied: list[Waiver] = []
     unused: list[Waiver] = []
-    views = views_of(stack, (spec.address for spec in deployment.variants))
     for spec in deployment.variants:
         stack_name = deployment.stack if qualify else ""
         found = check_variant(spec, views[spec.address], stack_name=stack_name)
@@ -113,10 +116,18 @@ def check_stack(stack: Mapping[str, Any], deployment: Deployment, *, qualify: bo
 
 def check_outdir(outdir: Path, deployments: Sequence[Deployment]) -> Report:
     """`check_stack` on every deployment a synth wrote into `outdir` (cdktf layout), in one report; a deployment
-    split into stacks (`stacks: per_pipeline`) is checked as the union of its stacks' resources."""
+    split into stacks (`stacks: per_pipeline`) is checked as the union of its stacks' resources, and the
+    namespaces each variant writes against those of every variant of every deployment (`across_stacks`)."""
+    views = across_stacks(
+        {
+            deployment.stack: views_of(
+                deployment_json(outdir, deployment), (spec.address for spec in deployment.variants)
+            )
+            for deployment in deployments
+        }
+    )
     reports = [
-        check_stack(deployment_json(outdir, deployment), deployment, qualify=len(deployments) > 1)
-        for deployment in deployments
+        _check_views(views[deployment.stack], deployment, qualify=len(deployments) > 1) for deployment in deployments
     ]
     return Report(
         findings=tuple(f for report in reports for f in report.findings),

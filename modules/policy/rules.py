@@ -256,14 +256,24 @@ def own_namespace(view: VariantView) -> Iterator[Violation]:
     for resource in view.writes:
         for other, theirs in sorted(view.other_writes.items()):
             shared = next((pattern for pattern in theirs if namespaces_overlap(resource, pattern)), None)
-            if shared is not None:
+            if shared is None:
+                continue
+            stack, _, stem = other.rpartition(":")
+            if stack:
                 yield Violation(
                     "output",
-                    f"writes {resource}, which {other.replace('_', '/')} also writes ({shared}): the variants "
-                    "overwrite each other's features and the A/B comparison reads mixed data; give each its own "
-                    "namespace (`output.s3.prefix`, `output.dynamodb.prefix`), or waive DATA-OWN-NAMESPACE with the "
-                    "reason",
+                    f"writes {resource}, which {stem.replace('_', '/')} of stack {stack!r} also writes ({shared}): "
+                    "the environments overwrite each other's features; give each environment its own namespace "
+                    "(`environments.<name>.pipelines.<pipeline>.output.s3.prefix` or `.dynamodb.prefix`)",
                 )
+                continue
+            yield Violation(
+                "output",
+                f"writes {resource}, which {stem.replace('_', '/')} also writes ({shared}): the variants "
+                "overwrite each other's features and the A/B comparison reads mixed data; give each its own "
+                "namespace (`output.s3.prefix`, `output.dynamodb.prefix`), or waive DATA-OWN-NAMESPACE with the "
+                "reason",
+            )
 
 
 #: Rule id -> rule, in catalog order.

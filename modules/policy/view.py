@@ -44,7 +44,8 @@ class VariantView:
     `<table ARN>/<leading key pattern>` for the DynamoDB items it may dynamodb:PutItem (`<table ARN>/*` without
     a `dynamodb:LeadingKeys` condition): the namespaces it writes."""
     other_writes: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
-    """The `writes` of every other variant of the stack, by address stem."""
+    """The `writes` of every other variant, by address stem (`<stack>:<stem>` for a variant of another stack of
+    the same config: `across_stacks`)."""
 
 
 def views_of(stack: Mapping[str, Any], stems: Iterable[str]) -> dict[str, VariantView]:
@@ -73,6 +74,30 @@ def views_of(stack: Mapping[str, Any], stems: Iterable[str]) -> dict[str, Varian
     return {
         stem: replace(view, other_writes=MappingProxyType({o: w for o, w in writes.items() if o != stem}))
         for stem, view in views.items()
+    }
+
+
+def across_stacks(views: Mapping[str, Mapping[str, VariantView]]) -> dict[str, dict[str, VariantView]]:
+    """`views_of` of several stacks (by stack name), each variant's `other_writes` extended with the writes of
+    every variant of the other stacks, as `<stack>:<stem>`: environments that write one bucket or table (a
+    bucket's name is global; a table's ARN names its account) overwrite each other as variants would."""
+    writes = {
+        f"{stack}:{stem}": (stack, view.writes)
+        for stack, by_stem in views.items()
+        for stem, view in by_stem.items()
+        if view.writes
+    }
+    return {
+        stack: {
+            stem: replace(
+                view,
+                other_writes=MappingProxyType(
+                    {**view.other_writes, **{key: w for key, (other, w) in writes.items() if other != stack}}
+                ),
+            )
+            for stem, view in by_stem.items()
+        }
+        for stack, by_stem in views.items()
     }
 
 

@@ -93,3 +93,41 @@ def test_dynamodb_namespaces_are_the_table_and_its_leading_keys():
         ("DATA-OWN-NAMESPACE", "news-encoder/control", "pipelines.news-encoder.output"),
         ("DATA-OWN-NAMESPACE", "clicks/control", "pipelines.clicks.output"),
     }
+
+
+def two_environments(**prd_output: str) -> dict:
+    """dev and prd (two accounts) of news-encoder, writing the features bucket; prd's output overridden by
+    `prd_output` (e.g. prefix)."""
+    data = default_data()
+    data["pipelines"]["news-encoder"]["output"] = {"s3": {"bucket_arn": BUCKET}}
+    data["environments"] = {
+        "dev": {"assume_role_arn": "arn:aws:iam::111111111111:role/deploy"},
+        "prd": {
+            "assume_role_arn": "arn:aws:iam::333333333333:role/deploy",
+            "pipelines": {"news-encoder": {"output": {"s3": prd_output}}} if prd_output else {},
+        },
+    }
+    return data
+
+
+def test_environments_writing_one_namespace_are_refused_in_each_stack(tmp_path, capsys):
+    """A bucket's name is global: dev's control would overwrite prd's features (and each dev variant prd's)."""
+    config = tmp_path / "pipelines.yaml"
+    config.write_text(to_yaml(two_environments()))
+    assert main(["validate", "--config", str(config)]) == 2
+    lines = [line.strip() for line in capsys.readouterr().err.splitlines() if "DATA-OWN-NAMESPACE" in line]
+    assert len(lines) == 4  # control and treatment, in each stack
+    assert (
+        f"pipelines.news-encoder.output: [DATA-OWN-NAMESPACE] writes {BUCKET}/news-encoder/control/*, which "
+        f"news-encoder/control of stack 'prd' also writes ({BUCKET}/news-encoder/control/*): the environments "
+        "overwrite each other's features; give each environment its own namespace "
+        "(`environments.<name>.pipelines.<pipeline>.output.s3.prefix` or `.dynamodb.prefix`) (in stack dev); "
+        "or waive it: waivers: {DATA-OWN-NAMESPACE: <reason>}"
+    ) in lines
+    assert not any("of stack 'dev'" in line and "(in stack dev)" in line for line in lines)
+
+
+def test_an_environment_with_its_own_prefix_writes_its_own_namespace(tmp_path):
+    config = tmp_path / "pipelines.yaml"
+    config.write_text(to_yaml(two_environments(prefix="prd/news-encoder")))
+    assert main(["validate", "--config", str(config)]) == 0
