@@ -41,7 +41,7 @@ def execution_role_policy(props: VariantServiceProps, log_group_arn: str) -> Doc
     with the variant's `secrets_kms_key_arns` only through Secrets Manager or SSM (the
     `kms:ViaService` of each key's region), so the role cannot use the keys directly.
     """
-    repositories = [props.repository_arn, *(a for a in props.sidecar_repository_arns if a != props.repository_arn)]
+    repositories = list(props.repository_arns)
     statements: list[Document] = [
         {"Sid": "EcrAuth", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
         {

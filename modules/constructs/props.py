@@ -73,8 +73,6 @@ class VariantServiceProps:
     names: VariantNames
     container: ContainerSpec
     """The main container."""
-    repository_arn: str
-    """The one ECR repository the execution role may pull from."""
     vpc_id: str
     subnet_ids: tuple[str, ...]
     region: str
@@ -90,8 +88,6 @@ class VariantServiceProps:
     """True: the service ignores `desired_count` drift (Application Auto Scaling owns it)."""
     sidecars: tuple[ContainerSpec, ...] = ()
     """Containers beside the main one (none: the main container only)."""
-    sidecar_repository_arns: tuple[str, ...] = ()
-    """Private ECR repositories of sidecar images the execution role may also pull from."""
     deployment: DeploymentSpec = field(default_factory=DeploymentSpec)
     """Default: a variant that sets no `deployment` key (`config.deployment.DeploymentConfig`'s defaults), with
     no deployment alarms."""
@@ -109,6 +105,13 @@ class VariantServiceProps:
     """The cluster's exec session key: the task role may kms:Decrypt with it (with ECS Exec on)."""
     data: VariantDataProps | None = None
     """None: no `input` or `output`, the stack creates and grants nothing for them (`VariantData`)."""
+
+    @property
+    def repository_arns(self) -> tuple[str, ...]:
+        """The private ECR repositories the execution role may pull from: the main container's, then those of
+        its sidecars' private images, each once."""
+        containers = (self.container, *self.sidecars)
+        return tuple(dict.fromkeys(arn for container in containers if (arn := container.repository_arn)))
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,6 @@ def service_props(
         variant=spec.variant,
         names=spec.names,
         container=main,
-        repository_arn=spec.repository.arn,
         vpc_id=deployment.vpc_id,
         subnet_ids=deployment.subnet_ids,
         tags=tags,
@@ -205,7 +207,6 @@ def service_props(
         autoscaled=spec.settings.autoscaling is not None,
         region=region,
         sidecars=sidecars,
-        sidecar_repository_arns=tuple(dict.fromkeys(arn for sidecar in sidecars if (arn := sidecar.repository_arn))),
         deployment=spec.deployment,
         deployment_alarms=deployment_alarms(spec, cluster_name=deployment.cluster_name),
         alarms_switch=alarms_switch,

@@ -15,13 +15,15 @@ NAMES = VariantNames.of("c", "p", "v", "eu-west-1")
 def test_a_variant_service_with_only_the_required_props_synthesizes_the_documented_defaults():
     stack = cdk.TerraformStack(cdk.Testing.app(), "direct")
     cluster = PipelineCluster(stack, "cluster", props=ClusterProps(name="c"))
-    container = ContainerSpec(name="app", image="r:1", log_group=NAMES.log_group, log_stream_prefix="v")
+    repository = "arn:aws:ecr:eu-west-1:123456789012:repository/r"
+    container = ContainerSpec(
+        name="app", image="r:1", log_group=NAMES.log_group, log_stream_prefix="v", repository_arn=repository
+    )
     props = VariantServiceProps(
         pipeline="p",
         variant="v",
         names=NAMES,
         container=container,
-        repository_arn="arn:aws:ecr:eu-west-1:123456789012:repository/r",
         vpc_id="vpc-0123456789abcdef0",
         subnet_ids=("subnet-0123456789abcdef0",),
         region="eu-west-1",
@@ -37,6 +39,8 @@ def test_a_variant_service_with_only_the_required_props_synthesizes_the_document
     assert resources["aws_cloudwatch_log_group"]["p_v"]["retention_in_days"] == 365
     assert resources["aws_security_group"]["p_v"]["egress"] == []
     assert "aws_iam_role_policy_attachment" not in resources
+    pull = json.loads(resources["aws_iam_role_policy"]["p_v_execution"]["policy"])["Statement"][1]
+    assert (pull["Sid"], pull["Resource"]) == ("EcrPull", repository)
     (definition,) = json.loads(task["container_definitions"])
     assert "user" not in definition and "stopTimeout" not in definition and definition["environment"] == []
     cluster_settings = resources["aws_ecs_cluster"]["cluster"]["setting"]
