@@ -7,11 +7,14 @@ import argparse
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import ConfigError, Problem
 from ..config.load import MISSING_HINT, read_config
-from ..experiment.edit import Edit
 from .common import EXIT_OK, add_config_argument, shown
+
+if TYPE_CHECKING:  # ruamel.yaml behind it: loaded by the commands that edit the config only
+    from ..experiment.edit import Edit
 
 
 def add_edit_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 
 from ..config import ConfigError, Problem
-from ..experiment.start import Record, start
 from .config_edit import add_edit_arguments, finish, read
 
 NAME = "experiment"
@@ -40,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..experiment.start import Record, start  # ruamel.yaml: loaded by the commands that edit the config only
+
     record = None
     if args.hypothesis is not None or args.owner is not None or args.experiment_id is not None:
         if args.hypothesis is None or args.owner is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..experiment.promote import promote
 from .config_edit import add_edit_arguments, finish, read
 
 NAME = "promote"
@@ -20,5 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..experiment.promote import promote  # ruamel.yaml: loaded by the commands that edit the config only
+
     edit = promote(read(args.config), args.pipeline, args.winner, keep=args.keep, source=str(args.config))
     return finish(edit, args.config, dry_run=args.dry_run)

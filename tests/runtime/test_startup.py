@@ -1,4 +1,5 @@
-"""Commands that need no CDK runtime never import it: jsii (and node) start only for synth-like commands."""
+"""Commands that need no CDK runtime never import it: jsii (and node) start only for synth-like commands; and
+ruamel.yaml is loaded only by the commands that edit pipelines.yaml (`experiment start`, `promote`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ PROBE = """
 import atexit, sys
 sys.argv = ["main.py", *sys.argv[1:]]
 atexit.register(lambda: print("imported:", sorted(
-    name for name in ("jsii", "cdktf", "cdktn", "constructs", "modules.runtime.cdk") if name in sys.modules
+    name for name in ("jsii", "cdktf", "cdktn", "constructs", "modules.runtime.cdk", "ruamel.yaml")
+    if name in sys.modules
 ), file=sys.stderr))
 from modules.cli import run_as_script
 sys.exit(run_as_script())
