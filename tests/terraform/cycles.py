@@ -76,7 +76,8 @@ class Cycle:
 
 
 def cycle(terraform: Terraform, workdir: Path, *, destroy: bool, parallelism: int = PARALLELISM) -> Cycle:
-    """init, apply, show (state and outputs), plan -detailed-exitcode and, with `destroy`, destroy and state list.
+    """init, apply, the state read back (`state pull`), plan -detailed-exitcode and, with `destroy`, destroy
+    and state list.
 
     The destroy does not refresh: the re-plan just read every resource back and found it as applied."""
     done = Cycle()
@@ -92,16 +93,32 @@ def cycle(terraform: Terraform, workdir: Path, *, destroy: bool, parallelism: in
     walk = f"-parallelism={parallelism}"
     step("init", "init", "-input=false", "-no-color")
     step("apply", "apply", "-input=false", "-no-color", "-auto-approve", walk)
-    state = json.loads(step("show", "show", "-json"))
-    done.outputs = {name: body["value"] for name, body in state.get("values", {}).get("outputs", {}).items()}
+    state = shown(json.loads(step("state", "state", "pull")))
+    done.outputs = {name: body["value"] for name, body in state["values"]["outputs"].items()}
     done.containers = applied_containers(state)
     done.services = {address: values for address, values in applied(state, "aws_ecs_service").items()}
     done.replan = step("replan", "plan", "-input=false", "-no-color", "-detailed-exitcode", walk, expect=(0, 2))
     if destroy:
         step("destroy", "destroy", "-input=false", "-no-color", "-auto-approve", "-refresh=false", walk)
         done.destroyed = True
-        done.remaining = step("state", "state", "list").split()
+        done.remaining = step("state list", "state", "list").split()
     return done
+
+
+def shown(state: dict[str, Any]) -> dict[str, Any]:
+    """A state as Terraform stores it (`terraform state pull`) in the shape of `terraform show -json`'s
+    values (outputs; every resource in `root_module`, by its full address): what `applied` reads, without
+    a process that loads the provider's schema."""
+    resources = []
+    for resource in state.get("resources", []):
+        module = resource["module"] + "." if "module" in resource else ""
+        prefix = module + ("data." if resource["mode"] == "data" else "")
+        for instance in resource["instances"]:
+            key = instance.get("index_key")
+            index = "" if key is None else f"[{json.dumps(key)}]"
+            address = f"{prefix}{resource['type']}.{resource['name']}{index}"
+            resources.append({"address": address, "type": resource["type"], "values": instance["attributes"]})
+    return {"values": {"outputs": state.get("outputs", {}), "root_module": {"resources": resources}}}
 
 
 def applied(state: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
