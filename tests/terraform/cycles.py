@@ -260,17 +260,23 @@ def child_cycle(whole: Cycle, child: str) -> Cycle:
     )
 
 
-_together: dict[str, dict[str, Cycle | Exception]] = {}
+_together: list[dict[str, dict[str, Cycle | Exception]] | BaseException] = []
 _together_lock = threading.Lock()
 
 
 def together(terraform: Terraform, tmp_path_factory: Any, name: str) -> dict[str, Cycle | Exception]:
     """The cycles of `TOGETHER[name]`'s stacks, from the one run of all of `TOGETHER` in this process (the first
-    caller's)."""
+    caller's; what it raised, a skip among them, is raised again for every caller)."""
     with _together_lock:
         if not _together:
-            _together.update(run_together(terraform, tmp_path_factory.mktemp("e2e-together"), TOGETHER))
-    return _together[name]
+            try:
+                _together.append(run_together(terraform, tmp_path_factory.mktemp("e2e-together"), TOGETHER))
+            except BaseException as error:
+                _together.append(error)
+    (outcome,) = _together
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome[name]
 
 
 def checked(outcomes: dict[str, Cycle | Exception]) -> dict[str, Cycle]:
