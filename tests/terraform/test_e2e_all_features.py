@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import ROOT
-from tests.terraform.cycles import checked, run_cycles, service_arns
+from tests.terraform.cycles import checked, service_arns, together
 
 pytestmark = pytest.mark.e2e
-
-CONFIG = ROOT / "examples" / "all-features.yaml"
 
 
 @pytest.fixture(scope="module")
 def outcomes(terraform, tmp_path_factory):
-    return run_cycles(terraform, tmp_path_factory.mktemp("e2e"), CONFIG)
+    return together(terraform, tmp_path_factory, "all_features")
 
 
 def test_every_feature_applies_replans_clean_and_destroys(outcomes):

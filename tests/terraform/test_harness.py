@@ -1,4 +1,5 @@
-"""The harness's own pure parts: the Terraform CLI config, when the tests may run, what moto gets."""
+"""The harness's own pure parts: the Terraform CLI config, when the tests may run, what moto gets, how the
+shared root's run reads for each child."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 import yaml
 
 from tests.helpers import ROOT
+from tests.terraform.cycles import TOGETHER_MODULES, Cycle, applied, child_cycle, shown
 from tests.terraform.moto import backend_override, provider_override, rebind, seed_spec
+from tests.terraform.parallel import processes
 from tests.terraform.terraform_cli import cli_config, mirror_problem, unavailable_reason
 
 ENVIRONMENTS = yaml.safe_load((ROOT / "examples" / "environments.yaml").read_text())
@@ -126,3 +129,68 @@ def test_backend_override_keeps_the_s3_settings_and_only_for_s3():
     assert (s3["bucket"], s3["key"], s3["region"]) == ("b", "k", "r")
     assert s3["endpoints"] == {"s3": "http://127.0.0.1:1", "sts": "http://127.0.0.1:1"} and s3["use_path_style"]
     assert backend_override({"terraform": {"backend": {"local": {}}}}, "x") is None
+
+
+def test_a_stored_state_reads_as_show_json_addresses_it():
+    state = {
+        "outputs": {"a": {"value": {"x": 1}, "type": ["object", {"x": "number"}], "sensitive": True}},
+        "resources": [
+            {"mode": "managed", "type": "aws_sqs_queue", "name": "q", "instances": [{"attributes": {"id": "1"}}]},
+            {
+                "module": "module.one.module.inner",
+                "mode": "managed",
+                "type": "aws_ecs_service",
+                "name": "s",
+                "instances": [
+                    {"index_key": 0, "attributes": {"id": "2"}},
+                    {"index_key": "k", "attributes": {"id": "3"}},
+                ],
+            },
+            {
+                "module": "module.one",
+                "mode": "data",
+                "type": "aws_ecs_service",
+                "name": "d",
+                "instances": [{"attributes": {}}],
+            },
+        ],
+    }
+    values = shown(state)
+    assert values["values"]["outputs"] == state["outputs"]
+    assert applied(values, "aws_ecs_service") == {
+        "module.one.module.inner.aws_ecs_service.s[0]": {"id": "2"},
+        'module.one.module.inner.aws_ecs_service.s["k"]': {"id": "3"},
+        "module.one.data.aws_ecs_service.d": {},
+    }
+    assert applied(values, "aws_sqs_queue") == {"aws_sqs_queue.q": {"id": "1"}}
+
+
+def test_a_child_of_the_shared_root_sees_its_own_outputs_resources_and_changes():
+    whole = Cycle(
+        outputs={"a__x": {"arn": "1"}, "b__y": {"arn": "2"}},
+        replan_code=2,
+        replan="  # module.a__x.aws_ecs_service.s will be updated in-place\n",
+        destroyed=True,
+        services={"module.a__x.aws_ecs_service.s": {"id": "s"}, "module.b__y.aws_ecs_service.t": {"id": "t"}},
+        remaining=["module.b__y.aws_sqs_queue.q"],
+    )
+    a, b = child_cycle(whole, "a__x"), child_cycle(whole, "b__y")
+    assert (a.outputs, a.services, a.replan_code, a.remaining) == (
+        {"arn": "1"},
+        {"aws_ecs_service.s": {"id": "s"}},
+        2,
+        [],
+    )
+    assert (b.replan_code, b.remaining) == (0, ["module.b__y.aws_sqs_queue.q"])
+    outside = Cycle(replan_code=2, replan="Changes to Outputs:\n", remaining=["aws_sqs_queue.q"])
+    assert child_cycle(outside, "a__x").replan_code == 2 and child_cycle(outside, "a__x").remaining == [
+        "aws_sqs_queue.q"
+    ]
+
+
+def test_the_modules_of_the_shared_root_run_in_one_process():
+    files = ["tests/terraform/test_e2e_data.py", *(f"tests/terraform/{name}" for name in TOGETHER_MODULES)]
+    groups = processes(files)
+    assert groups.pop("tests/terraform/test_e2e_data.py") == ["tests/terraform/test_e2e_data.py"]
+    (together,) = groups.values()
+    assert together == files[1:]
