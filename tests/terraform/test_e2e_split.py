@@ -31,10 +31,10 @@ PIPELINES = ("all-features-news-encoder", "all-features-click-aggregator")
 PLAN = ("plan", "-input=false", "-no-color", "-out=tfplan")
 
 
-def planned(terraform: Terraform, workdir: Path, *options: str) -> dict[str, list[str]]:
+def planned(terraform: Terraform, workdir: Path) -> dict[str, list[str]]:
     """init and plan in `workdir`; by address, the actions of every resource change (`terraform show -json`)."""
     terraform.run(workdir, "init", "-input=false", "-no-color")
-    terraform.run(workdir, *PLAN, *options)
+    terraform.run(workdir, *PLAN)
     plan = json.loads(terraform.run(workdir, "show", "-json", "tfplan").stdout)
     found = {}
     for change in plan.get("resource_changes", []):
@@ -76,8 +76,7 @@ def migration(terraform: Terraform, tmp_path_factory) -> dict[str, Any]:
         found["documents"] = {name: json.loads((path / "cdk.tf.json").read_text()) for name, path in stacks.items()}
         for path in stacks.values():
             point_at_moto(path, server.endpoint)
-        # The single stack's state as its apply just wrote it: no refresh (each stack's re-plan below refreshes).
-        found["plans"] = {SHARED: planned(terraform, stacks[SHARED], "-refresh=false")}
+        found["plans"] = {SHARED: planned(terraform, stacks[SHARED])}
         terraform.run(stacks[SHARED], "apply", "-input=false", "-no-color", "tfplan")
 
         def migrate(name: str) -> dict[str, list[str]]:

@@ -4,10 +4,7 @@ The default example is applied once on moto (the real Terraform CLI and hashicor
 each head (a renamed variant, a bumped image, a renamed cluster, another region) is synthesized
 into its own directory with a copy of the base's state, planned against the same moto, and the
 plan given to `python main.py review --plan STACK=FILE`. The dangers must match what the plan
-does. The region move refreshes (it is Terraform's reads in the new region that find nothing there);
-the other heads plan with `-refresh=false` against the state the apply just wrote: what they change
-follows from the configuration against that state (that the default example's state refreshes with no
-change is test_e2e.py's re-plan). Marked e2e (it applies): `make e2e`.
+does. Marked e2e (it applies): `make e2e`.
 """
 
 from __future__ import annotations
@@ -98,14 +95,10 @@ def actions(plan: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     }
 
 
-#: The heads planned with a refresh: the region move, whose plan is what Terraform finds in the new region.
-REFRESHED = ("change-region",)
-
-
-def plan_head(terraform: Terraform, stack_dir: Path, *, refresh: bool = True) -> dict[str, Any]:
+def plan_head(terraform: Terraform, stack_dir: Path) -> dict[str, Any]:
     """init, plan -out, show -json in a head's stack directory (its state already in place)."""
     terraform.init(stack_dir)
-    terraform.run(stack_dir, "plan", "-input=false", "-no-color", f"-refresh={str(refresh).lower()}", "-out=tfplan")
+    terraform.run(stack_dir, "plan", "-input=false", "-no-color", "-out=tfplan")
     return json.loads(terraform.run(stack_dir, "show", "-json", "tfplan").stdout)
 
 
@@ -141,7 +134,7 @@ def applied(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> A
 
         def planned(name: str) -> Planned:
             start = time.monotonic()
-            plan = plan_head(terraform, stack_dirs[name], refresh=name in REFRESHED)
+            plan = plan_head(terraform, stack_dirs[name])
             seconds[name] = round(time.monotonic() - start, 1)
             plan_file = root / name / "plan.json"
             plan_file.write_text(json.dumps(plan))
