@@ -1,8 +1,9 @@
 """`npx cdktf deploy`, `npx cdktf diff` and `npx cdktf destroy` of the default example, on moto.
 
 The cdktf CLI runs our app (`cdktf.json`: `python3 main.py`) and then the same Terraform. `cdktf synth`
-runs first and the moto override file goes into the stack directory, as a user adds one; every
-later command synthesizes again, and synth keeps the file. With a provider mirror
+runs first and the moto override file goes into the stack directory, as a user adds one; `deploy`
+synthesizes again (and synth keeps the file); `diff` and `destroy` run on that synth (`--skip-synth`:
+synthesizing the same config again would prove nothing new). With a provider mirror
 (TF_PROVIDER_MIRROR), `--skip-provider-lock`: cdktf's `terraform providers lock` asks the registry,
 not the mirror. Marked e2e: `make e2e`.
 """
@@ -77,10 +78,10 @@ def test_cdktf_deploy_diff_and_destroy_a_stack(terraform: Terraform, tmp_path: P
         deployed = terraform.run(stack_dir, "state", "list").stdout.split()
         assert "aws_ecs_service.news-encoder_control" in deployed, deployed
 
-        diff = npx_cdktf(directory, env, "diff", STACK, *lock)
+        diff = npx_cdktf(directory, env, "diff", STACK, "--skip-synth", *lock)
         assert "No changes." in diff.stdout, diff.stdout[-6000:]
 
-        npx_cdktf(directory, env, "destroy", STACK, "--auto-approve", *lock)
+        npx_cdktf(directory, env, "destroy", STACK, "--auto-approve", "--skip-synth", *lock)
         assert terraform.run(stack_dir, "state", "list").stdout.split() == []
     finally:
         server.stop()
