@@ -30,9 +30,8 @@ from modules.experiment.start import start
 from tests.helpers import ROOT, to_yaml
 from tests.review.plans.record import record
 from tests.terraform.conftest import skip_or_fail
-from tests.terraform.cycles import applied, applied_containers
+from tests.terraform.cycles import applied, applied_containers, shown
 from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
-from tests.terraform.scenario_state import as_shown
 from tests.terraform.stacks import synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
 from tests.terraform.test_review_plans import actions
@@ -125,7 +124,7 @@ def lifecycle(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) ->
         terraform.init(stacks["started"])
         terraform.run(stacks["started"], "apply", *FLAGS, "-auto-approve")
         (state,) = (root / "started").glob("terraform.*.tfstate")
-        isolation = _isolation(server, yaml.safe_load(configs["started"]), as_shown(state))
+        isolation = _isolation(server, yaml.safe_load(configs["started"]), shown(json.loads(state.read_text())))
         for name in ("kept", "promoted"):
             shutil.copy(state, root / name / state.name)
 

@@ -189,8 +189,8 @@ def test_a_child_of_the_shared_root_sees_its_own_outputs_resources_and_changes()
 
 
 def test_the_modules_of_the_shared_root_run_in_one_process():
-    files = ["tests/terraform/test_e2e_data.py", *(f"tests/terraform/{name}" for name in TOGETHER_MODULES)]
+    files = ["tests/terraform/test_e2e_ab_data.py", *(f"tests/terraform/{name}" for name in TOGETHER_MODULES)]
     groups = processes(files)
-    assert groups.pop("tests/terraform/test_e2e_data.py") == ["tests/terraform/test_e2e_data.py"]
+    assert groups.pop("tests/terraform/test_e2e_ab_data.py") == ["tests/terraform/test_e2e_ab_data.py"]
     (together,) = groups.values()
     assert together == files[1:]
