@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from modules.cli import main
 from tests.helpers import ROOT, default_data, run, run_process, to_yaml, tree_digest
 
 #: The commands users rely on (README, "Commands").
@@ -87,6 +88,7 @@ def test_a_bad_split_from_exits_2_and_keeps_earlier_output(synthesized, tmp_path
     assert tree_digest(out) == before
 
 
+@pytest.mark.slow  # a real process (the fast tier keeps one: tests/test_corpus.py test_real_processes_refuse_too)
 def test_validate_ok_and_bad_as_its_own_process(tmp_path):
     """A real process: exit codes, and no traceback on stderr."""
     ok = run_process("validate")
@@ -123,8 +125,6 @@ def test_an_unknown_command_is_exit_2_with_the_commands_listed():
 @pytest.mark.parametrize("kind", ["project directory", "file"])
 def test_synth_never_replaces_what_is_not_an_earlier_output(kind, tmp_path, capsys):
     """`--out .` or `--out src` used to swap the whole directory away and delete its files."""
-    from modules.cli import main
-
     if kind == "file":
         out = tmp_path / "notes.txt"
         out.write_text("mine")
@@ -141,8 +141,6 @@ def test_synth_never_replaces_what_is_not_an_earlier_output(kind, tmp_path, caps
 
 
 def test_synth_replaces_an_empty_directory_and_an_earlier_output(tmp_path, capsys):
-    from modules.cli import main
-
     out = tmp_path / "out"
     out.mkdir()
     assert main(["synth", "--out", str(out)]) == 0
@@ -153,8 +151,6 @@ def test_synth_replaces_an_empty_directory_and_an_earlier_output(tmp_path, capsy
 
 def test_resynth_keeps_terraform_working_files_of_stacks_that_remain(tmp_path):
     """`cdktf deploy` leaves .terraform/ and the lock file in the stack directory."""
-    from modules.cli import main
-
     out = tmp_path / "out"
     assert main(["synth", "--out", str(out)]) == 0
     stack = out / "stacks" / "feature-pipelines"
@@ -194,27 +190,25 @@ def test_bare_main_reads_pipelines_config_before_the_working_directory(tmp_path)
     assert not (tmp_path / "cdktf.out" / "stacks" / "here").exists()
 
 
-def test_config_option_comes_before_pipelines_config(tmp_path):
+def test_config_option_comes_before_pipelines_config(tmp_path, monkeypatch):
     data = default_data()
     (tmp_path / "a.yaml").write_text(to_yaml({**data, "project": "from-option"}))
-    env = {**os.environ, "PIPELINES_CONFIG": str(tmp_path / "nope.yaml")}
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "validate", "--config", "a.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    monkeypatch.setenv("PIPELINES_CONFIG", str(tmp_path / "nope.yaml"))
+    result = run("validate", "--config", "a.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("a.yaml: valid")
 
 
-def test_bare_main_without_a_config_here_synthesizes_nothing(tmp_path):
-    """Not the repository's pipelines.yaml beside main.py: the one of the directory it runs in."""
-    result = _bare_main(tmp_path)
-    assert result.returncode == 2
-    assert result.stderr.splitlines()[0] == "error: pipelines.yaml: 1 problem; nothing was written"
-    assert "no config file pipelines.yaml: name one with --config or $PIPELINES_CONFIG" in result.stderr
+def test_bare_main_without_a_config_here_synthesizes_nothing(tmp_path, monkeypatch, capsys):
+    """Not the repository's pipelines.yaml beside main.py: the one of the directory it runs in (as `cdktf synth`
+    runs it: no arguments, CDKTF_OUTDIR set)."""
+    monkeypatch.delenv("PIPELINES_CONFIG", raising=False)
+    monkeypatch.setenv("CDKTF_OUTDIR", str(tmp_path / "cdktf.out"))
+    monkeypatch.chdir(tmp_path)
+    assert main([]) == 2
+    stderr = capsys.readouterr().err
+    assert stderr.splitlines()[0] == "error: pipelines.yaml: 1 problem; nothing was written"
+    assert "no config file pipelines.yaml: name one with --config or $PIPELINES_CONFIG" in stderr
     assert not (tmp_path / "cdktf.out").exists()
 
 

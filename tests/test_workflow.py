@@ -284,19 +284,27 @@ def run_review_step(workspace, *args):
     return result.returncode, read["output"], read["summary"]
 
 
-def test_the_review_step_records_dangers_without_failing_and_fills_the_summary(workspace):
+@pytest.fixture(scope="module")
+def reviewed(workspace):
+    """The review step run once on the workspace (the two tests below read what it wrote)."""
     status, output_text, summary = run_review_step(workspace)
+    files = {name: (workspace / name).read_text() for name in ("review.md", "review.json", "review.sarif")}
+    return status, output_text, summary, files
+
+
+def test_the_review_step_records_dangers_without_failing_and_fills_the_summary(reviewed):
+    status, output_text, summary, files = reviewed
     assert (status, output_text) == (0, "status=3\n"), "dangers (a rename) raise a warning, not a failure"
-    review = (workspace / "review.md").read_text()
+    review = files["review.md"]
     assert review.startswith("## Plan review\n") and "**7 dangers** (replace 1, data_loss 1, observability 5)" in review
     assert summary == review
 
 
-def test_the_review_step_writes_the_labels_and_the_sarif_of_the_same_review(workspace):
-    run_review_step(workspace)
-    document = json.loads((workspace / "review.json").read_text())
+def test_the_review_step_writes_the_labels_and_the_sarif_of_the_same_review(reviewed):
+    files = reviewed[3]
+    document = json.loads(files["review.json"])
     assert document["labels"] == {"add": ["plan: destroy"], "remove": ["plan: replace", "plan: no change"]}
-    log = json.loads((workspace / "review.sarif").read_text())
+    log = json.loads(files["review.sarif"])
     assert log["version"] == "2.1.0"
     results = log["runs"][0]["results"]
     assert len(results) == len(document["dangers"]) == 7
