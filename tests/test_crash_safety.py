@@ -17,41 +17,59 @@ import pytest
 from modules import output_dir
 from tests.helpers import ROOT, default_data, to_yaml, tree_digest
 
-#: Replaces `out` through `output_dir.write_output` with a cheap build (version argv[3]); file system
-#: calls are counted and the process kills itself (SIGKILL) at call argv[2] (0: never). In
-#: "fallback" mode the file system has no rename-exchange. Prints the number of calls made.
+#: Replaces `out` through `output_dir.write_output` with a cheap build, in a child forked for each request
+#: (a JSON line [out, kill_at, version, mode] on stdin): this process imports modules.output_dir once, each
+#: child counts its file system calls and kills itself (SIGKILL) at call `kill_at` (0: never). In
+#: "fallback" mode the file system has no rename-exchange. Answers each request with a JSON line: the
+#: signal that ended the child (0: none), its exit code, and the number of calls it made.
 KILLER = """
 import errno, json, os, signal, sys
 from pathlib import Path
 from modules import output_dir
 
-out, kill_at, version, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
-calls = 0
+def replace(out, kill_at, version, mode):
+    calls = 0
 
-def counted(function):
-    def call(*args, **kwargs):
-        global calls
-        calls += 1
-        if calls == kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return function(*args, **kwargs)
-    return call
+    def counted(function):
+        def call(*args, **kwargs):
+            nonlocal calls
+            calls += 1
+            if calls == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return function(*args, **kwargs)
+        return call
 
-for name in ("mkdir", "rename", "link", "symlink", "unlink", "rmdir", "chmod", "open"):
-    setattr(os, name, counted(getattr(os, name)))
+    for name in ("mkdir", "rename", "link", "symlink", "unlink", "rmdir", "chmod", "open"):
+        setattr(os, name, counted(getattr(os, name)))
 
-def no_exchange(first, second):
-    raise OSError(errno.EINVAL, "no rename-exchange here")
+    def no_exchange(first, second):
+        raise OSError(errno.EINVAL, "no rename-exchange here")
 
-output_dir.rename_exchange = counted(no_exchange if mode == "fallback" else output_dir.rename_exchange)
+    output_dir.rename_exchange = counted(no_exchange if mode == "fallback" else output_dir.rename_exchange)
 
-def build(staging):
-    (staging / "stacks" / "app").mkdir(parents=True)
-    (staging / "manifest.json").write_text(json.dumps({"version": version, "stacks": ["app"]}))
-    (staging / "stacks" / "app" / "cdk.tf.json").write_text(json.dumps({"version": version}))
+    def build(staging):
+        (staging / "stacks" / "app").mkdir(parents=True)
+        (staging / "manifest.json").write_text(json.dumps({"version": version, "stacks": ["app"]}))
+        (staging / "stacks" / "app" / "cdk.tf.json").write_text(json.dumps({"version": version}))
 
-output_dir.write_output(out, build)
-print(calls)
+    output_dir.write_output(out, build)
+    return calls
+
+for line in sys.stdin:
+    out, kill_at, version, mode = json.loads(line)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(read)
+        os.write(write, str(replace(Path(out), kill_at, version, mode)).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        calls = answer.read()
+    _, status = os.waitpid(child, 0)
+    ended = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+    print(json.dumps([ended, code, int(calls or 0)]), flush=True)
 """
 
 
@@ -64,14 +82,29 @@ def cheap_build(version: str):
     return build
 
 
-def killer(out: Path, kill_at: int, version: str, mode: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", KILLER, str(out), str(kill_at), version, mode],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+class Killer:
+    """A process running KILLER: each `replace` is a real process (a fork) killed at the call it names."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", KILLER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
+
+    def replace(self, out: Path, kill_at: int, version: str) -> tuple[int, int | None, int]:
+        """The signal that ended the replacing process (0: none), its exit code, its file system calls."""
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps([str(out), kill_at, version, self.mode]) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        assert answer, f"the killer process ended ({self.process.wait(timeout=60)})"
+        ended, code, calls = json.loads(answer)
+        return ended, code, calls
+
+    def close(self) -> None:
+        assert self.process.stdin
+        self.process.stdin.close()
+        assert self.process.wait(timeout=60) == 0
 
 
 def old_output(directory: Path) -> Path:
@@ -96,16 +129,17 @@ def test_a_synth_killed_at_any_step_leaves_one_complete_output_and_the_next_run_
     old = tree_digest(template)
     reference = tmp_path / "reference"
     shutil.copytree(template.parent, reference, symlinks=True)
-    complete = killer(reference / "out", 0, "new", mode)
-    assert complete.returncode == 0, complete.stderr
-    new, calls = tree_digest(reference / "out"), int(complete.stdout)
+    killer = Killer(mode)
+    ended, code, calls = killer.replace(reference / "out", 0, "new")
+    assert (ended, code) == (0, 0)
+    new = tree_digest(reference / "out")
     assert new != old and calls > 15
     seen = set()
     for kill_at in range(1, calls + 1):
         directory = tmp_path / f"kill-{kill_at}"
         shutil.copytree(template.parent, directory, symlinks=True)
         out = directory / "out"
-        assert killer(out, kill_at, "new", mode).returncode == -signal.SIGKILL
+        assert killer.replace(out, kill_at, "new")[:2] == (signal.SIGKILL, None)
         if out.exists():
             seen.add(tree_digest(out))
             assert tree_digest(out) in (old, new), f"mixed output after a kill at call {kill_at}"
@@ -117,6 +151,7 @@ def test_a_synth_killed_at_any_step_leaves_one_complete_output_and_the_next_run_
         assert tree_digest(out) == new
         assert sorted(entry.name for entry in directory.iterdir()) == ["out"]
     assert seen == {old, new}, "kills before and after the swap both tried"
+    killer.close()
 
 
 def test_the_next_run_restores_a_retired_output_before_anything_else(tmp_path):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from modules.runtime import private_names
 from modules.runtime.private_names import JSII_NAMES, PrivateName, PrivateNameError, check
+from tests.runtime import fresh_synths
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,20 +50,12 @@ def test_the_switch(monkeypatch: pytest.MonkeyPatch, value: str, plain: bool) ->
 
 
 @pytest.mark.slow
-def test_plain_jsii_synthesizes_the_same_bytes(tmp_path: Path) -> None:
-    """The default example with the trim (ours) and with FEATURE_PIPELINES_PLAIN_JSII=1 (separate processes)."""
-    outputs = {}
-    for name, plain in (("ours", ""), ("plain", "1")):
-        env = {**os.environ, private_names.PLAIN_JSII: plain, "XDG_CACHE_HOME": str(tmp_path / f"cache-{name}")}
-        outputs[name] = tmp_path / name
-        command = [sys.executable, "main.py", "synth", "--out", str(outputs[name])]
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        assert result.returncode == 0, f"{name}: {result.stderr}"
-        cache = tmp_path / f"cache-{name}" / "feature-pipelines" / "jsii"
-        assert cache.is_dir() is (not plain), "the plain run built a trimmed assembly"
-    ours, plain_out = outputs["ours"], outputs["plain"]
-    files = sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(plain_out) for p in plain_out.rglob("*") if p.is_file())
-    assert Path("stacks/feature-pipelines/cdk.tf.json") in files
-    for name in files:
-        assert (ours / name).read_bytes() == (plain_out / name).read_bytes(), f"{name} differs"
+def test_plain_jsii_synthesizes_the_same_bytes() -> None:
+    """The default example with the trim (ours) and with FEATURE_PIPELINES_PLAIN_JSII=1 (fresh processes, each
+    with an empty cache: tests/runtime/fresh_synths.py)."""
+    ours, plain = fresh_synths.ours(), fresh_synths.plain()
+    assert ours["code"] == 0, f"ours: {ours['stderr']}"
+    assert plain["code"] == 0, f"plain jsii: {plain['stderr']}"
+    assert ours["trimmed"], "ours built no trimmed assembly"
+    assert not plain["trimmed"], "the plain run built a trimmed assembly"
+    fresh_synths.same_bytes(Path(ours["out"]), Path(plain["plain"]))

@@ -10,7 +10,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tarfile
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 
 from modules.runtime import provider_assembly
 from modules.runtime.provider_assembly import ProviderAssemblyError, cached_trim, trim
+from tests.runtime import fresh_synths
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSEMBLY = "@example/provider"
@@ -299,18 +299,11 @@ def test_the_seam_refuses_a_provider_imported_before_it() -> None:
 
 
 @pytest.mark.slow
-def test_output_is_byte_identical_to_the_straightforward_app(tmp_path: Path) -> None:
-    """The default example through plain provider imports and through ours (separate processes)."""
-    env = {**os.environ, "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
-    outputs = {}
-    for name, app in (("plain", ROOT / "benchmarks" / "straightforward_app.py"), ("ours", ROOT / "main.py")):
-        outputs[name] = tmp_path / name
-        command = [sys.executable, str(app), "synth", "--out", str(outputs[name])]
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        assert result.returncode == 0, f"{name}: {result.stderr}"
-    plain, ours = outputs["plain"], outputs["ours"]
-    files = sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
-    assert Path("stacks/feature-pipelines/cdk.tf.json") in files
-    for name in files:
-        assert (plain / name).read_bytes() == (ours / name).read_bytes(), f"{name} differs"
+def test_output_is_byte_identical_to_the_straightforward_app() -> None:
+    """The default example through plain provider imports (benchmarks/straightforward_app.py) and through
+    ours, the trimmed assembly (fresh processes: tests/runtime/fresh_synths.py)."""
+    ours, plain = fresh_synths.ours(), fresh_synths.plain()
+    assert ours["code"] == 0, f"ours: {ours['stderr']}"
+    assert plain["code"] == 0, f"plain jsii, then the straightforward app: {plain['stderr']}"
+    assert ours["trimmed"] and not plain["trimmed"]
+    fresh_synths.same_bytes(Path(plain["straightforward"]), Path(ours["out"]))

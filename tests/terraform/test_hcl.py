@@ -49,6 +49,8 @@ OFFLINE = {
     "provider": {"aws": {**FAKE_KEYS, **SKIPS, "assume_role": [{"role_arn": ""}]}},
     "terraform": {"backend": {"local": {"path": "terraform.tfstate"}}},
 }
+#: The two forms of each stack, in the order `synth_both` returns them.
+FORMS = ("json", "hcl")
 CONFIGS: dict[str, str] = {
     "pipelines.yaml": (ROOT / "pipelines.yaml").read_text(),
     **{f"examples/{path.name}": path.read_text() for path in sorted((ROOT / "examples").glob("*.yaml"))},
@@ -98,12 +100,31 @@ def planned(terraform: Terraform, root: Path, calls: dict[str, Path]) -> dict[st
     plan = json.loads(terraform.run(root, "show", "-json", "tfplan").stdout)
     found: dict[str, dict[str, Any]] = {name: {"changes": {}} for name in calls}
     for change in plan["resource_changes"]:
-        found[change["module_address"].split(".")[1]]["changes"][change["address"]] = change["change"]
+        name = change["module_address"].split(".")[1]
+        found[name]["changes"][called(change["address"], name)] = change["change"]
     for child in plan["planned_values"]["root_module"].get("child_modules", []):
-        found[child["address"].split(".")[1]]["values"] = child
+        name = child["address"].split(".")[1]
+        found[name]["values"] = addressed_as_called(child, name)
     for name, change in plan.get("output_changes", {}).items():
         found[name]["outputs"] = change
     return {name: decoded(value) for name, value in found.items()}
+
+
+def called(address: str, name: str) -> str:
+    """`address` inside module `name` as inside a module called `call` (the same whatever the call's name)."""
+    return "module.call" + address.removeprefix(f"module.{name}")
+
+
+def addressed_as_called(values: Any, name: str) -> Any:
+    """Planned values with every `address` `called`'s."""
+    if isinstance(values, dict):
+        return {
+            key: called(item, name) if key == "address" else addressed_as_called(item, name)
+            for key, item in values.items()
+        }
+    if isinstance(values, list):
+        return [addressed_as_called(item, name) for item in values]
+    return values
 
 
 def fmt_problems(terraform: Terraform, workdir: Path) -> list[str]:
@@ -132,27 +153,22 @@ def calling_with_outputs(calls: dict[str, Path], root: Path) -> Path:
 
 def compare_all(terraform: Terraform, jobs: dict[str, tuple[Path, Path]], scratch: Path) -> dict[str, Any]:
     """For each job (a JSON and an HCL form): the HCL form's fmt and validate problems, and both forms'
-    plans. Every JSON form is called from one root and every HCL form from another, as child modules
-    (tests/terraform/stacks.py `calling_root`): the provider's schema loads five times in all, not five
-    times per stack. Validation is `validated_together`'s (each diagnostic to the stack whose file it names)."""
+    plans. Every HCL form is validated from one root, then every form of every job is planned from
+    another, as child modules (tests/terraform/stacks.py `calling_root`): the provider's schema loads three
+    times in all, not three times per stack. Validation is `validated_together`'s (each diagnostic to the
+    stack whose file it names), of the stacks as synthesized (the offline override is written after it)."""
     calls = {f"c{index}": name for index, name in enumerate(jobs)}
-    roots = {
-        form: calling_with_outputs({call: jobs[name][side] for call, name in calls.items()}, scratch / form)
-        for side, form in enumerate(("json", "hcl"))
-    }
     hcl_calls = {call: jobs[name][1] for call, name in calls.items()}
-    terraform.init(roots["hcl"], backend=False)
-    problems = validated_together(terraform, roots["hcl"], hcl_calls, initialized=True)
-    terraform.init(roots["json"], backend=False)
-    plans = {
-        form: planned(terraform, roots[form], {call: jobs[name][side] for call, name in calls.items()})
-        for side, form in enumerate(("json", "hcl"))
-    }
+    problems = validated_together(terraform, calling_root(hcl_calls, scratch / "hcl"), hcl_calls)
+    forms = {f"{form}-{call}": jobs[name][side] for call, name in calls.items() for side, form in enumerate(FORMS)}
+    both = calling_with_outputs(forms, scratch / "both")
+    terraform.init(both, backend=False)
+    plans = planned(terraform, both, forms)
     return {
         name: {
             "problems": fmt_problems(terraform, jobs[name][1]) + problems[call],
-            "json": plans["json"][call],
-            "hcl": plans["hcl"][call],
+            "json": plans[f"json-{call}"],
+            "hcl": plans[f"hcl-{call}"],
         }
         for call, name in calls.items()
     }
