@@ -100,10 +100,8 @@ e2e: setup $(E2E_VENV)/.installed
 
 # The tests marked slow (`make test` leaves them out): our output byte-identical to the straightforward app's;
 # and the property tests (marked fuzz) with all their examples (`make test` runs a fifth).
-# GOGC=400: Terraform and the provider (Go) collect garbage a quarter as often: a plan of many stacks costs about
-# a quarter less CPU, for a few hundred MB more memory at peak.
 slow: setup
-	$(MIRROR) GOGC=$${GOGC:-400} FUZZ_THOROUGH=1 $(PY) -m pytest -m 'slow or fuzz' --durations=10
+	$(MIRROR) FUZZ_THOROUGH=1 $(PY) -m pytest -m 'slow or fuzz' --durations=10
 
 # What can differ between runtimes (tests/runtime/parity.py): `parity-record` writes every example's,
 # environment's, hostile corpus file's and module export's output on this runtime into PARITY_REFERENCE;

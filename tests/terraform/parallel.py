@@ -29,10 +29,6 @@ from tests.terraform.terraform_cli import Terraform, environment, unavailable_re
 
 #: Seconds between the lines naming the modules still running.
 PROGRESS_EVERY = 30
-#: For Terraform and the provider plugins it starts (Go): no garbage collection until a process's heap nears
-#: the limit. Each of the many provider starts builds the whole AWS schema, mostly garbage soon after; with
-#: the collector off, a `validate` costs about a third less CPU (peak RSS about 590 MB instead of 320 MB).
-GO_RUNTIME = {"GOGC": "off", "GOMEMLIMIT": "768MiB"}
 
 
 def e2e_modules(extra: list[str]) -> list[str]:
@@ -78,7 +74,7 @@ def main(extra: list[str]) -> int:
     files = e2e_modules([*options, *targets])
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="e2e-") as scratch:
-        environ = {**GO_RUNTIME, **environment()}
+        environ = environment()
         environ.setdefault("TF_PLUGIN_CACHE_DIR", str(Path(scratch) / "plugin-cache"))
         fill_plugin_cache(environ, Path(scratch))
         groups = processes(files)

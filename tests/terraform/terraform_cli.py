@@ -75,6 +75,13 @@ class TerraformError(AssertionError):
     """A terraform command exited with a code its caller did not expect."""
 
 
+#: For Terraform and the provider plugins it starts (Go), in every tier: no garbage collection until a process's
+#: heap nears the limit. Each provider start builds the whole AWS schema, mostly garbage soon after; with the
+#: collector off a `validate` costs about a third less CPU (peak RSS about 590 MB instead of 320 MB). The
+#: environment's own GOGC / GOMEMLIMIT win.
+GO_RUNTIME = {"GOGC": "off", "GOMEMLIMIT": "768MiB"}
+
+
 @dataclass(frozen=True)
 class Terraform:
     """Runs `terraform` with its own CLI config file; every run non-interactive."""
@@ -94,6 +101,7 @@ class Terraform:
         config = home / "terraform.rc"
         config.write_text(cli_config(Path(mirror) if mirror else None, plugin_cache))
         env = {
+            **GO_RUNTIME,
             **environ,
             "TF_CLI_CONFIG_FILE": str(config),
             # The same cache for the cdktf CLI, which otherwise creates and fills ~/.terraform.d/plugin-cache.
