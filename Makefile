@@ -24,6 +24,10 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 # The cdktf CLI phones home for version checks; there is nothing to reach in CI.
 export CHECKPOINT_DISABLE := 1
+# Python's default: bytecode caches (__pycache__, ignored by git) for the project's modules and tests. An
+# environment with PYTHONDONTWRITEBYTECODE set would have every pytest worker and every fresh `python main.py`
+# compile them again.
+unexport PYTHONDONTWRITEBYTECODE
 CONFIG ?= pipelines.yaml
 OUT ?= cdktf.out
 FORMAT ?= json
