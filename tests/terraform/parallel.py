@@ -15,17 +15,16 @@ follows when it ends. Exits 1 when any failed (pytest's 5, no test collected, is
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from modules.config.terraform import AWS_PROVIDER_VERSION
 from tests.helpers import ROOT
 from tests.terraform.cycles import TOGETHER_MODULES
-from tests.terraform.terraform_cli import Terraform, environment, unavailable_reason
+from tests.terraform.plugin_cache import fill_plugin_cache
+from tests.terraform.terraform_cli import environment
 
 #: Seconds between the lines naming the modules still running.
 PROGRESS_EVERY = 30
@@ -54,18 +53,6 @@ def processes(files: list[str]) -> dict[str, list[str]]:
     if together:
         groups["+".join(Path(file).stem for file in together)] = together
     return groups
-
-
-def fill_plugin_cache(environ: dict[str, str], scratch: Path) -> None:
-    """Install the AWS provider the stacks require into the shared plugin cache, once, before any process."""
-    if unavailable_reason(environ) is not None:
-        return  # each process skips (or, with CI=true, fails) and says why
-    root = scratch / "provider"
-    root.mkdir()
-    required = {"aws": {"source": "hashicorp/aws", "version": AWS_PROVIDER_VERSION}}
-    (root / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": required}}))
-    (scratch / "home").mkdir()
-    Terraform.configured(scratch / "home", environ).init(root, backend=False)
 
 
 def main(extra: list[str]) -> int:
