@@ -23,37 +23,16 @@ from tests.helpers import ROOT, default_data, to_yaml, tree_digest
 #: "fallback" mode the file system has no rename-exchange. Answers each request with a JSON line: the
 #: signal that ended the child (0: none), its exit code, and the number of calls it made.
 KILLER = """
-import errno, json, os, signal, sys
+import json, os, sys
 from pathlib import Path
 from modules import output_dir
+from tests.kill_at import kill_at_call
+from tests.test_crash_safety import cheap_build
 
 def replace(out, kill_at, version, mode):
-    calls = 0
-
-    def counted(function):
-        def call(*args, **kwargs):
-            nonlocal calls
-            calls += 1
-            if calls == kill_at:
-                os.kill(os.getpid(), signal.SIGKILL)
-            return function(*args, **kwargs)
-        return call
-
-    for name in ("mkdir", "rename", "link", "symlink", "unlink", "rmdir", "chmod", "open"):
-        setattr(os, name, counted(getattr(os, name)))
-
-    def no_exchange(first, second):
-        raise OSError(errno.EINVAL, "no rename-exchange here")
-
-    output_dir.rename_exchange = counted(no_exchange if mode == "fallback" else output_dir.rename_exchange)
-
-    def build(staging):
-        (staging / "stacks" / "app").mkdir(parents=True)
-        (staging / "manifest.json").write_text(json.dumps({"version": version, "stacks": ["app"]}))
-        (staging / "stacks" / "app" / "cdk.tf.json").write_text(json.dumps({"version": version}))
-
-    output_dir.write_output(out, build)
-    return calls
+    steps = kill_at_call(kill_at, exchange=mode != "fallback")
+    output_dir.write_output(out, cheap_build(version))
+    return steps()
 
 for line in sys.stdin:
     out, kill_at, version, mode = json.loads(line)

@@ -4,7 +4,6 @@ directory stays while it holds anything synth did not write."""
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import signal
@@ -21,6 +20,7 @@ from modules import output_dir
 from modules.cli import main
 from modules.config import ConfigError
 from tests.helpers import ROOT
+from tests.kill_at import kill_at_call
 from tests.strategies import fuzz
 
 #: What the first and the second synth write (relative path: content); the second drops stack
@@ -149,28 +149,11 @@ def _ancestors(path: str) -> list[str]:
 
 def killed(out: Path, write: Callable[[Path], None], kill_at: int, exchange: bool) -> None:
     """`output_dir.write_output` in a forked process that SIGKILLs itself before file system call `kill_at`
-    (as tests/test_crash_safety.py's KILLER does in a fresh one); `exchange` False: no rename-exchange."""
+    (tests/kill_at.py); `exchange` False: no rename-exchange."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
-        calls = 0
-
-        def counted(function: Callable) -> Callable:
-            def call(*args, **kwargs):
-                nonlocal calls
-                calls += 1
-                if calls == kill_at:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                return function(*args, **kwargs)
-
-            return call
-
-        def no_exchange(first: Path, second: Path) -> None:
-            raise OSError(errno.EINVAL, "no rename-exchange here")
-
         try:
-            for name in ("mkdir", "rename", "replace", "link", "symlink", "unlink", "rmdir", "chmod", "open"):
-                setattr(os, name, counted(getattr(os, name)))
-            output_dir.rename_exchange = counted(output_dir.rename_exchange if exchange else no_exchange)
+            kill_at_call(kill_at, exchange=exchange)
             output_dir.write_output(out, write)
         finally:
             os._exit(0)
