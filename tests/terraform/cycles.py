@@ -29,8 +29,7 @@ import yaml
 
 from modules.config import load_text
 from tests.helpers import DEFAULT_CONFIG, ROOT, to_yaml
-from tests.terraform.conftest import skip_or_fail
-from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.moto import MotoServer, point_at_moto, rebind, require_moto, seed_spec
 from tests.terraform.stacks import calling_root, export_root, synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
 
@@ -171,8 +170,7 @@ def run_cycles(
 ) -> dict[str, Cycle | Exception]:
     """Every stack's cycle of one config on its own moto, side by side; by stack, an exception where one
     failed (raised by `checked`). Synthesis runs first, in this thread: the jsii kernel serves one thread."""
-    if not E2E_PYTHON.exists():
-        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    require_moto()
     server = MotoServer(workdir / "moto.log")
     outcomes: dict[str, Cycle | Exception] = {}
     try:
@@ -200,8 +198,7 @@ def run_together(
     """The cycle of every stack of `configs` at once: each config on its own moto, its stacks child modules
     of one root configuration; by config name and stack, what each child went through (the same exception
     for every one when the run failed)."""
-    if not E2E_PYTHON.exists():
-        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    require_moto()
     servers: dict[str, MotoServer] = {}
     try:
 

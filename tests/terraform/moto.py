@@ -18,6 +18,16 @@ from typing import Any
 from tests.helpers import ROOT
 
 E2E_PYTHON = ROOT / ".venv-e2e" / "bin" / "python"
+
+
+def require_moto() -> None:
+    """Skip (with CI=true: fail) unless moto's virtualenv is installed (`make e2e` installs it)."""
+    if not E2E_PYTHON.exists():
+        from tests.terraform.conftest import skip_or_fail
+
+        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+
+
 #: Services our stacks call, by the provider's `endpoints` argument name.
 ENDPOINTS = (
     "ecs",

@@ -18,10 +18,16 @@ import pytest
 
 from modules.review.outputs import read_output
 from modules.review.review import review
-from tests.helpers import ROOT, default_data, to_yaml
+from tests.helpers import default_data, to_yaml
 from tests.review.plans.record import record
-from tests.terraform.conftest import skip_or_fail
-from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, provider_override, rebind, seed_spec
+from tests.terraform.moto import (
+    MotoServer,
+    point_at_moto,
+    provider_override,
+    rebind,
+    require_moto,
+    seed_spec,
+)
 from tests.terraform.stacks import synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
 
@@ -80,8 +86,7 @@ def plan_json(terraform: Terraform, workdir: Path) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def migration(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The first plan (JSON), the apply, the re-plan with `imports: false`: what each showed."""
-    if not E2E_PYTHON.exists():
-        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    require_moto()
     workdir = tmp_path_factory.mktemp("adopt")
     server = MotoServer(workdir / "moto.log")
     try:

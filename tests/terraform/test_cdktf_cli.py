@@ -21,7 +21,7 @@ import yaml
 
 from tests.helpers import ROOT, to_yaml
 from tests.terraform.conftest import skip_or_fail
-from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.moto import MotoServer, point_at_moto, rebind, require_moto, seed_spec
 from tests.terraform.terraform_cli import MIRROR_VARIABLE, Terraform
 
 pytestmark = pytest.mark.e2e
@@ -53,8 +53,7 @@ def npx_cdktf(directory: Path, env: dict[str, str], *args: str) -> subprocess.Co
 
 
 def test_cdktf_deploy_diff_and_destroy_a_stack(terraform: Terraform, tmp_path: Path):
-    if not E2E_PYTHON.exists():
-        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    require_moto()
     if not (ROOT / "node_modules" / ".bin" / "cdktf").exists():
         skip_or_fail("no node_modules/.bin/cdktf: run `make setup`")
     server = MotoServer(tmp_path / "moto.log")

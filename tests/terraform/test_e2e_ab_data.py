@@ -29,9 +29,8 @@ from modules.experiment.promote import promote
 from modules.experiment.start import start
 from tests.helpers import ROOT, to_yaml
 from tests.review.plans.record import record
-from tests.terraform.conftest import skip_or_fail
 from tests.terraform.cycles import applied, applied_containers, shown
-from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.moto import MotoServer, point_at_moto, rebind, require_moto, seed_spec
 from tests.terraform.stacks import synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
 from tests.terraform.test_review_plans import actions
@@ -104,8 +103,7 @@ def _isolation(server: MotoServer, data: dict[str, Any], state: dict[str, Any]) 
 def lifecycle(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Started (applied; the data isolation checked there), then both promotions planned against it; the
     keeping one applied and re-planned, the removing one planned from there, applied, re-planned; destroyed."""
-    if not E2E_PYTHON.exists():
-        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    require_moto()
     root = tmp_path_factory.mktemp("e2e-ab-data")
     server = MotoServer(root / "moto.log")
     try:

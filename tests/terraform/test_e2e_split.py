@@ -18,8 +18,7 @@ import pytest
 import yaml
 
 from tests.helpers import ROOT, run, to_yaml
-from tests.terraform.conftest import skip_or_fail
-from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.moto import MotoServer, point_at_moto, rebind, require_moto, seed_spec
 from tests.terraform.stacks import synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
 
@@ -53,13 +52,13 @@ def replan_code(terraform: Terraform, workdir: Path) -> tuple[int, str]:
 @pytest.fixture(scope="module")
 def migration(terraform: Terraform, tmp_path_factory) -> dict[str, Any]:
     """What each step planned and printed: the single stack applied, split, applied stack by stack, re-planned."""
-    if not E2E_PYTHON.exists():
-        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    require_moto()
     workdir = tmp_path_factory.mktemp("split")
     server = MotoServer(workdir / "moto.log")
     found: dict[str, Any] = {}
     try:
-        data = rebind(yaml.safe_load(CONFIG.read_text()), server.seed(seed_spec(yaml.safe_load(CONFIG.read_text()))))
+        data = yaml.safe_load(CONFIG.read_text())
+        data = rebind(data, server.seed(seed_spec(data)))
         (single,) = synthesize_stacks(to_yaml(data), workdir / "single.out").values()
         point_at_moto(single, server.endpoint)
         terraform.run(single, "init", "-input=false", "-no-color")

@@ -21,8 +21,7 @@ from modules.config import load_text
 from modules.constructs.props import ALWAYS
 from modules.export import module as exported
 from tests.helpers import ROOT, to_yaml
-from tests.terraform.conftest import skip_or_fail
-from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.moto import MotoServer, point_at_moto, rebind, require_moto, seed_spec
 from tests.terraform.stacks import calling_root, export_root
 from tests.terraform.terraform_cli import Terraform
 from tests.terraform.test_hcl import OFFLINE
@@ -129,8 +128,7 @@ def test_switches_plan_the_observability_resources_in_and_out(switched, form):
 
 @pytest.fixture
 def moto(tmp_path: Path):
-    if not E2E_PYTHON.exists():
-        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    require_moto()
     server = MotoServer(tmp_path / "moto.log")
     try:
         yield server

@@ -23,10 +23,9 @@ import pytest
 import yaml
 
 from modules import cli
-from tests.helpers import DEFAULT_CONFIG, ROOT, to_yaml
+from tests.helpers import DEFAULT_CONFIG, to_yaml
 from tests.review.plans.record import record
-from tests.terraform.conftest import skip_or_fail
-from tests.terraform.moto import E2E_PYTHON, MotoServer, point_at_moto, rebind, seed_spec
+from tests.terraform.moto import MotoServer, point_at_moto, rebind, require_moto, seed_spec
 from tests.terraform.stacks import synthesize_stacks
 from tests.terraform.terraform_cli import Terraform
 
@@ -106,8 +105,7 @@ def plan_head(terraform: Terraform, stack_dir: Path) -> dict[str, Any]:
 def applied(terraform: Terraform, tmp_path_factory: pytest.TempPathFactory) -> Applied:
     """The default example applied on one moto; each head synthesized (in this thread: jsii serves one),
     given a copy of the base's state, then planned side by side."""
-    if not E2E_PYTHON.exists():
-        skip_or_fail(f"no {E2E_PYTHON.relative_to(ROOT)} (moto): run `make e2e`")
+    require_moto()
     root = tmp_path_factory.mktemp("review-plans")
     server = MotoServer(root / "moto.log")
     seconds: dict[str, float] = {}
